@@ -1,0 +1,18 @@
+# padgraph_add_gtest(NAME SOURCES ... LIBS ... LABEL unit|gpu|multi_gpu [PROPERTIES ...])
+# One GoogleTest executable whose test cases CTest discovers when the tests run (not at build time,
+# so a build made on a machine without a GPU runs on one that has it). Every case is told that
+# GoogleTest's SKIPPED marker means skipped: a GPU test on a machine without a GPU shows as
+# skipped, never as passed.
+include(GoogleTest)
+
+function(padgraph_add_gtest name)
+  cmake_parse_arguments(ARG "" "LABEL" "SOURCES;LIBS;PROPERTIES" ${ARGN})
+  if(NOT ARG_LABEL MATCHES "^(unit|gpu|multi_gpu)$")
+    message(FATAL_ERROR "padgraph_add_gtest(${name}): LABEL must be unit, gpu or multi_gpu")
+  endif()
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gtest_main)
+  gtest_discover_tests(${name}
+    DISCOVERY_MODE PRE_TEST
+    PROPERTIES LABELS ${ARG_LABEL} SKIP_REGULAR_EXPRESSION "\\[  SKIPPED \\]" ${ARG_PROPERTIES})
+endfunction()

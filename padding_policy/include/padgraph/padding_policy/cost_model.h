@@ -1,0 +1,78 @@
+// The cost model: predicted microseconds per layer from a small table of hardware figures. A GEMM
+// costs its weight bytes over memory bandwidth or its FLOPs over matrix throughput, whichever is
+// larger; a collective costs a latency (plus a per-peer step) and its wire bytes over bandwidth.
+// Compute and communication are added, not overlapped; KV-cache reads are not priced (the
+// attention stand-in has none), and an eager step is priced as one pass over its real rows however
+// many chunks it runs in. The defaults are fitted to H100 figures
+// measured on the machines padgraph is developed on (see DefaultH100CostTable); a JSON file of
+// measured figures can replace any of them.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "padgraph/padding_policy/model_spec.h"
+#include "padgraph/padding_policy/parallel_config.h"
+#include "padgraph/padding_policy/step_plan.h"
+
+namespace padgraph {
+
+// Prices one layer's whole use of a collective: the way in and the way back.
+struct CollectiveCost {
+  double latency_us = 0;   // fixed cost at world 2
+  double per_peer_us = 0;  // added per peer past the first
+  double gbps = 1;         // wire bytes per second per rank, in GB/s
+};
+
+struct CostTable {
+  double hbm_gbps = 0;           // weight streaming
+  double gemm_tflops = 0;        // bf16 matrix throughput at decode shapes
+  double layer_overhead_us = 0;  // kernel launches and tails of one layer inside a graph
+  CollectiveCost nccl_all_gather;
+  CollectiveCost nccl_all_reduce;
+  CollectiveCost nccl_send_recv;
+  CollectiveCost lsa_gather;
+  CollectiveCost lsa_dispatch;
+};
+
+// H100 SXM defaults. Sources (hidden 7168 bf16, us per step inside a graph, 1 / 32 / 128 rows per
+// rank): NCCL all_gather + reduce_scatter 16.0 / 22.5 / 51.2 on 2 GPUs and 23.0 / 37.7 / 85.1 on 4
+// give latency 12.5 + 3.5 per extra peer and 166 GB/s (least squares over the byte-bound points);
+// the all-reduce pair is priced as two such pairs. Padded all_to_all 18.6 / 42.0 / 93.3 and
+// 21.4 / 49.4 / 116.7 give 17.2 + 1.4 per peer and 217 GB/s. Device-API round trip 4.6 us (two
+// per dispatch + combine) and a peer copy at 385 GB/s. Local copy 2.97 TB/s for weights; GEMMs at
+// 600 TFLOP/s (an 8192^3 bf16 product reached 778-798 here; decode shapes reach less).
+CostTable DefaultH100CostTable();
+
+// Work one layer does in one step on one rank, from its shape and the step's counts.
+struct LayerWork {
+  int64_t gemm_rows = 0;      // rows the layer's own GEMMs run over (MoE: the shared expert's)
+  int64_t routed_tokens = 0;  // MoE: rows routed to experts over all ranks (padded ones included
+                              // under `sum`)
+  int64_t wire_bytes = 0;
+};
+
+class CostModel {
+ public:
+  CostModel() : table_(DefaultH100CostTable()) {}
+  explicit CostModel(const CostTable& table) : table_(table) {}
+
+  // A JSON object whose fields replace the defaults, e.g.
+  //   {"hbm_gbps": 3000, "lsa_dispatch": {"latency_us": 6.0, "gbps": 350}}
+  // Fields: hbm_gbps, gemm_tflops, layer_overhead_us, and nccl_all_gather, nccl_all_reduce,
+  // nccl_send_recv, lsa_gather, lsa_dispatch (each with latency_us, per_peer_us, gbps). Unknown
+  // fields, wrong types and non-positive rates are errors naming the field.
+  static absl::StatusOr<CostModel> FromJson(std::string_view json_text);
+
+  const CostTable& table() const { return table_; }
+
+  // Predicted microseconds of one layer. Allocation-free.
+  double LayerUs(const ModelSpec& model, const ParallelConfig& config, const LayerShape& shape,
+                 const LayerWork& work) const;
+
+ private:
+  CostTable table_;
+};
+
+}  // namespace padgraph
