@@ -587,6 +587,17 @@ absl::StatusOr<std::unique_ptr<Policy>> MakePolicy(PolicyKind kind, const ModelS
   return std::make_unique<BucketPolicy>(kind, family, model, config, std::move(buckets));
 }
 
+std::vector<LayerShape> EagerLayerShapes(const ModelSpec& model, const ParallelConfig& config,
+                                         int64_t rank_rows, int64_t total_rows) {
+  StepCounts counts{.rank_tokens = rank_rows, .sum_tokens = total_rows, .global_known = true};
+  std::vector<LayerShape> shapes;
+  shapes.reserve(model.layers.size());
+  for (size_t i = 0; i < model.layers.size(); ++i) {
+    shapes.push_back(EagerShape(config, model.layers[i], static_cast<int>(i), counts));
+  }
+  return shapes;
+}
+
 absl::StatusOr<StepPlan> PlanStep(const Policy& policy, const StepShape& shape,
                                   const CostModel& cost_model) {
   PADGRAPH_ASSIGN_OR_RETURN(KeySelection selection, policy.SelectKey(shape));
@@ -607,9 +618,7 @@ absl::StatusOr<StepPlan> PlanStep(const Policy& policy, const StepShape& shape,
   } else {
     plan.eager_reason = EagerReasonText(selection);
     plan.eager_chunks = selection.eager_chunks;
-    for (size_t i = 0; i < model.layers.size(); ++i) {
-      shapes.push_back(EagerShape(config, model.layers[i], static_cast<int>(i), counts));
-    }
+    shapes = EagerLayerShapes(model, config, counts.rank_tokens, counts.sum_tokens);
   }
   plan.layers.reserve(shapes.size());
   for (const LayerShape& shape_of_layer : shapes) {

@@ -124,12 +124,16 @@ TEST(PlanInvariantsTest, HoldForRandomConfigsAndDistributions) {
               << LayerKindName(shape.kind);
           EXPECT_GE(layer.padded_wire_bytes, 0);
           EXPECT_LE(layer.padded_wire_bytes, layer.wire_bytes);
-          if (shape.collective == Collective::kLsaGather) EXPECT_EQ(layer.padded_wire_bytes, 0);
+          if (shape.collective == Collective::kLsaGather) {
+            EXPECT_EQ(layer.padded_wire_bytes, 0);
+          }
           if (shape.collective == Collective::kLsaDispatch && kind != PolicyKind::kSum &&
               plan.planned_by != PolicyKind::kSum) {
             EXPECT_EQ(layer.padded_wire_bytes, 0);
           }
-          if (plan.mode == StepMode::kEager) EXPECT_EQ(layer.padded_wire_bytes, 0);
+          if (plan.mode == StepMode::kEager) {
+            EXPECT_EQ(layer.padded_wire_bytes, 0);
+          }
           EXPECT_TRUE(std::isfinite(layer.predicted_us) && layer.predicted_us > 0);
           any_host_api |= IsHostApi(shape.collective);
         }
@@ -147,7 +151,9 @@ TEST(PlanInvariantsTest, HoldForRandomConfigsAndDistributions) {
         EXPECT_FALSE(any_host_api) << PolicyKindName(kind) << " lets ranks replay different "
                                    << "graphs with host-API collectives";
         // auto agrees on which policy to run, then may run one whose keys differ.
-        if (kind != PolicyKind::kAuto) EXPECT_FALSE(policy->needs_agreement());
+        if (kind != PolicyKind::kAuto) {
+          EXPECT_FALSE(policy->needs_agreement());
+        }
       }
       if (any_host_api && *modes.begin() == StepMode::kGraph) {
         EXPECT_TRUE(policy->needs_agreement()) << PolicyKindName(kind);

@@ -102,7 +102,9 @@ TEST(PolicyValidityTest, LocalAndPerLayerFollowTheCollectivesInTheGraph) {
   for (const Row& row : rows) {
     absl::Status local = Validate(row.config, PolicyKind::kLocal, model);
     EXPECT_EQ(local.ok(), row.local_valid) << local;
-    if (!row.local_valid) EXPECT_THAT(std::string(local.message()), HasSubstr(row.local_reason));
+    if (!row.local_valid) {
+      EXPECT_THAT(std::string(local.message()), HasSubstr(row.local_reason));
+    }
     for (PolicyKind kind :
          {PolicyKind::kSum, PolicyKind::kMax, PolicyKind::kPerLayer, PolicyKind::kAuto}) {
       EXPECT_TRUE(Validate(row.config, kind, model).ok()) << PolicyKindName(kind);

@@ -95,6 +95,18 @@ absl::StatusOr<std::unique_ptr<Policy>> MakePolicy(PolicyKind kind, const ModelS
                                                    const ParallelConfig& config,
                                                    const CostModel& cost_model = CostModel());
 
+// The layer shapes of an eager step (or chunk) in which this rank runs `rank_rows` real rows and
+// all ranks together `total_rows`: real rows, unpadded, with the collectives the backends use
+// eagerly.
+std::vector<LayerShape> EagerLayerShapes(const ModelSpec& model, const ParallelConfig& config,
+                                         int64_t rank_rows, int64_t total_rows);
+
+// Whether the staging of `selection` writes the bucket as the MoE dispatch count, so padded rows
+// are sent: only under `sum`, the legacy behaviour it measures. Allocation-free.
+inline bool StagesPaddedCount(const KeySelection& selection) {
+  return selection.planned_by == PolicyKind::kSum;
+}
+
 // Select, plan and account one rank's step. Host-only (allocates); for the inspector and tests.
 absl::StatusOr<StepPlan> PlanStep(const Policy& policy, const StepShape& shape,
                                   const CostModel& cost_model = CostModel());
