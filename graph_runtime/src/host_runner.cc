@@ -42,12 +42,12 @@ absl::Status HostGraphRunner::Step(const StepShape& shape) {
     return absl::InternalError(
         fmt::format("no graph captured for key {}", GraphKeyString(selection.key)));
   }
-  PADGRAPH_RETURN_IF_ERROR(stage_(HostStageArgs{.shape = &shape,
-                                                .selection = &selection,
-                                                .chunk_rows = shape.local_tokens,
-                                                .chunk_counts = shape.agreed_tokens,
-                                                .dispatch_rows = StagesPaddedCount(selection)
-                                                                     ? selection.key.local_bucket
+  PADGRAPH_RETURN_IF_ERROR(
+      stage_(StageArgs{.shape = &shape,
+                       .selection = &selection,
+                       .chunk_rows = shape.local_tokens,
+                       .chunk_counts = shape.agreed_tokens,
+                       .dispatch_rows = StagesPaddedCount(selection) ? selection.key.local_bucket
                                                                      : shape.local_tokens}));
   for (const HostStream::Op& op : graph->second)
     PADGRAPH_RETURN_IF_ERROR(op());
@@ -73,13 +73,13 @@ absl::Status HostGraphRunner::RunEager(const StepShape& shape, const KeySelectio
       total += chunk_counts[r];
     }
     const int rows = chunk_counts[shape.rank];
-    PADGRAPH_RETURN_IF_ERROR(stage_(HostStageArgs{.shape = &shape,
-                                                  .selection = &selection,
-                                                  .chunk = chunk,
-                                                  .chunk_begin = begin,
-                                                  .chunk_rows = rows,
-                                                  .chunk_counts = chunk_counts,
-                                                  .dispatch_rows = rows}));
+    PADGRAPH_RETURN_IF_ERROR(stage_(StageArgs{.shape = &shape,
+                                              .selection = &selection,
+                                              .chunk = chunk,
+                                              .chunk_begin = begin,
+                                              .chunk_rows = rows,
+                                              .chunk_counts = chunk_counts,
+                                              .dispatch_rows = rows}));
     std::vector<LayerShape> layers = EagerLayerShapes(policy_->model(), config, rows, total);
     HostStream stream;
     PADGRAPH_RETURN_IF_ERROR(

@@ -108,7 +108,7 @@ HostDecoder::HostDecoder(const StubWeights& weights, const ParallelConfig& confi
       2 * std::max({width_, d.dense_intermediate, d.moe_intermediate, d.num_experts}) + hidden_));
 }
 
-absl::Status HostDecoder::Stage(const HostStageArgs& args, absl::Span<const int> step_tokens) {
+absl::Status HostDecoder::Stage(const StageArgs& args, absl::Span<const int> step_tokens) {
   if (static_cast<int>(step_tokens.size()) != args.shape->local_tokens) {
     return absl::InvalidArgumentError(fmt::format("stage: {} token ids for {} tokens",
                                                   step_tokens.size(), args.shape->local_tokens));

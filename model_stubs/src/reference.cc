@@ -77,8 +77,7 @@ std::vector<std::vector<int>> ReferenceModel::Routing(int token) const {
   return routing;
 }
 
-std::vector<double> ReferenceModel::Run(int token, const ReferenceOptions& options,
-                                        int* ties_taken,
+std::vector<double> ReferenceModel::Run(int token, const ReferenceOptions& options, int* ties_taken,
                                         std::vector<std::vector<int>>* routing) const {
   const ModelDims& d = model_.dims;
   const int64_t hidden = d.hidden;

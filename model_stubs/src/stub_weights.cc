@@ -2,6 +2,7 @@
 #include "padgraph/model_stubs/stub_weights.h"
 
 #include <cmath>
+#include <cstring>
 
 namespace padgraph {
 namespace {
@@ -15,6 +16,17 @@ uint64_t Mix(uint64_t x) {
 }
 
 }  // namespace
+
+double RoundToBf16(double value) {
+  float f = static_cast<float>(value);
+  if (std::isnan(f)) return value;
+  uint32_t bits = 0;
+  std::memcpy(&bits, &f, sizeof(bits));
+  bits += 0x7fffu + ((bits >> 16) & 1u);
+  bits &= 0xffff0000u;
+  std::memcpy(&f, &bits, sizeof(bits));
+  return f;
+}
 
 WeightShape StubWeights::Shape(WeightKind kind) const {
   const ModelDims& d = model_.dims;
@@ -51,8 +63,9 @@ double StubWeights::At(WeightKind kind, int layer, int expert, int64_t row, int6
   h = Mix(h ^ (static_cast<uint64_t>(layer + 1) << 40) ^ static_cast<uint64_t>(expert + 1));
   h = Mix(h ^ static_cast<uint64_t>(row * shape.cols + col));
   double unit = static_cast<double>(h >> 11) * 0x1.0p-53 * 2.0 - 1.0;  // [-1, 1)
-  if (kind == WeightKind::kEmbedding) return unit;
-  return unit / std::sqrt(static_cast<double>(shape.cols));
+  double value =
+      kind == WeightKind::kEmbedding ? unit : unit / std::sqrt(static_cast<double>(shape.cols));
+  return precision_ == WeightPrecision::kBf16 ? RoundToBf16(value) : value;
 }
 
 std::vector<double> StubWeights::Block(WeightKind kind, int layer, int expert, int64_t row_begin,

@@ -77,7 +77,8 @@ absl::StatusOr<ModelSpec> BuildModelSpec(const ModelDims& dims) {
 }
 
 const std::vector<std::string_view>& ModelPresetNames() {
-  static const auto* names = new std::vector<std::string_view>{"deepseek-v3", "tiny"};
+  static const auto* names =
+      new std::vector<std::string_view>{"deepseek-v3", "deepseek-v3-small", "tiny"};
   return *names;
 }
 
@@ -100,6 +101,27 @@ absl::StatusOr<ModelSpec> ModelPreset(std::string_view name) {
                                          .qk_nope_head_dim = 128,
                                          .qk_rope_head_dim = 64,
                                          .v_head_dim = 128}});
+  }
+  if (name == "deepseek-v3-small") {
+    // DeepSeek-V3's 61 decoder layers (3 dense, 58 MoE, top-8, one shared expert) and its kernels
+    // per layer, with dims cut so the weights fit one GPU and the float64 reference fits a host.
+    return BuildModelSpec({.name = "deepseek-v3-small",
+                           .hidden = 256,
+                           .dense_intermediate = 768,
+                           .num_experts = 32,
+                           .moe_intermediate = 128,
+                           .num_shared_experts = 1,
+                           .top_k = 8,
+                           .vocab = 4096,
+                           .dtype_bytes = 2,
+                           .num_decoder_layers = 61,
+                           .first_moe_layer = 3,
+                           .attention = {.q_lora_rank = 64,
+                                         .kv_lora_rank = 32,
+                                         .num_heads = 4,
+                                         .qk_nope_head_dim = 32,
+                                         .qk_rope_head_dim = 16,
+                                         .v_head_dim = 64}});
   }
   if (name == "tiny") {
     return BuildModelSpec({.name = "tiny",

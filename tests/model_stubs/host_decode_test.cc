@@ -72,7 +72,7 @@ std::vector<StepResult> RunSteps(const ParallelConfig& config, PolicyKind kind,
       auto runner = HostGraphRunner::Create(
           *std::move(policy),
           [&](const HostForwardArgs& args) { return (*decoder)->Forward(args); },
-          [&](const HostStageArgs& args) { return (*decoder)->Stage(args, *tokens); });
+          [&](const StageArgs& args) { return (*decoder)->Stage(args, *tokens); });
       ASSERT_TRUE(runner.ok()) << runner.status();
       ASSERT_TRUE((*runner)->Capture().ok());
       for (size_t step = 0; step < steps.size(); ++step) {
@@ -274,7 +274,7 @@ TEST(HostDecodeMismatchTest, RanksOnDifferentKeysWithHostCollectivesFailFast) {
       std::vector<int> tokens = rank == 0 ? std::vector<int>{1, 2, 3} : std::vector<int>{4};
       auto runner = *HostGraphRunner::Create(
           std::move(policy), [&](const HostForwardArgs& a) { return decoder->Forward(a); },
-          [&](const HostStageArgs& a) { return decoder->Stage(a, tokens); });
+          [&](const StageArgs& a) { return decoder->Stage(a, tokens); });
       status[rank] = runner->Capture();
       if (!status[rank].ok()) return;
       std::vector<int> counts = {3, 1};
@@ -300,7 +300,7 @@ TEST(HostRunnerTest, EagerStepsLaunchNoGraph) {
   auto runner = *HostGraphRunner::Create(
       *MakePolicy(PolicyKind::kLocal, model, config),
       [&](const HostForwardArgs& a) { return decoder->Forward(a); },
-      [&](const HostStageArgs& a) { return decoder->Stage(a, tokens); });
+      [&](const StageArgs& a) { return decoder->Stage(a, tokens); });
   ASSERT_TRUE(runner->Capture().ok());
   EXPECT_EQ(runner->graph_count(), 5u);  // buckets 1, 2, 4, 8, 16 fit ep_capacity 16
   tokens.assign(40, 5);

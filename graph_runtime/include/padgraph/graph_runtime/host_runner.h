@@ -19,6 +19,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "padgraph/graph_runtime/step_args.h"
 #include "padgraph/padding_policy/policy.h"
 
 namespace padgraph {
@@ -47,19 +48,6 @@ struct HostForwardArgs {
   HostStream* stream = nullptr;
 };
 
-// What the staging hook writes before each replay or eager chunk.
-struct HostStageArgs {
-  const StepShape* shape = nullptr;
-  const KeySelection* selection = nullptr;
-  int chunk = 0;        // eager chunk index (0 in graph mode)
-  int chunk_begin = 0;  // this rank's first row of the step in this chunk
-  int chunk_rows = 0;   // this rank's real rows in this chunk
-  // Every rank's rows in this chunk (the agreed counts); empty when the step has no agreed vector.
-  absl::Span<const int> chunk_counts;
-  // The MoE dispatch count to stage: chunk_rows, or the bucket under `sum` (StagesPaddedCount).
-  int dispatch_rows = 0;
-};
-
 struct HostRunnerStats {
   int64_t graph_replays = 0;
   int64_t eager_steps = 0;
@@ -71,7 +59,7 @@ struct HostRunnerStats {
 class HostGraphRunner {
  public:
   using Forward = std::function<absl::Status(const HostForwardArgs&)>;
-  using Stage = std::function<absl::Status(const HostStageArgs&)>;
+  using Stage = std::function<absl::Status(const StageArgs&)>;
 
   static absl::StatusOr<std::unique_ptr<HostGraphRunner>> Create(std::unique_ptr<Policy> policy,
                                                                  Forward forward, Stage stage);

@@ -37,7 +37,7 @@ class HostDecoder {
   absl::Status Forward(const HostForwardArgs& args);
   // The runner's staging hook: this chunk's token ids (from the step's `step_tokens`) and the
   // counts the operations read at replay.
-  absl::Status Stage(const HostStageArgs& args, absl::Span<const int> step_tokens);
+  absl::Status Stage(const StageArgs& args, absl::Span<const int> step_tokens);
 
   // Logits of the step's first `rows` rows, row-major [rows, vocab]; valid until the next Step.
   absl::Span<const double> logits(int rows) const {

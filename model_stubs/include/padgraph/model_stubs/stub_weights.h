@@ -44,17 +44,29 @@ struct WeightShape {
   int64_t cols = 0;
 };
 
+// kBf16 rounds every element as the CUDA decoder stores it (double to float to bf16, each round to
+// nearest even), so a float64 reference over these weights differs from the device only by the
+// device's activation rounding.
+enum class WeightPrecision { kFloat64, kBf16 };
+
+// Round to nearest even, double -> float -> bf16, as __float2bfloat16_rn((float)v).
+double RoundToBf16(double value);
+
 class StubWeights {
  public:
-  StubWeights(const ModelSpec& model, uint64_t seed) : model_(model), seed_(seed) {}
+  StubWeights(const ModelSpec& model, uint64_t seed,
+              WeightPrecision precision = WeightPrecision::kFloat64)
+      : model_(model), seed_(seed), precision_(precision) {}
 
   const ModelSpec& model() const { return model_; }
+  uint64_t seed() const { return seed_; }
   int64_t attention_width() const {
     return model_.dims.attention.num_heads * model_.dims.attention.v_head_dim;
   }
   WeightShape Shape(WeightKind kind) const;
 
-  // Element (row, col): uniform in [-1, 1) / sqrt(cols) (the embedding: [-1, 1)).
+  // Element (row, col): uniform in [-1, 1) / sqrt(cols) (the embedding: [-1, 1)), then rounded
+  // to the precision.
   double At(WeightKind kind, int layer, int expert, int64_t row, int64_t col) const;
 
   // Rows [row_begin, row_end) and columns [col_begin, col_end) of one weight, row-major.
@@ -69,6 +81,7 @@ class StubWeights {
  private:
   ModelSpec model_;
   uint64_t seed_;
+  WeightPrecision precision_;
 };
 
 }  // namespace padgraph

@@ -61,7 +61,8 @@ absl::StatusOr<ModelSpec> BuildModelSpec(const ModelDims& dims);
 
 // Presets: "deepseek-v3" (hidden 7168; decoder layers 0-2 dense with intermediate 18432; layers
 // 3-60 MoE with 256 routed experts of intermediate 2048 plus 1 shared, top-8; vocab 129280; bf16)
-// and "tiny" (4 decoder layers, 1 dense; 16 experts, top-4; hidden 64; for tests).
+// "deepseek-v3-small" (the same 61 layers and kernels, hidden 256, 32 experts; fits one GPU) and
+// "tiny" (4 decoder layers, 1 dense; 16 experts, top-4; hidden 64; for tests).
 absl::StatusOr<ModelSpec> ModelPreset(std::string_view name);
 const std::vector<std::string_view>& ModelPresetNames();
 

@@ -1,0 +1,170 @@
+// Capture, selection, staging slots and launch on CUDA.
+#include "padgraph/graph_runtime/cuda_runner.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "fmt/format.h"
+#include "padgraph/padding_policy/status_macros.h"
+
+namespace padgraph {
+
+absl::StatusOr<std::unique_ptr<CudaGraphRunner>> CudaGraphRunner::Create(
+    std::unique_ptr<Policy> policy, cudaStream_t stream, Forward forward, Stage stage) {
+  if (policy == nullptr || stream == nullptr || !forward || !stage) {
+    return absl::InvalidArgumentError(
+        "CudaGraphRunner needs a policy, the engine's stream, a forward and a stage hook");
+  }
+  auto runner = std::unique_ptr<CudaGraphRunner>(
+      new CudaGraphRunner(std::move(policy), stream, std::move(forward), std::move(stage)));
+  for (CudaEvent& event : runner->slot_done_) {
+    PADGRAPH_ASSIGN_OR_RETURN(event, MakeEvent());
+  }
+  return runner;
+}
+
+absl::Status CudaGraphRunner::Capture(const std::function<void(const CaptureReport&)>& progress) {
+  if (!graphs_.empty()) return absl::FailedPreconditionError("Capture was already called");
+  for (const GraphKey& key : policy_->CaptureKeys()) {  // largest first
+    PADGRAPH_ASSIGN_OR_RETURN(KeyPlan plan, policy_->Plan(key));
+    CudaForwardArgs args{
+        .mode = StepMode::kGraph, .key = key, .layers = plan.layers, .stream = stream_};
+    // Warm-up: cuBLAS chooses its kernels and every collective runs once before capture.
+    PADGRAPH_RETURN_IF_ERROR(forward_(args));
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream_));
+
+    size_t free_before = 0, free_after = 0, total = 0;
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemGetInfo(&free_before, &total));
+    auto start = std::chrono::steady_clock::now();
+    PADGRAPH_CUDA_RETURN_IF_ERROR(
+        cudaStreamBeginCapture(stream_, cudaStreamCaptureModeThreadLocal));
+    args.capturing = true;
+    absl::Status forward_status = forward_(args);
+    cudaGraph_t raw_graph = nullptr;
+    cudaError_t end_status = cudaStreamEndCapture(stream_, &raw_graph);
+    CudaGraph graph(raw_graph);
+    PADGRAPH_RETURN_IF_ERROR(forward_status);
+    PADGRAPH_CUDA_RETURN_IF_ERROR(end_status);
+    cudaGraphExec_t raw_exec = nullptr;
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGraphInstantiate(&raw_exec, graph.get(), 0));
+    CudaGraphExec exec(raw_exec);
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGraphUpload(exec.get(), stream_));
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream_));
+    auto end = std::chrono::steady_clock::now();
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemGetInfo(&free_after, &total));
+
+    CaptureReport report{
+        .key = key,
+        .capture_ms = std::chrono::duration<double, std::milli>(end - start).count(),
+        .device_bytes = static_cast<int64_t>(free_before) - static_cast<int64_t>(free_after)};
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGraphGetNodes(graph.get(), nullptr, &report.nodes));
+    captures_.push_back(report);
+    if (progress) progress(report);
+    graphs_.emplace(key, std::move(exec));
+    plans_.emplace(key, std::move(plan));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int> CudaGraphRunner::AcquireSlot() {
+  int slot = static_cast<int>(next_slot_++ % kStagingSlots);
+  // Never recorded yet: the synchronize returns at once.
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaEventSynchronize(slot_done_[slot].get()));
+  return slot;
+}
+
+absl::Status CudaGraphRunner::ReleaseSlot(int slot) {
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaEventRecord(slot_done_[slot].get(), stream_));
+  return absl::OkStatus();
+}
+
+absl::Status CudaGraphRunner::StageGraph(const StepShape& shape, const KeySelection& selection,
+                                         int slot) {
+  return stage_(StageArgs{.shape = &shape,
+                          .selection = &selection,
+                          .chunk_rows = shape.local_tokens,
+                          .chunk_counts = shape.agreed_tokens,
+                          .dispatch_rows = StagesPaddedCount(selection) ? selection.key.local_bucket
+                                                                        : shape.local_tokens,
+                          .slot = slot});
+}
+
+absl::Status CudaGraphRunner::Step(const StepShape& shape) {
+  if (graphs_.empty()) return absl::FailedPreconditionError("Step before Capture");
+  PADGRAPH_ASSIGN_OR_RETURN(KeySelection selection, policy_->SelectKey(shape));
+  stats_.last_mode = selection.mode;
+  if (selection.mode == StepMode::kEager) return RunEager(shape, selection);
+  auto graph = graphs_.find(selection.key);
+  if (graph == graphs_.end()) {
+    return absl::InternalError(
+        fmt::format("no graph captured for key {}", GraphKeyString(selection.key)));
+  }
+  PADGRAPH_ASSIGN_OR_RETURN(int slot, AcquireSlot());
+  PADGRAPH_RETURN_IF_ERROR(StageGraph(shape, selection, slot));
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGraphLaunch(graph->second.get(), stream_));
+  PADGRAPH_RETURN_IF_ERROR(ReleaseSlot(slot));
+  ++stats_.graph_launches;
+  stats_.last_key = selection.key;
+  return absl::OkStatus();
+}
+
+absl::Status CudaGraphRunner::StepWithoutGraph(const StepShape& shape) {
+  PADGRAPH_ASSIGN_OR_RETURN(KeySelection selection, policy_->SelectKey(shape));
+  if (selection.mode == StepMode::kEager) {
+    return absl::FailedPreconditionError("StepWithoutGraph: this step has no graph-shaped plan");
+  }
+  auto plan = plans_.find(selection.key);
+  if (plan == plans_.end()) return absl::FailedPreconditionError("StepWithoutGraph before Capture");
+  PADGRAPH_ASSIGN_OR_RETURN(int slot, AcquireSlot());
+  PADGRAPH_RETURN_IF_ERROR(StageGraph(shape, selection, slot));
+  PADGRAPH_RETURN_IF_ERROR(forward_(CudaForwardArgs{.mode = StepMode::kGraph,
+                                                    .key = selection.key,
+                                                    .layers = plan->second.layers,
+                                                    .stream = stream_}));
+  PADGRAPH_RETURN_IF_ERROR(ReleaseSlot(slot));
+  ++stats_.uncaptured_runs;
+  return absl::OkStatus();
+}
+
+absl::Status CudaGraphRunner::RunEager(const StepShape& shape, const KeySelection& selection) {
+  const ParallelConfig& config = policy_->config();
+  // Rule 4: chunks of at most ep_capacity rows per rank for the all-to-all backends (idle ranks
+  // run empty ones), one chunk for allgather.
+  const int chunk_capacity =
+      config.moe_is_all_to_all()
+          ? config.ep_capacity
+          : std::max(1, *std::max_element(shape.agreed_tokens.begin(), shape.agreed_tokens.end()));
+  std::vector<int> chunk_counts(shape.agreed_tokens.size());
+  for (int chunk = 0; chunk < selection.eager_chunks; ++chunk) {
+    const int begin = chunk * chunk_capacity;
+    int64_t total = 0;
+    for (size_t r = 0; r < chunk_counts.size(); ++r) {
+      chunk_counts[r] = std::clamp(shape.agreed_tokens[r] - begin, 0, chunk_capacity);
+      total += chunk_counts[r];
+    }
+    const int rows = chunk_counts[shape.rank];
+    PADGRAPH_ASSIGN_OR_RETURN(int slot, AcquireSlot());
+    PADGRAPH_RETURN_IF_ERROR(stage_(StageArgs{.shape = &shape,
+                                              .selection = &selection,
+                                              .chunk = chunk,
+                                              .chunk_begin = begin,
+                                              .chunk_rows = rows,
+                                              .chunk_counts = chunk_counts,
+                                              .dispatch_rows = rows,
+                                              .slot = slot}));
+    std::vector<LayerShape> layers = EagerLayerShapes(policy_->model(), config, rows, total);
+    PADGRAPH_RETURN_IF_ERROR(
+        forward_(CudaForwardArgs{.mode = StepMode::kEager, .layers = layers, .stream = stream_}));
+    PADGRAPH_RETURN_IF_ERROR(ReleaseSlot(slot));
+    ++stats_.eager_chunks;
+  }
+  ++stats_.eager_steps;
+  return absl::OkStatus();
+}
+
+absl::Status CudaGraphRunner::Synchronize() {
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream_));
+  return absl::OkStatus();
+}
+
+}  // namespace padgraph
