@@ -1,6 +1,7 @@
 # padgraph_add_gtest(NAME SOURCES ... LIBS ... LABEL unit|gpu|multi_gpu [PROPERTIES ...])
-# One GoogleTest executable whose test cases CTest discovers when the tests run (not at build time,
-# so a build made on a machine without a GPU runs on one that has it). Every case is told that
+# One GoogleTest executable whose test cases are listed right after it links (listing touches no
+# GPU), so the build folder carries its test list to a GPU machine whose CMake differs. Every
+# case is told that
 # GoogleTest's SKIPPED marker means skipped: a GPU test on a machine without a GPU shows as
 # skipped, never as passed.
 include(GoogleTest)
@@ -13,6 +14,6 @@ function(padgraph_add_gtest name)
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gtest_main)
   gtest_discover_tests(${name}
-    DISCOVERY_MODE PRE_TEST
+    DISCOVERY_MODE POST_BUILD
     PROPERTIES LABELS ${ARG_LABEL} SKIP_REGULAR_EXPRESSION "\\[  SKIPPED \\]" ${ARG_PROPERTIES})
 endfunction()

@@ -296,11 +296,14 @@ absl::Status CudaDecoder::LaunchLayer(const LayerShape& shape, int rows, int moe
       PADGRAPH_CUDA_RETURN_IF_ERROR(stub_kernels::RmsNorm(x, hidden_, rows, normed, stream_));
       PADGRAPH_RETURN_IF_ERROR(Gemm(normed, rows, hidden_, w.router.data(), experts_,
                                     router_logits_.data(), CUDA_R_32F, 0));
+      // The routing of this step's rows is kept for the reference's near-tie check.
+      const int kept = std::min(rows, max_step_tokens_ - out_offset_);
+      int* record = routing_record_.data<int>() +
+                    (static_cast<size_t>(moe_index) * max_step_tokens_ + out_offset_) * top_k_;
       PADGRAPH_CUDA_RETURN_IF_ERROR(stub_kernels::RouteTopK(
           router_logits_.data<float>(), static_cast<int>(experts_), static_cast<int>(top_k_), rows,
-          route_experts_.data<int>(), route_weights_.data<float>(), stream_));
-      PADGRAPH_CUDA_RETURN_IF_ERROR(
-          cudaMemsetAsync(fill_.data(), 0, experts_ * sizeof(int), stream_));
+          route_experts_.data<int>(), route_weights_.data<float>(), fill_.data<int>(), record, kept,
+          stream_));
       PADGRAPH_CUDA_RETURN_IF_ERROR(stub_kernels::DispatchLocal(
           normed, route_experts_.data<int>(), counts + 1, rows, static_cast<int>(top_k_), slots,
           hidden_, expert_in_.data<bf16>(), slot_of_pair_.data<int>(), fill_.data<int>(), stream_));
@@ -332,12 +335,6 @@ absl::Status CudaDecoder::LaunchLayer(const LayerShape& shape, int rows, int moe
           expert_out_.data<bf16>(), route_experts_.data<int>(), route_weights_.data<float>(),
           slot_of_pair_.data<int>(), rows, static_cast<int>(top_k_), slots, hidden_,
           shared_out_.data<bf16>(), x, stream_));
-      // Keep the routing of this step's rows for the reference's near-tie check.
-      const int kept = std::min(rows, max_step_tokens_ - out_offset_);
-      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemcpyAsync(
-          routing_record_.data<int>() +
-              (static_cast<size_t>(moe_index) * max_step_tokens_ + out_offset_) * top_k_,
-          route_experts_.data(), kept * top_k_ * sizeof(int), cudaMemcpyDeviceToDevice, stream_));
       return absl::OkStatus();
     }
     case LayerKind::kLmHead: {

@@ -100,7 +100,12 @@ __global__ void SiluKernel(bf16* values, int64_t count) {
 
 // One warp per row.
 __global__ void RouteTopKKernel(const float* logits, int experts, int top_k, int rows,
-                                int* route_experts, float* route_weights) {
+                                int* route_experts, float* route_weights, int* fill, int* record,
+                                int record_rows) {
+  if (blockIdx.x == 0) {
+    for (int e = threadIdx.x; e < experts; e += blockDim.x)
+      fill[e] = 0;
+  }
   const int row = blockIdx.x * (blockDim.x / 32) + threadIdx.x / 32;
   const int lane = threadIdx.x % 32;
   if (row >= rows) return;
@@ -141,6 +146,7 @@ __global__ void RouteTopKKernel(const float* logits, int experts, int top_k, int
     if (lane == 0) {
       route_experts[row * top_k + j] = best_e;
       route_weights[row * top_k + j] = dead ? 0.0f : best;
+      if (row < record_rows) record[row * top_k + j] = best_e;
     }
   }
   __syncwarp();
@@ -226,12 +232,13 @@ cudaError_t Silu(bf16* values, int64_t count, cudaStream_t stream) {
 }
 
 cudaError_t RouteTopK(const float* logits, int experts, int top_k, int rows, int* route_experts,
-                      float* route_weights, cudaStream_t stream) {
+                      float* route_weights, int* fill, int* record, int record_rows,
+                      cudaStream_t stream) {
   if (rows == 0) return cudaSuccess;
   if (top_k > 16) return cudaErrorInvalidValue;  // the kernel tracks at most 16 choices
   constexpr int kRowsPerBlock = kThreads / 32;
   RouteTopKKernel<<<(rows + kRowsPerBlock - 1) / kRowsPerBlock, kThreads, 0, stream>>>(
-      logits, experts, top_k, rows, route_experts, route_weights);
+      logits, experts, top_k, rows, route_experts, route_weights, fill, record, record_rows);
   return cudaGetLastError();
 }
 

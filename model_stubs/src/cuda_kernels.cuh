@@ -30,9 +30,12 @@ cudaError_t SiluMul(const bf16* in, int64_t inner, int rows, bf16* out, cudaStre
 cudaError_t Silu(bf16* values, int64_t count, cudaStream_t stream);
 
 // Softmax over each row's router logits, top-k (NaN never wins, ties to the lower index), weights
-// renormalized over the chosen. Rows past `rows` are not touched.
+// renormalized over the chosen. Rows past `rows` are not touched. Also zeroes `fill` ([experts],
+// the dispatch's per-expert slot counters) and copies the first `record_rows` rows' choices to
+// `record`, saving two graph nodes per MoE layer.
 cudaError_t RouteTopK(const float* logits, int experts, int top_k, int rows, int* route_experts,
-                      float* route_weights, cudaStream_t stream);
+                      float* route_weights, int* fill, int* record, int record_rows,
+                      cudaStream_t stream);
 
 // Copies each (row, k) pair of the first *count rows into its expert's next slot of
 // expert_in [experts, slots, hidden]; slot_of_pair gets the slot (-1 for rows past *count).
