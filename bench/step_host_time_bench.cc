@@ -59,7 +59,7 @@ Setup& Shared() {
     s->decoder = *std::move(decoder);
     CudaDecoder* raw = s->decoder.get();
     auto runner = CudaGraphRunner::Create(
-        *MakePolicy(PolicyKind::kLocal, s->model, config), s->stream.get(),
+        *MakePolicy(PolicyKind::kLocal, s->model, config), s->stream.get(), raw->staging_buffer(),
         [raw](const CudaForwardArgs& args) { return raw->Forward(args); },
         [raw, s](const StageArgs& args) { return raw->Stage(args, s->tokens); });
     if (!runner.ok()) return fail(runner.status());

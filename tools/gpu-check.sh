@@ -48,7 +48,7 @@ def load(name):
 bench, peer, tests = load("step_host_time.json"), load("peer_engine_runner.json"), load("tests.json")
 figures = {}
 for b in (bench or {}).get("benchmarks", []):
-    figures[b["name"]] = {k: v for k, v in b.items()
+    figures[b["name"].split("/")[0]] = {k: v for k, v in b.items()
                           if k not in ("family_index", "per_family_instance_index", "run_name",
                                        "run_type", "repetitions", "repetition_index", "threads")}
 summary = {"card": card, "gpus": int(gpus), "commit": commit, "started": started,

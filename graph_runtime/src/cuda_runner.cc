@@ -6,21 +6,49 @@
 
 #include "fmt/format.h"
 #include "padgraph/padding_policy/status_macros.h"
+#include "staging_kernel.cuh"
 
 namespace padgraph {
 
+using graph_runtime_internal::kSlotHeaderBytes;
+
 absl::StatusOr<std::unique_ptr<CudaGraphRunner>> CudaGraphRunner::Create(
-    std::unique_ptr<Policy> policy, cudaStream_t stream, Forward forward, Stage stage) {
+    std::unique_ptr<Policy> policy, cudaStream_t stream, StagingBuffer staging, Forward forward,
+    Stage stage) {
   if (policy == nullptr || stream == nullptr || !forward || !stage) {
     return absl::InvalidArgumentError(
         "CudaGraphRunner needs a policy, the engine's stream, a forward and a stage hook");
   }
-  auto runner = std::unique_ptr<CudaGraphRunner>(
-      new CudaGraphRunner(std::move(policy), stream, std::move(forward), std::move(stage)));
-  for (CudaEvent& event : runner->slot_done_) {
+  if (staging.device == nullptr || staging.bytes == 0 || staging.bytes > kMaxStagingBytes ||
+      reinterpret_cast<uintptr_t>(staging.device) % 16 != 0) {
+    return absl::InvalidArgumentError(
+        fmt::format("staging.bytes {} must be in [1, {}] with a 16-byte aligned staging.device",
+                    staging.bytes, kMaxStagingBytes));
+  }
+  auto runner = std::unique_ptr<CudaGraphRunner>(new CudaGraphRunner(
+      std::move(policy), stream, staging, std::move(forward), std::move(stage)));
+  PADGRAPH_ASSIGN_OR_RETURN(runner->ring_,
+                            DeviceBuffer::Allocate(kStagingSlots * runner->slot_stride(),
+                                                   DeviceBuffer::Where::kMappedHost));
+  PADGRAPH_ASSIGN_OR_RETURN(runner->run_counter_, DeviceBuffer::Allocate(sizeof(int64_t)));
+  PADGRAPH_CUDA_RETURN_IF_ERROR(
+      cudaMemsetAsync(runner->run_counter_.data(), 0, sizeof(int64_t), stream));
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
+  for (CudaEvent& event : runner->run_events_) {
     PADGRAPH_ASSIGN_OR_RETURN(event, MakeEvent());
   }
   return runner;
+}
+
+size_t CudaGraphRunner::slot_stride() const {
+  return kSlotHeaderBytes + (staging_.bytes + 15) / 16 * 16;
+}
+
+absl::Status CudaGraphRunner::LaunchStagingKernel() {
+  PADGRAPH_CUDA_RETURN_IF_ERROR(graph_runtime_internal::LaunchStaging(
+      ring_.data<unsigned char>(), slot_stride(), kStagingSlots, run_counter_.data<int64_t>(),
+      staging_.device, stream_));
+  return absl::OkStatus();
 }
 
 absl::Status CudaGraphRunner::Capture(const std::function<void(const CaptureReport&)>& progress) {
@@ -29,7 +57,8 @@ absl::Status CudaGraphRunner::Capture(const std::function<void(const CaptureRepo
     PADGRAPH_ASSIGN_OR_RETURN(KeyPlan plan, policy_->Plan(key));
     CudaForwardArgs args{
         .mode = StepMode::kGraph, .key = key, .layers = plan.layers, .stream = stream_};
-    // Warm-up: cuBLAS chooses its kernels and every collective runs once before capture.
+    // Warm-up, without the staging kernel: cuBLAS chooses its kernels and every collective runs
+    // once before capture.
     PADGRAPH_RETURN_IF_ERROR(forward_(args));
     PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream_));
 
@@ -39,11 +68,12 @@ absl::Status CudaGraphRunner::Capture(const std::function<void(const CaptureRepo
     PADGRAPH_CUDA_RETURN_IF_ERROR(
         cudaStreamBeginCapture(stream_, cudaStreamCaptureModeThreadLocal));
     args.capturing = true;
-    absl::Status forward_status = forward_(args);
+    absl::Status captured = LaunchStagingKernel();
+    if (captured.ok()) captured = forward_(args);
     cudaGraph_t raw_graph = nullptr;
     cudaError_t end_status = cudaStreamEndCapture(stream_, &raw_graph);
     CudaGraph graph(raw_graph);
-    PADGRAPH_RETURN_IF_ERROR(forward_status);
+    PADGRAPH_RETURN_IF_ERROR(captured);
     PADGRAPH_CUDA_RETURN_IF_ERROR(end_status);
     cudaGraphExec_t raw_exec = nullptr;
     PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGraphInstantiate(&raw_exec, graph.get(), 0));
@@ -66,27 +96,48 @@ absl::Status CudaGraphRunner::Capture(const std::function<void(const CaptureRepo
   return absl::OkStatus();
 }
 
-absl::StatusOr<int> CudaGraphRunner::AcquireSlot() {
-  int slot = static_cast<int>(next_slot_++ % kStagingSlots);
-  // Never recorded yet: the synchronize returns at once.
-  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaEventSynchronize(slot_done_[slot].get()));
-  return slot;
-}
-
-absl::Status CudaGraphRunner::ReleaseSlot(int slot) {
-  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaEventRecord(slot_done_[slot].get(), stream_));
+absl::Status CudaGraphRunner::StageNext(StageArgs args) {
+  const int64_t run = staged_runs_;
+  // The slot was last read by run - kStagingSlots; the event recorded after the first
+  // kEventEverySteps boundary at or past that run tells when it has been.
+  const int64_t previous = run - kStagingSlots;
+  if (previous > confirmed_started_) {
+    const int64_t marked = previous | (kEventEverySteps - 1);
+    PADGRAPH_CUDA_RETURN_IF_ERROR(
+        cudaEventSynchronize(run_events_[(marked / kEventEverySteps) % run_events_.size()].get()));
+    confirmed_started_ = marked;
+  }
+  unsigned char* slot = ring_.data<unsigned char>() + (run % kStagingSlots) * slot_stride();
+  args.staging = slot + kSlotHeaderBytes;
+  args.staging_capacity = staging_.bytes;
+  PADGRAPH_ASSIGN_OR_RETURN(size_t bytes, stage_(args));
+  if (bytes > staging_.bytes) {
+    return absl::InternalError(
+        fmt::format("the stage hook wrote {} bytes into a {}-byte slot", bytes, staging_.bytes));
+  }
+  *reinterpret_cast<uint64_t*>(slot) = bytes;
+  ++staged_runs_;
   return absl::OkStatus();
 }
 
-absl::Status CudaGraphRunner::StageGraph(const StepShape& shape, const KeySelection& selection,
-                                         int slot) {
-  return stage_(StageArgs{.shape = &shape,
-                          .selection = &selection,
-                          .chunk_rows = shape.local_tokens,
-                          .chunk_counts = shape.agreed_tokens,
-                          .dispatch_rows = StagesPaddedCount(selection) ? selection.key.local_bucket
-                                                                        : shape.local_tokens,
-                          .slot = slot});
+absl::Status CudaGraphRunner::Launched() {
+  const int64_t run = staged_runs_ - 1;
+  if (run % kEventEverySteps == kEventEverySteps - 1) {
+    PADGRAPH_CUDA_RETURN_IF_ERROR(
+        cudaEventRecord(run_events_[(run / kEventEverySteps) % run_events_.size()].get(), stream_));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CudaGraphRunner::StageGraphShaped(const StepShape& shape,
+                                               const KeySelection& selection) {
+  return StageNext(StageArgs{.shape = &shape,
+                             .selection = &selection,
+                             .chunk_rows = shape.local_tokens,
+                             .chunk_counts = shape.agreed_tokens,
+                             .dispatch_rows = StagesPaddedCount(selection)
+                                                  ? selection.key.local_bucket
+                                                  : shape.local_tokens});
 }
 
 absl::Status CudaGraphRunner::Step(const StepShape& shape) {
@@ -99,10 +150,9 @@ absl::Status CudaGraphRunner::Step(const StepShape& shape) {
     return absl::InternalError(
         fmt::format("no graph captured for key {}", GraphKeyString(selection.key)));
   }
-  PADGRAPH_ASSIGN_OR_RETURN(int slot, AcquireSlot());
-  PADGRAPH_RETURN_IF_ERROR(StageGraph(shape, selection, slot));
+  PADGRAPH_RETURN_IF_ERROR(StageGraphShaped(shape, selection));
   PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGraphLaunch(graph->second.get(), stream_));
-  PADGRAPH_RETURN_IF_ERROR(ReleaseSlot(slot));
+  PADGRAPH_RETURN_IF_ERROR(Launched());
   ++stats_.graph_launches;
   stats_.last_key = selection.key;
   return absl::OkStatus();
@@ -115,13 +165,13 @@ absl::Status CudaGraphRunner::StepWithoutGraph(const StepShape& shape) {
   }
   auto plan = plans_.find(selection.key);
   if (plan == plans_.end()) return absl::FailedPreconditionError("StepWithoutGraph before Capture");
-  PADGRAPH_ASSIGN_OR_RETURN(int slot, AcquireSlot());
-  PADGRAPH_RETURN_IF_ERROR(StageGraph(shape, selection, slot));
+  PADGRAPH_RETURN_IF_ERROR(StageGraphShaped(shape, selection));
+  PADGRAPH_RETURN_IF_ERROR(LaunchStagingKernel());
   PADGRAPH_RETURN_IF_ERROR(forward_(CudaForwardArgs{.mode = StepMode::kGraph,
                                                     .key = selection.key,
                                                     .layers = plan->second.layers,
                                                     .stream = stream_}));
-  PADGRAPH_RETURN_IF_ERROR(ReleaseSlot(slot));
+  PADGRAPH_RETURN_IF_ERROR(Launched());
   ++stats_.uncaptured_runs;
   return absl::OkStatus();
 }
@@ -143,19 +193,18 @@ absl::Status CudaGraphRunner::RunEager(const StepShape& shape, const KeySelectio
       total += chunk_counts[r];
     }
     const int rows = chunk_counts[shape.rank];
-    PADGRAPH_ASSIGN_OR_RETURN(int slot, AcquireSlot());
-    PADGRAPH_RETURN_IF_ERROR(stage_(StageArgs{.shape = &shape,
-                                              .selection = &selection,
-                                              .chunk = chunk,
-                                              .chunk_begin = begin,
-                                              .chunk_rows = rows,
-                                              .chunk_counts = chunk_counts,
-                                              .dispatch_rows = rows,
-                                              .slot = slot}));
+    PADGRAPH_RETURN_IF_ERROR(StageNext(StageArgs{.shape = &shape,
+                                                 .selection = &selection,
+                                                 .chunk = chunk,
+                                                 .chunk_begin = begin,
+                                                 .chunk_rows = rows,
+                                                 .chunk_counts = chunk_counts,
+                                                 .dispatch_rows = rows}));
+    PADGRAPH_RETURN_IF_ERROR(LaunchStagingKernel());
     std::vector<LayerShape> layers = EagerLayerShapes(policy_->model(), config, rows, total);
     PADGRAPH_RETURN_IF_ERROR(
         forward_(CudaForwardArgs{.mode = StepMode::kEager, .layers = layers, .stream = stream_}));
-    PADGRAPH_RETURN_IF_ERROR(ReleaseSlot(slot));
+    PADGRAPH_RETURN_IF_ERROR(Launched());
     ++stats_.eager_chunks;
   }
   ++stats_.eager_steps;

@@ -129,10 +129,6 @@ absl::Status CudaDecoder::Allocate() {
       device(routing_record_, std::max(moe_layers_, 1) * max_step_tokens_ * top_k_ * sizeof(int)));
   PADGRAPH_RETURN_IF_ERROR(device(cublas_workspace_, kCublasWorkspaceBytes));
   PADGRAPH_RETURN_IF_ERROR(device(stage_device_, (kStageHeader + rows) * sizeof(int)));
-  PADGRAPH_ASSIGN_OR_RETURN(
-      stage_host_,
-      DeviceBuffer::Allocate(CudaGraphRunner::kStagingSlots * (kStageHeader + rows) * sizeof(int),
-                             DeviceBuffer::Where::kPinnedHost));
   PADGRAPH_CUDA_RETURN_IF_ERROR(
       cudaMemsetAsync(stage_device_.data(), 0, stage_device_.bytes(), stream_));
   return absl::OkStatus();
@@ -185,7 +181,8 @@ absl::Status CudaDecoder::FillAll() {
   return absl::OkStatus();
 }
 
-absl::Status CudaDecoder::Stage(const StageArgs& args, absl::Span<const int> step_tokens) {
+absl::StatusOr<size_t> CudaDecoder::Stage(const StageArgs& args,
+                                          absl::Span<const int> step_tokens) {
   if (static_cast<int>(step_tokens.size()) != args.shape->local_tokens) {
     return absl::InvalidArgumentError(fmt::format("stage: {} token ids for {} tokens",
                                                   step_tokens.size(), args.shape->local_tokens));
@@ -195,7 +192,11 @@ absl::Status CudaDecoder::Stage(const StageArgs& args, absl::Span<const int> ste
         fmt::format("stage: rows [{}, {}) are past the decoder's limit of {} rows per step",
                     args.chunk_begin, args.chunk_begin + args.chunk_rows, max_step_tokens_));
   }
-  int* slot = stage_host_.data<int>() + static_cast<size_t>(args.slot) * (kStageHeader + max_rows_);
+  const size_t bytes = (kStageHeader + args.chunk_rows) * sizeof(int);
+  if (bytes > args.staging_capacity) {
+    return absl::InternalError("stage: the staging slot is smaller than the staging buffer");
+  }
+  int* slot = static_cast<int*>(args.staging);
   slot[0] = args.chunk_rows;
   slot[1] = args.dispatch_rows;
   slot[2] = 0;
@@ -209,10 +210,7 @@ absl::Status CudaDecoder::Stage(const StageArgs& args, absl::Span<const int> ste
     slot[kStageHeader + i] = token;
   }
   out_offset_ = args.chunk_begin;
-  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemcpyAsync(stage_device_.data(), slot,
-                                                (kStageHeader + args.chunk_rows) * sizeof(int),
-                                                cudaMemcpyHostToDevice, stream_));
-  return absl::OkStatus();
+  return bytes;
 }
 
 absl::Status CudaDecoder::Gemm(const void* x, int rows, int64_t k, const void* w, int64_t n,

@@ -51,8 +51,11 @@ struct Fixture {
   std::vector<int> tokens;
 };
 
-absl::StatusOr<Fixture> MakeFixture(PolicyKind kind, const ParallelConfig& config) {
-  Fixture f;
+// On the heap: the runner's hooks keep pointers into it.
+absl::StatusOr<std::unique_ptr<Fixture>> MakeFixture(PolicyKind kind,
+                                                     const ParallelConfig& config) {
+  auto fixture = std::make_unique<Fixture>();
+  Fixture& f = *fixture;
   ModelSpec model = *ModelPreset("tiny");
   auto stream = MakeStream();
   if (!stream.ok()) return stream.status();
@@ -65,13 +68,13 @@ absl::StatusOr<Fixture> MakeFixture(PolicyKind kind, const ParallelConfig& confi
   CudaDecoder* raw = f.decoder.get();
   std::vector<int>* tokens = &f.tokens;
   auto runner = CudaGraphRunner::Create(
-      *std::move(policy), f.stream.get(),
+      *std::move(policy), f.stream.get(), f.decoder->staging_buffer(),
       [raw](const CudaForwardArgs& args) { return raw->Forward(args); },
       [raw, tokens](const StageArgs& args) { return raw->Stage(args, *tokens); });
   if (!runner.ok()) return runner.status();
   f.runner = *std::move(runner);
   if (absl::Status status = f.runner->Capture(); !status.ok()) return status;
-  return f;
+  return fixture;
 }
 
 TEST(CudaDecodeTest, EveryPolicyMatchesTheReferenceWithStepsQueued) {
@@ -87,7 +90,7 @@ TEST(CudaDecodeTest, EveryPolicyMatchesTheReferenceWithStepsQueued) {
     // The Fixture's stream must outlive the runner and decoder: it is declared first.
     auto fixture = MakeFixture(kind, OneGpuConfig());
     ASSERT_TRUE(fixture.ok()) << fixture.status();
-    Fixture& f = *fixture;
+    Fixture& f = **fixture;
 
     std::mt19937 rng(kSeed + static_cast<int>(kind));
     std::vector<std::vector<int>> step_tokens(kQueuedSteps);
@@ -198,7 +201,7 @@ TEST(CudaDecodeTest, GraphReplayEqualsTheSamePlanLaunchedEagerlyBitForBit) {
   if (!HaveGpu(&why)) GTEST_SKIP() << "needs a GPU: " << why;
   auto fixture = MakeFixture(PolicyKind::kLocal, OneGpuConfig());
   ASSERT_TRUE(fixture.ok()) << fixture.status();
-  Fixture& f = *fixture;
+  Fixture& f = **fixture;
   const int vocab = static_cast<int>(ModelPreset("tiny")->dims.vocab);
   std::mt19937 rng(3);
   for (int trial = 0; trial < 20; ++trial) {
@@ -226,7 +229,7 @@ TEST(CudaDecodeTest, CaptureReportsEveryGraph) {
   if (!HaveGpu(&why)) GTEST_SKIP() << "needs a GPU: " << why;
   auto fixture = MakeFixture(PolicyKind::kMax, OneGpuConfig());
   ASSERT_TRUE(fixture.ok()) << fixture.status();
-  const auto& captures = fixture->runner->captures();
+  const auto& captures = (*fixture)->runner->captures();
   ASSERT_EQ(captures.size(), 7u);
   EXPECT_EQ(captures.front().key.local_bucket, 32);  // largest first
   for (const CaptureReport& report : captures)

@@ -70,7 +70,8 @@ inline absl::StatusOr<CudaEvent> MakeEvent(unsigned flags = cudaEventDisableTimi
 // Device memory (cudaMalloc) or pinned host memory (cudaMallocHost) of `bytes` bytes.
 class DeviceBuffer {
  public:
-  enum class Where { kDevice, kPinnedHost };
+  // kMappedHost: pinned host memory the device can read directly (same address on both sides).
+  enum class Where { kDevice, kPinnedHost, kMappedHost };
 
   static absl::StatusOr<DeviceBuffer> Allocate(size_t bytes, Where where = Where::kDevice) {
     void* data = nullptr;
@@ -78,7 +79,9 @@ class DeviceBuffer {
       if (where == Where::kDevice) {
         PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMalloc(&data, bytes));
       } else {
-        PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMallocHost(&data, bytes));
+        PADGRAPH_CUDA_RETURN_IF_ERROR(cudaHostAlloc(
+            &data, bytes,
+            where == Where::kMappedHost ? cudaHostAllocMapped : cudaHostAllocDefault));
       }
     }
     return DeviceBuffer(data, bytes, where);

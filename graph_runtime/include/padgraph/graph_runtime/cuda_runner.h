@@ -2,15 +2,21 @@
 // is captured once per GraphKey the policy can select, largest bucket first, in thread-local
 // capture mode, after one uncaptured warm-up run of the same plan (cuBLAS picks its kernels and
 // every collective runs once eagerly before capture). Every Step selects a key without
-// allocating, hands the engine's staging hook a staging slot, and launches the graph; a step no
-// graph serves runs the real rows eagerly on every rank (rule 4) and launches no graph.
+// allocating, lets the engine's staging hook write the step's inputs into a host staging slot,
+// and launches the graph; a step no graph serves runs the real rows eagerly on every rank (rule 4)
+// and launches no graph.
 //
 // Note [Staging slots]
-// Staging copies host memory to the device on the stream, so the host memory must not change
-// until that copy has run. With at least one Step queued behind another (engines queue many), one
-// host buffer is not enough: the runner hands out kStagingSlots slots in turn and, before handing
-// a slot out again, waits for the event recorded after the replay that last used it. The wait
-// only blocks when the host runs kStagingSlots steps ahead of the device.
+// The step's inputs (token ids, counts, whatever the engine stages) reach the device without a
+// copy call per step: each captured graph begins with a one-block kernel that reads the next slot
+// of a ring of mapped pinned host memory, picked by a step counter kept on the device, into the
+// engine's device staging buffer. The host writes slot k for its k-th staged run (a graph replay,
+// an uncaptured run or an eager chunk: each runs the staging kernel exactly once, warm-ups none),
+// so host and device agree on the slot without talking. A slot may be rewritten only after the
+// run that read it has started on the device: the runner records an event every
+// kEventEverySteps runs and, before reusing a slot, waits on the event recorded after the run
+// that last used it, which only blocks when the host is kStagingSlots runs ahead. Per step the
+// host pays for the hook's stores and one graph launch.
 //
 // Note [One memory pool]
 // The forward allocates nothing while captured: the engine's static buffers (and the stub's) are
@@ -45,6 +51,12 @@ struct CudaForwardArgs {
   bool capturing = false;  // inside stream capture: launch only, no host reads of device data
 };
 
+// The engine's device buffer the staging kernel fills before each run.
+struct StagingBuffer {
+  void* device = nullptr;
+  size_t bytes = 0;  // at most kMaxStagingBytes
+};
+
 struct CaptureReport {
   GraphKey key;
   double capture_ms = 0;     // warm-up excluded: capture and instantiation
@@ -64,13 +76,17 @@ struct CudaRunnerStats {
 class CudaGraphRunner {
  public:
   static constexpr int kStagingSlots = 64;
+  static constexpr int kEventEverySteps = 16;
+  static constexpr size_t kMaxStagingBytes = size_t{1} << 20;
 
   using Forward = std::function<absl::Status(const CudaForwardArgs&)>;
-  using Stage = std::function<absl::Status(const StageArgs&)>;
+  // Writes the step's inputs into args.staging and returns how many bytes it wrote.
+  using Stage = std::function<absl::StatusOr<size_t>(const StageArgs&)>;
 
-  // `stream` is the engine's; it outlives the runner.
+  // `stream` is the engine's and outlives the runner; so does `staging.device`.
   static absl::StatusOr<std::unique_ptr<CudaGraphRunner>> Create(std::unique_ptr<Policy> policy,
                                                                  cudaStream_t stream,
+                                                                 StagingBuffer staging,
                                                                  Forward forward, Stage stage);
 
   // Captures every key the policy can select, largest first; `progress` (may be empty) is told
@@ -88,27 +104,37 @@ class CudaGraphRunner {
   const std::vector<CaptureReport>& captures() const { return captures_; }
 
  private:
-  CudaGraphRunner(std::unique_ptr<Policy> policy, cudaStream_t stream, Forward forward, Stage stage)
+  CudaGraphRunner(std::unique_ptr<Policy> policy, cudaStream_t stream, StagingBuffer staging,
+                  Forward forward, Stage stage)
       : policy_(std::move(policy)),
         stream_(stream),
+        staging_(staging),
         forward_(std::move(forward)),
         stage_(std::move(stage)) {}
 
-  // The next staging slot, once the replay that last used it has run.
-  absl::StatusOr<int> AcquireSlot();
-  absl::Status ReleaseSlot(int slot);
-  absl::Status StageGraph(const StepShape& shape, const KeySelection& selection, int slot);
+  size_t slot_stride() const;
+  // Hands the hook the next slot (once the run that last read it has started) and seals it.
+  absl::Status StageNext(StageArgs args);
+  // After a staged run is launched: every kEventEverySteps runs, an event for slot reuse.
+  absl::Status Launched();
+  // The staging kernel: the next slot into the engine's staging buffer.
+  absl::Status LaunchStagingKernel();
+  absl::Status StageGraphShaped(const StepShape& shape, const KeySelection& selection);
   absl::Status RunEager(const StepShape& shape, const KeySelection& selection);
 
   std::unique_ptr<Policy> policy_;
   cudaStream_t stream_;
+  StagingBuffer staging_;
   Forward forward_;
   Stage stage_;
+  DeviceBuffer ring_;         // mapped pinned host: kStagingSlots slots of slot_stride() bytes
+  DeviceBuffer run_counter_;  // device: staged runs the device has read
+  std::array<CudaEvent, kStagingSlots / kEventEverySteps> run_events_;
+  int64_t staged_runs_ = 0;         // host: staged runs handed out
+  int64_t confirmed_started_ = -1;  // host: runs known to have been read by the device
   absl::flat_hash_map<GraphKey, CudaGraphExec> graphs_;
   absl::flat_hash_map<GraphKey, KeyPlan> plans_;
   std::vector<CaptureReport> captures_;
-  std::array<CudaEvent, kStagingSlots> slot_done_;
-  int64_t next_slot_ = 0;
   CudaRunnerStats stats_;
 };
 

@@ -17,9 +17,12 @@ struct StageArgs {
   absl::Span<const int> chunk_counts;
   // The MoE dispatch count to stage: chunk_rows, or the bucket under `sum` (StagesPaddedCount).
   int dispatch_rows = 0;
-  // The staging slot this replay owns: host memory staged into it may be rewritten only when the
-  // runner hands the same slot out again, after the replay that read it has run.
-  int slot = 0;
+  // CUDA runner only: the host side of this step's staging slot, `staging_capacity` bytes of
+  // pinned memory the device reads when the step runs. The hook writes the step's inputs here and
+  // returns how many bytes it wrote; they land in the engine's device staging buffer before the
+  // forward runs (cuda_runner.h, Note [Staging slots]).
+  void* staging = nullptr;
+  size_t staging_capacity = 0;
 };
 
 }  // namespace padgraph

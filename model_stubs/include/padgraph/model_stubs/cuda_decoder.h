@@ -36,7 +36,10 @@ class CudaDecoder {
   CudaDecoder& operator=(const CudaDecoder&) = delete;
 
   absl::Status Forward(const CudaForwardArgs& args);
-  absl::Status Stage(const StageArgs& args, absl::Span<const int> step_tokens);
+  // Writes [real rows, dispatch rows, 0, 0, token ids...] into the runner's slot.
+  absl::StatusOr<size_t> Stage(const StageArgs& args, absl::Span<const int> step_tokens);
+  // The device buffer Stage's bytes land in, for CudaGraphRunner::Create.
+  StagingBuffer staging_buffer() const { return {stage_device_.data(), stage_device_.bytes()}; }
 
   // The step's logits, [rows, vocab] fp32, and its routing [row][moe layer][k]; both synchronize
   // the stream first.
@@ -82,9 +85,9 @@ class CudaDecoder {
   DeviceBuffer embedding_, lm_head_;
   std::vector<LayerWeights> layers_;
 
-  // Staged: [real rows, dispatch rows, 0, 0, tokens...] on the device, from a pinned ring.
+  // Staged: [real rows, dispatch rows, 0, 0, tokens...] on the device.
   static constexpr int kStageHeader = 4;
-  DeviceBuffer stage_device_, stage_host_;
+  DeviceBuffer stage_device_;
   int out_offset_ = 0;
 
   DeviceBuffer x_, normed_, wide_, narrow_, router_logits_, route_experts_, route_weights_,
