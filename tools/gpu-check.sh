@@ -16,17 +16,17 @@ commit=$(cat "$build/COMMIT" 2>/dev/null || echo unknown)
 started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 
 # Tests: the CTest summary, as JSON.
-(cd "$root" && ctest --test-dir "$build" -L 'gpu|multi_gpu' --output-on-failure -j1) \
+(cd "$root" && ctest --test-dir "$build" -L 'gpu|multi_gpu' -V -j1) \
   > "$out/ctest.log" 2>&1
 tests_rc=$?
 python3 - "$out" "$tests_rc" <<'PY'
 import json, re, sys
 out, rc = sys.argv[1], int(sys.argv[2])
 log = open(f"{out}/ctest.log").read()
-m = re.search(r"(\d+)% tests passed, (\d+) tests failed out of (\d+)", log)
+m = re.search(r"(\d+)% tests passed,?(?: (\d+) tests failed)? out of (\d+)", log)
 
 json.dump({"rc": rc, "summary": m.group(0) if m else None,
-           "failed": int(m.group(2)) if m else None, "total": int(m.group(3)) if m else None,
+           "failed": int(m.group(2) or 0) if m else None, "total": int(m.group(3)) if m else None,
            "lines": [l for l in log.splitlines() if l.startswith("[ ")]},
           open(f"{out}/tests.json", "w"), indent=2)
 PY
