@@ -52,7 +52,8 @@ Setup& Shared() {
     s->stream = *std::move(stream);
     size_t free_before = 0, free_after = 0, total = 0;
     cudaMemGetInfo(&free_before, &total);
-    auto decoder = CudaDecoder::Create(s->model, kSeed, config, 256, s->stream.get());
+    auto decoder = CudaDecoder::Create(s->model, kSeed, config, /*rank=*/0, /*comm=*/nullptr, 256,
+                                       s->stream.get());
     if (!decoder.ok()) return fail(decoder.status());
     cudaMemGetInfo(&free_after, &total);
     s->static_bytes = static_cast<int64_t>(free_before) - static_cast<int64_t>(free_after);

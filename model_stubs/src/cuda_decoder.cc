@@ -1,4 +1,5 @@
-// The stub decoder's CUDA forward: buffers, weights and the per-layer launches.
+// The stub decoder's CUDA forward: buffers, weights, per-layer launches and the host-API NCCL
+// backends.
 #include "padgraph/model_stubs/cuda_decoder.h"
 
 #include <nvtx3/nvToolsExt.h>
@@ -8,7 +9,9 @@
 
 #include "cuda_kernels.cuh"
 #include "fmt/format.h"
+#include "padgraph/ep_backend/nccl_comm.h"
 #include "padgraph/graph_runtime/cuda_check.h"
+#include "padgraph/padding_policy/policy.h"
 #include "padgraph/padding_policy/status_macros.h"
 
 namespace padgraph {
@@ -27,17 +30,25 @@ class NvtxRange {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<CudaDecoder>> CudaDecoder::Create(const ModelSpec& model,
-                                                                 uint64_t seed,
-                                                                 const ParallelConfig& config,
-                                                                 int max_step_tokens,
-                                                                 cudaStream_t stream) {
+absl::StatusOr<std::unique_ptr<CudaDecoder>> CudaDecoder::Create(
+    const ModelSpec& model, uint64_t seed, const ParallelConfig& config, int rank, ncclComm_t comm,
+    int max_step_tokens, cudaStream_t stream) {
   PADGRAPH_RETURN_IF_ERROR(ValidateConfig(config, model));
-  if (config.world != 1) {
-    return absl::InvalidArgumentError(fmt::format(
-        "CudaDecoder runs one rank in this version; world is {} (the multi-GPU backends are "
-        "not built yet)",
-        config.world));
+  if (rank < 0 || rank >= config.world) {
+    return absl::InvalidArgumentError(
+        fmt::format("rank {} is out of range [0, {})", rank, config.world));
+  }
+  if (config.world > 1 && comm == nullptr) {
+    return absl::InvalidArgumentError("CudaDecoder over several GPUs needs the NCCL communicator");
+  }
+  if (config.world > 1 && config.moe == MoeBackend::kA2aLl) {
+    return absl::InvalidArgumentError(
+        "moe a2a_ll across GPUs needs the NCCL device-API backend, not built yet");
+  }
+  const bool tp = config.dense_mode() == DenseMode::kTp || config.lm_head == LmHeadMode::kTp;
+  if (config.world > 1 && tp && config.gather_backend == GatherBackend::kLsa) {
+    return absl::InvalidArgumentError(
+        "gather_backend lsa across GPUs needs the NCCL device-API backend, not built yet");
   }
   if (max_step_tokens < 1) {
     return absl::InvalidArgumentError(
@@ -47,8 +58,8 @@ absl::StatusOr<std::unique_ptr<CudaDecoder>> CudaDecoder::Create(const ModelSpec
     return absl::InvalidArgumentError(
         fmt::format("model.top_k {} is past the routing kernel's limit 16", model.dims.top_k));
   }
-  auto decoder =
-      std::unique_ptr<CudaDecoder>(new CudaDecoder(model, seed, config, max_step_tokens, stream));
+  auto decoder = std::unique_ptr<CudaDecoder>(
+      new CudaDecoder(model, seed, config, rank, comm, max_step_tokens, stream));
   PADGRAPH_CUBLAS_RETURN_IF_ERROR(cublasCreate(&decoder->cublas_));
   PADGRAPH_CUBLAS_RETURN_IF_ERROR(cublasSetStream(decoder->cublas_, stream));
   PADGRAPH_RETURN_IF_ERROR(decoder->Allocate());
@@ -60,23 +71,33 @@ absl::StatusOr<std::unique_ptr<CudaDecoder>> CudaDecoder::Create(const ModelSpec
 }
 
 CudaDecoder::CudaDecoder(const ModelSpec& model, uint64_t seed, const ParallelConfig& config,
-                         int max_step_tokens, cudaStream_t stream)
+                         int rank, ncclComm_t comm, int max_step_tokens, cudaStream_t stream)
     : model_(model),
       seed_(seed),
       config_(config),
+      rank_(rank),
+      world_(config.world),
+      comm_(comm),
       max_step_tokens_(max_step_tokens),
       max_rows_(std::max({config.buckets.back(), config.ep_capacity, max_step_tokens})),
       stream_(stream),
       hidden_(model.dims.hidden),
       vocab_(model.dims.vocab),
       width_(model.dims.attention.num_heads * model.dims.attention.v_head_dim),
-      dense_inner_(model.dims.dense_intermediate),
+      dense_inner_(config.dense_mode() == DenseMode::kTp
+                       ? model.dims.dense_intermediate / config.world
+                       : model.dims.dense_intermediate),
       expert_inner_(model.dims.moe_intermediate),
       experts_(model.dims.num_experts),
       top_k_(model.dims.top_k),
       shared_(model.dims.num_shared_experts) {
   for (const Layer& layer : model.layers)
     moe_layers_ += layer.kind == LayerKind::kMoe;
+  local_experts_ = experts_ / world_;
+  local_begin_ = rank * local_experts_;
+  vocab_shard_ = config.lm_head == LmHeadMode::kTp ? vocab_ / world_ : vocab_;
+  stage_header_ = 4 + world_;
+  eager_counts_.assign(world_, 0);
 }
 
 CudaDecoder::~CudaDecoder() {
@@ -85,13 +106,16 @@ CudaDecoder::~CudaDecoder() {
 
 absl::Status CudaDecoder::Allocate() {
   auto device = [](DeviceBuffer& buffer, size_t bytes) -> absl::Status {
-    PADGRAPH_ASSIGN_OR_RETURN(buffer, DeviceBuffer::Allocate(std::max<size_t>(bytes, 16)));
+    // 16-byte multiples: the staging kernel copies 16-byte words.
+    PADGRAPH_ASSIGN_OR_RETURN(buffer,
+                              DeviceBuffer::Allocate((std::max<size_t>(bytes, 16) + 15) / 16 * 16));
     return absl::OkStatus();
   };
   const size_t rows = max_rows_;
+  const size_t gathered = rows * world_;  // every rank's slot
   const size_t h = hidden_;
   PADGRAPH_RETURN_IF_ERROR(device(embedding_, vocab_ * h * kBf16));
-  PADGRAPH_RETURN_IF_ERROR(device(lm_head_, vocab_ * h * kBf16));
+  PADGRAPH_RETURN_IF_ERROR(device(lm_head_, vocab_shard_ * h * kBf16));
   for (int layer = 0; layer < model_.dims.num_decoder_layers; ++layer) {
     LayerWeights w;
     PADGRAPH_RETURN_IF_ERROR(device(w.attn_q, width_ * h * kBf16));
@@ -101,8 +125,9 @@ absl::Status CudaDecoder::Allocate() {
       PADGRAPH_RETURN_IF_ERROR(device(w.down, dense_inner_ * h * kBf16));
     } else {
       PADGRAPH_RETURN_IF_ERROR(device(w.router, experts_ * h * kBf16));
-      PADGRAPH_RETURN_IF_ERROR(device(w.expert_gate_up, experts_ * 2 * expert_inner_ * h * kBf16));
-      PADGRAPH_RETURN_IF_ERROR(device(w.expert_down, experts_ * expert_inner_ * h * kBf16));
+      PADGRAPH_RETURN_IF_ERROR(
+          device(w.expert_gate_up, local_experts_ * 2 * expert_inner_ * h * kBf16));
+      PADGRAPH_RETURN_IF_ERROR(device(w.expert_down, local_experts_ * expert_inner_ * h * kBf16));
       PADGRAPH_RETURN_IF_ERROR(device(w.shared_gate_up, shared_ * 2 * expert_inner_ * h * kBf16));
       PADGRAPH_RETURN_IF_ERROR(device(w.shared_down, shared_ * expert_inner_ * h * kBf16));
     }
@@ -111,71 +136,92 @@ absl::Status CudaDecoder::Allocate() {
   const size_t widest = std::max({2 * dense_inner_, 2 * expert_inner_, width_, hidden_});
   PADGRAPH_RETURN_IF_ERROR(device(x_, rows * h * kBf16));
   PADGRAPH_RETURN_IF_ERROR(device(normed_, rows * h * kBf16));
-  PADGRAPH_RETURN_IF_ERROR(device(wide_, rows * widest * kBf16));
-  PADGRAPH_RETURN_IF_ERROR(device(narrow_, rows * widest * kBf16));
-  PADGRAPH_RETURN_IF_ERROR(device(router_logits_, rows * experts_ * sizeof(float)));
-  PADGRAPH_RETURN_IF_ERROR(device(route_experts_, rows * top_k_ * sizeof(int)));
-  PADGRAPH_RETURN_IF_ERROR(device(route_weights_, rows * top_k_ * sizeof(float)));
-  PADGRAPH_RETURN_IF_ERROR(device(slot_of_pair_, rows * top_k_ * sizeof(int)));
-  PADGRAPH_RETURN_IF_ERROR(device(fill_, experts_ * sizeof(int)));
-  // The masked expert layout: [experts, slots = rows, hidden] (a row picks an expert at most once).
-  PADGRAPH_RETURN_IF_ERROR(device(expert_in_, experts_ * rows * h * kBf16));
-  PADGRAPH_RETURN_IF_ERROR(device(expert_mid_, experts_ * rows * 2 * expert_inner_ * kBf16));
-  PADGRAPH_RETURN_IF_ERROR(device(expert_act_, experts_ * rows * expert_inner_ * kBf16));
-  PADGRAPH_RETURN_IF_ERROR(device(expert_out_, experts_ * rows * h * kBf16));
+  PADGRAPH_RETURN_IF_ERROR(device(gathered_, gathered * h * kBf16));
+  PADGRAPH_RETURN_IF_ERROR(device(wide_, gathered * widest * kBf16));
+  PADGRAPH_RETURN_IF_ERROR(device(narrow_, gathered * widest * kBf16));
+  PADGRAPH_RETURN_IF_ERROR(device(partial_, gathered * h * kBf16));
+  PADGRAPH_RETURN_IF_ERROR(
+      device(received_, std::max(gathered * h * kBf16, gathered * vocab_shard_ * sizeof(float))));
+  PADGRAPH_RETURN_IF_ERROR(device(shard_logits_, gathered * vocab_shard_ * sizeof(float)));
+  PADGRAPH_RETURN_IF_ERROR(device(router_logits_, gathered * experts_ * sizeof(float)));
+  PADGRAPH_RETURN_IF_ERROR(device(route_experts_, gathered * top_k_ * sizeof(int)));
+  PADGRAPH_RETURN_IF_ERROR(device(route_weights_, gathered * top_k_ * sizeof(float)));
+  PADGRAPH_RETURN_IF_ERROR(device(slot_of_pair_, gathered * top_k_ * sizeof(int)));
+  PADGRAPH_RETURN_IF_ERROR(device(fill_, local_experts_ * sizeof(int)));
+  // The masked expert layout: [local experts, slots = every gathered row, hidden] (a row picks an
+  // expert at most once).
+  const size_t slots = gathered * local_experts_;
+  PADGRAPH_RETURN_IF_ERROR(device(expert_in_, slots * h * kBf16));
+  PADGRAPH_RETURN_IF_ERROR(device(expert_mid_, slots * 2 * expert_inner_ * kBf16));
+  PADGRAPH_RETURN_IF_ERROR(device(expert_act_, slots * expert_inner_ * kBf16));
+  PADGRAPH_RETURN_IF_ERROR(device(expert_out_, slots * h * kBf16));
   PADGRAPH_RETURN_IF_ERROR(device(shared_out_, rows * h * kBf16));
   PADGRAPH_RETURN_IF_ERROR(device(logits_, max_step_tokens_ * vocab_ * sizeof(float)));
   PADGRAPH_RETURN_IF_ERROR(
       device(routing_record_, std::max(moe_layers_, 1) * max_step_tokens_ * top_k_ * sizeof(int)));
   PADGRAPH_RETURN_IF_ERROR(device(cublas_workspace_, kCublasWorkspaceBytes));
-  PADGRAPH_RETURN_IF_ERROR(device(stage_device_, (kStageHeader + rows) * sizeof(int)));
+  PADGRAPH_RETURN_IF_ERROR(device(stage_device_, (stage_header_ + rows) * sizeof(int)));
   PADGRAPH_CUDA_RETURN_IF_ERROR(
       cudaMemsetAsync(stage_device_.data(), 0, stage_device_.bytes(), stream_));
   return absl::OkStatus();
 }
 
-absl::Status CudaDecoder::Fill(void* out, WeightKind kind, int layer, int expert, int64_t rows,
-                               int64_t cols) {
+absl::Status CudaDecoder::Fill(void* out, WeightKind kind, int layer, int expert, int64_t row_begin,
+                               int64_t rows, int64_t col_begin, int64_t cols, int64_t full_cols) {
   PADGRAPH_CUDA_RETURN_IF_ERROR(stub_kernels::FillWeights(
-      static_cast<bf16*>(out), seed_, static_cast<int>(kind), layer, expert, 0, rows, 0, cols, cols,
-      kind == WeightKind::kEmbedding, stream_));
+      static_cast<bf16*>(out), seed_, static_cast<int>(kind), layer, expert, row_begin, rows,
+      col_begin, cols, full_cols, kind == WeightKind::kEmbedding, stream_));
   return absl::OkStatus();
 }
 
 absl::Status CudaDecoder::FillAll() {
+  const int64_t h = hidden_;
   PADGRAPH_RETURN_IF_ERROR(
-      Fill(embedding_.data(), WeightKind::kEmbedding, -1, -1, vocab_, hidden_));
-  PADGRAPH_RETURN_IF_ERROR(Fill(lm_head_.data(), WeightKind::kLmHead, -1, -1, vocab_, hidden_));
+      Fill(embedding_.data(), WeightKind::kEmbedding, -1, -1, 0, vocab_, 0, h, h));
+  // lm_head TP: this rank's rows of the vocabulary.
+  const int64_t vocab_begin = config_.lm_head == LmHeadMode::kTp ? rank_ * vocab_shard_ : 0;
+  PADGRAPH_RETURN_IF_ERROR(
+      Fill(lm_head_.data(), WeightKind::kLmHead, -1, -1, vocab_begin, vocab_shard_, 0, h, h));
+  const int64_t full_dense = model_.dims.dense_intermediate;
+  const int64_t dense_begin = config_.dense_mode() == DenseMode::kTp ? rank_ * dense_inner_ : 0;
   for (int layer = 0; layer < model_.dims.num_decoder_layers; ++layer) {
     LayerWeights& w = layers_[layer];
-    PADGRAPH_RETURN_IF_ERROR(Fill(w.attn_q.data(), WeightKind::kAttnQ, layer, -1, width_, hidden_));
-    PADGRAPH_RETURN_IF_ERROR(Fill(w.attn_o.data(), WeightKind::kAttnO, layer, -1, hidden_, width_));
-    auto gate_up = [&](void* out, WeightKind gate, WeightKind up, int expert, int64_t inner) {
-      PADGRAPH_RETURN_IF_ERROR(Fill(out, gate, layer, expert, inner, hidden_));
-      return Fill(static_cast<bf16*>(out) + inner * hidden_, up, layer, expert, inner, hidden_);
+    PADGRAPH_RETURN_IF_ERROR(
+        Fill(w.attn_q.data(), WeightKind::kAttnQ, layer, -1, 0, width_, 0, h, h));
+    PADGRAPH_RETURN_IF_ERROR(
+        Fill(w.attn_o.data(), WeightKind::kAttnO, layer, -1, 0, h, 0, width_, width_));
+    // Gate rows then up rows, each [begin, begin + inner) of its weight.
+    auto gate_up = [&](void* out, WeightKind gate, WeightKind up, int expert, int64_t begin,
+                       int64_t inner) {
+      PADGRAPH_RETURN_IF_ERROR(Fill(out, gate, layer, expert, begin, inner, 0, h, h));
+      return Fill(static_cast<bf16*>(out) + inner * h, up, layer, expert, begin, inner, 0, h, h);
     };
     if (layer < model_.dims.first_moe_layer) {
+      // Column-parallel gate/up, row-parallel down: this rank's slice of the intermediate.
       PADGRAPH_RETURN_IF_ERROR(gate_up(w.gate_up.data(), WeightKind::kDenseGate,
-                                       WeightKind::kDenseUp, -1, dense_inner_));
-      PADGRAPH_RETURN_IF_ERROR(
-          Fill(w.down.data(), WeightKind::kDenseDown, layer, -1, hidden_, dense_inner_));
+                                       WeightKind::kDenseUp, -1, dense_begin, dense_inner_));
+      PADGRAPH_RETURN_IF_ERROR(Fill(w.down.data(), WeightKind::kDenseDown, layer, -1, 0, h,
+                                    dense_begin, dense_inner_, full_dense));
       continue;
     }
     PADGRAPH_RETURN_IF_ERROR(
-        Fill(w.router.data(), WeightKind::kRouter, layer, -1, experts_, hidden_));
-    for (int e = 0; e < experts_; ++e) {
-      PADGRAPH_RETURN_IF_ERROR(
-          gate_up(w.expert_gate_up.data<bf16>() + e * 2 * expert_inner_ * hidden_,
-                  WeightKind::kExpertGate, WeightKind::kExpertUp, e, expert_inner_));
-      PADGRAPH_RETURN_IF_ERROR(Fill(w.expert_down.data<bf16>() + e * hidden_ * expert_inner_,
-                                    WeightKind::kExpertDown, layer, e, hidden_, expert_inner_));
+        Fill(w.router.data(), WeightKind::kRouter, layer, -1, 0, experts_, 0, h, h));
+    for (int64_t e = 0; e < local_experts_; ++e) {
+      const int expert = static_cast<int>(local_begin_ + e);
+      PADGRAPH_RETURN_IF_ERROR(gate_up(w.expert_gate_up.data<bf16>() + e * 2 * expert_inner_ * h,
+                                       WeightKind::kExpertGate, WeightKind::kExpertUp, expert, 0,
+                                       expert_inner_));
+      PADGRAPH_RETURN_IF_ERROR(Fill(w.expert_down.data<bf16>() + e * h * expert_inner_,
+                                    WeightKind::kExpertDown, layer, expert, 0, h, 0, expert_inner_,
+                                    expert_inner_));
     }
     for (int s = 0; s < shared_; ++s) {
-      PADGRAPH_RETURN_IF_ERROR(
-          gate_up(w.shared_gate_up.data<bf16>() + s * 2 * expert_inner_ * hidden_,
-                  WeightKind::kSharedGate, WeightKind::kSharedUp, s, expert_inner_));
-      PADGRAPH_RETURN_IF_ERROR(Fill(w.shared_down.data<bf16>() + s * hidden_ * expert_inner_,
-                                    WeightKind::kSharedDown, layer, s, hidden_, expert_inner_));
+      PADGRAPH_RETURN_IF_ERROR(gate_up(w.shared_gate_up.data<bf16>() + s * 2 * expert_inner_ * h,
+                                       WeightKind::kSharedGate, WeightKind::kSharedUp, s, 0,
+                                       expert_inner_));
+      PADGRAPH_RETURN_IF_ERROR(Fill(w.shared_down.data<bf16>() + s * h * expert_inner_,
+                                    WeightKind::kSharedDown, layer, s, 0, h, 0, expert_inner_,
+                                    expert_inner_));
     }
   }
   return absl::OkStatus();
@@ -192,22 +238,32 @@ absl::StatusOr<size_t> CudaDecoder::Stage(const StageArgs& args,
         fmt::format("stage: rows [{}, {}) are past the decoder's limit of {} rows per step",
                     args.chunk_begin, args.chunk_begin + args.chunk_rows, max_step_tokens_));
   }
-  const size_t bytes = (kStageHeader + args.chunk_rows) * sizeof(int);
+  const size_t bytes = (stage_header_ + args.chunk_rows) * sizeof(int);
   if (bytes > args.staging_capacity) {
     return absl::InternalError("stage: the staging slot is smaller than the staging buffer");
   }
+  if (world_ > 1 && static_cast<int>(args.chunk_counts.size()) != world_) {
+    return absl::FailedPreconditionError(
+        "stage: several GPUs need every rank's count (the agreed vector) each step");
+  }
   int* slot = static_cast<int*>(args.staging);
   slot[0] = args.chunk_rows;
-  slot[1] = args.dispatch_rows;
-  slot[2] = 0;
-  slot[3] = 0;
+  slot[1] = slot[2] = slot[3] = 0;
+  // The dispatch counts: the rows of each rank its experts see. Under `sum` the whole bucket.
+  const bool padded =
+      args.selection->mode == StepMode::kGraph && StagesPaddedCount(*args.selection);
+  for (int r = 0; r < world_; ++r) {
+    int count = world_ == 1 ? args.dispatch_rows : args.chunk_counts[r];
+    slot[4 + r] = padded ? args.selection->key.local_bucket : count;
+    eager_counts_[r] = world_ == 1 ? args.chunk_rows : args.chunk_counts[r];
+  }
   for (int i = 0; i < args.chunk_rows; ++i) {
     int token = step_tokens[args.chunk_begin + i];
     if (token < 0 || token >= vocab_) {
       return absl::InvalidArgumentError(
           fmt::format("stage: token id {} is out of range [0, {})", token, vocab_));
     }
-    slot[kStageHeader + i] = token;
+    slot[stage_header_ + i] = token;
   }
   out_offset_ = args.chunk_begin;
   return bytes;
@@ -245,27 +301,84 @@ absl::Status CudaDecoder::Forward(const CudaForwardArgs& args) {
   }
   int moe_index = 0;
   for (const LayerShape& shape : args.layers) {
-    if (shape.collective != Collective::kNone) {
-      return absl::UnimplementedError(
-          fmt::format("layer {}: collective {} needs the multi-GPU backends", shape.index,
-                      CollectiveName(shape.collective)));
+    switch (shape.collective) {
+      case Collective::kNone:
+      case Collective::kNcclAllGather:
+      case Collective::kNcclSendRecv:
+        break;
+      default:
+        return absl::UnimplementedError(
+            fmt::format("layer {}: collective {} is not built for CUDA yet", shape.index,
+                        CollectiveName(shape.collective)));
     }
-    PADGRAPH_RETURN_IF_ERROR(LaunchLayer(shape, rows, moe_index));
+    PADGRAPH_RETURN_IF_ERROR(LaunchLayer(shape, rows, moe_index, args.mode));
     moe_index += shape.kind == LayerKind::kMoe;
   }
   return absl::OkStatus();
 }
 
-absl::Status CudaDecoder::LaunchLayer(const LayerShape& shape, int rows, int moe_index) {
-  const int* counts = stage_device_.data<int>();
-  const int* tokens = counts + kStageHeader;
+CudaDecoder::Gather CudaDecoder::GatherFor(const LayerShape& shape, int rows, StepMode mode) const {
+  Gather gather{.eager = mode == StepMode::kEager,
+                .send_recv = shape.collective == Collective::kNcclSendRecv,
+                .slot = rows,
+                .own = rows};
+  if (gather.eager) {
+    gather.slot = *std::max_element(eager_counts_.begin(), eager_counts_.end());
+    gather.own = eager_counts_[rank_];
+  }
+  return gather;
+}
+
+absl::Status CudaDecoder::GatherRows(const Gather& gather, const void* local) {
+  const size_t row_elems = hidden_;
+  bf16* out = gathered_.data<bf16>();
+  if (!gather.eager && !gather.send_recv) {
+    PADGRAPH_NCCL_RETURN_IF_ERROR(
+        ncclAllGather(local, out, gather.slot * row_elems, ncclBfloat16, comm_, stream_));
+    return absl::OkStatus();
+  }
+  // Every rank's rows to every rank, self included: the bucket (a2a_padded) or the real rows.
+  PADGRAPH_NCCL_RETURN_IF_ERROR(ncclGroupStart());
+  for (int p = 0; p < world_; ++p) {
+    const int from_p = gather.eager ? eager_counts_[p] : gather.slot;
+    PADGRAPH_NCCL_RETURN_IF_ERROR(
+        ncclSend(local, gather.own * row_elems, ncclBfloat16, p, comm_, stream_));
+    PADGRAPH_NCCL_RETURN_IF_ERROR(ncclRecv(out + static_cast<size_t>(p) * gather.slot * row_elems,
+                                           from_p * row_elems, ncclBfloat16, p, comm_, stream_));
+  }
+  PADGRAPH_NCCL_RETURN_IF_ERROR(ncclGroupEnd());
+  return absl::OkStatus();
+}
+
+absl::Status CudaDecoder::ReturnSlots(const Gather& gather, const void* partial, int64_t width,
+                                      ncclDataType_t type, void* received) {
+  const size_t element = type == ncclFloat32 ? sizeof(float) : kBf16;
+  const auto* from = static_cast<const unsigned char*>(partial);
+  auto* into = static_cast<unsigned char*>(received);
+  PADGRAPH_NCCL_RETURN_IF_ERROR(ncclGroupStart());
+  for (int p = 0; p < world_; ++p) {
+    const int rows_of_p = gather.eager ? eager_counts_[p] : gather.slot;
+    PADGRAPH_NCCL_RETURN_IF_ERROR(
+        ncclSend(from + static_cast<size_t>(p) * gather.slot * width * element, rows_of_p * width,
+                 type, p, comm_, stream_));
+    PADGRAPH_NCCL_RETURN_IF_ERROR(
+        ncclRecv(into + static_cast<size_t>(p) * gather.slot * width * element, gather.own * width,
+                 type, p, comm_, stream_));
+  }
+  PADGRAPH_NCCL_RETURN_IF_ERROR(ncclGroupEnd());
+  return absl::OkStatus();
+}
+
+absl::Status CudaDecoder::LaunchLayer(const LayerShape& shape, int rows, int moe_index,
+                                      StepMode mode) {
+  const int* staged = stage_device_.data<int>();
   bf16* x = x_.data<bf16>();
   bf16* normed = normed_.data<bf16>();
   switch (shape.kind) {
     case LayerKind::kEmbedding: {
       NvtxRange range("embedding");
-      PADGRAPH_CUDA_RETURN_IF_ERROR(
-          stub_kernels::Embed(tokens, counts, embedding_.data<bf16>(), hidden_, rows, x, stream_));
+      PADGRAPH_CUDA_RETURN_IF_ERROR(stub_kernels::Embed(
+          staged + stage_header_, staged, embedding_.data<bf16>(), hidden_, rows, x, stream_));
       return absl::OkStatus();
     }
     case LayerKind::kAttention: {
@@ -279,6 +392,7 @@ absl::Status CudaDecoder::LaunchLayer(const LayerShape& shape, int rows, int moe
     }
     case LayerKind::kDenseFfn: {
       NvtxRange range("dense_ffn");
+      if (shape.collective != Collective::kNone) return DenseOrLmHeadTp(shape, rows, mode);
       const LayerWeights& w = layers_[shape.decoder_layer];
       PADGRAPH_CUDA_RETURN_IF_ERROR(stub_kernels::RmsNorm(x, hidden_, rows, normed, stream_));
       PADGRAPH_RETURN_IF_ERROR(Gemm(normed, rows, hidden_, w.gate_up.data(), 2 * dense_inner_,
@@ -289,54 +403,11 @@ absl::Status CudaDecoder::LaunchLayer(const LayerShape& shape, int rows, int moe
     }
     case LayerKind::kMoe: {
       NvtxRange range("moe");
-      const LayerWeights& w = layers_[shape.decoder_layer];
-      const int slots = rows;  // a row picks an expert at most once
-      PADGRAPH_CUDA_RETURN_IF_ERROR(stub_kernels::RmsNorm(x, hidden_, rows, normed, stream_));
-      PADGRAPH_RETURN_IF_ERROR(Gemm(normed, rows, hidden_, w.router.data(), experts_,
-                                    router_logits_.data(), CUDA_R_32F, 0));
-      // The routing of this step's rows is kept for the reference's near-tie check.
-      const int kept = std::min(rows, max_step_tokens_ - out_offset_);
-      int* record = routing_record_.data<int>() +
-                    (static_cast<size_t>(moe_index) * max_step_tokens_ + out_offset_) * top_k_;
-      PADGRAPH_CUDA_RETURN_IF_ERROR(stub_kernels::RouteTopK(
-          router_logits_.data<float>(), static_cast<int>(experts_), static_cast<int>(top_k_), rows,
-          route_experts_.data<int>(), route_weights_.data<float>(), fill_.data<int>(), record, kept,
-          stream_));
-      PADGRAPH_CUDA_RETURN_IF_ERROR(stub_kernels::DispatchLocal(
-          normed, route_experts_.data<int>(), counts + 1, rows, static_cast<int>(top_k_), slots,
-          hidden_, expert_in_.data<bf16>(), slot_of_pair_.data<int>(), fill_.data<int>(), stream_));
-      // Every expert over its slots: the masked layout, unused slots computed and never read.
-      PADGRAPH_RETURN_IF_ERROR(BatchedGemm(expert_in_.data(), slots, hidden_,
-                                           w.expert_gate_up.data(), 2 * expert_inner_,
-                                           expert_mid_.data(), static_cast<int>(experts_)));
-      PADGRAPH_CUDA_RETURN_IF_ERROR(stub_kernels::SiluMul(expert_mid_.data<bf16>(), expert_inner_,
-                                                          static_cast<int>(experts_) * slots,
-                                                          expert_act_.data<bf16>(), stream_));
-      PADGRAPH_RETURN_IF_ERROR(BatchedGemm(expert_act_.data(), slots, expert_inner_,
-                                           w.expert_down.data(), hidden_, expert_out_.data(),
-                                           static_cast<int>(experts_)));
-      for (int s = 0; s < shared_; ++s) {
-        PADGRAPH_RETURN_IF_ERROR(Gemm(
-            normed, rows, hidden_, w.shared_gate_up.data<bf16>() + s * 2 * expert_inner_ * hidden_,
-            2 * expert_inner_, wide_.data(), CUDA_R_16BF, 0));
-        PADGRAPH_CUDA_RETURN_IF_ERROR(stub_kernels::SiluMul(wide_.data<bf16>(), expert_inner_, rows,
-                                                            narrow_.data<bf16>(), stream_));
-        PADGRAPH_RETURN_IF_ERROR(Gemm(narrow_.data(), rows, expert_inner_,
-                                      w.shared_down.data<bf16>() + s * hidden_ * expert_inner_,
-                                      hidden_, shared_out_.data(), CUDA_R_16BF, s == 0 ? 0 : 1));
-      }
-      if (shared_ == 0) {
-        PADGRAPH_CUDA_RETURN_IF_ERROR(
-            cudaMemsetAsync(shared_out_.data(), 0, rows * hidden_ * kBf16, stream_));
-      }
-      PADGRAPH_CUDA_RETURN_IF_ERROR(stub_kernels::CombineLocal(
-          expert_out_.data<bf16>(), route_experts_.data<int>(), route_weights_.data<float>(),
-          slot_of_pair_.data<int>(), rows, static_cast<int>(top_k_), slots, hidden_,
-          shared_out_.data<bf16>(), x, stream_));
-      return absl::OkStatus();
+      return Moe(shape, rows, moe_index, mode);
     }
     case LayerKind::kLmHead: {
       NvtxRange range("lm_head");
+      if (shape.collective != Collective::kNone) return DenseOrLmHeadTp(shape, rows, mode);
       PADGRAPH_CUDA_RETURN_IF_ERROR(stub_kernels::RmsNorm(x, hidden_, rows, normed, stream_));
       const int kept = std::min(rows, max_step_tokens_ - out_offset_);
       return Gemm(normed, kept, hidden_, lm_head_.data(), vocab_,
@@ -344,6 +415,148 @@ absl::Status CudaDecoder::LaunchLayer(const LayerShape& shape, int rows, int moe
     }
   }
   return absl::InternalError("unknown layer kind");
+}
+
+// TP over every rank: gather the normed rows, run this rank's shard on all of them, send each
+// rank's rows back: partial sums reduced (dense) or vocab shards (lm_head).
+absl::Status CudaDecoder::DenseOrLmHeadTp(const LayerShape& shape, int rows, StepMode mode) {
+  const Gather gather = GatherFor(shape, rows, mode);
+  const int gathered_rows = world_ * gather.slot;
+  bf16* x = x_.data<bf16>();
+  PADGRAPH_CUDA_RETURN_IF_ERROR(
+      stub_kernels::RmsNorm(x, hidden_, rows, normed_.data<bf16>(), stream_));
+  PADGRAPH_RETURN_IF_ERROR(GatherRows(gather, normed_.data()));
+  const bf16* in = gathered_.data<bf16>();
+  if (shape.kind == LayerKind::kLmHead) {
+    PADGRAPH_RETURN_IF_ERROR(Gemm(in, gathered_rows, hidden_, lm_head_.data(), vocab_shard_,
+                                  shard_logits_.data(), CUDA_R_32F, 0));
+    PADGRAPH_RETURN_IF_ERROR(
+        ReturnSlots(gather, shard_logits_.data(), vocab_shard_, ncclFloat32, received_.data()));
+    const int kept = std::min(gather.own, max_step_tokens_ - out_offset_);
+    // received_ is [world, slot, shard]: interleave this rank's rows (the first `kept` of each).
+    if (kept == gather.slot) {
+      PADGRAPH_CUDA_RETURN_IF_ERROR(stub_kernels::InterleaveShards(
+          received_.data<float>(), world_, kept, vocab_shard_,
+          logits_.data<float>() + static_cast<size_t>(out_offset_) * vocab_, stream_));
+    } else {
+      for (int p = 0; p < world_; ++p) {
+        PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemcpy2DAsync(
+            logits_.data<float>() + static_cast<size_t>(out_offset_) * vocab_ + p * vocab_shard_,
+            vocab_ * sizeof(float),
+            received_.data<float>() + static_cast<size_t>(p) * gather.slot * vocab_shard_,
+            vocab_shard_ * sizeof(float), vocab_shard_ * sizeof(float), kept,
+            cudaMemcpyDeviceToDevice, stream_));
+      }
+    }
+    return absl::OkStatus();
+  }
+  const LayerWeights& w = layers_[shape.decoder_layer];
+  PADGRAPH_RETURN_IF_ERROR(Gemm(in, gathered_rows, hidden_, w.gate_up.data(), 2 * dense_inner_,
+                                wide_.data(), CUDA_R_16BF, 0));
+  PADGRAPH_CUDA_RETURN_IF_ERROR(stub_kernels::SiluMul(
+      wide_.data<bf16>(), dense_inner_, gathered_rows, narrow_.data<bf16>(), stream_));
+  PADGRAPH_RETURN_IF_ERROR(Gemm(narrow_.data(), gathered_rows, dense_inner_, w.down.data(), hidden_,
+                                partial_.data(), CUDA_R_16BF, 0));
+  if (!gather.eager && !gather.send_recv) {
+    PADGRAPH_NCCL_RETURN_IF_ERROR(ncclReduceScatter(partial_.data(), received_.data(),
+                                                    gather.slot * hidden_, ncclBfloat16, ncclSum,
+                                                    comm_, stream_));
+    PADGRAPH_CUDA_RETURN_IF_ERROR(
+        stub_kernels::AddRows(x, received_.data<bf16>(), 1, 0, nullptr, rows, hidden_, stream_));
+    return absl::OkStatus();
+  }
+  PADGRAPH_RETURN_IF_ERROR(
+      ReturnSlots(gather, partial_.data(), hidden_, ncclBfloat16, received_.data()));
+  PADGRAPH_CUDA_RETURN_IF_ERROR(stub_kernels::AddRows(x, received_.data<bf16>(), world_,
+                                                      gather.slot * hidden_, nullptr, gather.own,
+                                                      hidden_, stream_));
+  return absl::OkStatus();
+}
+
+absl::Status CudaDecoder::Moe(const LayerShape& shape, int rows, int moe_index, StepMode mode) {
+  const LayerWeights& w = layers_[shape.decoder_layer];
+  const int* dispatch_counts = stage_device_.data<int>() + 4;
+  bf16* x = x_.data<bf16>();
+  bf16* normed = normed_.data<bf16>();
+  PADGRAPH_CUDA_RETURN_IF_ERROR(stub_kernels::RmsNorm(x, hidden_, rows, normed, stream_));
+  // The shared experts run on this rank's rows (DP).
+  for (int s = 0; s < shared_; ++s) {
+    PADGRAPH_RETURN_IF_ERROR(Gemm(normed, rows, hidden_,
+                                  w.shared_gate_up.data<bf16>() + s * 2 * expert_inner_ * hidden_,
+                                  2 * expert_inner_, wide_.data(), CUDA_R_16BF, 0));
+    PADGRAPH_CUDA_RETURN_IF_ERROR(stub_kernels::SiluMul(wide_.data<bf16>(), expert_inner_, rows,
+                                                        narrow_.data<bf16>(), stream_));
+    PADGRAPH_RETURN_IF_ERROR(Gemm(narrow_.data(), rows, expert_inner_,
+                                  w.shared_down.data<bf16>() + s * hidden_ * expert_inner_, hidden_,
+                                  shared_out_.data(), CUDA_R_16BF, s == 0 ? 0 : 1));
+  }
+  if (shared_ == 0) {
+    PADGRAPH_CUDA_RETURN_IF_ERROR(
+        cudaMemsetAsync(shared_out_.data(), 0, rows * hidden_ * kBf16, stream_));
+  }
+
+  // The rows the experts see: this rank's alone, or every rank's gathered into slots.
+  const bool across = shape.collective != Collective::kNone;
+  Gather gather{.slot = rows, .own = rows};
+  const bf16* in = normed;
+  if (across) {
+    gather = GatherFor(shape, rows, mode);
+    PADGRAPH_RETURN_IF_ERROR(GatherRows(gather, normed));
+    in = gathered_.data<bf16>();
+  }
+  const int routed_rows = (across ? world_ : 1) * gather.slot;
+  PADGRAPH_RETURN_IF_ERROR(Gemm(in, routed_rows, hidden_, w.router.data(), experts_,
+                                router_logits_.data(), CUDA_R_32F, 0));
+  // This rank's rows' routing is kept for the reference's near-tie check.
+  const int own_begin = across ? rank_ * gather.slot : 0;
+  const int kept = std::min(gather.own, max_step_tokens_ - out_offset_);
+  int* record = routing_record_.data<int>() +
+                (static_cast<size_t>(moe_index) * max_step_tokens_ + out_offset_) * top_k_;
+  PADGRAPH_CUDA_RETURN_IF_ERROR(stub_kernels::RouteTopK(
+      router_logits_.data<float>(), static_cast<int>(experts_), static_cast<int>(top_k_),
+      routed_rows, route_experts_.data<int>(), route_weights_.data<float>(), fill_.data<int>(),
+      static_cast<int>(local_experts_), record, own_begin, kept, stream_));
+  PADGRAPH_CUDA_RETURN_IF_ERROR(stub_kernels::DispatchMasked(
+      in, route_experts_.data<int>(), dispatch_counts + (across ? 0 : rank_), gather.slot,
+      across ? world_ : 1, static_cast<int>(top_k_), static_cast<int>(local_begin_),
+      static_cast<int>(local_experts_), routed_rows, hidden_, expert_in_.data<bf16>(),
+      slot_of_pair_.data<int>(), fill_.data<int>(), stream_));
+  // Every local expert over its slots: the masked layout, unused slots computed and never read.
+  PADGRAPH_RETURN_IF_ERROR(BatchedGemm(expert_in_.data(), routed_rows, hidden_,
+                                       w.expert_gate_up.data(), 2 * expert_inner_,
+                                       expert_mid_.data(), static_cast<int>(local_experts_)));
+  PADGRAPH_CUDA_RETURN_IF_ERROR(stub_kernels::SiluMul(
+      expert_mid_.data<bf16>(), expert_inner_, static_cast<int>(local_experts_) * routed_rows,
+      expert_act_.data<bf16>(), stream_));
+  PADGRAPH_RETURN_IF_ERROR(BatchedGemm(expert_act_.data(), routed_rows, expert_inner_,
+                                       w.expert_down.data(), hidden_, expert_out_.data(),
+                                       static_cast<int>(local_experts_)));
+  if (!across) {
+    PADGRAPH_CUDA_RETURN_IF_ERROR(stub_kernels::Combine(
+        expert_out_.data<bf16>(), route_experts_.data<int>(), route_weights_.data<float>(),
+        slot_of_pair_.data<int>(), rows, static_cast<int>(top_k_), 0, routed_rows, hidden_,
+        shared_out_.data<bf16>(), x, nullptr, stream_));
+    return absl::OkStatus();
+  }
+  PADGRAPH_CUDA_RETURN_IF_ERROR(
+      stub_kernels::Combine(expert_out_.data<bf16>(), route_experts_.data<int>(),
+                            route_weights_.data<float>(), slot_of_pair_.data<int>(), routed_rows,
+                            static_cast<int>(top_k_), static_cast<int>(local_begin_), routed_rows,
+                            hidden_, nullptr, nullptr, partial_.data<bf16>(), stream_));
+  if (!gather.eager && !gather.send_recv) {
+    PADGRAPH_NCCL_RETURN_IF_ERROR(ncclReduceScatter(partial_.data(), received_.data(),
+                                                    gather.slot * hidden_, ncclBfloat16, ncclSum,
+                                                    comm_, stream_));
+    PADGRAPH_CUDA_RETURN_IF_ERROR(stub_kernels::AddRows(
+        x, received_.data<bf16>(), 1, 0, shared_out_.data<bf16>(), rows, hidden_, stream_));
+    return absl::OkStatus();
+  }
+  PADGRAPH_RETURN_IF_ERROR(
+      ReturnSlots(gather, partial_.data(), hidden_, ncclBfloat16, received_.data()));
+  PADGRAPH_CUDA_RETURN_IF_ERROR(
+      stub_kernels::AddRows(x, received_.data<bf16>(), world_, gather.slot * hidden_,
+                            shared_out_.data<bf16>(), gather.own, hidden_, stream_));
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<float>> CudaDecoder::ReadLogits(int rows) {

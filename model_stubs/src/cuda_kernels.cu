@@ -100,10 +100,10 @@ __global__ void SiluKernel(bf16* values, int64_t count) {
 
 // One warp per row.
 __global__ void RouteTopKKernel(const float* logits, int experts, int top_k, int rows,
-                                int* route_experts, float* route_weights, int* fill, int* record,
-                                int record_rows) {
+                                int* route_experts, float* route_weights, int* fill, int fill_count,
+                                int* record, int record_begin, int record_rows) {
   if (blockIdx.x == 0) {
-    for (int e = threadIdx.x; e < experts; e += blockDim.x)
+    for (int e = threadIdx.x; e < fill_count; e += blockDim.x)
       fill[e] = 0;
   }
   const int row = blockIdx.x * (blockDim.x / 32) + threadIdx.x / 32;
@@ -146,7 +146,9 @@ __global__ void RouteTopKKernel(const float* logits, int experts, int top_k, int
     if (lane == 0) {
       route_experts[row * top_k + j] = best_e;
       route_weights[row * top_k + j] = dead ? 0.0f : best;
-      if (row < record_rows) record[row * top_k + j] = best_e;
+      if (row >= record_begin && row < record_begin + record_rows) {
+        record[(row - record_begin) * top_k + j] = best_e;
+      }
     }
   }
   __syncwarp();
@@ -157,37 +159,70 @@ __global__ void RouteTopKKernel(const float* logits, int experts, int top_k, int
 }
 
 // One block per (row, k) pair.
-__global__ void DispatchLocalKernel(const bf16* normed, const int* route_experts, const int* count,
-                                    int top_k, int slots, int64_t hidden, bf16* expert_in,
-                                    int* slot_of_pair, int* fill) {
+__global__ void DispatchMaskedKernel(const bf16* rows_in, const int* route_experts,
+                                     const int* counts, int slot_rows, int top_k, int local_begin,
+                                     int local_experts, int slots, int64_t hidden, bf16* expert_in,
+                                     int* slot_of_pair, int* fill) {
   const int pair = blockIdx.x;
   const int row = pair / top_k;
+  const int local = route_experts[pair] - local_begin;
   __shared__ int slot;
   if (threadIdx.x == 0) {
-    slot = row < *count ? atomicAdd(&fill[route_experts[pair]], 1) : -1;
-    slot_of_pair[pair] = slot;
+    bool routed = row % slot_rows < counts[row / slot_rows];
+    slot = routed && local >= 0 && local < local_experts ? atomicAdd(&fill[local], 1) : -1;
+    slot_of_pair[pair] = slot < slots ? slot : -1;
   }
   __syncthreads();
   if (slot < 0 || slot >= slots) return;
-  bf16* dst = expert_in + (static_cast<int64_t>(route_experts[pair]) * slots + slot) * hidden;
+  bf16* dst = expert_in + (static_cast<int64_t>(local) * slots + slot) * hidden;
   for (int64_t h = threadIdx.x; h < hidden; h += blockDim.x)
-    dst[h] = normed[row * hidden + h];
+    dst[h] = rows_in[row * hidden + h];
 }
 
 // One block per row.
-__global__ void CombineLocalKernel(const bf16* expert_out, const int* route_experts,
-                                   const float* route_weights, const int* slot_of_pair, int top_k,
-                                   int slots, int64_t hidden, const bf16* shared_out, bf16* x) {
+__global__ void CombineKernel(const bf16* expert_out, const int* route_experts,
+                              const float* route_weights, const int* slot_of_pair, int top_k,
+                              int local_begin, int slots, int64_t hidden, const bf16* shared_out,
+                              bf16* x, bf16* partial) {
   const int row = blockIdx.x;
   for (int64_t h = threadIdx.x; h < hidden; h += blockDim.x) {
-    float y = __bfloat162float(shared_out[row * hidden + h]);
+    float y = 0;
     for (int j = 0; j < top_k; ++j) {
       int slot = slot_of_pair[row * top_k + j];
-      if (slot < 0 || slot >= slots) continue;
-      int64_t at = (static_cast<int64_t>(route_experts[row * top_k + j]) * slots + slot) * hidden;
+      if (slot < 0) continue;
+      int local = route_experts[row * top_k + j] - local_begin;
+      int64_t at = (static_cast<int64_t>(local) * slots + slot) * hidden;
       y += route_weights[row * top_k + j] * __bfloat162float(expert_out[at + h]);
     }
-    x[row * hidden + h] = __float2bfloat16(__bfloat162float(x[row * hidden + h]) + y);
+    if (x != nullptr) {
+      float base =
+          __bfloat162float(x[row * hidden + h]) + __bfloat162float(shared_out[row * hidden + h]);
+      x[row * hidden + h] = __float2bfloat16(base + y);
+    } else {
+      partial[row * hidden + h] = __float2bfloat16(y);
+    }
+  }
+}
+
+__global__ void AddRowsKernel(bf16* x, const bf16* terms, int terms_count, int64_t stride,
+                              const bf16* extra, int64_t total) {
+  for (int64_t i = blockIdx.x * blockDim.x + threadIdx.x; i < total;
+       i += static_cast<int64_t>(gridDim.x) * blockDim.x) {
+    float sum = __bfloat162float(x[i]);
+    for (int t = 0; t < terms_count; ++t)
+      sum += __bfloat162float(terms[t * stride + i]);
+    if (extra != nullptr) sum += __bfloat162float(extra[i]);
+    x[i] = __float2bfloat16(sum);
+  }
+}
+
+__global__ void InterleaveShardsKernel(const float* in, int world, int rows, int64_t shard,
+                                       float* out) {
+  const int64_t total = static_cast<int64_t>(world) * rows * shard;
+  for (int64_t i = blockIdx.x * blockDim.x + threadIdx.x; i < total;
+       i += static_cast<int64_t>(gridDim.x) * blockDim.x) {
+    int64_t p = i / (rows * shard), r = i / shard % rows, v = i % shard;
+    out[r * world * shard + p * shard + v] = in[i];
   }
 }
 
@@ -232,32 +267,53 @@ cudaError_t Silu(bf16* values, int64_t count, cudaStream_t stream) {
 }
 
 cudaError_t RouteTopK(const float* logits, int experts, int top_k, int rows, int* route_experts,
-                      float* route_weights, int* fill, int* record, int record_rows,
-                      cudaStream_t stream) {
+                      float* route_weights, int* fill, int fill_count, int* record,
+                      int record_begin, int record_rows, cudaStream_t stream) {
   if (rows == 0) return cudaSuccess;
   if (top_k > 16) return cudaErrorInvalidValue;  // the kernel tracks at most 16 choices
   constexpr int kRowsPerBlock = kThreads / 32;
   RouteTopKKernel<<<(rows + kRowsPerBlock - 1) / kRowsPerBlock, kThreads, 0, stream>>>(
-      logits, experts, top_k, rows, route_experts, route_weights, fill, record, record_rows);
+      logits, experts, top_k, rows, route_experts, route_weights, fill, fill_count, record,
+      record_begin, record_rows);
   return cudaGetLastError();
 }
 
-cudaError_t DispatchLocal(const bf16* normed, const int* route_experts, const int* count, int rows,
-                          int top_k, int slots, int64_t hidden, bf16* expert_in, int* slot_of_pair,
-                          int* fill, cudaStream_t stream) {
+cudaError_t DispatchMasked(const bf16* rows_in, const int* route_experts, const int* counts,
+                           int slot_rows, int world, int top_k, int local_begin, int local_experts,
+                           int slots, int64_t hidden, bf16* expert_in, int* slot_of_pair, int* fill,
+                           cudaStream_t stream) {
+  const int rows = slot_rows * world;
   if (rows == 0) return cudaSuccess;
-  DispatchLocalKernel<<<rows * top_k, 128, 0, stream>>>(normed, route_experts, count, top_k, slots,
-                                                        hidden, expert_in, slot_of_pair, fill);
+  DispatchMaskedKernel<<<rows * top_k, 128, 0, stream>>>(rows_in, route_experts, counts, slot_rows,
+                                                         top_k, local_begin, local_experts, slots,
+                                                         hidden, expert_in, slot_of_pair, fill);
   return cudaGetLastError();
 }
 
-cudaError_t CombineLocal(const bf16* expert_out, const int* route_experts,
-                         const float* route_weights, const int* slot_of_pair, int rows, int top_k,
-                         int slots, int64_t hidden, const bf16* shared_out, bf16* x,
-                         cudaStream_t stream) {
+cudaError_t Combine(const bf16* expert_out, const int* route_experts, const float* route_weights,
+                    const int* slot_of_pair, int rows, int top_k, int local_begin, int slots,
+                    int64_t hidden, const bf16* shared_out, bf16* x, bf16* partial,
+                    cudaStream_t stream) {
   if (rows == 0) return cudaSuccess;
-  CombineLocalKernel<<<rows, kThreads, 0, stream>>>(
-      expert_out, route_experts, route_weights, slot_of_pair, top_k, slots, hidden, shared_out, x);
+  CombineKernel<<<rows, kThreads, 0, stream>>>(expert_out, route_experts, route_weights,
+                                               slot_of_pair, top_k, local_begin, slots, hidden,
+                                               shared_out, x, partial);
+  return cudaGetLastError();
+}
+
+cudaError_t AddRows(bf16* x, const bf16* terms, int terms_count, int64_t stride, const bf16* extra,
+                    int rows, int64_t hidden, cudaStream_t stream) {
+  if (rows == 0) return cudaSuccess;
+  AddRowsKernel<<<GridFor(rows * hidden), kThreads, 0, stream>>>(x, terms, terms_count, stride,
+                                                                 extra, rows * hidden);
+  return cudaGetLastError();
+}
+
+cudaError_t InterleaveShards(const float* in, int world, int rows, int64_t shard, float* out,
+                             cudaStream_t stream) {
+  if (rows == 0) return cudaSuccess;
+  InterleaveShardsKernel<<<GridFor(static_cast<int64_t>(world) * rows * shard), kThreads, 0,
+                           stream>>>(in, world, rows, shard, out);
   return cudaGetLastError();
 }
 

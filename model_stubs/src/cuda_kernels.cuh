@@ -30,25 +30,38 @@ cudaError_t SiluMul(const bf16* in, int64_t inner, int rows, bf16* out, cudaStre
 cudaError_t Silu(bf16* values, int64_t count, cudaStream_t stream);
 
 // Softmax over each row's router logits, top-k (NaN never wins, ties to the lower index), weights
-// renormalized over the chosen. Rows past `rows` are not touched. Also zeroes `fill` ([experts],
-// the dispatch's per-expert slot counters) and copies the first `record_rows` rows' choices to
-// `record`, saving two graph nodes per MoE layer.
+// renormalized over the chosen. Rows past `rows` are not touched. Also zeroes `fill`
+// ([fill_count], the dispatch's per-expert slot counters) and copies the choices of rows
+// [record_begin, record_begin + record_rows) to `record`, saving two graph nodes per MoE layer.
 cudaError_t RouteTopK(const float* logits, int experts, int top_k, int rows, int* route_experts,
-                      float* route_weights, int* fill, int* record, int record_rows,
-                      cudaStream_t stream);
+                      float* route_weights, int* fill, int fill_count, int* record,
+                      int record_begin, int record_rows, cudaStream_t stream);
 
-// Copies each (row, k) pair of the first *count rows into its expert's next slot of
-// expert_in [experts, slots, hidden]; slot_of_pair gets the slot (-1 for rows past *count).
-// `fill` ([experts]) must be zero on entry.
-cudaError_t DispatchLocal(const bf16* normed, const int* route_experts, const int* count, int rows,
-                          int top_k, int slots, int64_t hidden, bf16* expert_in, int* slot_of_pair,
-                          int* fill, cudaStream_t stream);
+// The rows of a dispatch are laid out as `world` slots of `slot_rows` rows (rank p's rows in slot
+// p); row r is routed when r % slot_rows < counts[r / slot_rows]. Each routed (row, k) pair whose
+// expert e is local (local_begin <= e < local_begin + local_experts) is copied into that expert's
+// next slot of expert_in [local_experts, slots, hidden]; slot_of_pair gets the slot, -1 for pairs
+// not run here. `fill` ([local_experts]) must be zero on entry.
+cudaError_t DispatchMasked(const bf16* rows_in, const int* route_experts, const int* counts,
+                           int slot_rows, int world, int top_k, int local_begin, int local_experts,
+                           int slots, int64_t hidden, bf16* expert_in, int* slot_of_pair, int* fill,
+                           cudaStream_t stream);
 
-// x[r] += shared_out[r] + sum_k weight[r, k] expert_out[expert[r, k], slot[r, k]] (pairs with a
-// slot only).
-cudaError_t CombineLocal(const bf16* expert_out, const int* route_experts,
-                         const float* route_weights, const int* slot_of_pair, int rows, int top_k,
-                         int slots, int64_t hidden, const bf16* shared_out, bf16* x,
-                         cudaStream_t stream);
+// For each of `rows` rows: the weighted sum of its local experts' outputs. With `x`, adds it and
+// `shared_out` to x (one rank owns every expert); else writes it to `partial` for the reduction
+// across ranks.
+cudaError_t Combine(const bf16* expert_out, const int* route_experts, const float* route_weights,
+                    const int* slot_of_pair, int rows, int top_k, int local_begin, int slots,
+                    int64_t hidden, const bf16* shared_out, bf16* x, bf16* partial,
+                    cudaStream_t stream);
+
+// x[r] += sum over the `terms` buffers (each [rows, hidden], `stride` elements apart) of term[r],
+// plus `extra` (nullable).
+cudaError_t AddRows(bf16* x, const bf16* terms, int terms_count, int64_t stride, const bf16* extra,
+                    int rows, int64_t hidden, cudaStream_t stream);
+
+// out[r, p * shard + v] = in[p][r][v]: vocab shards from every rank into full logits rows.
+cudaError_t InterleaveShards(const float* in, int world, int rows, int64_t shard, float* out,
+                             cudaStream_t stream);
 
 }  // namespace padgraph::stub_kernels

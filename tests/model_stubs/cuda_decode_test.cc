@@ -60,7 +60,8 @@ absl::StatusOr<std::unique_ptr<Fixture>> MakeFixture(PolicyKind kind,
   auto stream = MakeStream();
   if (!stream.ok()) return stream.status();
   f.stream = *std::move(stream);
-  auto decoder = CudaDecoder::Create(model, kSeed, config, kMaxStepTokens, f.stream.get());
+  auto decoder = CudaDecoder::Create(model, kSeed, config, /*rank=*/0, /*comm=*/nullptr,
+                                     kMaxStepTokens, f.stream.get());
   if (!decoder.ok()) return decoder.status();
   f.decoder = *std::move(decoder);
   auto policy = MakePolicy(kind, model, config);

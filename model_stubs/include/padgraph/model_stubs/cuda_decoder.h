@@ -1,14 +1,24 @@
 // The stub decoder on CUDA: bf16 storage, fp32 accumulation, cuBLAS GEMMs and the kernels of
-// cuda_kernels.cuh, weights generated on the device (StubWeights' values rounded to bf16). It is
-// driven through CudaGraphRunner exactly as an engine's model would be: Forward is the callback the
-// runner captures per key, Stage its staging hook.
+// cuda_kernels.cuh, weights generated on the device (StubWeights' values rounded to bf16, each rank
+// its TP shards and its experts). It is driven through CudaGraphRunner exactly as an engine's
+// model would be: Forward is the callback the runner captures per key, Stage its staging hook.
 //
-// This version runs one rank (world 1); the NCCL backends that spread it over GPUs are the next
-// step. Rows past the real count are NaN from the embedding on, as on the host backend.
+// Across GPUs it uses the engine's NCCL communicator with the host-API backends: MoE `allgather`
+// (all-gather, local experts by mask, reduce-scatter) and `a2a_padded` (grouped send/recv of the
+// bucket to every peer and back, experts by mask), and dense-TP and lm_head-TP layers through
+// `host` gathers (all-gather; reduce-scatter or vocab shards back). Gathered rows sit in `world`
+// slots of the bucket, rank p's in slot p; eager steps use slots of the largest chunk count and
+// move real rows only (grouped send/recv of the agreed counts). Not built yet, and refused with
+// an error naming them: the all_reduce_sum layout (`sum` with gather layers or the allgather
+// backend) and the device-API backends (a2a_ll and lsa gathers across GPUs).
+//
+// Rows past the real count are NaN from the embedding on; the expert dispatch skips them, so a
+// padded row reaches no expert (but under `sum`, whose staging counts the whole bucket).
 #pragma once
 
 #include <cublas_v2.h>
 #include <cuda_runtime_api.h>
+#include <nccl.h>
 
 #include <cstdint>
 #include <memory>
@@ -25,18 +35,19 @@ namespace padgraph {
 
 class CudaDecoder {
  public:
-  // Buffers hold max(largest bucket, ep_capacity, max_step_tokens) rows; logits hold
-  // max_step_tokens rows (eager steps write chunk after chunk).
+  // Buffers hold max(largest bucket, ep_capacity, max_step_tokens) rows per rank; logits hold
+  // max_step_tokens rows (eager steps write chunk after chunk). `comm` (the engine's, outliving
+  // the decoder) is required when config.world > 1; this rank's GPU must be current.
   static absl::StatusOr<std::unique_ptr<CudaDecoder>> Create(const ModelSpec& model, uint64_t seed,
-                                                             const ParallelConfig& config,
-                                                             int max_step_tokens,
+                                                             const ParallelConfig& config, int rank,
+                                                             ncclComm_t comm, int max_step_tokens,
                                                              cudaStream_t stream);
   ~CudaDecoder();
   CudaDecoder(const CudaDecoder&) = delete;
   CudaDecoder& operator=(const CudaDecoder&) = delete;
 
   absl::Status Forward(const CudaForwardArgs& args);
-  // Writes [real rows, dispatch rows, 0, 0, token ids...] into the runner's slot.
+  // Writes [real rows, 0, 0, 0, dispatch count of every rank..., token ids...] into the slot.
   absl::StatusOr<size_t> Stage(const StageArgs& args, absl::Span<const int> step_tokens);
   // The device buffer Stage's bytes land in, for CudaGraphRunner::Create.
   StagingBuffer staging_buffer() const { return {stage_device_.data(), stage_device_.bytes()}; }
@@ -55,28 +66,52 @@ class CudaDecoder {
   size_t routing_record_ints() const { return routing_record_.bytes() / sizeof(int); }
 
  private:
-  CudaDecoder(const ModelSpec& model, uint64_t seed, const ParallelConfig& config,
-              int max_step_tokens, cudaStream_t stream);
+  // Where gathered rows sit: `world` slots of `slot` rows; this rank gave `own` rows (all `slot`
+  // in graph mode, its real rows in eager mode, where `counts` holds every rank's).
+  struct Gather {
+    bool eager = false;
+    bool send_recv = false;  // a2a_padded's grouped send/recv instead of the NCCL collective
+    int slot = 0;
+    int own = 0;
+  };
+
+  CudaDecoder(const ModelSpec& model, uint64_t seed, const ParallelConfig& config, int rank,
+              ncclComm_t comm, int max_step_tokens, cudaStream_t stream);
   absl::Status Allocate();
   absl::Status FillAll();
-  absl::Status Fill(void* out, WeightKind kind, int layer, int expert, int64_t rows, int64_t cols);
+  absl::Status Fill(void* out, WeightKind kind, int layer, int expert, int64_t row_begin,
+                    int64_t rows, int64_t col_begin, int64_t cols, int64_t full_cols);
   // y[rows, n] = x[rows, k] W^T (W [n, k] row-major), bf16 in, `y_type` out, fp32 compute.
   absl::Status Gemm(const void* x, int rows, int64_t k, const void* w, int64_t n, void* y,
                     cudaDataType y_type, float beta);
   absl::Status BatchedGemm(const void* x, int rows, int64_t k, const void* w, int64_t n, void* y,
                            int batch);
-  absl::Status LaunchLayer(const LayerShape& shape, int rows, int moe_index);
+  absl::Status LaunchLayer(const LayerShape& shape, int rows, int moe_index, StepMode mode);
+  absl::Status Moe(const LayerShape& shape, int rows, int moe_index, StepMode mode);
+  absl::Status DenseOrLmHeadTp(const LayerShape& shape, int rows, StepMode mode);
+  Gather GatherFor(const LayerShape& shape, int rows, StepMode mode) const;
+  // Every rank's rows of `local` ([own, hidden]) into gathered_ by slot.
+  absl::Status GatherRows(const Gather& gather, const void* local);
+  // Each rank's slot of `partial` ([world x slot, width] of `type`) back to it, into
+  // received_ ([world, slot, width]): the rank's own rows from every peer.
+  absl::Status ReturnSlots(const Gather& gather, const void* partial, int64_t width,
+                           ncclDataType_t type, void* received);
 
   const ModelSpec model_;
   const uint64_t seed_;
   const ParallelConfig config_;
+  const int rank_;
+  const int world_;
+  ncclComm_t comm_;
   const int max_step_tokens_;
   const int max_rows_;
   cudaStream_t stream_;
   cublasHandle_t cublas_ = nullptr;
 
   int64_t hidden_, vocab_, width_, dense_inner_, expert_inner_, experts_, top_k_, shared_;
+  int64_t local_experts_ = 0, local_begin_ = 0, vocab_shard_ = 0;
   int moe_layers_ = 0;
+  int stage_header_ = 0;  // ints before the token ids in the staging buffer
 
   struct LayerWeights {
     DeviceBuffer attn_q, attn_o, gate_up, down, router, expert_gate_up, expert_down, shared_gate_up,
@@ -85,14 +120,13 @@ class CudaDecoder {
   DeviceBuffer embedding_, lm_head_;
   std::vector<LayerWeights> layers_;
 
-  // Staged: [real rows, dispatch rows, 0, 0, tokens...] on the device.
-  static constexpr int kStageHeader = 4;
   DeviceBuffer stage_device_;
   int out_offset_ = 0;
+  std::vector<int> eager_counts_;  // every rank's rows in the staged eager chunk
 
-  DeviceBuffer x_, normed_, wide_, narrow_, router_logits_, route_experts_, route_weights_,
-      slot_of_pair_, fill_, expert_in_, expert_mid_, expert_act_, expert_out_, shared_out_, logits_,
-      routing_record_, cublas_workspace_;
+  DeviceBuffer x_, normed_, gathered_, wide_, narrow_, partial_, received_, shard_logits_,
+      router_logits_, route_experts_, route_weights_, slot_of_pair_, fill_, expert_in_, expert_mid_,
+      expert_act_, expert_out_, shared_out_, logits_, routing_record_, cublas_workspace_;
 };
 
 }  // namespace padgraph

@@ -1,0 +1,280 @@
+// The stub decoder over 2 and 4 GPUs with the host-API NCCL backends, one thread per GPU (and once
+// one process per GPU): every rank checks its real rows against the float64 reference after 120
+// steps were queued (idle ranks and eager steps included), for MoE allgather and a2a_padded and
+// TP dense / lm_head layers through host gathers.
+#include <cuda_runtime_api.h>
+#include <nccl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <map>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "fmt/format.h"
+#include "gtest/gtest.h"
+#include "padgraph/ep_backend/nccl_comm.h"
+#include "padgraph/graph_runtime/cuda_check.h"
+#include "padgraph/graph_runtime/cuda_runner.h"
+#include "padgraph/model_stubs/cuda_decoder.h"
+#include "padgraph/model_stubs/reference.h"
+#include "padgraph/padding_policy/policy.h"
+#include "padgraph/padding_policy/status_macros.h"
+
+namespace padgraph {
+namespace {
+
+constexpr uint64_t kSeed = 13;
+constexpr int kMaxStepTokens = 64;
+constexpr int kQueuedSteps = 120;
+constexpr double kRelativeTolerance = 3e-2;  // bf16 against float64, relative L2 of a row
+constexpr double kTieTolerance = 5e-3;
+
+int GpuCount() {
+  int count = 0;
+  return cudaGetDeviceCount(&count) == cudaSuccess ? count : 0;
+}
+
+struct Scenario {
+  std::string name;
+  MoeBackend moe;
+  bool tp;
+  PolicyKind policy;
+};
+
+ParallelConfig ConfigFor(int world, const Scenario& scenario) {
+  ParallelConfig config;
+  config.world = config.dp = world;
+  config.dense_tp = scenario.tp ? world : 1;
+  config.lm_head = scenario.tp ? LmHeadMode::kTp : LmHeadMode::kDp;
+  config.moe = scenario.moe;
+  config.buckets = {1, 2, 4, 8, 16, 24, 32};
+  config.ep_capacity = 32;
+  return config;
+}
+
+// Every rank's tokens per step, the same on every rank (the agreed counts).
+std::vector<std::vector<std::vector<int>>> MakeSteps(int world, int vocab, uint64_t seed) {
+  std::mt19937 rng(seed);
+  std::vector<std::vector<std::vector<int>>> steps(kQueuedSteps,
+                                                   std::vector<std::vector<int>>(world));
+  for (auto& step : steps) {
+    for (auto& tokens : step) {
+      int pick = std::uniform_int_distribution<int>(0, 19)(rng);
+      int n = pick < 5    ? 0
+              : pick < 19 ? std::uniform_int_distribution<int>(1, 20)(rng)
+                          : std::uniform_int_distribution<int>(33, kMaxStepTokens)(rng);
+      for (int i = 0; i < n; ++i)
+        tokens.push_back(std::uniform_int_distribution<int>(0, vocab - 1)(rng));
+    }
+  }
+  return steps;
+}
+
+// One rank's whole run: set-up, Capture, the queued steps, the check, teardown in order (graphs,
+// then the communicator). Returns what it found, so threads and processes can report it.
+absl::Status RunRank(int world, int rank, const ncclUniqueId& id, const Scenario& scenario,
+                     int* rows_checked) {
+  if (cudaSetDevice(rank) != cudaSuccess) return absl::InternalError("cudaSetDevice failed");
+  const ModelSpec model = *ModelPreset("tiny");
+  const int vocab = static_cast<int>(model.dims.vocab);
+  const ParallelConfig config = ConfigFor(world, scenario);
+  auto steps = MakeSteps(world, vocab, kSeed);
+
+  PADGRAPH_ASSIGN_OR_RETURN(NcclComm comm, NcclComm::InitRank(world, rank, id));
+  absl::Status result = [&]() -> absl::Status {
+    PADGRAPH_ASSIGN_OR_RETURN(CudaStream stream, MakeStream());
+    PADGRAPH_ASSIGN_OR_RETURN(
+        std::unique_ptr<CudaDecoder> decoder,
+        CudaDecoder::Create(model, kSeed, config, rank, comm.get(), kMaxStepTokens, stream.get()));
+    PADGRAPH_ASSIGN_OR_RETURN(std::unique_ptr<Policy> policy,
+                              MakePolicy(scenario.policy, model, config));
+    std::vector<int> tokens;
+    PADGRAPH_ASSIGN_OR_RETURN(
+        std::unique_ptr<CudaGraphRunner> runner,
+        CudaGraphRunner::Create(
+            std::move(policy), stream.get(), decoder->staging_buffer(),
+            [&](const CudaForwardArgs& args) { return decoder->Forward(args); },
+            [&](const StageArgs& args) { return decoder->Stage(args, tokens); }));
+    PADGRAPH_RETURN_IF_ERROR(runner->Capture());
+
+    const size_t logits_per_step = static_cast<size_t>(kMaxStepTokens) * vocab;
+    const size_t routing_per_step = decoder->routing_record_ints();
+    PADGRAPH_ASSIGN_OR_RETURN(
+        DeviceBuffer saved_logits,
+        DeviceBuffer::Allocate(kQueuedSteps * logits_per_step * sizeof(float)));
+    PADGRAPH_ASSIGN_OR_RETURN(
+        DeviceBuffer saved_routing,
+        DeviceBuffer::Allocate(kQueuedSteps * routing_per_step * sizeof(int)));
+    for (int step = 0; step < kQueuedSteps; ++step) {
+      tokens = steps[step][rank];
+      std::vector<int> counts;
+      for (const auto& rank_tokens : steps[step])
+        counts.push_back(static_cast<int>(rank_tokens.size()));
+      PADGRAPH_RETURN_IF_ERROR(
+          runner->Step({.rank = rank, .local_tokens = counts[rank], .agreed_tokens = counts}));
+      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemcpyAsync(
+          saved_logits.data<float>() + step * logits_per_step, decoder->logits_device(),
+          counts[rank] * vocab * sizeof(float), cudaMemcpyDeviceToDevice, stream.get()));
+      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemcpyAsync(
+          saved_routing.data<int>() + step * routing_per_step, decoder->routing_device(),
+          routing_per_step * sizeof(int), cudaMemcpyDeviceToDevice, stream.get()));
+    }
+    PADGRAPH_RETURN_IF_ERROR(runner->Synchronize());
+    if (runner->stats().eager_steps == 0 || runner->stats().graph_launches == 0) {
+      return absl::InternalError("the steps exercised no eager step or no graph");
+    }
+    std::vector<float> logits(kQueuedSteps * logits_per_step);
+    std::vector<int> routing(kQueuedSteps * routing_per_step);
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemcpy(
+        logits.data(), saved_logits.data(), logits.size() * sizeof(float), cudaMemcpyDeviceToHost));
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemcpy(routing.data(), saved_routing.data(),
+                                             routing.size() * sizeof(int), cudaMemcpyDeviceToHost));
+    runner.reset();  // graphs before the communicator they captured
+
+    PADGRAPH_ASSIGN_OR_RETURN(ReferenceModel reference, ReferenceModel::Create(StubWeights(
+                                                            model, kSeed, WeightPrecision::kBf16)));
+    const int top_k = static_cast<int>(model.dims.top_k);
+    const int moe_layers = static_cast<int>(routing_per_step / (kMaxStepTokens * top_k));
+    std::map<int, std::vector<double>> cache;
+    for (int step = 0; step < kQueuedSteps; ++step) {
+      const std::vector<int>& mine = steps[step][rank];
+      for (size_t row = 0; row < mine.size(); ++row) {
+        auto it = cache.find(mine[row]);
+        if (it == cache.end()) it = cache.emplace(mine[row], reference.Logits(mine[row])).first;
+        auto relative_error = [&](const std::vector<double>& expected) {
+          double error = 0, norm = 0;
+          for (int v = 0; v < vocab; ++v) {
+            double d = logits[step * logits_per_step + row * vocab + v] - expected[v];
+            error += d * d;
+            norm += expected[v] * expected[v];
+          }
+          return std::sqrt(error / norm);
+        };
+        double relative = relative_error(it->second);
+        if (!(relative <= kRelativeTolerance)) {
+          std::vector<std::vector<int>> device_routing(moe_layers);
+          for (int layer = 0; layer < moe_layers; ++layer) {
+            const int* chosen =
+                &routing[step * routing_per_step + (layer * kMaxStepTokens + row) * top_k];
+            device_routing[layer].assign(chosen, chosen + top_k);
+          }
+          relative = relative_error(reference.Logits(
+              mine[row], {.device_routing = &device_routing, .tie_tolerance = kTieTolerance}));
+        }
+        if (!(relative <= kRelativeTolerance)) {
+          return absl::InternalError(fmt::format(
+              "rank {} step {} row {} (token {}): relative error {} against the reference", rank,
+              step, row, mine[row], relative));
+        }
+        ++*rows_checked;
+      }
+    }
+    return absl::OkStatus();
+  }();
+  absl::Status finalized = comm.Finalize();
+  PADGRAPH_RETURN_IF_ERROR(result);
+  return finalized;
+}
+
+const std::vector<Scenario>& Scenarios() {
+  static const auto* scenarios = new std::vector<Scenario>{
+      {"a2a_padded_tp_max", MoeBackend::kA2aPadded, true, PolicyKind::kMax},
+      {"a2a_padded_tp_per_layer", MoeBackend::kA2aPadded, true, PolicyKind::kPerLayer},
+      {"a2a_padded_sum", MoeBackend::kA2aPadded, false, PolicyKind::kSum},
+      {"allgather_max", MoeBackend::kAllGather, false, PolicyKind::kMax},
+      {"allgather_tp_auto", MoeBackend::kAllGather, true, PolicyKind::kAuto},
+  };
+  return *scenarios;
+}
+
+class NcclDecodeTest : public ::testing::TestWithParam<std::tuple<int, int>> {};
+
+TEST_P(NcclDecodeTest, EveryRankMatchesTheReferenceWithStepsQueued) {
+  const int world = std::get<0>(GetParam());
+  const Scenario& scenario = Scenarios()[std::get<1>(GetParam())];
+  if (GpuCount() < world) {
+    GTEST_SKIP() << "needs " << world << " GPUs, found " << GpuCount();
+  }
+  ncclUniqueId id;
+  ASSERT_EQ(ncclGetUniqueId(&id), ncclSuccess);
+  std::vector<absl::Status> status(world);
+  std::vector<int> rows(world, 0);
+  std::vector<std::thread> threads;
+  for (int rank = 0; rank < world; ++rank) {
+    threads.emplace_back(
+        [&, rank] { status[rank] = RunRank(world, rank, id, scenario, &rows[rank]); });
+  }
+  for (std::thread& thread : threads)
+    thread.join();
+  int total = 0;
+  for (int rank = 0; rank < world; ++rank) {
+    EXPECT_TRUE(status[rank].ok()) << "rank " << rank << ": " << status[rank];
+    total += rows[rank];
+  }
+  EXPECT_GT(total, 1000);
+  std::printf("[ %s on %d GPUs ] %d rows checked\n", scenario.name.c_str(), world, total);
+}
+
+INSTANTIATE_TEST_SUITE_P(Gpus, NcclDecodeTest,
+                         ::testing::Combine(::testing::Values(2, 4), ::testing::Range(0, 5)),
+                         [](const ::testing::TestParamInfo<std::tuple<int, int>>& info) {
+                           return fmt::format("{}gpus_{}", std::get<0>(info.param),
+                                              Scenarios()[std::get<1>(info.param)].name);
+                         });
+
+// One process per GPU: rank 0 makes the NCCL id and hands it to the others through pipes; no
+// process touches CUDA before it forks.
+TEST(NcclMultiProcessTest, OneProcessPerGpu) {
+  constexpr int kWorld = 2;
+  int gpus = 0;
+  {
+    // Count GPUs in a child so this process stays free of CUDA until it forks.
+    int pipe_fd[2];
+    ASSERT_EQ(pipe(pipe_fd), 0);
+    pid_t child = fork();
+    if (child == 0) {
+      int count = GpuCount();
+      (void)!write(pipe_fd[1], &count, sizeof(count));
+      _exit(0);
+    }
+    (void)!read(pipe_fd[0], &gpus, sizeof(gpus));
+    waitpid(child, nullptr, 0);
+    close(pipe_fd[0]);
+    close(pipe_fd[1]);
+  }
+  if (gpus < kWorld) GTEST_SKIP() << "needs " << kWorld << " GPUs, found " << gpus;
+  int id_pipe[2];
+  ASSERT_EQ(pipe(id_pipe), 0);
+  std::vector<pid_t> children;
+  for (int rank = 0; rank < kWorld; ++rank) {
+    pid_t pid = fork();
+    if (pid == 0) {
+      ncclUniqueId id;
+      if (rank == 0) {
+        if (ncclGetUniqueId(&id) != ncclSuccess) _exit(3);
+        for (int peer = 1; peer < kWorld; ++peer)
+          (void)!write(id_pipe[1], &id, sizeof(id));
+      } else if (read(id_pipe[0], &id, sizeof(id)) != sizeof(id)) {
+        _exit(4);
+      }
+      int rows = 0;
+      absl::Status status = RunRank(kWorld, rank, id, Scenarios()[0], &rows);
+      if (!status.ok()) std::fprintf(stderr, "rank %d: %s\n", rank, status.ToString().c_str());
+      _exit(status.ok() && rows > 0 ? 0 : 1);
+    }
+    children.push_back(pid);
+  }
+  for (int rank = 0; rank < kWorld; ++rank) {
+    int wait_status = 0;
+    ASSERT_EQ(waitpid(children[rank], &wait_status, 0), children[rank]);
+    EXPECT_TRUE(WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0)
+        << "rank " << rank << " exited with " << WEXITSTATUS(wait_status);
+  }
+}
+
+}  // namespace
+}  // namespace padgraph
