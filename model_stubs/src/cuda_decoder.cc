@@ -249,6 +249,10 @@ absl::StatusOr<size_t> CudaDecoder::Stage(const StageArgs& args,
   int* slot = static_cast<int*>(args.staging);
   slot[0] = args.chunk_rows;
   slot[1] = slot[2] = slot[3] = 0;
+  // The all_reduce_sum layout's row offset: the rows of the ranks before this one.
+  for (int r = 0; r < rank_ && r < static_cast<int>(args.chunk_counts.size()); ++r) {
+    slot[1] += args.chunk_counts[r];
+  }
   // The dispatch counts: the rows of each rank its experts see. Under `sum` the whole bucket.
   const bool padded =
       args.selection->mode == StepMode::kGraph && StagesPaddedCount(*args.selection);
@@ -305,6 +309,7 @@ absl::Status CudaDecoder::Forward(const CudaForwardArgs& args) {
       case Collective::kNone:
       case Collective::kNcclAllGather:
       case Collective::kNcclSendRecv:
+      case Collective::kNcclAllReduce:
         break;
       default:
         return absl::UnimplementedError(
@@ -420,6 +425,7 @@ absl::Status CudaDecoder::LaunchLayer(const LayerShape& shape, int rows, int moe
 // TP over every rank: gather the normed rows, run this rank's shard on all of them, send each
 // rank's rows back: partial sums reduced (dense) or vocab shards (lm_head).
 absl::Status CudaDecoder::DenseOrLmHeadTp(const LayerShape& shape, int rows, StepMode mode) {
+  if (shape.collective == Collective::kNcclAllReduce) return DenseOrLmHeadSum(shape, rows);
   const Gather gather = GatherFor(shape, rows, mode);
   const int gathered_rows = world_ * gather.slot;
   bf16* x = x_.data<bf16>();
@@ -473,6 +479,50 @@ absl::Status CudaDecoder::DenseOrLmHeadTp(const LayerShape& shape, int rows, Ste
   return absl::OkStatus();
 }
 
+// The all_reduce_sum layout: every rank's real rows at their offsets in one bucket(sum n) buffer
+// (zeros elsewhere) through an all-reduce; this rank's shard on every row of it; the partial sums
+// all-reduced (dense) or the vocab shards all-gathered (lm_head); this rank's rows taken back.
+absl::Status CudaDecoder::PlaceAndReduce(const void* local, int rows) {
+  const int* staged = stage_device_.data<int>();
+  PADGRAPH_CUDA_RETURN_IF_ERROR(stub_kernels::PlaceAtOffset(static_cast<const bf16*>(local), staged,
+                                                            staged + 1, rows, hidden_,
+                                                            gathered_.data<bf16>(), stream_));
+  PADGRAPH_NCCL_RETURN_IF_ERROR(ncclAllReduce(gathered_.data(), gathered_.data(), rows * hidden_,
+                                              ncclBfloat16, ncclSum, comm_, stream_));
+  return absl::OkStatus();
+}
+
+absl::Status CudaDecoder::DenseOrLmHeadSum(const LayerShape& shape, int rows) {
+  const int* staged = stage_device_.data<int>();
+  bf16* x = x_.data<bf16>();
+  PADGRAPH_CUDA_RETURN_IF_ERROR(
+      stub_kernels::RmsNorm(x, hidden_, rows, normed_.data<bf16>(), stream_));
+  PADGRAPH_RETURN_IF_ERROR(PlaceAndReduce(normed_.data<bf16>(), rows));
+  const bf16* in = gathered_.data<bf16>();
+  if (shape.kind == LayerKind::kLmHead) {
+    PADGRAPH_RETURN_IF_ERROR(Gemm(in, rows, hidden_, lm_head_.data(), vocab_shard_,
+                                  shard_logits_.data(), CUDA_R_32F, 0));
+    PADGRAPH_NCCL_RETURN_IF_ERROR(ncclAllGather(shard_logits_.data(), received_.data(),
+                                                rows * vocab_shard_, ncclFloat32, comm_, stream_));
+    PADGRAPH_CUDA_RETURN_IF_ERROR(stub_kernels::InterleaveFromOffset(
+        received_.data<float>(), staged, staged + 1, world_, rows, vocab_shard_,
+        logits_.data<float>() + static_cast<size_t>(out_offset_) * vocab_, stream_));
+    return absl::OkStatus();
+  }
+  const LayerWeights& w = layers_[shape.decoder_layer];
+  PADGRAPH_RETURN_IF_ERROR(
+      Gemm(in, rows, hidden_, w.gate_up.data(), 2 * dense_inner_, wide_.data(), CUDA_R_16BF, 0));
+  PADGRAPH_CUDA_RETURN_IF_ERROR(
+      stub_kernels::SiluMul(wide_.data<bf16>(), dense_inner_, rows, narrow_.data<bf16>(), stream_));
+  PADGRAPH_RETURN_IF_ERROR(Gemm(narrow_.data(), rows, dense_inner_, w.down.data(), hidden_,
+                                partial_.data(), CUDA_R_16BF, 0));
+  PADGRAPH_NCCL_RETURN_IF_ERROR(ncclAllReduce(partial_.data(), partial_.data(), rows * hidden_,
+                                              ncclBfloat16, ncclSum, comm_, stream_));
+  PADGRAPH_CUDA_RETURN_IF_ERROR(stub_kernels::AddFromOffset(
+      x, partial_.data<bf16>(), staged, staged + 1, nullptr, rows, hidden_, stream_));
+  return absl::OkStatus();
+}
+
 absl::Status CudaDecoder::Moe(const LayerShape& shape, int rows, int moe_index, StepMode mode) {
   const LayerWeights& w = layers_[shape.decoder_layer];
   const int* dispatch_counts = stage_device_.data<int>() + 4;
@@ -495,13 +545,18 @@ absl::Status CudaDecoder::Moe(const LayerShape& shape, int rows, int moe_index, 
         cudaMemsetAsync(shared_out_.data(), 0, rows * hidden_ * kBf16, stream_));
   }
 
-  // The rows the experts see: this rank's alone, or every rank's gathered into slots.
-  const bool across = shape.collective != Collective::kNone;
+  // The rows the experts see: this rank's alone, every rank's gathered into slots, or (`sum`) the
+  // all-reduced bucket(sum n) buffer, all of whose rows run experts.
+  const bool summed = shape.collective == Collective::kNcclAllReduce;
+  const bool across = shape.collective != Collective::kNone && !summed;
   Gather gather{.slot = rows, .own = rows};
   const bf16* in = normed;
   if (across) {
     gather = GatherFor(shape, rows, mode);
     PADGRAPH_RETURN_IF_ERROR(GatherRows(gather, normed));
+    in = gathered_.data<bf16>();
+  } else if (summed) {
+    PADGRAPH_RETURN_IF_ERROR(PlaceAndReduce(normed, rows));
     in = gathered_.data<bf16>();
   }
   const int routed_rows = (across ? world_ : 1) * gather.slot;
@@ -515,9 +570,10 @@ absl::Status CudaDecoder::Moe(const LayerShape& shape, int rows, int moe_index, 
   PADGRAPH_CUDA_RETURN_IF_ERROR(stub_kernels::RouteTopK(
       router_logits_.data<float>(), static_cast<int>(experts_), static_cast<int>(top_k_),
       routed_rows, route_experts_.data<int>(), route_weights_.data<float>(), fill_.data<int>(),
-      static_cast<int>(local_experts_), record, own_begin, kept, stream_));
+      static_cast<int>(local_experts_), record, own_begin,
+      summed ? stage_device_.data<int>() + 1 : nullptr, kept, stream_));
   PADGRAPH_CUDA_RETURN_IF_ERROR(stub_kernels::DispatchMasked(
-      in, route_experts_.data<int>(), dispatch_counts + (across ? 0 : rank_), gather.slot,
+      in, route_experts_.data<int>(), summed ? nullptr : dispatch_counts, gather.slot,
       across ? world_ : 1, static_cast<int>(top_k_), static_cast<int>(local_begin_),
       static_cast<int>(local_experts_), routed_rows, hidden_, expert_in_.data<bf16>(),
       slot_of_pair_.data<int>(), fill_.data<int>(), stream_));
@@ -531,7 +587,7 @@ absl::Status CudaDecoder::Moe(const LayerShape& shape, int rows, int moe_index, 
   PADGRAPH_RETURN_IF_ERROR(BatchedGemm(expert_act_.data(), routed_rows, expert_inner_,
                                        w.expert_down.data(), hidden_, expert_out_.data(),
                                        static_cast<int>(local_experts_)));
-  if (!across) {
+  if (!across && !summed) {
     PADGRAPH_CUDA_RETURN_IF_ERROR(stub_kernels::Combine(
         expert_out_.data<bf16>(), route_experts_.data<int>(), route_weights_.data<float>(),
         slot_of_pair_.data<int>(), rows, static_cast<int>(top_k_), 0, routed_rows, hidden_,

@@ -101,7 +101,9 @@ __global__ void SiluKernel(bf16* values, int64_t count) {
 // One warp per row.
 __global__ void RouteTopKKernel(const float* logits, int experts, int top_k, int rows,
                                 int* route_experts, float* route_weights, int* fill, int fill_count,
-                                int* record, int record_begin, int record_rows) {
+                                int* record, int record_begin, const int* record_offset,
+                                int record_rows) {
+  if (record_offset != nullptr) record_begin += *record_offset;
   if (blockIdx.x == 0) {
     for (int e = threadIdx.x; e < fill_count; e += blockDim.x)
       fill[e] = 0;
@@ -168,7 +170,7 @@ __global__ void DispatchMaskedKernel(const bf16* rows_in, const int* route_exper
   const int local = route_experts[pair] - local_begin;
   __shared__ int slot;
   if (threadIdx.x == 0) {
-    bool routed = row % slot_rows < counts[row / slot_rows];
+    bool routed = counts == nullptr || row % slot_rows < counts[row / slot_rows];
     slot = routed && local >= 0 && local < local_experts ? atomicAdd(&fill[local], 1) : -1;
     slot_of_pair[pair] = slot < slots ? slot : -1;
   }
@@ -226,6 +228,40 @@ __global__ void InterleaveShardsKernel(const float* in, int world, int rows, int
   }
 }
 
+__global__ void PlaceAtOffsetKernel(const bf16* local, const int* real_rows, const int* offset,
+                                    int64_t hidden, int64_t total, bf16* buffer) {
+  const int64_t begin = static_cast<int64_t>(*offset) * hidden;
+  const int64_t end = begin + static_cast<int64_t>(*real_rows) * hidden;
+  for (int64_t i = blockIdx.x * blockDim.x + threadIdx.x; i < total;
+       i += static_cast<int64_t>(gridDim.x) * blockDim.x) {
+    buffer[i] = i >= begin && i < end ? local[i - begin] : __float2bfloat16(0.0f);
+  }
+}
+
+__global__ void AddFromOffsetKernel(bf16* x, const bf16* summed, const int* real_rows,
+                                    const int* offset, const bf16* extra, int64_t hidden,
+                                    int64_t total) {
+  const int64_t live = static_cast<int64_t>(*real_rows) * hidden;
+  const int64_t begin = static_cast<int64_t>(*offset) * hidden;
+  for (int64_t i = blockIdx.x * blockDim.x + threadIdx.x; i < total && i < live;
+       i += static_cast<int64_t>(gridDim.x) * blockDim.x) {
+    float sum = __bfloat162float(x[i]) + __bfloat162float(summed[begin + i]);
+    if (extra != nullptr) sum += __bfloat162float(extra[i]);
+    x[i] = __float2bfloat16(sum);
+  }
+}
+
+__global__ void InterleaveFromOffsetKernel(const float* in, const int* real_rows, const int* offset,
+                                           int world, int rows, int64_t shard, float* out) {
+  const int live = *real_rows, first = *offset;
+  const int64_t total = static_cast<int64_t>(world) * live * shard;
+  for (int64_t i = blockIdx.x * blockDim.x + threadIdx.x; i < total;
+       i += static_cast<int64_t>(gridDim.x) * blockDim.x) {
+    int64_t p = i / (live * shard), r = i / shard % live, v = i % shard;
+    out[r * world * shard + p * shard + v] = in[(p * rows + first + r) * shard + v];
+  }
+}
+
 int GridFor(int64_t elements) {
   int64_t blocks = (elements + kThreads - 1) / kThreads;
   return static_cast<int>(blocks < 4096 ? (blocks > 0 ? blocks : 1) : 4096);
@@ -268,13 +304,14 @@ cudaError_t Silu(bf16* values, int64_t count, cudaStream_t stream) {
 
 cudaError_t RouteTopK(const float* logits, int experts, int top_k, int rows, int* route_experts,
                       float* route_weights, int* fill, int fill_count, int* record,
-                      int record_begin, int record_rows, cudaStream_t stream) {
+                      int record_begin, const int* record_offset, int record_rows,
+                      cudaStream_t stream) {
   if (rows == 0) return cudaSuccess;
   if (top_k > 16) return cudaErrorInvalidValue;  // the kernel tracks at most 16 choices
   constexpr int kRowsPerBlock = kThreads / 32;
   RouteTopKKernel<<<(rows + kRowsPerBlock - 1) / kRowsPerBlock, kThreads, 0, stream>>>(
       logits, experts, top_k, rows, route_experts, route_weights, fill, fill_count, record,
-      record_begin, record_rows);
+      record_begin, record_offset, record_rows);
   return cudaGetLastError();
 }
 
@@ -306,6 +343,31 @@ cudaError_t AddRows(bf16* x, const bf16* terms, int terms_count, int64_t stride,
   if (rows == 0) return cudaSuccess;
   AddRowsKernel<<<GridFor(rows * hidden), kThreads, 0, stream>>>(x, terms, terms_count, stride,
                                                                  extra, rows * hidden);
+  return cudaGetLastError();
+}
+
+cudaError_t PlaceAtOffset(const bf16* local, const int* real_rows, const int* offset, int rows,
+                          int64_t hidden, bf16* buffer, cudaStream_t stream) {
+  if (rows == 0) return cudaSuccess;
+  PlaceAtOffsetKernel<<<GridFor(rows * hidden), kThreads, 0, stream>>>(
+      local, real_rows, offset, hidden, rows * hidden, buffer);
+  return cudaGetLastError();
+}
+
+cudaError_t AddFromOffset(bf16* x, const bf16* summed, const int* real_rows, const int* offset,
+                          const bf16* extra, int rows, int64_t hidden, cudaStream_t stream) {
+  if (rows == 0) return cudaSuccess;
+  AddFromOffsetKernel<<<GridFor(rows * hidden), kThreads, 0, stream>>>(
+      x, summed, real_rows, offset, extra, hidden, rows * hidden);
+  return cudaGetLastError();
+}
+
+cudaError_t InterleaveFromOffset(const float* in, const int* real_rows, const int* offset,
+                                 int world, int rows, int64_t shard, float* out,
+                                 cudaStream_t stream) {
+  if (rows == 0) return cudaSuccess;
+  InterleaveFromOffsetKernel<<<GridFor(static_cast<int64_t>(world) * rows * shard), kThreads, 0,
+                               stream>>>(in, real_rows, offset, world, rows, shard, out);
   return cudaGetLastError();
 }
 

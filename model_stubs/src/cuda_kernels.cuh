@@ -32,13 +32,16 @@ cudaError_t Silu(bf16* values, int64_t count, cudaStream_t stream);
 // Softmax over each row's router logits, top-k (NaN never wins, ties to the lower index), weights
 // renormalized over the chosen. Rows past `rows` are not touched. Also zeroes `fill`
 // ([fill_count], the dispatch's per-expert slot counters) and copies the choices of rows
-// [record_begin, record_begin + record_rows) to `record`, saving two graph nodes per MoE layer.
+// [begin, begin + record_rows) to `record`, where begin = record_begin (+ *record_offset when not
+// null), saving two graph nodes per MoE layer.
 cudaError_t RouteTopK(const float* logits, int experts, int top_k, int rows, int* route_experts,
                       float* route_weights, int* fill, int fill_count, int* record,
-                      int record_begin, int record_rows, cudaStream_t stream);
+                      int record_begin, const int* record_offset, int record_rows,
+                      cudaStream_t stream);
 
 // The rows of a dispatch are laid out as `world` slots of `slot_rows` rows (rank p's rows in slot
-// p); row r is routed when r % slot_rows < counts[r / slot_rows]. Each routed (row, k) pair whose
+// p); row r is routed when r % slot_rows < counts[r / slot_rows] (every row when `counts` is null:
+// the `sum` layout runs padded rows through experts). Each routed (row, k) pair whose
 // expert e is local (local_begin <= e < local_begin + local_experts) is copied into that expert's
 // next slot of expert_in [local_experts, slots, hidden]; slot_of_pair gets the slot, -1 for pairs
 // not run here. `fill` ([local_experts]) must be zero on entry.
@@ -59,6 +62,18 @@ cudaError_t Combine(const bf16* expert_out, const int* route_experts, const floa
 // plus `extra` (nullable).
 cudaError_t AddRows(bf16* x, const bf16* terms, int terms_count, int64_t stride, const bf16* extra,
                     int rows, int64_t hidden, cudaStream_t stream);
+
+// The all_reduce_sum layout (`sum` with gathers): this rank's *real_rows rows of `local` into
+// `buffer` at row *offset; the rest of `buffer` ([rows, hidden]) zero.
+cudaError_t PlaceAtOffset(const bf16* local, const int* real_rows, const int* offset, int rows,
+                          int64_t hidden, bf16* buffer, cudaStream_t stream);
+// x[r] += summed[*offset + r] (+ extra[r]) for r < *real_rows.
+cudaError_t AddFromOffset(bf16* x, const bf16* summed, const int* real_rows, const int* offset,
+                          const bf16* extra, int rows, int64_t hidden, cudaStream_t stream);
+// out[r, p * shard + v] = in[p][*offset + r][v] for r < *real_rows (in: [world, rows, shard]).
+cudaError_t InterleaveFromOffset(const float* in, const int* real_rows, const int* offset,
+                                 int world, int rows, int64_t shard, float* out,
+                                 cudaStream_t stream);
 
 // out[r, p * shard + v] = in[p][r][v]: vocab shards from every rank into full logits rows.
 cudaError_t InterleaveShards(const float* in, int world, int rows, int64_t shard, float* out,

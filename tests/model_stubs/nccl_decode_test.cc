@@ -187,6 +187,7 @@ const std::vector<Scenario>& Scenarios() {
       {"a2a_padded_sum", MoeBackend::kA2aPadded, false, PolicyKind::kSum},
       {"allgather_max", MoeBackend::kAllGather, false, PolicyKind::kMax},
       {"allgather_tp_auto", MoeBackend::kAllGather, true, PolicyKind::kAuto},
+      {"allgather_tp_sum", MoeBackend::kAllGather, true, PolicyKind::kSum},
   };
   return *scenarios;
 }
@@ -220,7 +221,7 @@ TEST_P(NcclDecodeTest, EveryRankMatchesTheReferenceWithStepsQueued) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Gpus, NcclDecodeTest,
-                         ::testing::Combine(::testing::Values(2, 4), ::testing::Range(0, 5)),
+                         ::testing::Combine(::testing::Values(2, 4), ::testing::Range(0, 6)),
                          [](const ::testing::TestParamInfo<std::tuple<int, int>>& info) {
                            return fmt::format("{}gpus_{}", std::get<0>(info.param),
                                               Scenarios()[std::get<1>(info.param)].name);

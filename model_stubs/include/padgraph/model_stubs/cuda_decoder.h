@@ -8,9 +8,10 @@
 // bucket to every peer and back, experts by mask), and dense-TP and lm_head-TP layers through
 // `host` gathers (all-gather; reduce-scatter or vocab shards back). Gathered rows sit in `world`
 // slots of the bucket, rank p's in slot p; eager steps use slots of the largest chunk count and
-// move real rows only (grouped send/recv of the agreed counts). Not built yet, and refused with
-// an error naming them: the all_reduce_sum layout (`sum` with gather layers or the allgather
-// backend) and the device-API backends (a2a_ll and lsa gathers across GPUs).
+// move real rows only (grouped send/recv of the agreed counts). Under `sum` with gathers, every
+// rank's real rows sit at their offsets in one zero-filled bucket(sum n) buffer, all-reduced.
+// Not built yet, and refused with an error naming them: the device-API backends (a2a_ll and lsa
+// gathers across GPUs).
 //
 // Rows past the real count are NaN from the embedding on; the expert dispatch skips them, so a
 // padded row reaches no expert (but under `sum`, whose staging counts the whole bucket).
@@ -89,6 +90,10 @@ class CudaDecoder {
   absl::Status LaunchLayer(const LayerShape& shape, int rows, int moe_index, StepMode mode);
   absl::Status Moe(const LayerShape& shape, int rows, int moe_index, StepMode mode);
   absl::Status DenseOrLmHeadTp(const LayerShape& shape, int rows, StepMode mode);
+  absl::Status DenseOrLmHeadSum(const LayerShape& shape, int rows);
+  // `local`'s real rows at this rank's offset of gathered_ ([rows, hidden], zeros elsewhere),
+  // all-reduced: every rank's rows in the bucket(sum n) buffer.
+  absl::Status PlaceAndReduce(const void* local, int rows);
   Gather GatherFor(const LayerShape& shape, int rows, StepMode mode) const;
   // Every rank's rows of `local` ([own, hidden]) into gathered_ by slot.
   absl::Status GatherRows(const Gather& gather, const void* local);
