@@ -599,6 +599,15 @@ absl::Status CudaDecoder::Moe(const LayerShape& shape, int rows, int moe_index, 
                             route_weights_.data<float>(), slot_of_pair_.data<int>(), routed_rows,
                             static_cast<int>(top_k_), static_cast<int>(local_begin_), routed_rows,
                             hidden_, nullptr, nullptr, partial_.data<bf16>(), stream_));
+  if (summed) {
+    const int* staged = stage_device_.data<int>();
+    PADGRAPH_NCCL_RETURN_IF_ERROR(ncclAllReduce(partial_.data(), partial_.data(), rows * hidden_,
+                                                ncclBfloat16, ncclSum, comm_, stream_));
+    PADGRAPH_CUDA_RETURN_IF_ERROR(stub_kernels::AddFromOffset(x, partial_.data<bf16>(), staged,
+                                                              staged + 1, shared_out_.data<bf16>(),
+                                                              rows, hidden_, stream_));
+    return absl::OkStatus();
+  }
   if (!gather.eager && !gather.send_recv) {
     PADGRAPH_NCCL_RETURN_IF_ERROR(ncclReduceScatter(partial_.data(), received_.data(),
                                                     gather.slot * hidden_, ncclBfloat16, ncclSum,

@@ -155,6 +155,8 @@ absl::Status RunRank(int world, int rank, const ncclUniqueId& id, const Scenario
           return std::sqrt(error / norm);
         };
         double relative = relative_error(it->second);
+        const double first_pass = relative;
+        bool same_routing = true;
         if (!(relative <= kRelativeTolerance)) {
           std::vector<std::vector<int>> device_routing(moe_layers);
           for (int layer = 0; layer < moe_layers; ++layer) {
@@ -162,13 +164,16 @@ absl::Status RunRank(int world, int rank, const ncclUniqueId& id, const Scenario
                 &routing[step * routing_per_step + (layer * kMaxStepTokens + row) * top_k];
             device_routing[layer].assign(chosen, chosen + top_k);
           }
+          same_routing = device_routing == reference.Routing(mine[row]);
           relative = relative_error(reference.Logits(
               mine[row], {.device_routing = &device_routing, .tie_tolerance = kTieTolerance}));
         }
         if (!(relative <= kRelativeTolerance)) {
           return absl::InternalError(fmt::format(
-              "rank {} step {} row {} (token {}): relative error {} against the reference", rank,
-              step, row, mine[row], relative));
+              "rank {} step {} row {} (token {}): relative error {} against the reference ({} "
+              "before taking the device's routing, which {} the reference's)",
+              rank, step, row, mine[row], relative, first_pass,
+              same_routing ? "equals" : "differs from"));
         }
         ++*rows_checked;
       }
@@ -188,6 +193,8 @@ const std::vector<Scenario>& Scenarios() {
       {"allgather_max", MoeBackend::kAllGather, false, PolicyKind::kMax},
       {"allgather_tp_auto", MoeBackend::kAllGather, true, PolicyKind::kAuto},
       {"allgather_tp_sum", MoeBackend::kAllGather, true, PolicyKind::kSum},
+      {"allgather_sum", MoeBackend::kAllGather, false, PolicyKind::kSum},
+      {"a2a_padded_tp_sum", MoeBackend::kA2aPadded, true, PolicyKind::kSum},
   };
   return *scenarios;
 }
@@ -221,7 +228,7 @@ TEST_P(NcclDecodeTest, EveryRankMatchesTheReferenceWithStepsQueued) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Gpus, NcclDecodeTest,
-                         ::testing::Combine(::testing::Values(2, 4), ::testing::Range(0, 6)),
+                         ::testing::Combine(::testing::Values(2, 4), ::testing::Range(0, 8)),
                          [](const ::testing::TestParamInfo<std::tuple<int, int>>& info) {
                            return fmt::format("{}gpus_{}", std::get<0>(info.param),
                                               Scenarios()[std::get<1>(info.param)].name);
