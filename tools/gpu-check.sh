@@ -27,7 +27,8 @@ m = re.search(r"(\d+)% tests passed,?(?: (\d+) tests failed)? out of (\d+)", log
 
 json.dump({"rc": rc, "summary": m.group(0) if m else None,
            "failed": int(m.group(2) or 0) if m else None, "total": int(m.group(3)) if m else None,
-           "lines": [l for l in log.splitlines() if l.startswith("[ ")]},
+           "tests": [l.strip() for l in log.splitlines() if re.match(r"\s*\d+/\d+ Test", l)],
+           "figures": [l for l in log.splitlines() if "rows checked" in l]},
           open(f"{out}/tests.json", "w"), indent=2)
 PY
 
