@@ -223,3 +223,22 @@ TEST(InspectCliTest, HelpListsTheFlags) {
 }
 
 }  // namespace
+
+namespace {
+
+// padgraph-decode on the host backend: every row matches the reference, exit 0; bad flags exit 2.
+TEST(DecodeCliTest, HostBackendDecodesAndChecksEveryRow) {
+  std::filesystem::path out = TempDir() / "decode.out";
+  std::string binary = PADGRAPH_DECODE_BINARY;
+  int status = std::system((binary + " --backend host --steps 6 >" + out.string()).c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_THAT(ReadAll(out), HasSubstr("against the float64 reference"));
+  EXPECT_THAT(ReadAll(out), HasSubstr(": ok"));
+  status = std::system((binary + " --world 9 2>/dev/null").c_str());
+  EXPECT_EQ(WEXITSTATUS(status), 2);
+  status = std::system((binary + " --policy local --moe allgather 2>/dev/null").c_str());
+  EXPECT_EQ(WEXITSTATUS(status), 2);
+}
+
+}  // namespace
