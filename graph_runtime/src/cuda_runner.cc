@@ -178,30 +178,20 @@ absl::Status CudaGraphRunner::StepWithoutGraph(const StepShape& shape) {
 
 absl::Status CudaGraphRunner::RunEager(const StepShape& shape, const KeySelection& selection) {
   const ParallelConfig& config = policy_->config();
-  // Rule 4: chunks of at most ep_capacity rows per rank for the all-to-all backends (idle ranks
-  // run empty ones), one chunk for allgather.
-  const int chunk_capacity =
-      config.moe_is_all_to_all()
-          ? config.ep_capacity
-          : std::max(1, *std::max_element(shape.agreed_tokens.begin(), shape.agreed_tokens.end()));
-  std::vector<int> chunk_counts(shape.agreed_tokens.size());
-  for (int chunk = 0; chunk < selection.eager_chunks; ++chunk) {
-    const int begin = chunk * chunk_capacity;
-    int64_t total = 0;
-    for (size_t r = 0; r < chunk_counts.size(); ++r) {
-      chunk_counts[r] = std::clamp(shape.agreed_tokens[r] - begin, 0, chunk_capacity);
-      total += chunk_counts[r];
-    }
-    const int rows = chunk_counts[shape.rank];
+  const std::vector<EagerChunk> chunks = EagerChunks(config, selection, shape.agreed_tokens);
+  for (int index = 0; index < static_cast<int>(chunks.size()); ++index) {
+    const EagerChunk& chunk = chunks[index];
+    const int rows = chunk.counts[shape.rank];
     PADGRAPH_RETURN_IF_ERROR(StageNext(StageArgs{.shape = &shape,
                                                  .selection = &selection,
-                                                 .chunk = chunk,
-                                                 .chunk_begin = begin,
+                                                 .chunk = index,
+                                                 .chunk_begin = chunk.begin,
                                                  .chunk_rows = rows,
-                                                 .chunk_counts = chunk_counts,
+                                                 .chunk_counts = chunk.counts,
                                                  .dispatch_rows = rows}));
     PADGRAPH_RETURN_IF_ERROR(LaunchStagingKernel());
-    std::vector<LayerShape> layers = EagerLayerShapes(policy_->model(), config, rows, total);
+    std::vector<LayerShape> layers =
+        EagerLayerShapes(policy_->model(), config, rows, chunk.total_rows);
     PADGRAPH_RETURN_IF_ERROR(
         forward_(CudaForwardArgs{.mode = StepMode::kEager, .layers = layers, .stream = stream_}));
     PADGRAPH_RETURN_IF_ERROR(Launched());

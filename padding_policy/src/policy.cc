@@ -598,6 +598,23 @@ std::vector<LayerShape> EagerLayerShapes(const ModelSpec& model, const ParallelC
   return shapes;
 }
 
+std::vector<EagerChunk> EagerChunks(const ParallelConfig& config, const KeySelection& selection,
+                                    absl::Span<const int> agreed_tokens) {
+  const int largest =
+      agreed_tokens.empty() ? 0 : *std::max_element(agreed_tokens.begin(), agreed_tokens.end());
+  const int capacity = config.moe_is_all_to_all() ? config.ep_capacity : std::max(1, largest);
+  std::vector<EagerChunk> chunks(selection.eager_chunks);
+  for (int chunk = 0; chunk < selection.eager_chunks; ++chunk) {
+    EagerChunk& out = chunks[chunk];
+    out.begin = chunk * capacity;
+    for (int tokens : agreed_tokens) {
+      out.counts.push_back(std::clamp(tokens - out.begin, 0, capacity));
+      out.total_rows += out.counts.back();
+    }
+  }
+  return chunks;
+}
+
 absl::StatusOr<StepPlan> PlanStep(const Policy& policy, const StepShape& shape,
                                   const CostModel& cost_model) {
   PADGRAPH_ASSIGN_OR_RETURN(KeySelection selection, policy.SelectKey(shape));

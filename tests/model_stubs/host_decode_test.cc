@@ -306,13 +306,13 @@ TEST(HostRunnerTest, EagerStepsLaunchNoGraph) {
   tokens.assign(40, 5);
   std::vector<int> counts = {40};
   ASSERT_TRUE(runner->Step({.rank = 0, .local_tokens = 40, .agreed_tokens = counts}).ok());
-  EXPECT_EQ(runner->stats().graph_replays, 0);
+  EXPECT_EQ(runner->stats().graph_launches, 0);
   EXPECT_EQ(runner->stats().eager_steps, 1);
   EXPECT_EQ(runner->stats().eager_chunks, 3);  // ceil(40 / 16)
   tokens.assign(3, 5);
   counts = {3};
   ASSERT_TRUE(runner->Step({.rank = 0, .local_tokens = 3, .agreed_tokens = counts}).ok());
-  EXPECT_EQ(runner->stats().graph_replays, 1);
+  EXPECT_EQ(runner->stats().graph_launches, 1);
   EXPECT_EQ(runner->stats().last_key.local_bucket, 4);
   // Without the agreed vector a count past ep_capacity cannot go eager alone.
   tokens.assign(40, 5);

@@ -64,15 +64,6 @@ struct CaptureReport {
   size_t nodes = 0;
 };
 
-struct CudaRunnerStats {
-  int64_t graph_launches = 0;
-  int64_t uncaptured_runs = 0;  // graph-shaped runs launched kernel by kernel
-  int64_t eager_steps = 0;
-  int64_t eager_chunks = 0;
-  StepMode last_mode = StepMode::kGraph;
-  GraphKey last_key;
-};
-
 class CudaGraphRunner {
  public:
   static constexpr int kStagingSlots = 64;
@@ -100,7 +91,7 @@ class CudaGraphRunner {
   absl::Status Synchronize();
 
   const Policy& policy() const { return *policy_; }
-  const CudaRunnerStats& stats() const { return stats_; }
+  const RunnerStats& stats() const { return stats_; }
   const std::vector<CaptureReport>& captures() const { return captures_; }
 
  private:
@@ -135,7 +126,7 @@ class CudaGraphRunner {
   absl::flat_hash_map<GraphKey, CudaGraphExec> graphs_;
   absl::flat_hash_map<GraphKey, KeyPlan> plans_;
   std::vector<CaptureReport> captures_;
-  CudaRunnerStats stats_;
+  RunnerStats stats_;
 };
 
 }  // namespace padgraph

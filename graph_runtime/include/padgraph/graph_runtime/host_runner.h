@@ -48,14 +48,6 @@ struct HostForwardArgs {
   HostStream* stream = nullptr;
 };
 
-struct HostRunnerStats {
-  int64_t graph_replays = 0;
-  int64_t eager_steps = 0;
-  int64_t eager_chunks = 0;
-  StepMode last_mode = StepMode::kGraph;
-  GraphKey last_key;
-};
-
 class HostGraphRunner {
  public:
   using Forward = std::function<absl::Status(const HostForwardArgs&)>;
@@ -70,7 +62,7 @@ class HostGraphRunner {
   absl::Status Step(const StepShape& shape);
 
   const Policy& policy() const { return *policy_; }
-  const HostRunnerStats& stats() const { return stats_; }
+  const RunnerStats& stats() const { return stats_; }
   size_t graph_count() const { return graphs_.size(); }
 
  private:
@@ -83,7 +75,7 @@ class HostGraphRunner {
   Forward forward_;
   Stage stage_;
   absl::flat_hash_map<GraphKey, std::vector<HostStream::Op>> graphs_;
-  HostRunnerStats stats_;
+  RunnerStats stats_;
 };
 
 }  // namespace padgraph

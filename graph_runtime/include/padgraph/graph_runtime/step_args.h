@@ -1,5 +1,5 @@
-// What a runner hands the engine's staging hook before each replay or eager chunk; shared by the
-// host and CUDA runners.
+// What a runner hands the engine's staging hook before each replay or eager chunk, and what it
+// reports it has done; shared by the host and CUDA runners.
 #pragma once
 
 #include "absl/types/span.h"
@@ -23,6 +23,16 @@ struct StageArgs {
   // forward runs (cuda_runner.h, Note [Staging slots]).
   void* staging = nullptr;
   size_t staging_capacity = 0;
+};
+
+// What a runner has done, for tests and monitoring.
+struct RunnerStats {
+  int64_t graph_launches = 0;
+  int64_t uncaptured_runs = 0;  // graph-shaped plans launched without their graph (CUDA only)
+  int64_t eager_steps = 0;
+  int64_t eager_chunks = 0;
+  StepMode last_mode = StepMode::kGraph;
+  GraphKey last_key;
 };
 
 }  // namespace padgraph

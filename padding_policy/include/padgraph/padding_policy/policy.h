@@ -101,6 +101,19 @@ absl::StatusOr<std::unique_ptr<Policy>> MakePolicy(PolicyKind kind, const ModelS
 std::vector<LayerShape> EagerLayerShapes(const ModelSpec& model, const ParallelConfig& config,
                                          int64_t rank_rows, int64_t total_rows);
 
+// One chunk of an eager step (rule 4): the step's rows [begin, begin + counts[r]) of every rank r.
+struct EagerChunk {
+  int begin = 0;
+  std::vector<int> counts;  // every rank's rows in this chunk (idle ranks: 0)
+  int64_t total_rows = 0;
+};
+
+// The chunks of an eager `selection` over the agreed counts: at most ep_capacity rows per rank and
+// chunk for the all-to-all backends, one chunk of everything for allgather. Every rank computes the
+// same list.
+std::vector<EagerChunk> EagerChunks(const ParallelConfig& config, const KeySelection& selection,
+                                    absl::Span<const int> agreed_tokens);
+
 // Whether the staging of `selection` writes the bucket as the MoE dispatch count, so padded rows
 // are sent: only under `sum`, the legacy behaviour it measures. Allocation-free.
 inline bool StagesPaddedCount(const KeySelection& selection) {
