@@ -182,13 +182,7 @@ absl::Status CudaGraphRunner::RunEager(const StepShape& shape, const KeySelectio
   for (int index = 0; index < static_cast<int>(chunks.size()); ++index) {
     const EagerChunk& chunk = chunks[index];
     const int rows = chunk.counts[shape.rank];
-    PADGRAPH_RETURN_IF_ERROR(StageNext(StageArgs{.shape = &shape,
-                                                 .selection = &selection,
-                                                 .chunk = index,
-                                                 .chunk_begin = chunk.begin,
-                                                 .chunk_rows = rows,
-                                                 .chunk_counts = chunk.counts,
-                                                 .dispatch_rows = rows}));
+    PADGRAPH_RETURN_IF_ERROR(StageNext(EagerStageArgs(shape, selection, index, chunk)));
     PADGRAPH_RETURN_IF_ERROR(LaunchStagingKernel());
     std::vector<LayerShape> layers =
         EagerLayerShapes(policy_->model(), config, rows, chunk.total_rows);

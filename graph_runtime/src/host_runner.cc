@@ -62,13 +62,7 @@ absl::Status HostGraphRunner::RunEager(const StepShape& shape, const KeySelectio
   for (int index = 0; index < static_cast<int>(chunks.size()); ++index) {
     const EagerChunk& chunk = chunks[index];
     const int rows = chunk.counts[shape.rank];
-    PADGRAPH_RETURN_IF_ERROR(stage_(StageArgs{.shape = &shape,
-                                              .selection = &selection,
-                                              .chunk = index,
-                                              .chunk_begin = chunk.begin,
-                                              .chunk_rows = rows,
-                                              .chunk_counts = chunk.counts,
-                                              .dispatch_rows = rows}));
+    PADGRAPH_RETURN_IF_ERROR(stage_(EagerStageArgs(shape, selection, index, chunk)));
     std::vector<LayerShape> layers =
         EagerLayerShapes(policy_->model(), config, rows, chunk.total_rows);
     HostStream stream;

@@ -52,7 +52,8 @@ TEST(ModelPresetTest, UnknownPresetListsKnownOnes) {
   absl::StatusOr<ModelSpec> model = ModelPreset("llama");
   ASSERT_FALSE(model.ok());
   EXPECT_EQ(model.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(std::string(model.status().message()), HasSubstr("deepseek-v3, deepseek-v3-small, tiny"));
+  EXPECT_THAT(std::string(model.status().message()),
+              HasSubstr("deepseek-v3, deepseek-v3-small, tiny"));
 }
 
 TEST(ModelPresetTest, BadDimsNameTheField) {

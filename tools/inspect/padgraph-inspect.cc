@@ -15,7 +15,8 @@
 #include "inspect/report.h"
 
 // Every flag is read as a string and parsed by padgraph, so every bad value gets our message.
-ABSL_FLAG(std::string, preset, "", "model preset: deepseek-v3 | deepseek-v3-small | tiny (default deepseek-v3)");
+ABSL_FLAG(std::string, preset, "",
+          "model preset: deepseek-v3 | deepseek-v3-small | tiny (default deepseek-v3)");
 ABSL_FLAG(std::string, config, "",
           "JSON file with any of the other fields (lists as arrays); command-line flags win");
 ABSL_FLAG(std::string, world, "",

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "absl/types/span.h"
+#include "padgraph/padding_policy/policy.h"
 #include "padgraph/padding_policy/step_plan.h"
 
 namespace padgraph {
@@ -24,6 +25,19 @@ struct StageArgs {
   void* staging = nullptr;
   size_t staging_capacity = 0;
 };
+
+// The staging of eager chunk `index` of a step: the chunk's real rows, dispatched as they are.
+inline StageArgs EagerStageArgs(const StepShape& shape, const KeySelection& selection, int index,
+                                const EagerChunk& chunk) {
+  const int rows = chunk.counts[shape.rank];
+  return StageArgs{.shape = &shape,
+                   .selection = &selection,
+                   .chunk = index,
+                   .chunk_begin = chunk.begin,
+                   .chunk_rows = rows,
+                   .chunk_counts = chunk.counts,
+                   .dispatch_rows = rows};
+}
 
 // What a runner has done, for tests and monitoring.
 struct RunnerStats {
