@@ -1,24 +1,28 @@
-// Host time of one decode Step on one GPU through CudaGraphRunner: select the key, stage the
-// step's rows (token ids and counts) and launch the graph, without waiting for the device. Each
-// Step is timed on its own with the device idle (the device is synchronized between Steps,
-// outside the timed region): with many graphs queued the host measures the device's backlog
-// instead of its own work. The
-// model is deepseek-v3-small: DeepSeek-V3's 61 decoder layers and kernels per layer with reduced
-// dims; counts cycle through 1..256 so every default bucket is replayed. Also reports capture
-// time and graph memory for all buckets. Before reporting, one step is checked against the
-// float64 reference.
+// Host time of one decode Step through CudaGraphRunner, on one GPU and on four with a2a_padded:
+// select the key, stage the step's rows (token ids and counts) and launch the graph, without
+// waiting for the device. Each Step is timed on its own with the device idle (the device is
+// synchronized between Steps, outside the timed region): with many graphs queued the host measures
+// the device's backlog instead of its own work. The model is deepseek-v3-small: DeepSeek-V3's 61
+// decoder layers and kernels per layer with reduced dims; counts cycle through 1..256 so every
+// default bucket is replayed. Also reports capture time and graph memory for all buckets. Before
+// reporting, one step is checked against the float64 reference.
 #include <benchmark/benchmark.h>
 #include <cuda_runtime_api.h>
 
 #include <algorithm>
+#include <barrier>
 #include <chrono>
 #include <cmath>
 #include <memory>
+#include <thread>
 #include <vector>
 
+#include "padgraph/ep_backend/nccl_comm.h"
+#include "padgraph/graph_runtime/cuda_check.h"
 #include "padgraph/graph_runtime/cuda_runner.h"
 #include "padgraph/model_stubs/cuda_decoder.h"
 #include "padgraph/model_stubs/reference.h"
+#include "padgraph/padding_policy/status_macros.h"
 
 namespace padgraph {
 namespace {
@@ -159,6 +163,160 @@ void BM_CaptureAllBuckets(benchmark::State& state) {
                                    static_cast<double>(s.static_bytes + largest_bytes);
 }
 BENCHMARK(BM_CaptureAllBuckets)->Iterations(1);
+
+// The largest relative L2 error of `rows` rows of logits against the reference (routed as the
+// device routed where bf16 made a near tie).
+double CheckRows(const ModelSpec& model, const ReferenceModel& reference,
+                 const std::vector<int>& tokens, const std::vector<float>& logits,
+                 const std::vector<std::vector<std::vector<int>>>& routing) {
+  const int64_t vocab = model.dims.vocab;
+  double worst = 0;
+  for (size_t row = 0; row < tokens.size(); ++row) {
+    std::vector<double> expected =
+        reference.Logits(tokens[row], {.device_routing = &routing[row], .tie_tolerance = 5e-3});
+    double error = 0, norm = 0;
+    for (int64_t v = 0; v < vocab; ++v) {
+      double d = logits[row * vocab + v] - expected[v];
+      error += d * d;
+      norm += expected[v] * expected[v];
+    }
+    worst = std::max(worst, std::sqrt(error / norm));
+  }
+  return worst;
+}
+
+// Four GPUs, one thread each, MoE a2a_padded (policy max: every rank on bucket(max n)). Every
+// iteration, every rank times its own Step with the devices idle, then all synchronize.
+void BM_StepHostTime4GpuA2aPadded(benchmark::State& state) {
+  constexpr int kWorld = 4;
+  int gpus = 0;
+  if (cudaGetDeviceCount(&gpus) != cudaSuccess || gpus < kWorld) {
+    state.SkipWithError("needs 4 GPUs");
+    return;
+  }
+  const ModelSpec model = *ModelPreset("deepseek-v3-small");
+  ParallelConfig config;
+  config.world = config.dp = kWorld;
+  config.moe = MoeBackend::kA2aPadded;
+  config.ep_capacity = 256;
+  ncclUniqueId id;
+  if (ncclGetUniqueId(&id) != ncclSuccess) {
+    state.SkipWithError("ncclGetUniqueId failed");
+    return;
+  }
+  std::barrier<> step_start(kWorld + 1), step_done(kWorld + 1);
+  int count = 0;
+  bool stop = false;
+  std::vector<double> host_us(kWorld, 0);
+  std::vector<absl::Status> status(kWorld);
+  double check_error = 0;
+  std::vector<std::thread> ranks;
+  for (int rank = 0; rank < kWorld; ++rank) {
+    ranks.emplace_back([&, rank] {
+      absl::Status result = [&]() -> absl::Status {
+        PADGRAPH_CUDA_RETURN_IF_ERROR(cudaSetDevice(rank));
+        PADGRAPH_ASSIGN_OR_RETURN(NcclComm comm, NcclComm::InitRank(kWorld, rank, id));
+        absl::Status inner = [&]() -> absl::Status {
+          PADGRAPH_ASSIGN_OR_RETURN(CudaStream stream, MakeStream());
+          PADGRAPH_ASSIGN_OR_RETURN(
+              auto decoder,
+              CudaDecoder::Create(model, kSeed, config, rank, comm.get(), 256, stream.get()));
+          std::vector<int> tokens;
+          PADGRAPH_ASSIGN_OR_RETURN(auto policy, MakePolicy(PolicyKind::kMax, model, config));
+          PADGRAPH_ASSIGN_OR_RETURN(
+              auto runner, CudaGraphRunner::Create(
+                               std::move(policy), stream.get(), decoder->staging_buffer(),
+                               [&](const CudaForwardArgs& a) { return decoder->Forward(a); },
+                               [&](const StageArgs& a) { return decoder->Stage(a, tokens); }));
+          PADGRAPH_RETURN_IF_ERROR(runner->Capture());
+          // Check one step of rank 0 against the reference before anything is timed.
+          tokens = {3 + rank, 141, 592, 653, 589, 793, 2384, 626};
+          std::vector<int> counts(kWorld, 8);
+          PADGRAPH_RETURN_IF_ERROR(
+              runner->Step({.rank = rank, .local_tokens = 8, .agreed_tokens = counts}));
+          if (rank == 0) {
+            PADGRAPH_ASSIGN_OR_RETURN(auto logits, decoder->ReadLogits(8));
+            PADGRAPH_ASSIGN_OR_RETURN(auto routing, decoder->ReadRouting(8));
+            PADGRAPH_ASSIGN_OR_RETURN(
+                ReferenceModel reference,
+                ReferenceModel::Create(StubWeights(model, kSeed, WeightPrecision::kBf16)));
+            check_error = CheckRows(model, reference, tokens, logits, routing);
+          }
+          PADGRAPH_RETURN_IF_ERROR(runner->Synchronize());
+          step_done.arrive_and_wait();  // ready
+          while (true) {
+            step_start.arrive_and_wait();
+            if (stop) break;
+            tokens.assign(count, 7);
+            counts.assign(kWorld, count);
+            auto start = std::chrono::steady_clock::now();
+            absl::Status stepped =
+                runner->Step({.rank = rank, .local_tokens = count, .agreed_tokens = counts});
+            auto end = std::chrono::steady_clock::now();
+            host_us[rank] = std::chrono::duration<double, std::micro>(end - start).count();
+            if (stepped.ok()) stepped = runner->Synchronize();
+            if (!stepped.ok()) status[rank] = stepped;
+            step_done.arrive_and_wait();
+          }
+          runner.reset();  // graphs before the communicator
+          return absl::OkStatus();
+        }();
+        absl::Status finalized = comm.Finalize();
+        PADGRAPH_RETURN_IF_ERROR(inner);
+        return finalized;
+      }();
+      if (!result.ok()) {
+        status[rank] = result;
+        // Keep the barriers whole so the other threads and the timing loop end.
+        step_done.arrive_and_drop();
+        step_start.arrive_and_drop();
+      }
+    });
+  }
+  step_done.arrive_and_wait();  // every rank captured and checked (or failed)
+  auto failed = [&] {
+    for (const absl::Status& s : status) {
+      if (!s.ok()) return true;
+    }
+    return false;
+  };
+  std::vector<double> rank0_us, slowest_us;
+  if (!failed() && check_error <= 5e-2) {
+    for (auto _ : state) {
+      count = count % 256 + 1;
+      step_start.arrive_and_wait();
+      step_done.arrive_and_wait();
+      if (failed()) break;
+      rank0_us.push_back(host_us[0]);
+      slowest_us.push_back(*std::max_element(host_us.begin(), host_us.end()));
+      state.SetIterationTime(host_us[0] * 1e-6);
+    }
+  }
+  stop = true;
+  step_start.arrive_and_wait();
+  for (std::thread& thread : ranks)
+    thread.join();
+  for (const absl::Status& s : status) {
+    if (!s.ok()) {
+      state.SkipWithError(std::string(s.message()).c_str());
+      return;
+    }
+  }
+  if (!(check_error <= 5e-2)) {
+    state.SkipWithError("logits differ from the float64 reference");
+    return;
+  }
+  std::sort(rank0_us.begin(), rank0_us.end());
+  std::sort(slowest_us.begin(), slowest_us.end());
+  state.counters["median_us"] = rank0_us[rank0_us.size() / 2];
+  state.counters["p90_us"] = rank0_us[rank0_us.size() * 9 / 10];
+  state.counters["slowest_rank_median_us"] = slowest_us[slowest_us.size() / 2];
+  state.counters["check_rel_error"] = check_error;
+}
+BENCHMARK(BM_StepHostTime4GpuA2aPadded)
+    ->UseManualTime()
+    ->Iterations(2560)
+    ->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace padgraph

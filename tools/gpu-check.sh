@@ -57,12 +57,16 @@ summary = {"card": card, "gpus": int(gpus), "commit": commit, "started": started
            "tests": tests and tests["summary"], "padgraph": figures, "peer": peer}
 json.dump(summary, open(os.path.join(out, "summary.json"), "w"), indent=2)
 step = figures.get("BM_StepHostTime", {})
+step4 = figures.get("BM_StepHostTime4GpuA2aPadded", {})
 capture = figures.get("BM_CaptureAllBuckets", {})
 print(f"card {card} x{gpus}, commit {commit}")
 print(f"tests: {summary['tests']} (rc {tests_rc})")
-print(f"{'figure':44} {'value':>12}")
+print(f"{'figure':56} {'value':>12}")
 rows = [("padgraph Step host time, median (us)", step.get("median_us")),
         ("padgraph Step host time, p90 (us)", step.get("p90_us")),
+        ("4 GPUs a2a_padded: Step host time, rank 0 median (us)", step4.get("median_us")),
+        ("4 GPUs a2a_padded: slowest rank, median (us)", step4.get("slowest_rank_median_us")),
+        ("4 GPUs a2a_padded: check vs float64", step4.get("check_rel_error")),
         ("peer Python runner host time, median (us)", peer and peer.get("host_us_median")),
         ("peer Python runner host time, p90 (us)", peer and peer.get("host_us_p90")),
         ("check: relative error vs float64", step.get("check_rel_error")),
@@ -70,5 +74,5 @@ rows = [("padgraph Step host time, median (us)", step.get("median_us")),
         ("graphs", capture.get("graphs")),
         ("graph memory ratio (all / largest)", capture.get("memory_ratio"))]
 for name, value in rows:
-    print(f"{name:44} {value if value is None else f'{value:12.3f}'}")
+    print(f"{name:56} {value if value is None else f'{value:12.3f}'}")
 PY
