@@ -21,7 +21,8 @@ int64_t ParamCount(const StubWeights& weights) {
   int64_t expert = 3 * d.hidden * d.moe_intermediate;
   int64_t dense_layer = 3 * d.hidden * d.dense_intermediate;
   int64_t moe_layer = d.num_experts * d.hidden + (d.num_experts + d.num_shared_experts) * expert;
-  return 2 * d.vocab * d.hidden + d.num_decoder_layers * 2 * d.hidden * weights.attention_width() +
+  return 2 * d.vocab * d.hidden +
+         int64_t{d.num_decoder_layers} * 2 * d.hidden * weights.attention_width() +
          d.first_moe_layer * dense_layer + (d.num_decoder_layers - d.first_moe_layer) * moe_layer;
 }
 

@@ -429,3 +429,38 @@ TEST(AutoTest, KeysSharedBySumAndLocalPlanByTheChosenPolicy) {
 
 }  // namespace
 }  // namespace padgraph
+
+namespace padgraph {
+namespace {
+
+TEST(EagerChunksTest, ChunksOfEpCapacityForAllToAllAndOneForAllGather) {
+  ModelSpec model = testing::Preset("deepseek-v3");
+  const std::vector<int> tokens = {300, 1, 0, 130};
+  struct Row {
+    MoeBackend moe;
+    std::vector<int> begins;
+    std::vector<std::vector<int>> counts;
+  };
+  for (const Row& row : std::vector<Row>{
+           {MoeBackend::kA2aLl, {0, 128, 256}, {{128, 1, 0, 128}, {128, 0, 0, 2}, {44, 0, 0, 0}}},
+           {MoeBackend::kAllGather, {0}, {{300, 1, 0, 130}}}}) {
+    ParallelConfig config = testing::Config(4, row.moe);
+    auto policy = testing::MustMake(PolicyKind::kMax, model, config);
+    absl::StatusOr<KeySelection> selection =
+        policy->SelectKey({.rank = 1, .local_tokens = 1, .agreed_tokens = tokens});
+    ASSERT_TRUE(selection.ok());
+    ASSERT_EQ(selection->mode, StepMode::kEager);
+    std::vector<EagerChunk> chunks = EagerChunks(config, *selection, tokens);
+    ASSERT_EQ(chunks.size(), row.begins.size()) << MoeBackendName(row.moe);
+    int64_t rows = 0;
+    for (size_t c = 0; c < chunks.size(); ++c) {
+      EXPECT_EQ(chunks[c].begin, row.begins[c]);
+      EXPECT_EQ(chunks[c].counts, row.counts[c]);
+      rows += chunks[c].total_rows;
+    }
+    EXPECT_EQ(rows, 300 + 1 + 130);  // every real row runs exactly once
+  }
+}
+
+}  // namespace
+}  // namespace padgraph
