@@ -161,6 +161,9 @@ absl::Status CudaDecoder::Allocate() {
       device(routing_record_, std::max(moe_layers_, 1) * max_step_tokens_ * top_k_ * sizeof(int)));
   PADGRAPH_RETURN_IF_ERROR(device(cublas_workspace_, kCublasWorkspaceBytes));
   PADGRAPH_RETURN_IF_ERROR(device(stage_device_, (stage_header_ + rows) * sizeof(int)));
+  PADGRAPH_RETURN_IF_ERROR(device(wire_counters_, 4 * sizeof(unsigned long long)));
+  PADGRAPH_CUDA_RETURN_IF_ERROR(
+      cudaMemsetAsync(wire_counters_.data(), 0, wire_counters_.bytes(), stream_));
   PADGRAPH_CUDA_RETURN_IF_ERROR(
       cudaMemsetAsync(stage_device_.data(), 0, stage_device_.bytes(), stream_));
   return absl::OkStatus();
@@ -249,9 +252,11 @@ absl::StatusOr<size_t> CudaDecoder::Stage(const StageArgs& args,
   int* slot = static_cast<int*>(args.staging);
   slot[0] = args.chunk_rows;
   slot[1] = slot[2] = slot[3] = 0;
-  // The all_reduce_sum layout's row offset: the rows of the ranks before this one.
-  for (int r = 0; r < rank_ && r < static_cast<int>(args.chunk_counts.size()); ++r) {
-    slot[1] += args.chunk_counts[r];
+  // The all_reduce_sum layout's row offset (the rows of the ranks before this one) and its real
+  // rows (every rank's).
+  for (int r = 0; r < static_cast<int>(args.chunk_counts.size()); ++r) {
+    if (r < rank_) slot[1] += args.chunk_counts[r];
+    slot[2] += args.chunk_counts[r];
   }
   // The dispatch counts: the rows of each rank its experts see. Under `sum` the whole bucket.
   const bool padded =
@@ -454,7 +459,8 @@ absl::Status CudaDecoder::DenseOrLmHeadTp(const LayerShape& shape, int rows, Ste
             cudaMemcpyDeviceToDevice, stream_));
       }
     }
-    return absl::OkStatus();
+    // This rank's rows to every peer, its logit shards back from each.
+    return Count(shape.kind, gather.own, (world_ - 1) * (RowBytes() + vocab_shard_ * 4), 1, false);
   }
   const LayerWeights& w = layers_[shape.decoder_layer];
   PADGRAPH_RETURN_IF_ERROR(Gemm(in, gathered_rows, hidden_, w.gate_up.data(), 2 * dense_inner_,
@@ -469,14 +475,15 @@ absl::Status CudaDecoder::DenseOrLmHeadTp(const LayerShape& shape, int rows, Ste
                                                     comm_, stream_));
     PADGRAPH_CUDA_RETURN_IF_ERROR(
         stub_kernels::AddRows(x, received_.data<bf16>(), 1, 0, nullptr, rows, hidden_, stream_));
-    return absl::OkStatus();
+  } else {
+    PADGRAPH_RETURN_IF_ERROR(
+        ReturnSlots(gather, partial_.data(), hidden_, ncclBfloat16, received_.data()));
+    PADGRAPH_CUDA_RETURN_IF_ERROR(stub_kernels::AddRows(x, received_.data<bf16>(), world_,
+                                                        gather.slot * hidden_, nullptr, gather.own,
+                                                        hidden_, stream_));
   }
-  PADGRAPH_RETURN_IF_ERROR(
-      ReturnSlots(gather, partial_.data(), hidden_, ncclBfloat16, received_.data()));
-  PADGRAPH_CUDA_RETURN_IF_ERROR(stub_kernels::AddRows(x, received_.data<bf16>(), world_,
-                                                      gather.slot * hidden_, nullptr, gather.own,
-                                                      hidden_, stream_));
-  return absl::OkStatus();
+  // This rank's rows to every peer and their partial sums back from each.
+  return Count(shape.kind, gather.own, 2 * (world_ - 1) * RowBytes(), 1, false);
 }
 
 // The all_reduce_sum layout: every rank's real rows at their offsets in one bucket(sum n) buffer
@@ -507,7 +514,10 @@ absl::Status CudaDecoder::DenseOrLmHeadSum(const LayerShape& shape, int rows) {
     PADGRAPH_CUDA_RETURN_IF_ERROR(stub_kernels::InterleaveFromOffset(
         received_.data<float>(), staged, staged + 1, world_, rows, vocab_shard_,
         logits_.data<float>() + static_cast<size_t>(out_offset_) * vocab_, stream_));
-    return absl::OkStatus();
+    // The hidden rows' all-reduce, then every rank's logit shards of the whole buffer.
+    const int64_t peers = world_ - 1;
+    return Count(shape.kind, rows, 2 * peers * RowBytes() + world_ * peers * vocab_shard_ * 4,
+                 world_, true);
   }
   const LayerWeights& w = layers_[shape.decoder_layer];
   PADGRAPH_RETURN_IF_ERROR(
@@ -520,7 +530,8 @@ absl::Status CudaDecoder::DenseOrLmHeadSum(const LayerShape& shape, int rows) {
                                               ncclBfloat16, ncclSum, comm_, stream_));
   PADGRAPH_CUDA_RETURN_IF_ERROR(stub_kernels::AddFromOffset(
       x, partial_.data<bf16>(), staged, staged + 1, nullptr, rows, hidden_, stream_));
-  return absl::OkStatus();
+  // Two all-reduces of the buffer, in and out.
+  return Count(shape.kind, rows, 4 * (world_ - 1) * RowBytes(), world_, true);
 }
 
 absl::Status CudaDecoder::Moe(const LayerShape& shape, int rows, int moe_index, StepMode mode) {
@@ -606,7 +617,7 @@ absl::Status CudaDecoder::Moe(const LayerShape& shape, int rows, int moe_index, 
     PADGRAPH_CUDA_RETURN_IF_ERROR(stub_kernels::AddFromOffset(x, partial_.data<bf16>(), staged,
                                                               staged + 1, shared_out_.data<bf16>(),
                                                               rows, hidden_, stream_));
-    return absl::OkStatus();
+    return Count(LayerKind::kMoe, rows, 4 * (world_ - 1) * RowBytes(), world_, true);
   }
   if (!gather.eager && !gather.send_recv) {
     PADGRAPH_NCCL_RETURN_IF_ERROR(ncclReduceScatter(partial_.data(), received_.data(),
@@ -614,14 +625,33 @@ absl::Status CudaDecoder::Moe(const LayerShape& shape, int rows, int moe_index, 
                                                     comm_, stream_));
     PADGRAPH_CUDA_RETURN_IF_ERROR(stub_kernels::AddRows(
         x, received_.data<bf16>(), 1, 0, shared_out_.data<bf16>(), rows, hidden_, stream_));
-    return absl::OkStatus();
+  } else {
+    PADGRAPH_RETURN_IF_ERROR(
+        ReturnSlots(gather, partial_.data(), hidden_, ncclBfloat16, received_.data()));
+    PADGRAPH_CUDA_RETURN_IF_ERROR(
+        stub_kernels::AddRows(x, received_.data<bf16>(), world_, gather.slot * hidden_,
+                              shared_out_.data<bf16>(), gather.own, hidden_, stream_));
   }
-  PADGRAPH_RETURN_IF_ERROR(
-      ReturnSlots(gather, partial_.data(), hidden_, ncclBfloat16, received_.data()));
-  PADGRAPH_CUDA_RETURN_IF_ERROR(
-      stub_kernels::AddRows(x, received_.data<bf16>(), world_, gather.slot * hidden_,
-                            shared_out_.data<bf16>(), gather.own, hidden_, stream_));
+  // Every row of this rank's bucket (real ones only in eager steps) to every peer and back.
+  return Count(LayerKind::kMoe, gather.own, 2 * (world_ - 1) * RowBytes(), 1, false);
+}
+
+absl::Status CudaDecoder::Count(LayerKind kind, int rows, int64_t numerator, int64_t denominator,
+                                bool all_ranks_real) {
+  const int* staged = stage_device_.data<int>();
+  PADGRAPH_CUDA_RETURN_IF_ERROR(stub_kernels::CountWire(
+      wire_counters_.data<unsigned long long>() + (kind == LayerKind::kMoe ? 0 : 2),
+      all_ranks_real ? staged + 2 : staged, rows, numerator, denominator, stream_));
   return absl::OkStatus();
+}
+
+absl::StatusOr<WireCounters> CudaDecoder::ReadWireCounters() {
+  unsigned long long counts[4] = {};
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream_));
+  PADGRAPH_CUDA_RETURN_IF_ERROR(
+      cudaMemcpy(counts, wire_counters_.data(), sizeof(counts), cudaMemcpyDeviceToHost));
+  return WireCounters{static_cast<int64_t>(counts[0]), static_cast<int64_t>(counts[1]),
+                      static_cast<int64_t>(counts[2]), static_cast<int64_t>(counts[3])};
 }
 
 absl::StatusOr<std::vector<float>> CudaDecoder::ReadLogits(int rows) {

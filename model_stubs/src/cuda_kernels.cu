@@ -262,6 +262,15 @@ __global__ void InterleaveFromOffsetKernel(const float* in, const int* real_rows
   }
 }
 
+__global__ void CountWireKernel(unsigned long long* counters, const int* real_rows, int rows,
+                                int64_t numerator, int64_t denominator) {
+  const int64_t real = min(*real_rows, rows);
+  const int64_t all_bytes = static_cast<int64_t>(rows) * numerator / denominator;
+  const int64_t real_bytes = real * numerator / denominator;
+  counters[0] += static_cast<unsigned long long>(real_bytes);
+  counters[1] += static_cast<unsigned long long>(all_bytes - real_bytes);
+}
+
 int GridFor(int64_t elements) {
   int64_t blocks = (elements + kThreads - 1) / kThreads;
   return static_cast<int>(blocks < 4096 ? (blocks > 0 ? blocks : 1) : 4096);
@@ -368,6 +377,12 @@ cudaError_t InterleaveFromOffset(const float* in, const int* real_rows, const in
   if (rows == 0) return cudaSuccess;
   InterleaveFromOffsetKernel<<<GridFor(static_cast<int64_t>(world) * rows * shard), kThreads, 0,
                                stream>>>(in, real_rows, offset, world, rows, shard, out);
+  return cudaGetLastError();
+}
+
+cudaError_t CountWire(unsigned long long* counters, const int* real_rows, int rows,
+                      int64_t numerator, int64_t denominator, cudaStream_t stream) {
+  CountWireKernel<<<1, 1, 0, stream>>>(counters, real_rows, rows, numerator, denominator);
   return cudaGetLastError();
 }
 

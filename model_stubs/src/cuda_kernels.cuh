@@ -75,6 +75,12 @@ cudaError_t InterleaveFromOffset(const float* in, const int* real_rows, const in
                                  int world, int rows, int64_t shard, float* out,
                                  cudaStream_t stream);
 
+// Counts one collective's wire bytes for this rank's rows (owner accounting): `rows` rows of which
+// min(*real_rows, rows) are real; bytes(r) = r * numerator / denominator. counters[0] += bytes of
+// the real rows, counters[1] += the rest (f(rows) - f(real), as the plan accounts).
+cudaError_t CountWire(unsigned long long* counters, const int* real_rows, int rows,
+                      int64_t numerator, int64_t denominator, cudaStream_t stream);
+
 // out[r, p * shard + v] = in[p][r][v]: vocab shards from every rank into full logits rows.
 cudaError_t InterleaveShards(const float* in, int world, int rows, int64_t shard, float* out,
                              cudaStream_t stream);

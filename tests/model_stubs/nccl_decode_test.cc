@@ -1,7 +1,8 @@
 // The stub decoder over 2 and 4 GPUs with the host-API NCCL backends, one thread per GPU (and once
 // one process per GPU): every rank checks its real rows against the float64 reference after 120
 // steps were queued (idle ranks and eager steps included), for MoE allgather and a2a_padded and
-// TP dense / lm_head layers through host gathers.
+// TP dense / lm_head layers through host gathers, and the wire bytes its collectives counted on
+// the device against the bytes their sizes imply.
 #include <cuda_runtime_api.h>
 #include <nccl.h>
 #include <sys/wait.h>
@@ -124,6 +125,36 @@ absl::Status RunRank(int world, int rank, const ncclUniqueId& id, const Scenario
           routing_per_step * sizeof(int), cudaMemcpyDeviceToDevice, stream.get()));
     }
     PADGRAPH_RETURN_IF_ERROR(runner->Synchronize());
+    // The bytes the collectives counted on the device equal what the plans say their sizes move.
+    PADGRAPH_ASSIGN_OR_RETURN(WireCounters counted, decoder->ReadWireCounters());
+    PADGRAPH_ASSIGN_OR_RETURN(std::unique_ptr<Policy> planner,
+                              MakePolicy(scenario.policy, model, config));
+    WireCounters planned;
+    for (int step = 0; step < kQueuedSteps; ++step) {
+      std::vector<int> counts;
+      for (const auto& t : steps[step])
+        counts.push_back(static_cast<int>(t.size()));
+      PADGRAPH_ASSIGN_OR_RETURN(StepPlan plan, PlanStep(*planner, {.rank = rank,
+                                                                   .local_tokens = counts[rank],
+                                                                   .agreed_tokens = counts}));
+      for (const LayerPlan& layer : plan.layers) {
+        const bool moe = layer.shape.kind == LayerKind::kMoe;
+        (moe ? planned.moe_real_bytes : planned.gather_real_bytes) +=
+            layer.wire_bytes - layer.padded_wire_bytes;
+        (moe ? planned.moe_padded_bytes : planned.gather_padded_bytes) += layer.padded_wire_bytes;
+      }
+    }
+    if (counted.moe_real_bytes != planned.moe_real_bytes ||
+        counted.moe_padded_bytes != planned.moe_padded_bytes ||
+        counted.gather_real_bytes != planned.gather_real_bytes ||
+        counted.gather_padded_bytes != planned.gather_padded_bytes) {
+      return absl::InternalError(fmt::format(
+          "rank {}: counted wire bytes moe {} + {} padded, gather {} + {} padded; the plans say "
+          "moe {} + {}, gather {} + {}",
+          rank, counted.moe_real_bytes, counted.moe_padded_bytes, counted.gather_real_bytes,
+          counted.gather_padded_bytes, planned.moe_real_bytes, planned.moe_padded_bytes,
+          planned.gather_real_bytes, planned.gather_padded_bytes));
+    }
     if (runner->stats().eager_steps == 0 || runner->stats().graph_launches == 0) {
       return absl::InternalError("the steps exercised no eager step or no graph");
     }

@@ -27,6 +27,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "padgraph/ep_backend/host_comm.h"
 #include "padgraph/graph_runtime/cuda_handles.h"
 #include "padgraph/graph_runtime/cuda_runner.h"
 #include "padgraph/model_stubs/stub_weights.h"
@@ -57,6 +58,11 @@ class CudaDecoder {
   // the stream first.
   absl::StatusOr<std::vector<float>> ReadLogits(int rows);
   absl::StatusOr<std::vector<std::vector<std::vector<int>>>> ReadRouting(int rows);
+
+  // The wire bytes this rank's rows have put on the wire since Create, counted on the device by
+  // the collectives' own launches (real and padded apart, as policy.h's Note [Wire bytes]
+  // accounts them). Synchronizes the stream.
+  absl::StatusOr<WireCounters> ReadWireCounters();
 
   int max_rows() const { return max_rows_; }
   // The device buffer the logits land in ([max_step_tokens, vocab] fp32), for stream-ordered
@@ -101,6 +107,11 @@ class CudaDecoder {
   // received_ ([world, slot, width]): the rank's own rows from every peer.
   absl::Status ReturnSlots(const Gather& gather, const void* partial, int64_t width,
                            ncclDataType_t type, void* received);
+  int64_t RowBytes() const { return hidden_ * model_.dims.dtype_bytes; }
+  // Adds `rows` rows' wire bytes (bytes(r) = r * numerator / denominator) of a `kind` layer; the
+  // real rows are this rank's, or every rank's (`all_ranks_real`) for the all-reduce layout.
+  absl::Status Count(LayerKind kind, int rows, int64_t numerator, int64_t denominator,
+                     bool all_ranks_real);
 
   const ModelSpec model_;
   const uint64_t seed_;
@@ -132,6 +143,7 @@ class CudaDecoder {
   DeviceBuffer x_, normed_, gathered_, wide_, narrow_, partial_, received_, shard_logits_,
       router_logits_, route_experts_, route_weights_, slot_of_pair_, fill_, expert_in_, expert_mid_,
       expert_act_, expert_out_, shared_out_, logits_, routing_record_, cublas_workspace_;
+  DeviceBuffer wire_counters_;  // [moe real, moe padded, gather real, gather padded] bytes
 };
 
 }  // namespace padgraph
