@@ -55,8 +55,11 @@ absl::Status CudaGraphRunner::Capture(const std::function<void(const CaptureRepo
   if (!graphs_.empty()) return absl::FailedPreconditionError("Capture was already called");
   for (const GraphKey& key : policy_->CaptureKeys()) {  // largest first
     PADGRAPH_ASSIGN_OR_RETURN(KeyPlan plan, policy_->Plan(key));
-    CudaForwardArgs args{
-        .mode = StepMode::kGraph, .key = key, .layers = plan.layers, .stream = stream_};
+    CudaForwardArgs args{.mode = StepMode::kGraph,
+                         .key = key,
+                         .layers = plan.layers,
+                         .stream = stream_,
+                         .warm_up = true};
     // Warm-up, without the staging kernel: cuBLAS chooses its kernels and every collective runs
     // once before capture.
     PADGRAPH_RETURN_IF_ERROR(forward_(args));
@@ -68,6 +71,7 @@ absl::Status CudaGraphRunner::Capture(const std::function<void(const CaptureRepo
     PADGRAPH_CUDA_RETURN_IF_ERROR(
         cudaStreamBeginCapture(stream_, cudaStreamCaptureModeThreadLocal));
     args.capturing = true;
+    args.warm_up = false;
     absl::Status captured = LaunchStagingKernel();
     if (captured.ok()) captured = forward_(args);
     cudaGraph_t raw_graph = nullptr;

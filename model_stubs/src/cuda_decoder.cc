@@ -303,6 +303,7 @@ absl::Status CudaDecoder::BatchedGemm(const void* x, int rows, int64_t k, const 
 }
 
 absl::Status CudaDecoder::Forward(const CudaForwardArgs& args) {
+  warm_up_ = args.warm_up;
   const int rows = static_cast<int>(args.layers.front().input_rows);
   if (rows > max_rows_) {
     return absl::InvalidArgumentError(
@@ -638,6 +639,7 @@ absl::Status CudaDecoder::Moe(const LayerShape& shape, int rows, int moe_index, 
 
 absl::Status CudaDecoder::Count(LayerKind kind, int rows, int64_t numerator, int64_t denominator,
                                 bool all_ranks_real) {
+  if (warm_up_) return absl::OkStatus();
   const int* staged = stage_device_.data<int>();
   PADGRAPH_CUDA_RETURN_IF_ERROR(stub_kernels::CountWire(
       wire_counters_.data<unsigned long long>() + (kind == LayerKind::kMoe ? 0 : 2),

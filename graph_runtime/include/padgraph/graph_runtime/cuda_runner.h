@@ -49,6 +49,9 @@ struct CudaForwardArgs {
   absl::Span<const LayerShape> layers;  // the key's plan, or an eager chunk's real-row shapes
   cudaStream_t stream = nullptr;
   bool capturing = false;  // inside stream capture: launch only, no host reads of device data
+  // The uncaptured run before a key's capture: its collectives move bytes for no step, so
+  // per-step accounting (wire byte counters) leaves it out.
+  bool warm_up = false;
 };
 
 // The engine's device buffer the staging kernel fills before each run.

@@ -138,6 +138,7 @@ class CudaDecoder {
 
   DeviceBuffer stage_device_;
   int out_offset_ = 0;
+  bool warm_up_ = false;           // the forward being launched is a warm-up: count no wire bytes
   std::vector<int> eager_counts_;  // every rank's rows in the staged eager chunk
 
   DeviceBuffer x_, normed_, gathered_, wide_, narrow_, partial_, received_, shard_logits_,
