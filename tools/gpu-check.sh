@@ -24,7 +24,6 @@ import json, re, sys
 out, rc = sys.argv[1], int(sys.argv[2])
 log = open(f"{out}/ctest.log").read()
 m = re.search(r"(\d+)% tests passed,?(?: (\d+) tests failed)? out of (\d+)", log)
-
 json.dump({"rc": rc, "summary": m.group(0) if m else None,
            "failed": int(m.group(2) or 0) if m else None, "total": int(m.group(3)) if m else None,
            "tests": [l.strip() for l in log.splitlines() if re.match(r"\s*\d+/\d+ Test", l)],
