@@ -8,6 +8,7 @@
 // reporting, one step is checked against the float64 reference.
 #include <benchmark/benchmark.h>
 #include <cuda_runtime_api.h>
+#include <sched.h>
 
 #include <algorithm>
 #include <barrier>
@@ -64,9 +65,10 @@ Setup& Shared() {
     s->decoder = *std::move(decoder);
     CudaDecoder* raw = s->decoder.get();
     auto runner = CudaGraphRunner::Create(
-        *MakePolicy(PolicyKind::kLocal, s->model, config), s->stream.get(), raw->staging_buffer(),
+        *MakePolicy(PolicyKind::kLocal, s->model, config), s->stream.get(),
         [raw](const CudaForwardArgs& args) { return raw->Forward(args); },
-        [raw, s](const StageArgs& args) { return raw->Stage(args, s->tokens); });
+        [raw, s](const StageArgs& args) { return raw->Stage(args, s->tokens); },
+        {.static_buffers = raw->static_buffers()});
     if (!runner.ok()) return fail(runner.status());
     s->runner = *std::move(runner);
     if (absl::Status status = s->runner->Capture(); !status.ok()) return fail(status);
@@ -105,12 +107,23 @@ Setup& Shared() {
   return *setup;
 }
 
+// Pins the calling thread to one CPU (the benchmarks compare pinned and unpinned runs: an
+// unpinned thread migrating between cores showed as a spread of medians across runs).
+void PinToCpu(int cpu) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu % std::max(1, static_cast<int>(std::thread::hardware_concurrency())), &set);
+  sched_setaffinity(0, sizeof(set), &set);
+}
+
+// One GPU; arg: pinned (the thread stays pinned for the benchmarks after it).
 void BM_StepHostTime(benchmark::State& state) {
   Setup& s = Shared();
   if (!s.error.empty()) {
     state.SkipWithError(s.error.c_str());
     return;
   }
+  if (state.range(0) != 0) PinToCpu(0);
   std::vector<double> step_us;
   int count = 0;
   std::vector<int> counts(1);
@@ -135,7 +148,13 @@ void BM_StepHostTime(benchmark::State& state) {
   state.counters["p90_us"] = step_us[step_us.size() * 9 / 10];
   state.counters["check_rel_error"] = s.check_error;
 }
-BENCHMARK(BM_StepHostTime)->UseManualTime()->Iterations(2560)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_StepHostTime)
+    ->ArgName("pinned")
+    ->Arg(0)
+    ->Arg(1)
+    ->UseManualTime()
+    ->Iterations(2560)
+    ->Unit(benchmark::kMicrosecond);
 
 void BM_CaptureAllBuckets(benchmark::State& state) {
   Setup& s = Shared();
@@ -156,7 +175,10 @@ void BM_CaptureAllBuckets(benchmark::State& state) {
   state.counters["capture_total_ms"] = total_ms;
   state.counters["graph_bytes_total"] = static_cast<double>(total_bytes);
   state.counters["graph_bytes_largest"] = static_cast<double>(largest_bytes);
-  state.counters["nodes_largest"] = static_cast<double>(s.runner->captures().front().nodes);
+  const CaptureReport& largest = s.runner->captures().front();
+  state.counters["nodes_largest"] = static_cast<double>(largest.nodes);
+  state.counters["kernel_nodes_largest"] = static_cast<double>(largest.kernel_nodes);
+  state.counters["host_nodes_largest"] = static_cast<double>(largest.host_nodes);
   state.counters["static_bytes"] = static_cast<double>(s.static_bytes);
   // All graphs with their shared buffers against the largest graph alone with them.
   state.counters["memory_ratio"] = static_cast<double>(s.static_bytes + total_bytes) /
@@ -185,55 +207,70 @@ double CheckRows(const ModelSpec& model, const ReferenceModel& reference,
   return worst;
 }
 
-// Four GPUs, one thread each, MoE a2a_padded (policy max: every rank on bucket(max n)). Every
-// iteration, every rank times its own Step with the devices idle, then all synchronize.
-void BM_StepHostTime4GpuA2aPadded(benchmark::State& state) {
-  constexpr int kWorld = 4;
+enum class MultiGpuMode { kA2aPadded = 0, kAllGather = 1, kNoCommunicator = 2 };
+
+// Several GPUs, one thread each (policy max: every rank on bucket(max n)). Every iteration, every
+// rank times its own Step with the devices idle, then all synchronize. Args: GPUs, mode (0
+// a2a_padded, 1 allgather, 2 no communicator: each thread drives its own one-GPU model, to tell
+// the cost of graphs holding NCCL kernels from that of threads launching at once), pinned.
+void BM_StepHostTimeMultiGpu(benchmark::State& state) {
+  const int world = static_cast<int>(state.range(0));
+  const auto mode = static_cast<MultiGpuMode>(state.range(1));
+  const bool pinned = state.range(2) != 0;
   int gpus = 0;
-  if (cudaGetDeviceCount(&gpus) != cudaSuccess || gpus < kWorld) {
-    state.SkipWithError("needs 4 GPUs");
+  if (cudaGetDeviceCount(&gpus) != cudaSuccess || gpus < world) {
+    state.SkipWithError("needs more GPUs");
     return;
   }
   const ModelSpec model = *ModelPreset("deepseek-v3-small");
   ParallelConfig config;
-  config.world = config.dp = kWorld;
-  config.moe = MoeBackend::kA2aPadded;
+  const bool shared = mode != MultiGpuMode::kNoCommunicator;
+  config.world = config.dp = shared ? world : 1;
+  config.moe = mode == MultiGpuMode::kAllGather ? MoeBackend::kAllGather : MoeBackend::kA2aPadded;
   config.ep_capacity = 256;
   ncclUniqueId id;
-  if (ncclGetUniqueId(&id) != ncclSuccess) {
+  if (shared && ncclGetUniqueId(&id) != ncclSuccess) {
     state.SkipWithError("ncclGetUniqueId failed");
     return;
   }
-  std::barrier<> step_start(kWorld + 1), step_done(kWorld + 1);
+  std::barrier<> step_start(world + 1), step_done(world + 1);
   int count = 0;
   bool stop = false;
-  std::vector<double> host_us(kWorld, 0);
-  std::vector<absl::Status> status(kWorld);
+  std::vector<double> host_us(world, 0);
+  std::vector<absl::Status> status(world);
   double check_error = 0;
+  CaptureReport largest;
   std::vector<std::thread> ranks;
-  for (int rank = 0; rank < kWorld; ++rank) {
+  for (int rank = 0; rank < world; ++rank) {
     ranks.emplace_back([&, rank] {
+      if (pinned) PinToCpu(2 + 2 * rank);
+      const int model_rank = shared ? rank : 0;
       absl::Status result = [&]() -> absl::Status {
         PADGRAPH_CUDA_RETURN_IF_ERROR(cudaSetDevice(rank));
-        PADGRAPH_ASSIGN_OR_RETURN(NcclComm comm, NcclComm::InitRank(kWorld, rank, id));
+        NcclComm comm;
+        if (shared) {
+          PADGRAPH_ASSIGN_OR_RETURN(comm, NcclComm::InitRank(world, rank, id));
+        }
         absl::Status inner = [&]() -> absl::Status {
           PADGRAPH_ASSIGN_OR_RETURN(CudaStream stream, MakeStream());
           PADGRAPH_ASSIGN_OR_RETURN(
               auto decoder,
-              CudaDecoder::Create(model, kSeed, config, rank, comm.get(), 256, stream.get()));
+              CudaDecoder::Create(model, kSeed, config, model_rank, comm.get(), 256, stream.get()));
           std::vector<int> tokens;
           PADGRAPH_ASSIGN_OR_RETURN(auto policy, MakePolicy(PolicyKind::kMax, model, config));
           PADGRAPH_ASSIGN_OR_RETURN(
               auto runner, CudaGraphRunner::Create(
-                               std::move(policy), stream.get(), decoder->staging_buffer(),
+                               std::move(policy), stream.get(),
                                [&](const CudaForwardArgs& a) { return decoder->Forward(a); },
-                               [&](const StageArgs& a) { return decoder->Stage(a, tokens); }));
+                               [&](const StageArgs& a) { return decoder->Stage(a, tokens); },
+                               {.static_buffers = decoder->static_buffers(), .comm = comm.get()}));
           PADGRAPH_RETURN_IF_ERROR(runner->Capture());
+          if (rank == 0) largest = runner->captures().front();
           // Check one step of rank 0 against the reference before anything is timed.
           tokens = {3 + rank, 141, 592, 653, 589, 793, 2384, 626};
-          std::vector<int> counts(kWorld, 8);
+          std::vector<int> counts(config.world, 8);
           PADGRAPH_RETURN_IF_ERROR(
-              runner->Step({.rank = rank, .local_tokens = 8, .agreed_tokens = counts}));
+              runner->Step({.rank = model_rank, .local_tokens = 8, .agreed_tokens = counts}));
           if (rank == 0) {
             PADGRAPH_ASSIGN_OR_RETURN(auto logits, decoder->ReadLogits(8));
             PADGRAPH_ASSIGN_OR_RETURN(auto routing, decoder->ReadRouting(8));
@@ -248,10 +285,10 @@ void BM_StepHostTime4GpuA2aPadded(benchmark::State& state) {
             step_start.arrive_and_wait();
             if (stop) break;
             tokens.assign(count, 7);
-            counts.assign(kWorld, count);
+            counts.assign(config.world, count);
             auto start = std::chrono::steady_clock::now();
             absl::Status stepped =
-                runner->Step({.rank = rank, .local_tokens = count, .agreed_tokens = counts});
+                runner->Step({.rank = model_rank, .local_tokens = count, .agreed_tokens = counts});
             auto end = std::chrono::steady_clock::now();
             host_us[rank] = std::chrono::duration<double, std::micro>(end - start).count();
             if (stepped.ok()) stepped = runner->Synchronize();
@@ -312,10 +349,20 @@ void BM_StepHostTime4GpuA2aPadded(benchmark::State& state) {
   state.counters["p90_us"] = rank0_us[rank0_us.size() * 9 / 10];
   state.counters["slowest_rank_median_us"] = slowest_us[slowest_us.size() / 2];
   state.counters["check_rel_error"] = check_error;
+  state.counters["largest_graph_kernel_nodes"] = static_cast<double>(largest.kernel_nodes);
+  state.counters["largest_graph_host_nodes"] = static_cast<double>(largest.host_nodes);
+  state.counters["largest_graph_memory_nodes"] = static_cast<double>(largest.memory_nodes);
+  state.counters["largest_graph_other_nodes"] = static_cast<double>(largest.other_nodes);
 }
-BENCHMARK(BM_StepHostTime4GpuA2aPadded)
+BENCHMARK(BM_StepHostTimeMultiGpu)
+    ->ArgNames({"gpus", "mode", "pinned"})
+    ->Args({4, 0, 0})
+    ->Args({4, 0, 1})
+    ->Args({2, 0, 1})
+    ->Args({4, 1, 1})
+    ->Args({4, 2, 1})
     ->UseManualTime()
-    ->Iterations(2560)
+    ->Iterations(1024)
     ->Unit(benchmark::kMicrosecond);
 
 }  // namespace

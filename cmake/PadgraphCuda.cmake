@@ -1,5 +1,5 @@
-# Decides whether the CUDA parts are built (PADGRAPH_CUDA = AUTO | ON | OFF) and finds NCCL when
-# they are. Sets PADGRAPH_HAVE_CUDA. AUTO builds them only when a CUDA compiler is found, so a
+# Decides whether the CUDA parts are built (PADGRAPH_CUDA = AUTO | ON | OFF) and finds NCCL, which
+# they need. Sets PADGRAPH_HAVE_CUDA. AUTO builds them only when a CUDA compiler is found, so a
 # machine without the toolkit still builds and tests the host-only parts.
 include(CheckLanguage)
 
@@ -18,8 +18,16 @@ if(NOT PADGRAPH_CUDA STREQUAL "OFF")
     set(CMAKE_CUDA_STANDARD 17)
     set(CMAKE_CUDA_STANDARD_REQUIRED ON)
     find_package(CUDAToolkit REQUIRED)
+    # The CUDA runner takes the engine's NCCL communicator (its watchdog revokes it): the CUDA
+    # parts need NCCL.
     find_package(NCCL)
-    set(PADGRAPH_HAVE_CUDA ON)
+    if(NCCL_FOUND)
+      set(PADGRAPH_HAVE_CUDA ON)
+    elseif(PADGRAPH_CUDA STREQUAL "ON")
+      message(FATAL_ERROR "PADGRAPH_CUDA=ON needs NCCL (set NCCL_ROOT)")
+    else()
+      message(STATUS "padgraph: NCCL not found; building the host-only parts")
+    endif()
   elseif(PADGRAPH_CUDA STREQUAL "ON")
     message(FATAL_ERROR "PADGRAPH_CUDA=ON but no CUDA compiler was found (set CMAKE_CUDA_COMPILER)")
   else()

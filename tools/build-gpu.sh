@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Builds build-gpu/ (CUDA ON, sm_90, Release) on this CPU machine for the lent H100 machines,
+# Builds build-gpu/ (or the folder given, under the repository root) (CUDA ON, sm_90, Release) on
+# this CPU machine for the lent H100 machines,
 # bundles the libraries they lack (../shared/tools/bundle-libs.sh) and drops object files so the
 # folder can be carried (64 MiB at most). Then, on the GPU machine:
 #   source build-gpu/env.sh; tools/gpu-check.sh build-gpu
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-build=$root/build-gpu
+build=$root/${1:-build-gpu}
 bundle=${PADGRAPH_BUNDLE_LIBS:-$root/../shared/tools/bundle-libs.sh}
 
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPADGRAPH_CUDA=ON \

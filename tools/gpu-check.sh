@@ -48,24 +48,28 @@ def load(name):
 bench, peer, tests = load("step_host_time.json"), load("peer_engine_runner.json"), load("tests.json")
 figures = {}
 for b in (bench or {}).get("benchmarks", []):
-    figures[b["name"].split("/")[0]] = {k: v for k, v in b.items()
+    figures[b["name"].replace("/manual_time", "").replace("/iterations:1", "")] = {k: v for k, v in b.items()
                           if k not in ("family_index", "per_family_instance_index", "run_name",
                                        "run_type", "repetitions", "repetition_index", "threads")}
 summary = {"card": card, "gpus": int(gpus), "commit": commit, "started": started,
            "rc": {"tests": int(tests_rc), "bench": int(bench_rc), "peer": int(peer_rc)},
            "tests": tests and tests["summary"], "padgraph": figures, "peer": peer}
 json.dump(summary, open(os.path.join(out, "summary.json"), "w"), indent=2)
-step = figures.get("BM_StepHostTime", {})
-step4 = figures.get("BM_StepHostTime4GpuA2aPadded", {})
-capture = figures.get("BM_CaptureAllBuckets", {})
+def fig(prefix):
+    return next((v for k, v in figures.items() if k.startswith(prefix)), {})
+step = fig("BM_StepHostTime/pinned:0")
+step_pinned = fig("BM_StepHostTime/pinned:1")
+capture = fig("BM_CaptureAllBuckets")
+multi = {k.replace("BM_StepHostTimeMultiGpu/", ""): v for k, v in figures.items()
+         if k.startswith("BM_StepHostTimeMultiGpu/")}
+modes = {"0": "a2a_padded", "1": "allgather", "2": "no communicator"}
 print(f"card {card} x{gpus}, commit {commit}")
 print(f"tests: {summary['tests']} (rc {tests_rc})")
 print(f"{'figure':56} {'value':>12}")
 rows = [("padgraph Step host time, median (us)", step.get("median_us")),
         ("padgraph Step host time, p90 (us)", step.get("p90_us")),
-        ("4 GPUs a2a_padded: Step host time, rank 0 median (us)", step4.get("median_us")),
-        ("4 GPUs a2a_padded: slowest rank, median (us)", step4.get("slowest_rank_median_us")),
-        ("4 GPUs a2a_padded: check vs float64", step4.get("check_rel_error")),
+        ("padgraph Step host time, pinned thread, median (us)", step_pinned.get("median_us")),
+        ("padgraph Step host time, pinned thread, p90 (us)", step_pinned.get("p90_us")),
         ("peer Python runner host time, median (us)", peer and peer.get("host_us_median")),
         ("peer Python runner host time, p90 (us)", peer and peer.get("host_us_p90")),
         ("check: relative error vs float64", step.get("check_rel_error")),
@@ -74,4 +78,13 @@ rows = [("padgraph Step host time, median (us)", step.get("median_us")),
         ("graph memory ratio (all / largest)", capture.get("memory_ratio"))]
 for name, value in rows:
     print(f"{name:56} {value if value is None else f'{value:12.3f}'}")
+print(f"{'several GPUs, one thread each (policy max)':46} {'rank0 med':>9} {'p90':>8} "
+      f"{'slowest':>8} {'kernels':>7} {'host':>5}")
+for key, v in multi.items():
+    parts = dict(p.split(":") for p in key.split("/"))
+    label = f"{parts['gpus']} GPUs, {modes[parts['mode']]}, pinned {parts['pinned']}"
+    print(f"{label:46} {v.get('median_us', float('nan')):9.2f} {v.get('p90_us', float('nan')):8.2f} "
+          f"{v.get('slowest_rank_median_us', float('nan')):8.2f} "
+          f"{v.get('largest_graph_kernel_nodes', 0):7.0f} {v.get('largest_graph_host_nodes', 0):5.0f}"
+          + (f"  {v['error_message']}" if v.get("error_occurred") else ""))
 PY

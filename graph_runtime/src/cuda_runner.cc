@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <thread>
 
 #include "fmt/format.h"
 #include "padgraph/padding_policy/status_macros.h"
@@ -13,20 +14,44 @@ namespace padgraph {
 using graph_runtime_internal::kSlotHeaderBytes;
 
 absl::StatusOr<std::unique_ptr<CudaGraphRunner>> CudaGraphRunner::Create(
-    std::unique_ptr<Policy> policy, cudaStream_t stream, StagingBuffer staging, Forward forward,
-    Stage stage) {
+    std::unique_ptr<Policy> policy, cudaStream_t stream, Forward forward, Stage stage,
+    CudaRunnerOptions options) {
   if (policy == nullptr || stream == nullptr || !forward || !stage) {
     return absl::InvalidArgumentError(
         "CudaGraphRunner needs a policy, the engine's stream, a forward and a stage hook");
   }
-  if (staging.device == nullptr || staging.bytes == 0 || staging.bytes > kMaxStagingBytes ||
-      reinterpret_cast<uintptr_t>(staging.device) % 16 != 0) {
-    return absl::InvalidArgumentError(
-        fmt::format("staging.bytes {} must be in [1, {}] with a 16-byte aligned staging.device",
-                    staging.bytes, kMaxStagingBytes));
+  const std::vector<StaticBuffer>& buffers = options.static_buffers;
+  if (buffers.empty() || static_cast<int>(buffers.size()) > kMaxStaticBuffers) {
+    return absl::InvalidArgumentError(fmt::format("options.static_buffers has {} buffers: 1 to {}",
+                                                  buffers.size(), kMaxStaticBuffers));
   }
+  size_t payload = 0;
+  std::vector<size_t> offsets;
+  for (const StaticBuffer& buffer : buffers) {
+    if (buffer.device == nullptr || buffer.bytes == 0 ||
+        reinterpret_cast<uintptr_t>(buffer.device) % 16 != 0) {
+      return absl::InvalidArgumentError(fmt::format(
+          "options.static_buffers '{}': needs a 16-byte aligned device pointer and bytes > 0",
+          buffer.name));
+    }
+    offsets.push_back(kSlotHeaderBytes + payload);
+    payload += (buffer.bytes + 15) / 16 * 16;
+  }
+  if (payload > kMaxStagingBytes) {
+    return absl::InvalidArgumentError(
+        fmt::format("options.static_buffers stage {} bytes in all, past the limit of {}", payload,
+                    kMaxStagingBytes));
+  }
+  PADGRAPH_ASSIGN_OR_RETURN(Deadline deadline,
+                            Deadline::Create(options.wait_budget, options.wait_budget_scale));
   auto runner = std::unique_ptr<CudaGraphRunner>(new CudaGraphRunner(
-      std::move(policy), stream, staging, std::move(forward), std::move(stage)));
+      std::move(policy), stream, std::move(forward), std::move(stage), std::move(options)));
+  runner->deadline_ = std::move(deadline);
+  runner->slot_stride_ = kSlotHeaderBytes + payload;
+  runner->payload_offsets_ = std::move(offsets);
+  for (const StaticBuffer& buffer : runner->options_.static_buffers) {
+    runner->slots_.push_back({.name = buffer.name, .capacity = buffer.bytes});
+  }
   PADGRAPH_ASSIGN_OR_RETURN(runner->ring_,
                             DeviceBuffer::Allocate(kStagingSlots * runner->slot_stride(),
                                                    DeviceBuffer::Where::kMappedHost));
@@ -37,29 +62,93 @@ absl::StatusOr<std::unique_ptr<CudaGraphRunner>> CudaGraphRunner::Create(
   for (CudaEvent& event : runner->run_events_) {
     PADGRAPH_ASSIGN_OR_RETURN(event, MakeEvent());
   }
+  PADGRAPH_ASSIGN_OR_RETURN(runner->sync_event_, MakeEvent());
   return runner;
 }
 
-size_t CudaGraphRunner::slot_stride() const {
-  return kSlotHeaderBytes + (staging_.bytes + 15) / 16 * 16;
-}
-
 absl::Status CudaGraphRunner::LaunchStagingKernel() {
+  graph_runtime_internal::StagingTargets targets;
+  targets.count = static_cast<int>(payload_offsets_.size());
+  for (int t = 0; t < targets.count; ++t) {
+    targets.device[t] = static_cast<unsigned char*>(options_.static_buffers[t].device);
+    targets.payload_offset[t] = payload_offsets_[t];
+  }
   PADGRAPH_CUDA_RETURN_IF_ERROR(graph_runtime_internal::LaunchStaging(
       ring_.data<unsigned char>(), slot_stride(), kStagingSlots, run_counter_.data<int64_t>(),
-      staging_.device, stream_));
+      targets, stream_));
   return absl::OkStatus();
 }
+
+CudaForwardArgs CudaGraphRunner::ForwardArgs(StepMode mode,
+                                             absl::Span<const LayerShape> layers) const {
+  return CudaForwardArgs{
+      .mode = mode, .layers = layers, .stream = stream_, .deadline = deadline_.view()};
+}
+
+absl::Status CudaGraphRunner::BoundedWait(cudaEvent_t event) {
+  using Clock = std::chrono::steady_clock;
+  const auto start = Clock::now();
+  const auto budget = absl::ToChronoNanoseconds(deadline_.budget());
+  for (int polls = 0;; ++polls) {
+    const cudaError_t query = cudaEventQuery(event);
+    if (query == cudaSuccess) return deadline_.Check();
+    if (query != cudaErrorNotReady) PADGRAPH_CUDA_RETURN_IF_ERROR(query);
+    const auto waited = Clock::now() - start;
+    if (waited > budget) break;
+    // Spin briefly (a decode step takes tens of microseconds), then back off to at most 1 ms.
+    if (polls >= 64) {
+      std::this_thread::sleep_for(
+          std::min<Clock::duration>(waited / 16, std::chrono::milliseconds(1)));
+    }
+  }
+  deadline_.ExpireFromHost(/*layer=*/-1, /*peer=*/-1);
+  if (options_.comm != nullptr && !communicator_revoked_) {
+    communicator_revoked_ = true;
+    if (ncclResult_t revoked = ncclCommRevoke(options_.comm, NCCL_REVOKE_DEFAULT);
+        revoked != ncclSuccess && revoked != ncclInProgress) {
+      return absl::InternalError(
+          fmt::format("a wait expired and ncclCommRevoke failed: {}", ncclGetErrorString(revoked)));
+    }
+  }
+  return deadline_.Check();
+}
+
+namespace {
+
+absl::Status CountNodes(cudaGraph_t graph, CaptureReport& report) {
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGraphGetNodes(graph, nullptr, &report.nodes));
+  std::vector<cudaGraphNode_t> nodes(report.nodes);
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGraphGetNodes(graph, nodes.data(), &report.nodes));
+  for (cudaGraphNode_t node : nodes) {
+    cudaGraphNodeType type;
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGraphNodeGetType(node, &type));
+    switch (type) {
+      case cudaGraphNodeTypeKernel:
+        ++report.kernel_nodes;
+        break;
+      case cudaGraphNodeTypeHost:
+        ++report.host_nodes;
+        break;
+      case cudaGraphNodeTypeMemcpy:
+      case cudaGraphNodeTypeMemset:
+        ++report.memory_nodes;
+        break;
+      default:
+        ++report.other_nodes;
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
 
 absl::Status CudaGraphRunner::Capture(const std::function<void(const CaptureReport&)>& progress) {
   if (!graphs_.empty()) return absl::FailedPreconditionError("Capture was already called");
   for (const GraphKey& key : policy_->CaptureKeys()) {  // largest first
     PADGRAPH_ASSIGN_OR_RETURN(KeyPlan plan, policy_->Plan(key));
-    CudaForwardArgs args{.mode = StepMode::kGraph,
-                         .key = key,
-                         .layers = plan.layers,
-                         .stream = stream_,
-                         .warm_up = true};
+    CudaForwardArgs args = ForwardArgs(StepMode::kGraph, plan.layers);
+    args.key = key;
+    args.warm_up = true;
     // Warm-up, without the staging kernel: cuBLAS chooses its kernels and every collective runs
     // once before capture.
     PADGRAPH_RETURN_IF_ERROR(forward_(args));
@@ -91,7 +180,7 @@ absl::Status CudaGraphRunner::Capture(const std::function<void(const CaptureRepo
         .key = key,
         .capture_ms = std::chrono::duration<double, std::milli>(end - start).count(),
         .device_bytes = static_cast<int64_t>(free_before) - static_cast<int64_t>(free_after)};
-    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGraphGetNodes(graph.get(), nullptr, &report.nodes));
+    PADGRAPH_RETURN_IF_ERROR(CountNodes(graph.get(), report));
     captures_.push_back(report);
     if (progress) progress(report);
     graphs_.emplace(key, std::move(exec));
@@ -107,19 +196,24 @@ absl::Status CudaGraphRunner::StageNext(StageArgs args) {
   const int64_t previous = run - kStagingSlots;
   if (previous > confirmed_started_) {
     const int64_t marked = previous | (kEventEverySteps - 1);
-    PADGRAPH_CUDA_RETURN_IF_ERROR(
-        cudaEventSynchronize(run_events_[(marked / kEventEverySteps) % run_events_.size()].get()));
+    PADGRAPH_RETURN_IF_ERROR(
+        BoundedWait(run_events_[(marked / kEventEverySteps) % run_events_.size()].get()));
     confirmed_started_ = marked;
   }
   unsigned char* slot = ring_.data<unsigned char>() + (run % kStagingSlots) * slot_stride();
-  args.staging = slot + kSlotHeaderBytes;
-  args.staging_capacity = staging_.bytes;
-  PADGRAPH_ASSIGN_OR_RETURN(size_t bytes, stage_(args));
-  if (bytes > staging_.bytes) {
-    return absl::InternalError(
-        fmt::format("the stage hook wrote {} bytes into a {}-byte slot", bytes, staging_.bytes));
+  for (size_t t = 0; t < slots_.size(); ++t) {
+    slots_[t].host = slot + payload_offsets_[t];
+    slots_[t].bytes = 0;
   }
-  *reinterpret_cast<uint64_t*>(slot) = bytes;
+  args.staging = absl::MakeSpan(slots_);
+  PADGRAPH_RETURN_IF_ERROR(stage_(args));
+  for (size_t t = 0; t < slots_.size(); ++t) {
+    if (slots_[t].bytes > slots_[t].capacity) {
+      return absl::InternalError(fmt::format("the stage hook wrote {} bytes into '{}' of {} bytes",
+                                             slots_[t].bytes, slots_[t].name, slots_[t].capacity));
+    }
+    reinterpret_cast<uint64_t*>(slot)[t] = slots_[t].bytes;
+  }
   ++staged_runs_;
   return absl::OkStatus();
 }
@@ -145,6 +239,7 @@ absl::Status CudaGraphRunner::StageGraphShaped(const StepShape& shape,
 }
 
 absl::Status CudaGraphRunner::Step(const StepShape& shape) {
+  PADGRAPH_RETURN_IF_ERROR(deadline_.Check());
   if (graphs_.empty()) return absl::FailedPreconditionError("Step before Capture");
   PADGRAPH_ASSIGN_OR_RETURN(KeySelection selection, policy_->SelectKey(shape));
   stats_.last_mode = selection.mode;
@@ -163,6 +258,7 @@ absl::Status CudaGraphRunner::Step(const StepShape& shape) {
 }
 
 absl::Status CudaGraphRunner::StepWithoutGraph(const StepShape& shape) {
+  PADGRAPH_RETURN_IF_ERROR(deadline_.Check());
   PADGRAPH_ASSIGN_OR_RETURN(KeySelection selection, policy_->SelectKey(shape));
   if (selection.mode == StepMode::kEager) {
     return absl::FailedPreconditionError("StepWithoutGraph: this step has no graph-shaped plan");
@@ -171,10 +267,9 @@ absl::Status CudaGraphRunner::StepWithoutGraph(const StepShape& shape) {
   if (plan == plans_.end()) return absl::FailedPreconditionError("StepWithoutGraph before Capture");
   PADGRAPH_RETURN_IF_ERROR(StageGraphShaped(shape, selection));
   PADGRAPH_RETURN_IF_ERROR(LaunchStagingKernel());
-  PADGRAPH_RETURN_IF_ERROR(forward_(CudaForwardArgs{.mode = StepMode::kGraph,
-                                                    .key = selection.key,
-                                                    .layers = plan->second.layers,
-                                                    .stream = stream_}));
+  CudaForwardArgs args = ForwardArgs(StepMode::kGraph, plan->second.layers);
+  args.key = selection.key;
+  PADGRAPH_RETURN_IF_ERROR(forward_(args));
   PADGRAPH_RETURN_IF_ERROR(Launched());
   ++stats_.uncaptured_runs;
   return absl::OkStatus();
@@ -190,8 +285,7 @@ absl::Status CudaGraphRunner::RunEager(const StepShape& shape, const KeySelectio
     PADGRAPH_RETURN_IF_ERROR(LaunchStagingKernel());
     std::vector<LayerShape> layers =
         EagerLayerShapes(policy_->model(), config, rows, chunk.total_rows);
-    PADGRAPH_RETURN_IF_ERROR(
-        forward_(CudaForwardArgs{.mode = StepMode::kEager, .layers = layers, .stream = stream_}));
+    PADGRAPH_RETURN_IF_ERROR(forward_(ForwardArgs(StepMode::kEager, layers)));
     PADGRAPH_RETURN_IF_ERROR(Launched());
     ++stats_.eager_chunks;
   }
@@ -200,8 +294,9 @@ absl::Status CudaGraphRunner::RunEager(const StepShape& shape, const KeySelectio
 }
 
 absl::Status CudaGraphRunner::Synchronize() {
-  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream_));
-  return absl::OkStatus();
+  PADGRAPH_RETURN_IF_ERROR(deadline_.Check());
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaEventRecord(sync_event_.get(), stream_));
+  return BoundedWait(sync_event_.get());
 }
 
 }  // namespace padgraph

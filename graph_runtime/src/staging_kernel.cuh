@@ -8,11 +8,21 @@
 
 namespace padgraph::graph_runtime_internal {
 
-// Slot layout: an 8-byte byte count, 8 bytes of padding, then the payload.
-inline constexpr size_t kSlotHeaderBytes = 16;
+inline constexpr int kMaxTargets = 8;
+// Slot layout: one 8-byte byte count per registered buffer, then each buffer's payload at its
+// 16-byte aligned offset.
+inline constexpr size_t kSlotHeaderBytes = kMaxTargets * sizeof(uint64_t);
 
-// Copies the payload of slot (*run_counter % slots) of `ring` into `device`, then counts the run.
+// The registered device buffers and where each one's payload sits in a slot; a kernel argument.
+struct StagingTargets {
+  unsigned char* device[kMaxTargets] = {};
+  uint64_t payload_offset[kMaxTargets] = {};
+  int count = 0;
+};
+
+// Copies the payloads of slot (*run_counter % slots) of `ring` into the targets, then counts the
+// run.
 cudaError_t LaunchStaging(const unsigned char* ring, size_t slot_stride, int slots,
-                          int64_t* run_counter, void* device, cudaStream_t stream);
+                          int64_t* run_counter, const StagingTargets& targets, cudaStream_t stream);
 
 }  // namespace padgraph::graph_runtime_internal

@@ -2,15 +2,15 @@
 // backends.
 #include "padgraph/model_stubs/cuda_decoder.h"
 
-#include <nvtx3/nvToolsExt.h>
-
 #include <algorithm>
 #include <cstring>
 
 #include "cuda_kernels.cuh"
 #include "fmt/format.h"
+#include "padgraph/ep_backend/nccl_collectives.h"
 #include "padgraph/ep_backend/nccl_comm.h"
 #include "padgraph/graph_runtime/cuda_check.h"
+#include "padgraph/graph_runtime/nvtx.h"
 #include "padgraph/padding_policy/policy.h"
 #include "padgraph/padding_policy/status_macros.h"
 
@@ -20,13 +20,6 @@ namespace {
 using stub_kernels::bf16;
 constexpr size_t kBf16 = sizeof(bf16);
 constexpr size_t kCublasWorkspaceBytes = size_t{32} << 20;
-
-// Labels a layer's launches in profiles.
-class NvtxRange {
- public:
-  explicit NvtxRange(const char* name) { nvtxRangePushA(name); }
-  ~NvtxRange() { nvtxRangePop(); }
-};
 
 }  // namespace
 
@@ -96,7 +89,6 @@ CudaDecoder::CudaDecoder(const ModelSpec& model, uint64_t seed, const ParallelCo
   local_experts_ = experts_ / world_;
   local_begin_ = rank * local_experts_;
   vocab_shard_ = config.lm_head == LmHeadMode::kTp ? vocab_ / world_ : vocab_;
-  stage_header_ = 4 + world_;
   eager_counts_.assign(world_, 0);
 }
 
@@ -160,12 +152,14 @@ absl::Status CudaDecoder::Allocate() {
   PADGRAPH_RETURN_IF_ERROR(
       device(routing_record_, std::max(moe_layers_, 1) * max_step_tokens_ * top_k_ * sizeof(int)));
   PADGRAPH_RETURN_IF_ERROR(device(cublas_workspace_, kCublasWorkspaceBytes));
-  PADGRAPH_RETURN_IF_ERROR(device(stage_device_, (stage_header_ + rows) * sizeof(int)));
+  PADGRAPH_RETURN_IF_ERROR(device(step_counts_, (4 + world_) * sizeof(int)));
+  PADGRAPH_RETURN_IF_ERROR(device(token_ids_, rows * sizeof(int)));
   PADGRAPH_RETURN_IF_ERROR(device(wire_counters_, 4 * sizeof(unsigned long long)));
   PADGRAPH_CUDA_RETURN_IF_ERROR(
       cudaMemsetAsync(wire_counters_.data(), 0, wire_counters_.bytes(), stream_));
   PADGRAPH_CUDA_RETURN_IF_ERROR(
-      cudaMemsetAsync(stage_device_.data(), 0, stage_device_.bytes(), stream_));
+      cudaMemsetAsync(step_counts_.data(), 0, step_counts_.bytes(), stream_));
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemsetAsync(token_ids_.data(), 0, token_ids_.bytes(), stream_));
   return absl::OkStatus();
 }
 
@@ -230,8 +224,12 @@ absl::Status CudaDecoder::FillAll() {
   return absl::OkStatus();
 }
 
-absl::StatusOr<size_t> CudaDecoder::Stage(const StageArgs& args,
-                                          absl::Span<const int> step_tokens) {
+std::vector<StaticBuffer> CudaDecoder::static_buffers() const {
+  return {{.name = "step_counts", .device = step_counts_.data(), .bytes = step_counts_.bytes()},
+          {.name = "token_ids", .device = token_ids_.data(), .bytes = token_ids_.bytes()}};
+}
+
+absl::Status CudaDecoder::Stage(const StageArgs& args, absl::Span<const int> step_tokens) {
   if (static_cast<int>(step_tokens.size()) != args.shape->local_tokens) {
     return absl::InvalidArgumentError(fmt::format("stage: {} token ids for {} tokens",
                                                   step_tokens.size(), args.shape->local_tokens));
@@ -241,15 +239,16 @@ absl::StatusOr<size_t> CudaDecoder::Stage(const StageArgs& args,
         fmt::format("stage: rows [{}, {}) are past the decoder's limit of {} rows per step",
                     args.chunk_begin, args.chunk_begin + args.chunk_rows, max_step_tokens_));
   }
-  const size_t bytes = (stage_header_ + args.chunk_rows) * sizeof(int);
-  if (bytes > args.staging_capacity) {
-    return absl::InternalError("stage: the staging slot is smaller than the staging buffer");
+  if (args.staging.size() != 2 || args.staging[0].capacity < step_counts_.bytes() ||
+      args.staging[1].capacity < args.chunk_rows * sizeof(int)) {
+    return absl::InternalError("stage: the runner's slots are not the decoder's static_buffers()");
   }
   if (world_ > 1 && static_cast<int>(args.chunk_counts.size()) != world_) {
     return absl::FailedPreconditionError(
         "stage: several GPUs need every rank's count (the agreed vector) each step");
   }
-  int* slot = static_cast<int*>(args.staging);
+  int* slot = static_cast<int*>(args.staging[0].host);
+  int* token_ids = static_cast<int*>(args.staging[1].host);
   slot[0] = args.chunk_rows;
   slot[1] = slot[2] = slot[3] = 0;
   // The all_reduce_sum layout's row offset (the rows of the ranks before this one) and its real
@@ -272,10 +271,12 @@ absl::StatusOr<size_t> CudaDecoder::Stage(const StageArgs& args,
       return absl::InvalidArgumentError(
           fmt::format("stage: token id {} is out of range [0, {})", token, vocab_));
     }
-    slot[stage_header_ + i] = token;
+    token_ids[i] = token;
   }
+  args.staging[0].bytes = step_counts_.bytes();
+  args.staging[1].bytes = args.chunk_rows * sizeof(int);
   out_offset_ = args.chunk_begin;
-  return bytes;
+  return absl::OkStatus();
 }
 
 absl::Status CudaDecoder::Gemm(const void* x, int rows, int64_t k, const void* w, int64_t n,
@@ -328,68 +329,46 @@ absl::Status CudaDecoder::Forward(const CudaForwardArgs& args) {
   return absl::OkStatus();
 }
 
-CudaDecoder::Gather CudaDecoder::GatherFor(const LayerShape& shape, int rows, StepMode mode) const {
-  Gather gather{.eager = mode == StepMode::kEager,
-                .send_recv = shape.collective == Collective::kNcclSendRecv,
-                .slot = rows,
-                .own = rows};
-  if (gather.eager) {
-    gather.slot = *std::max_element(eager_counts_.begin(), eager_counts_.end());
-    gather.own = eager_counts_[rank_];
+SlotExchange CudaDecoder::ExchangeFor(const LayerShape& shape, int rows, StepMode mode) const {
+  SlotExchange exchange{.world = world_,
+                        .rank = rank_,
+                        .slot_rows = rows,
+                        .send_recv = shape.collective == Collective::kNcclSendRecv};
+  if (mode == StepMode::kEager) {
+    exchange.slot_rows = *std::max_element(eager_counts_.begin(), eager_counts_.end());
+    exchange.rows_of_rank = eager_counts_;
   }
-  return gather;
+  return exchange;
 }
 
-absl::Status CudaDecoder::GatherRows(const Gather& gather, const void* local) {
-  const size_t row_elems = hidden_;
-  bf16* out = gathered_.data<bf16>();
-  if (!gather.eager && !gather.send_recv) {
-    PADGRAPH_NCCL_RETURN_IF_ERROR(
-        ncclAllGather(local, out, gather.slot * row_elems, ncclBfloat16, comm_, stream_));
+absl::Status CudaDecoder::ReturnPartialSums(const SlotExchange& exchange, const void* shared_out,
+                                            int rows) {
+  if (exchange.UsesCollective()) {
+    PADGRAPH_RETURN_IF_ERROR(ReduceScatterSlots(exchange, partial_.data(), hidden_, ncclBfloat16,
+                                                received_.data(), comm_, stream_));
+    PADGRAPH_CUDA_RETURN_IF_ERROR(stub_kernels::AddRows(x_.data<bf16>(), received_.data<bf16>(), 1,
+                                                        0, static_cast<const bf16*>(shared_out),
+                                                        rows, hidden_, stream_));
     return absl::OkStatus();
   }
-  // Every rank's rows to every rank, self included: the bucket (a2a_padded) or the real rows.
-  PADGRAPH_NCCL_RETURN_IF_ERROR(ncclGroupStart());
-  for (int p = 0; p < world_; ++p) {
-    const int from_p = gather.eager ? eager_counts_[p] : gather.slot;
-    PADGRAPH_NCCL_RETURN_IF_ERROR(
-        ncclSend(local, gather.own * row_elems, ncclBfloat16, p, comm_, stream_));
-    PADGRAPH_NCCL_RETURN_IF_ERROR(ncclRecv(out + static_cast<size_t>(p) * gather.slot * row_elems,
-                                           from_p * row_elems, ncclBfloat16, p, comm_, stream_));
-  }
-  PADGRAPH_NCCL_RETURN_IF_ERROR(ncclGroupEnd());
-  return absl::OkStatus();
-}
-
-absl::Status CudaDecoder::ReturnSlots(const Gather& gather, const void* partial, int64_t width,
-                                      ncclDataType_t type, void* received) {
-  const size_t element = type == ncclFloat32 ? sizeof(float) : kBf16;
-  const auto* from = static_cast<const unsigned char*>(partial);
-  auto* into = static_cast<unsigned char*>(received);
-  PADGRAPH_NCCL_RETURN_IF_ERROR(ncclGroupStart());
-  for (int p = 0; p < world_; ++p) {
-    const int rows_of_p = gather.eager ? eager_counts_[p] : gather.slot;
-    PADGRAPH_NCCL_RETURN_IF_ERROR(
-        ncclSend(from + static_cast<size_t>(p) * gather.slot * width * element, rows_of_p * width,
-                 type, p, comm_, stream_));
-    PADGRAPH_NCCL_RETURN_IF_ERROR(
-        ncclRecv(into + static_cast<size_t>(p) * gather.slot * width * element, gather.own * width,
-                 type, p, comm_, stream_));
-  }
-  PADGRAPH_NCCL_RETURN_IF_ERROR(ncclGroupEnd());
+  PADGRAPH_RETURN_IF_ERROR(ReturnSlots(exchange, partial_.data(), hidden_, ncclBfloat16,
+                                       received_.data(), comm_, stream_));
+  PADGRAPH_CUDA_RETURN_IF_ERROR(stub_kernels::AddRows(
+      x_.data<bf16>(), received_.data<bf16>(), world_, exchange.slot_rows * hidden_,
+      static_cast<const bf16*>(shared_out), exchange.RowsOf(rank_), hidden_, stream_));
   return absl::OkStatus();
 }
 
 absl::Status CudaDecoder::LaunchLayer(const LayerShape& shape, int rows, int moe_index,
                                       StepMode mode) {
-  const int* staged = stage_device_.data<int>();
   bf16* x = x_.data<bf16>();
   bf16* normed = normed_.data<bf16>();
   switch (shape.kind) {
     case LayerKind::kEmbedding: {
       NvtxRange range("embedding");
-      PADGRAPH_CUDA_RETURN_IF_ERROR(stub_kernels::Embed(
-          staged + stage_header_, staged, embedding_.data<bf16>(), hidden_, rows, x, stream_));
+      PADGRAPH_CUDA_RETURN_IF_ERROR(
+          stub_kernels::Embed(token_ids_.data<int>(), step_counts_.data<int>(),
+                              embedding_.data<bf16>(), hidden_, rows, x, stream_));
       return absl::OkStatus();
     }
     case LayerKind::kAttention: {
@@ -432,21 +411,23 @@ absl::Status CudaDecoder::LaunchLayer(const LayerShape& shape, int rows, int moe
 // rank's rows back: partial sums reduced (dense) or vocab shards (lm_head).
 absl::Status CudaDecoder::DenseOrLmHeadTp(const LayerShape& shape, int rows, StepMode mode) {
   if (shape.collective == Collective::kNcclAllReduce) return DenseOrLmHeadSum(shape, rows);
-  const Gather gather = GatherFor(shape, rows, mode);
-  const int gathered_rows = world_ * gather.slot;
+  const SlotExchange gather = ExchangeFor(shape, rows, mode);
+  const int gathered_rows = world_ * gather.slot_rows;
   bf16* x = x_.data<bf16>();
   PADGRAPH_CUDA_RETURN_IF_ERROR(
       stub_kernels::RmsNorm(x, hidden_, rows, normed_.data<bf16>(), stream_));
-  PADGRAPH_RETURN_IF_ERROR(GatherRows(gather, normed_.data()));
+  PADGRAPH_RETURN_IF_ERROR(
+      GatherSlots(gather, normed_.data(), hidden_, ncclBfloat16, gathered_.data(), comm_, stream_));
   const bf16* in = gathered_.data<bf16>();
   if (shape.kind == LayerKind::kLmHead) {
     PADGRAPH_RETURN_IF_ERROR(Gemm(in, gathered_rows, hidden_, lm_head_.data(), vocab_shard_,
                                   shard_logits_.data(), CUDA_R_32F, 0));
-    PADGRAPH_RETURN_IF_ERROR(
-        ReturnSlots(gather, shard_logits_.data(), vocab_shard_, ncclFloat32, received_.data()));
-    const int kept = std::min(gather.own, max_step_tokens_ - out_offset_);
+    PADGRAPH_RETURN_IF_ERROR(ReturnSlots(gather, shard_logits_.data(), vocab_shard_, ncclFloat32,
+                                         received_.data(), comm_, stream_));
+    const int own = gather.RowsOf(rank_);
+    const int kept = std::min(own, max_step_tokens_ - out_offset_);
     // received_ is [world, slot, shard]: interleave this rank's rows (the first `kept` of each).
-    if (kept == gather.slot) {
+    if (kept == gather.slot_rows) {
       PADGRAPH_CUDA_RETURN_IF_ERROR(stub_kernels::InterleaveShards(
           received_.data<float>(), world_, kept, vocab_shard_,
           logits_.data<float>() + static_cast<size_t>(out_offset_) * vocab_, stream_));
@@ -455,13 +436,13 @@ absl::Status CudaDecoder::DenseOrLmHeadTp(const LayerShape& shape, int rows, Ste
         PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemcpy2DAsync(
             logits_.data<float>() + static_cast<size_t>(out_offset_) * vocab_ + p * vocab_shard_,
             vocab_ * sizeof(float),
-            received_.data<float>() + static_cast<size_t>(p) * gather.slot * vocab_shard_,
+            received_.data<float>() + static_cast<size_t>(p) * gather.slot_rows * vocab_shard_,
             vocab_shard_ * sizeof(float), vocab_shard_ * sizeof(float), kept,
             cudaMemcpyDeviceToDevice, stream_));
       }
     }
     // This rank's rows to every peer, its logit shards back from each.
-    return Count(shape.kind, gather.own, (world_ - 1) * (RowBytes() + vocab_shard_ * 4), 1, false);
+    return Count(shape.kind, own, (world_ - 1) * (RowBytes() + vocab_shard_ * 4), 1, false);
   }
   const LayerWeights& w = layers_[shape.decoder_layer];
   PADGRAPH_RETURN_IF_ERROR(Gemm(in, gathered_rows, hidden_, w.gate_up.data(), 2 * dense_inner_,
@@ -470,38 +451,24 @@ absl::Status CudaDecoder::DenseOrLmHeadTp(const LayerShape& shape, int rows, Ste
       wide_.data<bf16>(), dense_inner_, gathered_rows, narrow_.data<bf16>(), stream_));
   PADGRAPH_RETURN_IF_ERROR(Gemm(narrow_.data(), gathered_rows, dense_inner_, w.down.data(), hidden_,
                                 partial_.data(), CUDA_R_16BF, 0));
-  if (!gather.eager && !gather.send_recv) {
-    PADGRAPH_NCCL_RETURN_IF_ERROR(ncclReduceScatter(partial_.data(), received_.data(),
-                                                    gather.slot * hidden_, ncclBfloat16, ncclSum,
-                                                    comm_, stream_));
-    PADGRAPH_CUDA_RETURN_IF_ERROR(
-        stub_kernels::AddRows(x, received_.data<bf16>(), 1, 0, nullptr, rows, hidden_, stream_));
-  } else {
-    PADGRAPH_RETURN_IF_ERROR(
-        ReturnSlots(gather, partial_.data(), hidden_, ncclBfloat16, received_.data()));
-    PADGRAPH_CUDA_RETURN_IF_ERROR(stub_kernels::AddRows(x, received_.data<bf16>(), world_,
-                                                        gather.slot * hidden_, nullptr, gather.own,
-                                                        hidden_, stream_));
-  }
+  PADGRAPH_RETURN_IF_ERROR(ReturnPartialSums(gather, nullptr, rows));
   // This rank's rows to every peer and their partial sums back from each.
-  return Count(shape.kind, gather.own, 2 * (world_ - 1) * RowBytes(), 1, false);
+  return Count(shape.kind, gather.RowsOf(rank_), 2 * (world_ - 1) * RowBytes(), 1, false);
 }
 
 // The all_reduce_sum layout: every rank's real rows at their offsets in one bucket(sum n) buffer
 // (zeros elsewhere) through an all-reduce; this rank's shard on every row of it; the partial sums
 // all-reduced (dense) or the vocab shards all-gathered (lm_head); this rank's rows taken back.
 absl::Status CudaDecoder::PlaceAndReduce(const void* local, int rows) {
-  const int* staged = stage_device_.data<int>();
+  const int* staged = step_counts_.data<int>();
   PADGRAPH_CUDA_RETURN_IF_ERROR(stub_kernels::PlaceAtOffset(static_cast<const bf16*>(local), staged,
                                                             staged + 1, rows, hidden_,
                                                             gathered_.data<bf16>(), stream_));
-  PADGRAPH_NCCL_RETURN_IF_ERROR(ncclAllReduce(gathered_.data(), gathered_.data(), rows * hidden_,
-                                              ncclBfloat16, ncclSum, comm_, stream_));
-  return absl::OkStatus();
+  return AllReduceRows(gathered_.data(), rows, hidden_, ncclBfloat16, comm_, stream_);
 }
 
 absl::Status CudaDecoder::DenseOrLmHeadSum(const LayerShape& shape, int rows) {
-  const int* staged = stage_device_.data<int>();
+  const int* staged = step_counts_.data<int>();
   bf16* x = x_.data<bf16>();
   PADGRAPH_CUDA_RETURN_IF_ERROR(
       stub_kernels::RmsNorm(x, hidden_, rows, normed_.data<bf16>(), stream_));
@@ -510,8 +477,8 @@ absl::Status CudaDecoder::DenseOrLmHeadSum(const LayerShape& shape, int rows) {
   if (shape.kind == LayerKind::kLmHead) {
     PADGRAPH_RETURN_IF_ERROR(Gemm(in, rows, hidden_, lm_head_.data(), vocab_shard_,
                                   shard_logits_.data(), CUDA_R_32F, 0));
-    PADGRAPH_NCCL_RETURN_IF_ERROR(ncclAllGather(shard_logits_.data(), received_.data(),
-                                                rows * vocab_shard_, ncclFloat32, comm_, stream_));
+    PADGRAPH_RETURN_IF_ERROR(AllGatherRows(shard_logits_.data(), rows, vocab_shard_, ncclFloat32,
+                                           received_.data(), comm_, stream_));
     PADGRAPH_CUDA_RETURN_IF_ERROR(stub_kernels::InterleaveFromOffset(
         received_.data<float>(), staged, staged + 1, world_, rows, vocab_shard_,
         logits_.data<float>() + static_cast<size_t>(out_offset_) * vocab_, stream_));
@@ -527,8 +494,8 @@ absl::Status CudaDecoder::DenseOrLmHeadSum(const LayerShape& shape, int rows) {
       stub_kernels::SiluMul(wide_.data<bf16>(), dense_inner_, rows, narrow_.data<bf16>(), stream_));
   PADGRAPH_RETURN_IF_ERROR(Gemm(narrow_.data(), rows, dense_inner_, w.down.data(), hidden_,
                                 partial_.data(), CUDA_R_16BF, 0));
-  PADGRAPH_NCCL_RETURN_IF_ERROR(ncclAllReduce(partial_.data(), partial_.data(), rows * hidden_,
-                                              ncclBfloat16, ncclSum, comm_, stream_));
+  PADGRAPH_RETURN_IF_ERROR(
+      AllReduceRows(partial_.data(), rows, hidden_, ncclBfloat16, comm_, stream_));
   PADGRAPH_CUDA_RETURN_IF_ERROR(stub_kernels::AddFromOffset(
       x, partial_.data<bf16>(), staged, staged + 1, nullptr, rows, hidden_, stream_));
   // Two all-reduces of the buffer, in and out.
@@ -537,7 +504,7 @@ absl::Status CudaDecoder::DenseOrLmHeadSum(const LayerShape& shape, int rows) {
 
 absl::Status CudaDecoder::Moe(const LayerShape& shape, int rows, int moe_index, StepMode mode) {
   const LayerWeights& w = layers_[shape.decoder_layer];
-  const int* dispatch_counts = stage_device_.data<int>() + 4;
+  const int* dispatch_counts = step_counts_.data<int>() + 4;
   bf16* x = x_.data<bf16>();
   bf16* normed = normed_.data<bf16>();
   PADGRAPH_CUDA_RETURN_IF_ERROR(stub_kernels::RmsNorm(x, hidden_, rows, normed, stream_));
@@ -561,31 +528,32 @@ absl::Status CudaDecoder::Moe(const LayerShape& shape, int rows, int moe_index, 
   // all-reduced bucket(sum n) buffer, all of whose rows run experts.
   const bool summed = shape.collective == Collective::kNcclAllReduce;
   const bool across = shape.collective != Collective::kNone && !summed;
-  Gather gather{.slot = rows, .own = rows};
+  SlotExchange gather{.world = world_, .rank = rank_, .slot_rows = rows};
   const bf16* in = normed;
   if (across) {
-    gather = GatherFor(shape, rows, mode);
-    PADGRAPH_RETURN_IF_ERROR(GatherRows(gather, normed));
+    gather = ExchangeFor(shape, rows, mode);
+    PADGRAPH_RETURN_IF_ERROR(
+        GatherSlots(gather, normed, hidden_, ncclBfloat16, gathered_.data(), comm_, stream_));
     in = gathered_.data<bf16>();
   } else if (summed) {
     PADGRAPH_RETURN_IF_ERROR(PlaceAndReduce(normed, rows));
     in = gathered_.data<bf16>();
   }
-  const int routed_rows = (across ? world_ : 1) * gather.slot;
+  const int routed_rows = (across ? world_ : 1) * gather.slot_rows;
   PADGRAPH_RETURN_IF_ERROR(Gemm(in, routed_rows, hidden_, w.router.data(), experts_,
                                 router_logits_.data(), CUDA_R_32F, 0));
   // This rank's rows' routing is kept for the reference's near-tie check.
-  const int own_begin = across ? rank_ * gather.slot : 0;
-  const int kept = std::min(gather.own, max_step_tokens_ - out_offset_);
+  const int own_begin = across ? rank_ * gather.slot_rows : 0;
+  const int kept = std::min(gather.RowsOf(rank_), max_step_tokens_ - out_offset_);
   int* record = routing_record_.data<int>() +
                 (static_cast<size_t>(moe_index) * max_step_tokens_ + out_offset_) * top_k_;
   PADGRAPH_CUDA_RETURN_IF_ERROR(stub_kernels::RouteTopK(
       router_logits_.data<float>(), static_cast<int>(experts_), static_cast<int>(top_k_),
       routed_rows, route_experts_.data<int>(), route_weights_.data<float>(), fill_.data<int>(),
       static_cast<int>(local_experts_), record, own_begin,
-      summed ? stage_device_.data<int>() + 1 : nullptr, kept, stream_));
+      summed ? step_counts_.data<int>() + 1 : nullptr, kept, stream_));
   PADGRAPH_CUDA_RETURN_IF_ERROR(stub_kernels::DispatchMasked(
-      in, route_experts_.data<int>(), summed ? nullptr : dispatch_counts, gather.slot,
+      in, route_experts_.data<int>(), summed ? nullptr : dispatch_counts, gather.slot_rows,
       across ? world_ : 1, static_cast<int>(top_k_), static_cast<int>(local_begin_),
       static_cast<int>(local_experts_), routed_rows, hidden_, expert_in_.data<bf16>(),
       slot_of_pair_.data<int>(), fill_.data<int>(), stream_));
@@ -612,35 +580,23 @@ absl::Status CudaDecoder::Moe(const LayerShape& shape, int rows, int moe_index, 
                             static_cast<int>(top_k_), static_cast<int>(local_begin_), routed_rows,
                             hidden_, nullptr, nullptr, partial_.data<bf16>(), stream_));
   if (summed) {
-    const int* staged = stage_device_.data<int>();
-    PADGRAPH_NCCL_RETURN_IF_ERROR(ncclAllReduce(partial_.data(), partial_.data(), rows * hidden_,
-                                                ncclBfloat16, ncclSum, comm_, stream_));
+    const int* staged = step_counts_.data<int>();
+    PADGRAPH_RETURN_IF_ERROR(
+        AllReduceRows(partial_.data(), rows, hidden_, ncclBfloat16, comm_, stream_));
     PADGRAPH_CUDA_RETURN_IF_ERROR(stub_kernels::AddFromOffset(x, partial_.data<bf16>(), staged,
                                                               staged + 1, shared_out_.data<bf16>(),
                                                               rows, hidden_, stream_));
     return Count(LayerKind::kMoe, rows, 4 * (world_ - 1) * RowBytes(), world_, true);
   }
-  if (!gather.eager && !gather.send_recv) {
-    PADGRAPH_NCCL_RETURN_IF_ERROR(ncclReduceScatter(partial_.data(), received_.data(),
-                                                    gather.slot * hidden_, ncclBfloat16, ncclSum,
-                                                    comm_, stream_));
-    PADGRAPH_CUDA_RETURN_IF_ERROR(stub_kernels::AddRows(
-        x, received_.data<bf16>(), 1, 0, shared_out_.data<bf16>(), rows, hidden_, stream_));
-  } else {
-    PADGRAPH_RETURN_IF_ERROR(
-        ReturnSlots(gather, partial_.data(), hidden_, ncclBfloat16, received_.data()));
-    PADGRAPH_CUDA_RETURN_IF_ERROR(
-        stub_kernels::AddRows(x, received_.data<bf16>(), world_, gather.slot * hidden_,
-                              shared_out_.data<bf16>(), gather.own, hidden_, stream_));
-  }
+  PADGRAPH_RETURN_IF_ERROR(ReturnPartialSums(gather, shared_out_.data<bf16>(), rows));
   // Every row of this rank's bucket (real ones only in eager steps) to every peer and back.
-  return Count(LayerKind::kMoe, gather.own, 2 * (world_ - 1) * RowBytes(), 1, false);
+  return Count(LayerKind::kMoe, gather.RowsOf(rank_), 2 * (world_ - 1) * RowBytes(), 1, false);
 }
 
 absl::Status CudaDecoder::Count(LayerKind kind, int rows, int64_t numerator, int64_t denominator,
                                 bool all_ranks_real) {
   if (warm_up_) return absl::OkStatus();
-  const int* staged = stage_device_.data<int>();
+  const int* staged = step_counts_.data<int>();
   PADGRAPH_CUDA_RETURN_IF_ERROR(stub_kernels::CountWire(
       wire_counters_.data<unsigned long long>() + (kind == LayerKind::kMoe ? 0 : 2),
       all_ranks_real ? staged + 2 : staged, rows, numerator, denominator, stream_));

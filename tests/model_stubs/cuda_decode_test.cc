@@ -69,9 +69,10 @@ absl::StatusOr<std::unique_ptr<Fixture>> MakeFixture(PolicyKind kind,
   CudaDecoder* raw = f.decoder.get();
   std::vector<int>* tokens = &f.tokens;
   auto runner = CudaGraphRunner::Create(
-      *std::move(policy), f.stream.get(), f.decoder->staging_buffer(),
+      *std::move(policy), f.stream.get(),
       [raw](const CudaForwardArgs& args) { return raw->Forward(args); },
-      [raw, tokens](const StageArgs& args) { return raw->Stage(args, *tokens); });
+      [raw, tokens](const StageArgs& args) { return raw->Stage(args, *tokens); },
+      {.static_buffers = raw->static_buffers()});
   if (!runner.ok()) return runner.status();
   f.runner = *std::move(runner);
   if (absl::Status status = f.runner->Capture(); !status.ok()) return status;

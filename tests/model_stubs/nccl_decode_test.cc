@@ -97,9 +97,10 @@ absl::Status RunRank(int world, int rank, const ncclUniqueId& id, const Scenario
     PADGRAPH_ASSIGN_OR_RETURN(
         std::unique_ptr<CudaGraphRunner> runner,
         CudaGraphRunner::Create(
-            std::move(policy), stream.get(), decoder->staging_buffer(),
+            std::move(policy), stream.get(),
             [&](const CudaForwardArgs& args) { return decoder->Forward(args); },
-            [&](const StageArgs& args) { return decoder->Stage(args, tokens); }));
+            [&](const StageArgs& args) { return decoder->Stage(args, tokens); },
+            {.static_buffers = decoder->static_buffers(), .comm = comm.get()}));
     PADGRAPH_RETURN_IF_ERROR(runner->Capture());
 
     const size_t logits_per_step = static_cast<size_t>(kMaxStepTokens) * vocab;

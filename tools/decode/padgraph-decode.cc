@@ -164,9 +164,10 @@ absl::StatusOr<std::vector<std::vector<RankStep>>> RunCuda(
   const std::vector<int>* tokens = nullptr;
   PADGRAPH_ASSIGN_OR_RETURN(auto runner,
                             CudaGraphRunner::Create(
-                                std::move(policy), stream.get(), decoder->staging_buffer(),
+                                std::move(policy), stream.get(),
                                 [&](const CudaForwardArgs& a) { return decoder->Forward(a); },
-                                [&](const StageArgs& a) { return decoder->Stage(a, *tokens); }));
+                                [&](const StageArgs& a) { return decoder->Stage(a, *tokens); },
+                                {.static_buffers = decoder->static_buffers()}));
   PADGRAPH_RETURN_IF_ERROR(runner->Capture());
   std::vector<std::vector<RankStep>> records(steps.size(), std::vector<RankStep>(1));
   for (size_t step = 0; step < steps.size(); ++step) {

@@ -7,16 +7,30 @@
 // and launches no graph.
 //
 // Note [Staging slots]
-// The step's inputs (token ids, counts, whatever the engine stages) reach the device without a
-// copy call per step: each captured graph begins with a one-block kernel that reads the next slot
-// of a ring of mapped pinned host memory, picked by a step counter kept on the device, into the
-// engine's device staging buffer. The host writes slot k for its k-th staged run (a graph replay,
+// The step's inputs (token ids, positions, page tables, counts: whatever static buffers the engine
+// registers) reach the device without a copy call per step: each captured graph begins with a
+// one-block kernel that reads the next slot of a ring of mapped pinned host memory, picked by a
+// step counter kept on the device, into the engine's registered device buffers (a slot holds a
+// byte count per buffer, then each buffer's bytes). The host writes slot k for its k-th staged
+// run (a graph replay,
 // an uncaptured run or an eager chunk: each runs the staging kernel exactly once, warm-ups none),
 // so host and device agree on the slot without talking. A slot may be rewritten only after the
 // run that read it has started on the device: the runner records an event every
 // kEventEverySteps runs and, before reusing a slot, waits on the event recorded after the run
 // that last used it, which only blocks when the host is kStagingSlots runs ahead. Per step the
 // host pays for the hook's stores and one graph launch.
+//
+// Note [Watchdog]
+// Two kinds of wait can hang when a peer never arrives (rule 3). Device-side waits (the device-API
+// backends) bound themselves against the runner's Deadline (deadline.h), whose view the forward
+// gets. Host-API NCCL collectives wait inside NCCL kernels; the runner bounds the only host waits
+// it makes, Synchronize and the slot-reuse wait, by polling an event against the same budget: past
+// it, the runner revokes the engine's communicator (ncclCommRevoke, which stops its in-flight
+// operations, captured ones included, and leaves it valid for destruction), records the expiry
+// and returns DeadlineExceeded. Every later Step and Synchronize returns it too; only teardown
+// is left: destroy the runner (its graphs), then the communicator with ncclCommDestroy alone
+// (ncclCommFinalize is invalid after a revoke; `communicator_revoked()` tells which). Waits the
+// engine makes on its own stream are not watched: use Synchronize.
 //
 // Note [One memory pool]
 // The forward allocates nothing while captured: the engine's static buffers (and the stub's) are
@@ -26,6 +40,7 @@
 #pragma once
 
 #include <cuda_runtime_api.h>
+#include <nccl.h>
 
 #include <array>
 #include <functional>
@@ -38,6 +53,7 @@
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "padgraph/graph_runtime/cuda_handles.h"
+#include "padgraph/graph_runtime/deadline.h"
 #include "padgraph/graph_runtime/step_args.h"
 #include "padgraph/padding_policy/policy.h"
 
@@ -52,12 +68,26 @@ struct CudaForwardArgs {
   // The uncaptured run before a key's capture: its collectives move bytes for no step, so
   // per-step accounting (wire byte counters) leaves it out.
   bool warm_up = false;
+  // Device-side waits bound themselves with this (deadline.h).
+  DeadlineView deadline;
 };
 
-// The engine's device buffer the staging kernel fills before each run.
-struct StagingBuffer {
-  void* device = nullptr;
-  size_t bytes = 0;  // at most kMaxStagingBytes
+// One of the engine's static device buffers the staging kernel fills before each run.
+struct StaticBuffer {
+  const char* name = "";   // names the buffer in errors; must outlive the runner (a literal)
+  void* device = nullptr;  // 16-byte aligned
+  size_t bytes = 0;        // the most a step stages into it
+};
+
+struct CudaRunnerOptions {
+  // The engine's buffers, in the order the hook's StageArgs::staging lists them: 1 to
+  // kMaxStaticBuffers of them, kMaxStagingBytes in all.
+  std::vector<StaticBuffer> static_buffers;
+  // The engine's communicator, revoked by the watchdog (Note [Watchdog]); may be null when the
+  // graphs hold no host-API collective.
+  ncclComm_t comm = nullptr;
+  absl::Duration wait_budget = Deadline::kDefaultBudget;
+  double wait_budget_scale = 1;  // >= 1: for runs under compute-sanitizer
 };
 
 struct CaptureReport {
@@ -65,6 +95,9 @@ struct CaptureReport {
   double capture_ms = 0;     // warm-up excluded: capture and instantiation
   int64_t device_bytes = 0;  // cudaMemGetInfo delta across capture and instantiation
   size_t nodes = 0;
+  // Of those: kernels, host callbacks (NCCL adds them for proxy work), memcpy/memset, the rest
+  // (event records and waits, child graphs, ...). Host nodes make a launch cost host time.
+  size_t kernel_nodes = 0, host_nodes = 0, memory_nodes = 0, other_nodes = 0;
 };
 
 class CudaGraphRunner {
@@ -72,41 +105,50 @@ class CudaGraphRunner {
   static constexpr int kStagingSlots = 64;
   static constexpr int kEventEverySteps = 16;
   static constexpr size_t kMaxStagingBytes = size_t{1} << 20;
+  static constexpr int kMaxStaticBuffers = 8;
 
   using Forward = std::function<absl::Status(const CudaForwardArgs&)>;
-  // Writes the step's inputs into args.staging and returns how many bytes it wrote.
-  using Stage = std::function<absl::StatusOr<size_t>(const StageArgs&)>;
+  // Writes the step's inputs into args.staging's slots, setting each slot's bytes.
+  using Stage = std::function<absl::Status(const StageArgs&)>;
 
-  // `stream` is the engine's and outlives the runner; so does `staging.device`.
+  // `stream`, the static buffers and the communicator are the engine's and outlive the runner.
   static absl::StatusOr<std::unique_ptr<CudaGraphRunner>> Create(std::unique_ptr<Policy> policy,
                                                                  cudaStream_t stream,
-                                                                 StagingBuffer staging,
-                                                                 Forward forward, Stage stage);
+                                                                 Forward forward, Stage stage,
+                                                                 CudaRunnerOptions options);
 
   // Captures every key the policy can select, largest first; `progress` (may be empty) is told
   // after each graph.
   absl::Status Capture(const std::function<void(const CaptureReport&)>& progress = {});
   // One global step: select, stage, launch. Returns before the device has run it.
+  // DeadlineExceeded once a wait has expired (Note [Watchdog]).
   absl::Status Step(const StepShape& shape);
   // The same graph-shaped plan Step would replay, launched kernel by kernel instead (for checking
   // that a replay equals its plan run eagerly, bit for bit).
   absl::Status StepWithoutGraph(const StepShape& shape);
+  // Waits for the stream, bounded by the wait budget (Note [Watchdog]).
   absl::Status Synchronize();
 
   const Policy& policy() const { return *policy_; }
+  const Deadline& deadline() const { return deadline_; }
+  // The watchdog revoked options.comm: destroy it with ncclCommDestroy, without finalizing.
+  bool communicator_revoked() const { return communicator_revoked_; }
   const RunnerStats& stats() const { return stats_; }
   const std::vector<CaptureReport>& captures() const { return captures_; }
 
  private:
-  CudaGraphRunner(std::unique_ptr<Policy> policy, cudaStream_t stream, StagingBuffer staging,
-                  Forward forward, Stage stage)
+  CudaGraphRunner(std::unique_ptr<Policy> policy, cudaStream_t stream, Forward forward, Stage stage,
+                  CudaRunnerOptions options)
       : policy_(std::move(policy)),
         stream_(stream),
-        staging_(staging),
         forward_(std::move(forward)),
-        stage_(std::move(stage)) {}
+        stage_(std::move(stage)),
+        options_(std::move(options)) {}
 
-  size_t slot_stride() const;
+  size_t slot_stride() const { return slot_stride_; }
+  // Polls `event` until it completes or the wait budget runs out; then revokes the communicator.
+  absl::Status BoundedWait(cudaEvent_t event);
+  CudaForwardArgs ForwardArgs(StepMode mode, absl::Span<const LayerShape> layers) const;
   // Hands the hook the next slot (once the run that last read it has started) and seals it.
   absl::Status StageNext(StageArgs args);
   // After a staged run is launched: every kEventEverySteps runs, an event for slot reuse.
@@ -118,9 +160,15 @@ class CudaGraphRunner {
 
   std::unique_ptr<Policy> policy_;
   cudaStream_t stream_;
-  StagingBuffer staging_;
   Forward forward_;
   Stage stage_;
+  CudaRunnerOptions options_;
+  Deadline deadline_;
+  bool communicator_revoked_ = false;
+  size_t slot_stride_ = 0;
+  std::vector<size_t> payload_offsets_;  // each static buffer's bytes within a slot
+  std::vector<StagingSlot> slots_;       // handed to the hook each run (no allocation)
+  CudaEvent sync_event_;                 // Synchronize's
   DeviceBuffer ring_;         // mapped pinned host: kStagingSlots slots of slot_stride() bytes
   DeviceBuffer run_counter_;  // device: staged runs the device has read
   std::array<CudaEvent, kStagingSlots / kEventEverySteps> run_events_;

@@ -8,6 +8,17 @@
 
 namespace padgraph {
 
+// The host side of one registered static buffer in this step's staging slot: `capacity` bytes of
+// pinned memory the device reads when the step runs. The hook writes the step's inputs for that
+// buffer at `host` and sets `bytes` to how many it wrote (0 leaves the buffer as it was); they
+// land in the engine's device buffer before the forward runs.
+struct StagingSlot {
+  const char* name = "";
+  void* host = nullptr;
+  size_t capacity = 0;
+  size_t bytes = 0;
+};
+
 struct StageArgs {
   const StepShape* shape = nullptr;
   const KeySelection* selection = nullptr;
@@ -18,12 +29,9 @@ struct StageArgs {
   absl::Span<const int> chunk_counts;
   // The MoE dispatch count to stage: chunk_rows, or the bucket under `sum` (StagesPaddedCount).
   int dispatch_rows = 0;
-  // CUDA runner only: the host side of this step's staging slot, `staging_capacity` bytes of
-  // pinned memory the device reads when the step runs. The hook writes the step's inputs here and
-  // returns how many bytes it wrote; they land in the engine's device staging buffer before the
-  // forward runs (cuda_runner.h, Note [Staging slots]).
-  void* staging = nullptr;
-  size_t staging_capacity = 0;
+  // CUDA runner only: one StagingSlot per registered static buffer, in registration order
+  // (cuda_runner.h, Note [Staging slots]). Empty for the host runner.
+  absl::Span<StagingSlot> staging;
 };
 
 // The staging of eager chunk `index` of a step: the chunk's real rows, dispatched as they are.

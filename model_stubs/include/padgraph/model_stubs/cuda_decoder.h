@@ -28,6 +28,7 @@
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "padgraph/ep_backend/host_comm.h"
+#include "padgraph/ep_backend/nccl_collectives.h"
 #include "padgraph/graph_runtime/cuda_handles.h"
 #include "padgraph/graph_runtime/cuda_runner.h"
 #include "padgraph/model_stubs/stub_weights.h"
@@ -49,10 +50,11 @@ class CudaDecoder {
   CudaDecoder& operator=(const CudaDecoder&) = delete;
 
   absl::Status Forward(const CudaForwardArgs& args);
-  // Writes [real rows, 0, 0, 0, dispatch count of every rank..., token ids...] into the slot.
-  absl::StatusOr<size_t> Stage(const StageArgs& args, absl::Span<const int> step_tokens);
-  // The device buffer Stage's bytes land in, for CudaGraphRunner::Create.
-  StagingBuffer staging_buffer() const { return {stage_device_.data(), stage_device_.bytes()}; }
+  // Stages "step_counts" ([real rows, sum offset, sum rows, 0, dispatch count of every rank])
+  // and "token_ids" (the chunk's rows).
+  absl::Status Stage(const StageArgs& args, absl::Span<const int> step_tokens);
+  // The static buffers Stage fills, in its order, for CudaRunnerOptions::static_buffers.
+  std::vector<StaticBuffer> static_buffers() const;
 
   // The step's logits, [rows, vocab] fp32, and its routing [row][moe layer][k]; both synchronize
   // the stream first.
@@ -73,15 +75,6 @@ class CudaDecoder {
   size_t routing_record_ints() const { return routing_record_.bytes() / sizeof(int); }
 
  private:
-  // Where gathered rows sit: `world` slots of `slot` rows; this rank gave `own` rows (all `slot`
-  // in graph mode, its real rows in eager mode, where `counts` holds every rank's).
-  struct Gather {
-    bool eager = false;
-    bool send_recv = false;  // a2a_padded's grouped send/recv instead of the NCCL collective
-    int slot = 0;
-    int own = 0;
-  };
-
   CudaDecoder(const ModelSpec& model, uint64_t seed, const ParallelConfig& config, int rank,
               ncclComm_t comm, int max_step_tokens, cudaStream_t stream);
   absl::Status Allocate();
@@ -100,13 +93,11 @@ class CudaDecoder {
   // `local`'s real rows at this rank's offset of gathered_ ([rows, hidden], zeros elsewhere),
   // all-reduced: every rank's rows in the bucket(sum n) buffer.
   absl::Status PlaceAndReduce(const void* local, int rows);
-  Gather GatherFor(const LayerShape& shape, int rows, StepMode mode) const;
-  // Every rank's rows of `local` ([own, hidden]) into gathered_ by slot.
-  absl::Status GatherRows(const Gather& gather, const void* local);
-  // Each rank's slot of `partial` ([world x slot, width] of `type`) back to it, into
-  // received_ ([world, slot, width]): the rank's own rows from every peer.
-  absl::Status ReturnSlots(const Gather& gather, const void* partial, int64_t width,
-                           ncclDataType_t type, void* received);
+  // Where a layer's gathered rows sit (nccl_collectives.h, Note [Slots]): the bucket per rank in
+  // graph mode, the agreed counts of the eager chunk otherwise.
+  SlotExchange ExchangeFor(const LayerShape& shape, int rows, StepMode mode) const;
+  // partial_'s sums back to their ranks, added to x_ with `shared_out` (may be null).
+  absl::Status ReturnPartialSums(const SlotExchange& exchange, const void* shared_out, int rows);
   int64_t RowBytes() const { return hidden_ * model_.dims.dtype_bytes; }
   // Adds `rows` rows' wire bytes (bytes(r) = r * numerator / denominator) of a `kind` layer; the
   // real rows are this rank's, or every rank's (`all_ranks_real`) for the all-reduce layout.
@@ -127,7 +118,6 @@ class CudaDecoder {
   int64_t hidden_, vocab_, width_, dense_inner_, expert_inner_, experts_, top_k_, shared_;
   int64_t local_experts_ = 0, local_begin_ = 0, vocab_shard_ = 0;
   int moe_layers_ = 0;
-  int stage_header_ = 0;  // ints before the token ids in the staging buffer
 
   struct LayerWeights {
     DeviceBuffer attn_q, attn_o, gate_up, down, router, expert_gate_up, expert_down, shared_gate_up,
@@ -136,7 +126,7 @@ class CudaDecoder {
   DeviceBuffer embedding_, lm_head_;
   std::vector<LayerWeights> layers_;
 
-  DeviceBuffer stage_device_;
+  DeviceBuffer step_counts_, token_ids_;  // the static buffers the runner stages
   int out_offset_ = 0;
   bool warm_up_ = false;           // the forward being launched is a warm-up: count no wire bytes
   std::vector<int> eager_counts_;  // every rank's rows in the staged eager chunk

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# On a GPU machine: compute-sanitizer memcheck over reduced cases of the GPU tests of an existing
+# build (tools/build-gpu.sh). Writes each log into $OUT (else BUILD/sanitize) and prints one line
+# per case: the case, the sanitizer's error summary, the test's result.
+#   source build-gpu/env.sh; tools/sanitize.sh build-gpu
+set -uo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build=$(cd "${1:-$root/build-gpu}" && pwd)
+out=${OUT:-$build/sanitize}
+mkdir -p "$out"
+[[ -n ${NCCL_NVLS_ENABLE:-} ]] || source "$build/env.sh"
+sanitizer=$(command -v compute-sanitizer || echo /usr/local/cuda/bin/compute-sanitizer)
+
+run_case() {
+  local name=$1 binary=$2 filter=$3
+  "$sanitizer" --tool memcheck --leak-check no --target-processes all --error-exitcode 86 \
+    "$build/tests/$binary" --gtest_filter="$filter" > "$out/$name.log" 2>&1
+  local rc=$?
+  local summary
+  summary=$(grep -E "ERROR SUMMARY" "$out/$name.log" | tail -1)
+  local tests
+  tests=$(grep -E "^\[  (PASSED|FAILED|SKIPPED) " "$out/$name.log" | tr '\n' ' ')
+  printf '%-34s rc %-3s %-36s %s\n' "$name" "$rc" "${summary:-no summary}" "$tests"
+}
+
+run_case one_gpu_replay_eq_eager cuda_decode_test \
+  'CudaDecodeTest.GraphReplayEqualsTheSamePlanLaunchedEagerlyBitForBit:CudaDecodeTest.CaptureReportsEveryGraph'
+run_case two_gpus_a2a_padded_tp_max nccl_decode_test 'Gpus/NcclDecodeTest.*/2gpus_a2a_padded_tp_max'
