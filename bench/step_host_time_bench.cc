@@ -356,7 +356,6 @@ void BM_StepHostTimeMultiGpu(benchmark::State& state) {
 }
 BENCHMARK(BM_StepHostTimeMultiGpu)
     ->ArgNames({"gpus", "mode", "pinned"})
-    ->Args({4, 0, 0})
     ->Args({4, 0, 1})
     ->Args({2, 0, 1})
     ->Args({4, 1, 1})

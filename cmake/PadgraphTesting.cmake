@@ -3,7 +3,8 @@
 # GPU), so the build folder carries its test list to a GPU machine whose CMake differs. Every
 # case is told that
 # GoogleTest's SKIPPED marker means skipped: a GPU test on a machine without a GPU shows as
-# skipped, never as passed.
+# skipped, never as passed. A case that runs past 300 s fails (a hung collective must not hold a
+# GPU machine).
 include(GoogleTest)
 
 function(padgraph_add_gtest name)
@@ -15,5 +16,6 @@ function(padgraph_add_gtest name)
   target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gtest_main)
   gtest_discover_tests(${name}
     DISCOVERY_MODE POST_BUILD
-    PROPERTIES LABELS ${ARG_LABEL} SKIP_REGULAR_EXPRESSION "\\[  SKIPPED \\]" ${ARG_PROPERTIES})
+    PROPERTIES LABELS ${ARG_LABEL} SKIP_REGULAR_EXPRESSION "\\[  SKIPPED \\]" TIMEOUT 300
+               ${ARG_PROPERTIES})
 endfunction()

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # On a GPU machine (no network, no Abseil): every gpu / multi_gpu test and benchmark of an existing
 # build made by tools/build-gpu.sh. Writes JSON into $OUT (else BUILD/gpu-results) as each part
-# completes: the machine, the CTest summary, the benchmarks, the Python peer; prints a table last.
+# completes: the machine, the CTest summary, the benchmarks, compute-sanitizer memcheck on reduced
+# cases (tools/sanitize.sh), the Python peer; prints a table last.
 #   source build-gpu/env.sh; tools/gpu-check.sh build-gpu
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -9,6 +10,9 @@ build=$(cd "${1:-$root/build-gpu}" && pwd)
 out=${OUT:-$build/gpu-results}
 mkdir -p "$out"
 [[ -n ${NCCL_NVLS_ENABLE:-} ]] || source "$build/env.sh"
+# The runner's collectives are ordered on one stream: NCCL's graph mixing only slows launches
+# (cuda_runner.h, Note [Graph launch cost]). One benchmark below runs with it on, to compare.
+export NCCL_GRAPH_MIXING_SUPPORT=${NCCL_GRAPH_MIXING_SUPPORT:-0}
 
 card=$(nvidia-smi --query-gpu=name --format=csv,noheader | head -1)
 gpus=$(nvidia-smi -L | wc -l)
@@ -35,20 +39,28 @@ PY
 "$build/bench/step_host_time_bench" --benchmark_out="$out/step_host_time.json" \
   --benchmark_out_format=json > "$out/bench.log" 2>&1
 bench_rc=$?
+NCCL_GRAPH_MIXING_SUPPORT=1 "$build/bench/step_host_time_bench" \
+  --benchmark_filter='MultiGpu/gpus:4/mode:0/pinned:1' \
+  --benchmark_out="$out/step_host_time_mixing.json" --benchmark_out_format=json \
+  > "$out/bench_mixing.log" 2>&1
+OUT=$out/sanitize "$root/tools/sanitize.sh" "$build" > "$out/sanitize.txt" 2>&1
 python3 "$root/bench/peers/engine_graph_runner.py" --out "$out/peer_engine_runner.json" \
   > "$out/peer.log" 2>&1
 peer_rc=$?
 
 python3 - "$out" "$card" "$gpus" "$commit" "$started" "$tests_rc" "$bench_rc" "$peer_rc" <<'PY'
-import json, os, sys
+import json, os, re, sys
 out, card, gpus, commit, started, tests_rc, bench_rc, peer_rc = sys.argv[1:]
 def load(name):
     path = os.path.join(out, name)
     return json.load(open(path)) if os.path.exists(path) else None
 bench, peer, tests = load("step_host_time.json"), load("peer_engine_runner.json"), load("tests.json")
+mixing = load("step_host_time_mixing.json")
 figures = {}
-for b in (bench or {}).get("benchmarks", []):
-    figures[b["name"].replace("/manual_time", "").replace("/iterations:1", "")] = {k: v for k, v in b.items()
+for b in (bench or {}).get("benchmarks", []) + [
+        dict(b, name=b["name"].replace("pinned:1", "pinned:1/nccl_graph_mixing:1"))
+        for b in (mixing or {}).get("benchmarks", [])]:
+    figures[re.sub(r"/(iterations:\d+|manual_time)", "", b["name"])] = {k: v for k, v in b.items()
                           if k not in ("family_index", "per_family_instance_index", "run_name",
                                        "run_type", "repetitions", "repetition_index", "threads")}
 summary = {"card": card, "gpus": int(gpus), "commit": commit, "started": started,
@@ -79,12 +91,16 @@ rows = [("padgraph Step host time, median (us)", step.get("median_us")),
 for name, value in rows:
     print(f"{name:56} {value if value is None else f'{value:12.3f}'}")
 print(f"{'several GPUs, one thread each (policy max)':46} {'rank0 med':>9} {'p90':>8} "
-      f"{'slowest':>8} {'kernels':>7} {'host':>5}")
+      f"{'slowest':>8} {'kernels':>7} {'other':>5}")
 for key, v in multi.items():
     parts = dict(p.split(":") for p in key.split("/"))
     label = f"{parts['gpus']} GPUs, {modes[parts['mode']]}, pinned {parts['pinned']}"
+    label += ", NCCL mixing" if "nccl_graph_mixing" in parts else ""
     print(f"{label:46} {v.get('median_us', float('nan')):9.2f} {v.get('p90_us', float('nan')):8.2f} "
           f"{v.get('slowest_rank_median_us', float('nan')):8.2f} "
-          f"{v.get('largest_graph_kernel_nodes', 0):7.0f} {v.get('largest_graph_host_nodes', 0):5.0f}"
+          f"{v.get('largest_graph_kernel_nodes', 0):7.0f} "
+          f"{v.get('largest_graph_host_nodes', 0) + v.get('largest_graph_other_nodes', 0):5.0f}"
           + (f"  {v['error_message']}" if v.get("error_occurred") else ""))
 PY
+echo "compute-sanitizer memcheck (reduced cases):"
+cat "$out/sanitize.txt"

@@ -1,9 +1,7 @@
 // NcclComm: creation and collective teardown.
 #include "padgraph/ep_backend/nccl_comm.h"
 
-#include <chrono>
 #include <cstdio>
-#include <thread>
 
 namespace padgraph {
 
@@ -30,24 +28,6 @@ NcclComm::~NcclComm() {
 absl::Status NcclComm::Finalize() {
   if (comm_ == nullptr) return absl::OkStatus();
   PADGRAPH_NCCL_RETURN_IF_ERROR(ncclCommFinalize(comm_));
-  PADGRAPH_NCCL_RETURN_IF_ERROR(ncclCommDestroy(comm_));
-  comm_ = nullptr;
-  return absl::OkStatus();
-}
-
-absl::Status NcclComm::DestroyAfterRevoke(absl::Duration budget) {
-  if (comm_ == nullptr) return absl::OkStatus();
-  const auto end = std::chrono::steady_clock::now() + absl::ToChronoNanoseconds(budget);
-  ncclResult_t state = ncclInProgress;
-  while (true) {
-    PADGRAPH_NCCL_RETURN_IF_ERROR(ncclCommGetAsyncError(comm_, &state));
-    if (state != ncclInProgress) break;
-    if (std::chrono::steady_clock::now() > end) {
-      return absl::DeadlineExceededError(fmt::format(
-          "the revoked communicator did not quiesce within {}", absl::FormatDuration(budget)));
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
   PADGRAPH_NCCL_RETURN_IF_ERROR(ncclCommDestroy(comm_));
   comm_ = nullptr;
   return absl::OkStatus();

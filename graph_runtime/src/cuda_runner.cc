@@ -89,28 +89,37 @@ absl::Status CudaGraphRunner::BoundedWait(cudaEvent_t event) {
   using Clock = std::chrono::steady_clock;
   const auto start = Clock::now();
   const auto budget = absl::ToChronoNanoseconds(deadline_.budget());
+  // Past the budget: abort, then give the aborted kernels one more budget to exit.
   for (int polls = 0;; ++polls) {
     const cudaError_t query = cudaEventQuery(event);
     if (query == cudaSuccess) return deadline_.Check();
     if (query != cudaErrorNotReady) PADGRAPH_CUDA_RETURN_IF_ERROR(query);
     const auto waited = Clock::now() - start;
-    if (waited > budget) break;
+    if (waited > budget && !deadline_.expired()) {
+      deadline_.ExpireFromHost(/*layer=*/-1, /*peer=*/-1);
+      if (options_.comm != nullptr && !abort_thread_.joinable()) {
+        abort_thread_ = std::thread([comm = options_.comm] { ncclCommAbort(comm); });
+      }
+    }
+    if (waited > 2 * budget) break;
     // Spin briefly (a decode step takes tens of microseconds), then back off to at most 1 ms.
     if (polls >= 64) {
       std::this_thread::sleep_for(
           std::min<Clock::duration>(waited / 16, std::chrono::milliseconds(1)));
     }
   }
-  deadline_.ExpireFromHost(/*layer=*/-1, /*peer=*/-1);
-  if (options_.comm != nullptr && !communicator_revoked_) {
-    communicator_revoked_ = true;
-    if (ncclResult_t revoked = ncclCommRevoke(options_.comm, NCCL_REVOKE_DEFAULT);
-        revoked != ncclSuccess && revoked != ncclInProgress) {
-      return absl::InternalError(
-          fmt::format("a wait expired and ncclCommRevoke failed: {}", ncclGetErrorString(revoked)));
-    }
-  }
   return deadline_.Check();
+}
+
+CudaGraphRunner::~CudaGraphRunner() {
+  // Work still in flight (a peer that never came) must end before the buffers it uses are freed:
+  // the same bounded wait, aborting the communicator on expiry.
+  if (!deadline_.expired() && sync_event_ &&
+      cudaEventRecord(sync_event_.get(), stream_) == cudaSuccess) {
+    (void)BoundedWait(sync_event_.get());
+  }
+  graphs_.clear();
+  if (abort_thread_.joinable()) abort_thread_.join();
 }
 
 namespace {
@@ -186,6 +195,9 @@ absl::Status CudaGraphRunner::Capture(const std::function<void(const CaptureRepo
     graphs_.emplace(key, std::move(exec));
     plans_.emplace(key, std::move(plan));
   }
+  // NCCL uploads each captured collective's work on a stream of its own; the first replay must
+  // not overtake it.
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaDeviceSynchronize());
   return absl::OkStatus();
 }
 

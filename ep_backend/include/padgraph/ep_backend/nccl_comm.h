@@ -11,7 +11,6 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/time/time.h"
 #include "fmt/format.h"
 
 #define PADGRAPH_NCCL_RETURN_IF_ERROR(call)                                                     \
@@ -39,9 +38,9 @@ class NcclComm {
   ncclComm_t get() const { return comm_; }
   // Collective: every rank calls it after destroying the graphs that captured this communicator.
   absl::Status Finalize();
-  // After a revoke (the runner's watchdog, cuda_runner.h Note [Watchdog]), where Finalize is
-  // invalid: waits, at most `budget`, for the revoke to quiesce, then ncclCommDestroy. Local.
-  absl::Status DestroyAfterRevoke(absl::Duration budget = absl::Seconds(30));
+  // After the runner's watchdog aborted the communicator (cuda_runner.h Note [Watchdog]) and the
+  // runner is destroyed: NCCL has freed it, so this only forgets the handle.
+  void ReleaseAborted() { comm_ = nullptr; }
 
  private:
   explicit NcclComm(ncclComm_t comm) : comm_(comm) {}

@@ -24,13 +24,27 @@
 // Two kinds of wait can hang when a peer never arrives (rule 3). Device-side waits (the device-API
 // backends) bound themselves against the runner's Deadline (deadline.h), whose view the forward
 // gets. Host-API NCCL collectives wait inside NCCL kernels; the runner bounds the only host waits
-// it makes, Synchronize and the slot-reuse wait, by polling an event against the same budget: past
-// it, the runner revokes the engine's communicator (ncclCommRevoke, which stops its in-flight
-// operations, captured ones included, and leaves it valid for destruction), records the expiry
-// and returns DeadlineExceeded. Every later Step and Synchronize returns it too; only teardown
-// is left: destroy the runner (its graphs), then the communicator with ncclCommDestroy alone
-// (ncclCommFinalize is invalid after a revoke; `communicator_revoked()` tells which). Waits the
-// engine makes on its own stream are not watched: use Synchronize.
+// it makes, Synchronize and the slot-reuse wait, by polling an event against the same budget. Past
+// it, the runner records the expiry and aborts the engine's communicator: ncclCommAbort raises
+// NCCL's abort flag, which every NCCL kernel polls, so the stuck collective and every later one in
+// the graph exit at once. ncclCommRevoke does not serve here: it lowers the flag again once NCCL's
+// own streams are idle, and the graph's later collectives then hang. ncclCommAbort returns only
+// once no graph holds the communicator, so it runs on a thread of the runner's, which the runner's
+// destructor joins after destroying its graphs. The step's results are undefined; Synchronize
+// returns DeadlineExceeded, and so does every later Step and Synchronize: only teardown is left.
+// Destroy the runner, then forget the communicator (NCCL frees it: NcclComm::ReleaseAborted);
+// `communicator_aborted()` tells. Waits the engine makes on its own stream are not watched: use
+// Synchronize.
+//
+// Note [Graph launch cost]
+// A graph of kernel nodes in one chain launches in a few microseconds however many nodes it has
+// (deepseek-v3-small: 898 kernels, about 5 us of host time). NCCL by default captures each
+// collective with an event fork and join to a stream of its own (so graphs and uncaptured NCCL
+// work may be in flight together): the graph is no longer a chain, and its launch cost grows with
+// its nodes (measured: 1,130 kernels and 117 other nodes, 260-360 us a launch on 2 and 4 H100).
+// A runner's collectives all go in order on the engine's one stream, so that mixing is never
+// needed: run with NCCL_GRAPH_MIXING_SUPPORT=0 (read when a communicator is created). Capture
+// reports each graph's node kinds; other_nodes > 0 means a graph that is not a chain.
 //
 // Note [One memory pool]
 // The forward allocates nothing while captured: the engine's static buffers (and the stub's) are
@@ -46,6 +60,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <thread>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -83,7 +98,7 @@ struct CudaRunnerOptions {
   // The engine's buffers, in the order the hook's StageArgs::staging lists them: 1 to
   // kMaxStaticBuffers of them, kMaxStagingBytes in all.
   std::vector<StaticBuffer> static_buffers;
-  // The engine's communicator, revoked by the watchdog (Note [Watchdog]); may be null when the
+  // The engine's communicator, aborted by the watchdog (Note [Watchdog]); may be null when the
   // graphs hold no host-API collective.
   ncclComm_t comm = nullptr;
   absl::Duration wait_budget = Deadline::kDefaultBudget;
@@ -131,8 +146,12 @@ class CudaGraphRunner {
 
   const Policy& policy() const { return *policy_; }
   const Deadline& deadline() const { return deadline_; }
-  // The watchdog revoked options.comm: destroy it with ncclCommDestroy, without finalizing.
-  bool communicator_revoked() const { return communicator_revoked_; }
+  // The watchdog aborted options.comm: NCCL frees it once the runner is destroyed; the engine must
+  // not finalize or destroy it.
+  bool communicator_aborted() const { return abort_thread_.joinable(); }
+
+  // Destroys the graphs first, then joins the watchdog's abort (Note [Watchdog]).
+  ~CudaGraphRunner();
   const RunnerStats& stats() const { return stats_; }
   const std::vector<CaptureReport>& captures() const { return captures_; }
 
@@ -146,7 +165,7 @@ class CudaGraphRunner {
         options_(std::move(options)) {}
 
   size_t slot_stride() const { return slot_stride_; }
-  // Polls `event` until it completes or the wait budget runs out; then revokes the communicator.
+  // Polls `event` until it completes or the wait budget runs out; then aborts the communicator.
   absl::Status BoundedWait(cudaEvent_t event);
   CudaForwardArgs ForwardArgs(StepMode mode, absl::Span<const LayerShape> layers) const;
   // Hands the hook the next slot (once the run that last read it has started) and seals it.
@@ -164,7 +183,7 @@ class CudaGraphRunner {
   Stage stage_;
   CudaRunnerOptions options_;
   Deadline deadline_;
-  bool communicator_revoked_ = false;
+  std::thread abort_thread_;  // runs ncclCommAbort once a wait expired
   size_t slot_stride_ = 0;
   std::vector<size_t> payload_offsets_;  // each static buffer's bytes within a slot
   std::vector<StagingSlot> slots_;       // handed to the hook each run (no allocation)
