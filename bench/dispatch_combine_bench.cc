@@ -1,0 +1,572 @@
+// MoE dispatch + combine per backend on 2 and 4 GPUs (one thread per GPU): a2a_ll (device API, at
+// several SM budgets), a2a_padded (grouped ncclSend/ncclRecv of the bucket rows to every peer and
+// back, DESIGN.md section 3) and allgather (ncclAllGather + ncclReduceScatter). Setup of issue 4:
+// hidden 7168 bf16, top-8 of 256 experts routed uniformly from a fixed seed, one copy per (token,
+// expert) pair, rows per rank 1, 8, 32, 128. Each figure: kItersPerGraph dispatch+combine pairs
+// inside one CUDA graph, replayed after a device-side barrier across ranks (a one-int
+// ncclAllReduce) so launch gaps and rank skew do not count; the time of a replay is the slowest
+// rank's device-event time over kItersPerGraph; the median over replays is reported. Beside them,
+// the byte floor: the bytes of real pairs crossing NVLink for the busiest rank (its dispatch rows
+// to peers plus the rows peers send back to it, self excluded) over the per-GPU egress bandwidth
+// measured in the same run, the best of a copy-engine copy to one peer and an SM kernel storing to
+// all peers at once through the symmetric window. Every a2a_ll result is checked against a float64
+// CPU reference (with the test experts of a2a_ll_testing.h) before it is reported.
+#include <benchmark/benchmark.h>
+#include <cuda_runtime_api.h>
+#include <nccl.h>
+
+#include <algorithm>
+#include <barrier>
+#include <cmath>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <numeric>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include "fmt/format.h"
+#include "padgraph/ep_backend/a2a_ll.h"
+#include "padgraph/ep_backend/a2a_ll_testing.h"
+#include "padgraph/ep_backend/nccl_comm.h"
+#include "padgraph/graph_runtime/cuda_check.h"
+#include "padgraph/graph_runtime/cuda_handles.h"
+#include "padgraph/graph_runtime/deadline.h"
+#include "padgraph/padding_policy/status_macros.h"
+
+namespace padgraph {
+namespace {
+
+constexpr int kHidden = 7168;
+constexpr int kExperts = 256;
+constexpr int kTopK = 8;
+constexpr int kCapacity = 128;
+constexpr int kItersPerGraph = 50;
+constexpr int kReplays = 15;
+constexpr uint64_t kSeed = 2026;
+constexpr size_t kRowBytes = kHidden * 2;
+constexpr size_t kProbeBytes = size_t{256} << 20;  // per probe launch, all peers together
+const int kRows[] = {1, 8, 32, 128};
+const int kSmBudgets[] = {32, 64, 128};
+
+int GpuCount() {
+  int count = 0;
+  return cudaGetDeviceCount(&count) == cudaSuccess ? count : 0;
+}
+
+// Every rank's routing for `rows` rows, the same on every thread.
+struct Routing {
+  std::vector<std::vector<uint16_t>> x;     // [world][rows * hidden]
+  std::vector<std::vector<int32_t>> ids;    // [world][rows * top_k]
+  std::vector<std::vector<float>> weights;  // [world][rows * top_k]
+};
+
+Routing MakeRouting(int world, int rows) {
+  Routing routing;
+  std::vector<int> experts(kExperts);
+  for (int rank = 0; rank < world; ++rank) {
+    std::mt19937_64 rng(kSeed * 1000 + rank * 131 + rows);
+    std::uniform_real_distribution<float> value(-1, 1), weight(0, 1);
+    std::vector<uint16_t> x(static_cast<size_t>(rows) * kHidden);
+    for (auto& v : x)
+      v = FloatToBf16Bits(value(rng));
+    std::vector<int32_t> ids(rows * kTopK);
+    std::vector<float> w(rows * kTopK);
+    for (int t = 0; t < rows; ++t) {
+      std::iota(experts.begin(), experts.end(), 0);
+      for (int k = 0; k < kTopK; ++k) {
+        std::swap(experts[k], experts[std::uniform_int_distribution<int>(k, kExperts - 1)(rng)]);
+        ids[t * kTopK + k] = experts[k];
+        w[t * kTopK + k] = weight(rng);
+      }
+    }
+    routing.x.push_back(std::move(x));
+    routing.ids.push_back(std::move(ids));
+    routing.weights.push_back(std::move(w));
+  }
+  return routing;
+}
+
+// Bytes of real pairs crossing NVLink for `rank`: rows it dispatches to peers plus rows peers
+// return to it (the same pairs), self excluded.
+uint64_t NvlinkBytes(const Routing& routing, int world, int rank) {
+  const int local = kExperts / world;
+  uint64_t pairs = 0;
+  for (int32_t expert : routing.ids[rank])
+    pairs += expert / local != rank;
+  return 2 * pairs * kRowBytes;
+}
+
+// One GPU's state, owned by its thread.
+struct RankState {
+  int rank = 0, world = 0;
+  NcclComm comm;
+  CudaStream stream;
+  Deadline deadline;
+  std::map<int, A2aLl> a2a;  // by SM budget
+  DeviceBuffer x, ids, weights, count, out, expert_out;
+  DeviceBuffer padded_recv, padded_back, gathered, barrier_int, probe_source, landing;
+  CudaEvent start, stop;
+  CudaGraphExec exec;
+  std::vector<void*>* landings = nullptr;  // every rank's landing buffer, for the peer copy
+  int rows = 0;
+};
+
+// World threads that run jobs on their ranks; the benchmark thread posts and waits.
+class Team {
+ public:
+  explicit Team(int world) : world_(world), states_(world), barrier_(world) {
+    ncclUniqueId id;
+    ncclGetUniqueId(&id);
+    landings_.assign(world, nullptr);
+    for (int rank = 0; rank < world; ++rank) {
+      threads_.emplace_back([this, rank, id] { Loop(rank, id); });
+    }
+    init_status_ = Run([](RankState&) { return absl::OkStatus(); });
+  }
+  ~Team() {
+    (void)Run([](RankState& s) -> absl::Status {
+      s.exec.Reset();
+      for (auto& [sms, a2a] : s.a2a)
+        PADGRAPH_RETURN_IF_ERROR(a2a.Destroy());
+      return s.comm.Finalize();
+    });
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+      ++generation_;
+    }
+    wake_.notify_all();
+    for (auto& thread : threads_)
+      thread.join();
+  }
+
+  const absl::Status& init_status() const { return init_status_; }
+  int world() const { return world_; }
+  std::barrier<>& barrier() { return barrier_; }
+  double egress_gbps = 0;
+
+  // Runs `job` on every rank; returns the first failure.
+  absl::Status Run(std::function<absl::Status(RankState&)> job) {
+    std::unique_lock lock(mutex_);
+    job_ = std::move(job);
+    results_.assign(world_, absl::OkStatus());
+    done_ = 0;
+    ++generation_;
+    wake_.notify_all();
+    finished_.wait(lock, [&] { return done_ == world_; });
+    for (int rank = 0; rank < world_; ++rank) {
+      if (!results_[rank].ok()) {
+        return absl::Status(
+            results_[rank].code(),
+            fmt::format("rank {}: {}", rank, std::string(results_[rank].message())));
+      }
+    }
+    return absl::OkStatus();
+  }
+  RankState& state(int rank) { return states_[rank]; }
+
+ private:
+  void Loop(int rank, ncclUniqueId id) {
+    RankState& s = states_[rank];
+    absl::Status setup = Setup(s, rank, id);
+    uint64_t seen = 0;
+    bool first = true;
+    while (true) {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [&] { return generation_ != seen; });
+      seen = generation_;
+      if (stop_) return;
+      auto job = job_;
+      lock.unlock();
+      absl::Status status = first ? setup : (setup.ok() ? job(s) : setup);
+      first = false;
+      lock.lock();
+      results_[rank] = status;
+      if (++done_ == world_) finished_.notify_all();
+    }
+  }
+
+  absl::Status Setup(RankState& s, int rank, ncclUniqueId id) {
+    s.rank = rank;
+    s.world = world_;
+    s.landings = &landings_;
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaSetDevice(rank));
+    for (int peer = 0; peer < world_; ++peer) {
+      if (peer == rank) continue;
+      cudaError_t error = cudaDeviceEnablePeerAccess(peer, 0);
+      if (error != cudaSuccess && error != cudaErrorPeerAccessAlreadyEnabled) {
+        PADGRAPH_CUDA_RETURN_IF_ERROR(error);
+      }
+      (void)cudaGetLastError();
+    }
+    PADGRAPH_ASSIGN_OR_RETURN(s.comm, NcclComm::InitRank(world_, rank, id));
+    PADGRAPH_ASSIGN_OR_RETURN(s.stream, MakeStream());
+    PADGRAPH_ASSIGN_OR_RETURN(s.deadline, Deadline::Create(absl::Seconds(30)));
+    PADGRAPH_ASSIGN_OR_RETURN(s.start, MakeEvent(cudaEventDefault));
+    PADGRAPH_ASSIGN_OR_RETURN(s.stop, MakeEvent(cudaEventDefault));
+    for (int sms : kSmBudgets) {
+      A2aLlOptions options;
+      options.num_experts = kExperts;
+      options.top_k = kTopK;
+      options.hidden = kHidden;
+      options.capacity = kCapacity;
+      options.max_sms = sms;
+      PADGRAPH_ASSIGN_OR_RETURN(A2aLl a2a, A2aLl::Create(s.comm.get(), options, s.deadline.view()));
+      s.a2a.emplace(sms, std::move(a2a));
+    }
+    const size_t rows_bytes = kCapacity * kRowBytes;
+    PADGRAPH_ASSIGN_OR_RETURN(s.x, DeviceBuffer::Allocate(rows_bytes));
+    PADGRAPH_ASSIGN_OR_RETURN(s.out, DeviceBuffer::Allocate(rows_bytes));
+    PADGRAPH_ASSIGN_OR_RETURN(s.ids, DeviceBuffer::Allocate(kCapacity * kTopK * 4));
+    PADGRAPH_ASSIGN_OR_RETURN(s.weights, DeviceBuffer::Allocate(kCapacity * kTopK * 4));
+    PADGRAPH_ASSIGN_OR_RETURN(s.count, DeviceBuffer::Allocate(4));
+    PADGRAPH_ASSIGN_OR_RETURN(s.barrier_int, DeviceBuffer::Allocate(4));
+    const A2aLlLayout& layout = s.a2a.begin()->second.layout();
+    PADGRAPH_ASSIGN_OR_RETURN(s.expert_out,
+                              DeviceBuffer::Allocate(layout.recv_row_count() * kRowBytes));
+    PADGRAPH_ASSIGN_OR_RETURN(s.padded_recv, DeviceBuffer::Allocate(world_ * rows_bytes));
+    PADGRAPH_ASSIGN_OR_RETURN(s.padded_back, DeviceBuffer::Allocate(world_ * rows_bytes));
+    PADGRAPH_ASSIGN_OR_RETURN(s.gathered, DeviceBuffer::Allocate(world_ * rows_bytes));
+    PADGRAPH_ASSIGN_OR_RETURN(s.probe_source, DeviceBuffer::Allocate(kProbeBytes));
+    PADGRAPH_ASSIGN_OR_RETURN(s.landing, DeviceBuffer::Allocate(kProbeBytes));
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemset(s.probe_source.data(), 1, kProbeBytes));
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemset(s.x.data(), 0, rows_bytes));
+    landings_[rank] = s.landing.data();
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaDeviceSynchronize());
+    return absl::OkStatus();
+  }
+
+  int world_;
+  std::vector<RankState> states_;
+  std::vector<void*> landings_;
+  std::barrier<> barrier_;
+  std::vector<std::thread> threads_;
+  std::mutex mutex_;
+  std::condition_variable wake_, finished_;
+  std::function<absl::Status(RankState&)> job_;
+  std::vector<absl::Status> results_;
+  uint64_t generation_ = 0;
+  int done_ = 0;
+  bool stop_ = false;
+  absl::Status init_status_;
+};
+
+std::unique_ptr<Team>& CurrentTeam() {
+  static auto* team = new std::unique_ptr<Team>;
+  return *team;
+}
+
+// The team for `world` ranks (the previous one, of another size, is torn down first).
+Team* TeamFor(int world) {
+  std::unique_ptr<Team>& team = CurrentTeam();
+  if (team == nullptr || team->world() != world) {
+    team.reset();
+    team = std::make_unique<Team>(world);
+  }
+  return team.get();
+}
+
+// Stages routing for `rows` rows onto every rank.
+absl::Status Stage(RankState& s, const Routing& routing, int rows) {
+  s.rows = rows;
+  PADGRAPH_CUDA_RETURN_IF_ERROR(
+      cudaMemcpy(s.x.data(), routing.x[s.rank].data(), rows * kRowBytes, cudaMemcpyHostToDevice));
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemcpy(s.ids.data(), routing.ids[s.rank].data(),
+                                           rows * kTopK * 4, cudaMemcpyHostToDevice));
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemcpy(s.weights.data(), routing.weights[s.rank].data(),
+                                           rows * kTopK * 4, cudaMemcpyHostToDevice));
+  return cudaMemcpy(s.count.data(), &rows, 4, cudaMemcpyHostToDevice) == cudaSuccess
+             ? absl::OkStatus()
+             : absl::InternalError("staging the count failed");
+}
+
+// Eager dispatch -> test experts -> combine, against the float64 reference.
+absl::Status CheckA2aLl(RankState& s, const A2aLl& a2a, const Routing& routing, int rows) {
+  cudaStream_t stream = s.stream.get();
+  A2aLlDispatchArgs dispatch;
+  dispatch.x = s.x.data();
+  dispatch.topk_ids = s.ids.data<int32_t>();
+  dispatch.num_rows = s.count.data<int32_t>();
+  dispatch.rows = rows;
+  PADGRAPH_RETURN_IF_ERROR(a2a.Dispatch(dispatch, stream));
+  PADGRAPH_RETURN_IF_ERROR(LaunchTestExperts(a2a.layout(), s.rank, a2a.recv_rows(),
+                                             a2a.recv_counts(), s.expert_out.data(), stream));
+  A2aLlCombineArgs combine;
+  combine.expert_out = s.expert_out.data();
+  combine.weights = s.weights.data<float>();
+  combine.num_rows = s.count.data<int32_t>();
+  combine.rows = rows;
+  combine.out = s.out.data();
+  PADGRAPH_RETURN_IF_ERROR(a2a.Combine(combine, stream));
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
+  PADGRAPH_RETURN_IF_ERROR(s.deadline.Check());
+  std::vector<uint16_t> out(static_cast<size_t>(rows) * kHidden);
+  PADGRAPH_CUDA_RETURN_IF_ERROR(
+      cudaMemcpy(out.data(), s.out.data(), out.size() * 2, cudaMemcpyDeviceToHost));
+  for (int t = 0; t < rows; ++t) {
+    for (int h = 0; h < kHidden; ++h) {
+      double want = 0;
+      for (int k = 0; k < kTopK; ++k) {
+        want += routing.weights[s.rank][t * kTopK + k] *
+                Bf16BitsToFloat(
+                    TestExpertHost(routing.ids[s.rank][t * kTopK + k],
+                                   routing.x[s.rank][static_cast<size_t>(t) * kHidden + h]));
+      }
+      const double got = Bf16BitsToFloat(out[static_cast<size_t>(t) * kHidden + h]);
+      if (!(std::abs(got - want) <= 1e-2 * std::abs(want) + 2e-2)) {
+        return absl::InternalError(
+            fmt::format("a2a_ll check: row {} col {}: got {}, want {}", t, h, got, want));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+enum class Backend { kA2aLl, kA2aPadded, kAllGather };
+
+// One dispatch + combine of `backend` on the stream (captured kItersPerGraph times).
+absl::Status Enqueue(RankState& s, Backend backend, int sms, int iteration) {
+  cudaStream_t stream = s.stream.get();
+  const size_t count = static_cast<size_t>(s.rows) * kHidden;
+  switch (backend) {
+    case Backend::kA2aLl: {
+      const A2aLl& a2a = s.a2a.at(sms);
+      A2aLlDispatchArgs dispatch;
+      dispatch.x = s.x.data();
+      dispatch.topk_ids = s.ids.data<int32_t>();
+      dispatch.num_rows = s.count.data<int32_t>();
+      dispatch.rows = s.rows;
+      dispatch.layer = iteration % 61;
+      PADGRAPH_RETURN_IF_ERROR(a2a.Dispatch(dispatch, stream));
+      A2aLlCombineArgs combine;
+      combine.expert_out = a2a.recv_rows();  // no expert compute inside the timing
+      combine.weights = s.weights.data<float>();
+      combine.num_rows = s.count.data<int32_t>();
+      combine.rows = s.rows;
+      combine.layer = iteration % 61;
+      combine.out = s.out.data();
+      return a2a.Combine(combine, stream);
+    }
+    case Backend::kA2aPadded: {
+      // Every peer gets the bucket rows and returns bucket rows of partial sums.
+      const size_t stride = static_cast<size_t>(kCapacity) * kHidden;
+      for (int leg = 0; leg < 2; ++leg) {
+        PADGRAPH_NCCL_RETURN_IF_ERROR(ncclGroupStart());
+        for (int peer = 0; peer < s.world; ++peer) {
+          if (peer == s.rank) continue;
+          const void* send = leg == 0 ? s.x.data() : s.padded_recv.data<uint16_t>() + peer * stride;
+          void* recv = (leg == 0 ? s.padded_recv : s.padded_back).data<uint16_t>() + peer * stride;
+          PADGRAPH_NCCL_RETURN_IF_ERROR(
+              ncclSend(send, count, ncclBfloat16, peer, s.comm.get(), stream));
+          PADGRAPH_NCCL_RETURN_IF_ERROR(
+              ncclRecv(recv, count, ncclBfloat16, peer, s.comm.get(), stream));
+        }
+        PADGRAPH_NCCL_RETURN_IF_ERROR(ncclGroupEnd());
+      }
+      return absl::OkStatus();
+    }
+    case Backend::kAllGather:
+      PADGRAPH_NCCL_RETURN_IF_ERROR(
+          ncclAllGather(s.x.data(), s.gathered.data(), count, ncclBfloat16, s.comm.get(), stream));
+      PADGRAPH_NCCL_RETURN_IF_ERROR(ncclReduceScatter(s.gathered.data(), s.out.data(), count,
+                                                      ncclBfloat16, ncclSum, s.comm.get(), stream));
+      return absl::OkStatus();
+  }
+  return absl::InternalError("unknown backend");
+}
+
+// Device-side barrier across ranks, then the timed work, then the elapsed device time in ms.
+absl::Status TimedReplay(RankState& s, const std::function<absl::Status()>& work, float* ms) {
+  cudaStream_t stream = s.stream.get();
+  PADGRAPH_NCCL_RETURN_IF_ERROR(ncclAllReduce(s.barrier_int.data(), s.barrier_int.data(), 1,
+                                              ncclInt32, ncclSum, s.comm.get(), stream));
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaEventRecord(s.start.get(), stream));
+  PADGRAPH_RETURN_IF_ERROR(work());
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaEventRecord(s.stop.get(), stream));
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaEventSynchronize(s.stop.get()));
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaEventElapsedTime(ms, s.start.get(), s.stop.get()));
+  return absl::OkStatus();
+}
+
+// Replays the captured graph kReplays times; reports the median of the slowest rank's time per
+// iteration.
+void TimeReplays(benchmark::State& state, Team& team, int per_replay,
+                 const std::function<absl::Status(RankState&)>& work) {
+  std::vector<double> us;
+  std::vector<float> rank_ms(team.world());
+  for (auto _ : state) {
+    absl::Status status = team.Run([&](RankState& s) {
+      return TimedReplay(
+          s, [&] { return work(s); }, &rank_ms[s.rank]);
+    });
+    if (!status.ok()) {
+      state.SkipWithError(std::string(status.message()).c_str());
+      return;
+    }
+    const double slowest_us = *std::max_element(rank_ms.begin(), rank_ms.end()) * 1e3 / per_replay;
+    us.push_back(slowest_us);
+    state.SetIterationTime(slowest_us * 1e-6);
+  }
+  std::sort(us.begin(), us.end());
+  state.counters["median_us"] = us[us.size() / 2];
+  state.counters["min_us"] = us.front();
+}
+
+void BM_Egress(benchmark::State& state) {
+  const int world = static_cast<int>(state.range(0));
+  const bool copy_engine = state.range(1) == 0;
+  if (GpuCount() < world) {
+    state.SkipWithError(fmt::format("needs {} GPUs", world).c_str());
+    return;
+  }
+  Team& team = *TeamFor(world);
+  if (!team.init_status().ok()) {
+    state.SkipWithError(std::string(team.init_status().message()).c_str());
+    return;
+  }
+  constexpr int kLaunches = 4;
+  // Bytes one GPU sends per launch: copy engine to the next rank; SM kernel to all peers.
+  const size_t bytes =
+      copy_engine ? kProbeBytes : kProbeBytes / (world - 1) / 16 * 16 * (world - 1);
+  TimeReplays(state, team, kLaunches, [&](RankState& s) -> absl::Status {
+    for (int i = 0; i < kLaunches; ++i) {
+      if (copy_engine) {
+        const int peer = (s.rank + 1) % s.world;
+        PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemcpyPeerAsync(
+            (*s.landings)[peer], peer, s.probe_source.data(), s.rank, kProbeBytes, s.stream.get()));
+      } else {
+        int sms = 0;
+        cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, s.rank);
+        PADGRAPH_RETURN_IF_ERROR(s.a2a.begin()->second.LaunchEgressProbe(
+            s.probe_source.data(), bytes / (s.world - 1), sms, s.stream.get()));
+      }
+    }
+    return absl::OkStatus();
+  });
+  const double gbps = bytes / (state.counters["median_us"] * 1e3);
+  state.counters["GBps"] = gbps;
+  team.egress_gbps = std::max(team.egress_gbps, gbps);
+}
+
+void BM_DispatchCombine(benchmark::State& state) {
+  const int world = static_cast<int>(state.range(0));
+  const auto backend = static_cast<Backend>(state.range(1));
+  const int rows = static_cast<int>(state.range(2));
+  const int sms = static_cast<int>(state.range(3));
+  if (GpuCount() < world) {
+    state.SkipWithError(fmt::format("needs {} GPUs", world).c_str());
+    return;
+  }
+  Team& team = *TeamFor(world);
+  if (!team.init_status().ok()) {
+    state.SkipWithError(std::string(team.init_status().message()).c_str());
+    return;
+  }
+  const Routing routing = MakeRouting(world, rows);
+  absl::Status built = team.Run([&](RankState& s) -> absl::Status {
+    PADGRAPH_RETURN_IF_ERROR(Stage(s, routing, rows));
+    if (backend == Backend::kA2aLl)
+      PADGRAPH_RETURN_IF_ERROR(CheckA2aLl(s, s.a2a.at(sms), routing, rows));
+    cudaStream_t stream = s.stream.get();
+    s.exec.Reset();
+    // One eager round first: NCCL connects peers for send/recv lazily, which capture cannot do.
+    PADGRAPH_RETURN_IF_ERROR(Enqueue(s, backend, sms, 0));
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
+    cudaGraph_t raw_graph = nullptr;
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamBeginCapture(stream, cudaStreamCaptureModeThreadLocal));
+    absl::Status captured = absl::OkStatus();
+    for (int i = 0; i < kItersPerGraph && captured.ok(); ++i)
+      captured = Enqueue(s, backend, sms, i);
+    cudaError_t ended = cudaStreamEndCapture(stream, &raw_graph);
+    CudaGraph graph(raw_graph);
+    PADGRAPH_RETURN_IF_ERROR(captured);
+    PADGRAPH_CUDA_RETURN_IF_ERROR(ended);
+    cudaGraphExec_t raw_exec = nullptr;
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGraphInstantiate(&raw_exec, graph.get(), 0));
+    s.exec = CudaGraphExec(raw_exec);
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGraphLaunch(s.exec.get(), stream));  // warm-up
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
+    return s.deadline.Check();
+  });
+  if (!built.ok()) {
+    state.SkipWithError(std::string(built.message()).c_str());
+    return;
+  }
+  TimeReplays(state, team, kItersPerGraph, [](RankState& s) -> absl::Status {
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGraphLaunch(s.exec.get(), s.stream.get()));
+    return absl::OkStatus();
+  });
+  uint64_t busiest = 0;
+  for (int rank = 0; rank < world; ++rank)
+    busiest = std::max(busiest, NvlinkBytes(routing, world, rank));
+  const double median_us = state.counters["median_us"];
+  state.counters["nvlink_bytes"] = static_cast<double>(busiest);
+  state.counters["GBps"] = busiest / (median_us * 1e3);
+  if (team.egress_gbps > 0) {
+    const double floor_us = busiest / (team.egress_gbps * 1e3);
+    state.counters["egress_GBps"] = team.egress_gbps;
+    state.counters["floor_us"] = floor_us;
+    state.counters["ratio_to_floor"] = median_us / floor_us;
+  }
+  state.counters["checked"] = backend == Backend::kA2aLl ? 1 : 0;
+}
+
+const char* BackendName(Backend backend) {
+  switch (backend) {
+    case Backend::kA2aLl:
+      return "a2a_ll";
+    case Backend::kA2aPadded:
+      return "a2a_padded";
+    case Backend::kAllGather:
+      return "allgather";
+  }
+  return "?";
+}
+
+void Register() {
+  for (int world : {2, 4}) {
+    for (int copy_engine : {0, 1}) {
+      benchmark::RegisterBenchmark(fmt::format("egress/world:{}/{}", world,
+                                               copy_engine == 0 ? "copy_one_peer" : "sm_all_peers")
+                                       .c_str(),
+                                   BM_Egress)
+          ->Args({world, copy_engine})
+          ->UseManualTime()
+          ->Iterations(kReplays)
+          ->Unit(benchmark::kMicrosecond);
+    }
+    for (int rows : kRows) {
+      for (Backend backend : {Backend::kA2aLl, Backend::kA2aPadded, Backend::kAllGather}) {
+        for (int sms : kSmBudgets) {
+          if (backend != Backend::kA2aLl && sms != kSmBudgets[0]) continue;
+          const std::string name = backend == Backend::kA2aLl
+                                       ? fmt::format("dispatch_combine/world:{}/{}/rows:{}/sms:{}",
+                                                     world, BackendName(backend), rows, sms)
+                                       : fmt::format("dispatch_combine/world:{}/{}/rows:{}", world,
+                                                     BackendName(backend), rows);
+          benchmark::RegisterBenchmark(name.c_str(), BM_DispatchCombine)
+              ->Args({world, static_cast<int>(backend), rows, sms})
+              ->UseManualTime()
+              ->Iterations(kReplays)
+              ->Unit(benchmark::kMicrosecond);
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace padgraph
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  padgraph::Register();
+  benchmark::RunSpecifiedBenchmarks();
+  padgraph::CurrentTeam().reset();  // graphs, A2aLl windows and communicators, in that order
+  benchmark::Shutdown();
+  return 0;
+}

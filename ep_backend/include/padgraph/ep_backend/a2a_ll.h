@@ -1,0 +1,166 @@
+// a2a_ll: MoE dispatch and combine over NVLink on the NCCL 2.28 device API (DESIGN.md section 3).
+// Each rank's kernels store rows straight into its peers' symmetric windows and publish
+// epoch-tagged flags there; the real row count is read on the device, so padded rows never move,
+// and no host-API collective runs per step, so ranks may replay different graphs (rule 1).
+//
+// Note [a2a_ll lifetime and teardown]
+// Create is collective over the communicator (every rank, one thread per GPU, same options) and
+// runs before any capture: ncclMemAlloc, one cudaMemset of the window (the only one: no launch
+// ever clears anything), ncclCommWindowRegister(NCCL_WIN_COLL_SYMMETRIC) and ncclDevCommCreate.
+// The A2aLl must outlive every graph that captured its launches and the DeadlineView's memory.
+// Teardown is explicit and collective, in this order: destroy the graphs; Destroy() on every rank
+// (it synchronizes the device, then ncclDevCommDestroy, ncclCommWindowDeregister, ncclMemFree);
+// then ncclCommFinalize / ncclCommDestroy of the communicator (NcclComm::Finalize). The destructor
+// never starts a collective: an A2aLl never destroyed warns and leaks its window.
+//
+// Note [Dispatch]
+// Input: x [rows, hidden] bf16, topk_ids [rows, top_k] int32 global expert ids, and the real row
+// count n in device memory (rows n.. are padding: never read, never sent). Work is split by
+// (expert, part): a warp owns expert e and the part-th of the n tokens, scans their ids in token
+// order (so a row's slot is a pure function of topk_ids: layouts are identical on every replay),
+// stores each matching row once into the owner's recv_rows block (le, me) with 16-byte stores
+// (the self rank by the same path), records (token, k) beside it, then publishes one flag word per
+// (local expert, source, part) carrying the running count: per-expert completion, no grid-wide
+// sync. Parts give each expert several warps when the SM budget has more warps than experts
+// (dispatch_parts = clamp(warps / experts, 1, 8)); the last part's word carries the total.
+// The same kernel then waits (bounded) for every (local expert, source, part) word of this epoch
+// addressed to it, and writes recv_counts [local_experts][world] for the expert GEMMs. An idle
+// rank (n = 0) still publishes every word with count 0.
+//
+// Note [Combine]
+// Input: expert outputs in the recv_rows layout (a separate buffer, or recv_rows itself), the
+// weights [rows, top_k] fp32 and the same device count. Blocks are grouped by source rank; a
+// group flattens the rows it holds for its source (count(le, src) over le) and stores each one
+// into the source's combine_rows at (token, k). When the group's last block is done (a monotonic
+// per-peer arrival counter, no reset), it publishes that source's flag: per-peer completion.
+// Every block then waits (bounded) for every peer's flag of this epoch and the grid computes
+// out[t] = sum_k w[t, k] * y[t, k] for t < n in fp32, in k order (bit-reproducible), stored as
+// bf16. Rows n.. of `out` are not written.
+//
+// Note [Buffer reuse across layers]
+// Invariant: a rank starts a layer's dispatch only after its combine of the previous layer
+// returned every peer's rows (count 0 included), because combine waits for every peer's flag and
+// launches on one stream are ordered. A peer publishes its combine flag only after its expert
+// GEMM read recv_rows and its combine read recv_origins and recv_counts, and a rank receives a
+// peer's next dispatch rows only after the peer had every rank's combine. So one set of buffers
+// serves every layer with no extra synchronization. Callers keep it by launching dispatch,
+// expert compute and combine of each layer in order on one stream (or with events that order
+// them) and by launching the same sequence of layers on every rank; a rank that skips a layer
+// makes its peers' waits expire (Note [a2a_ll flag words]).
+//
+// Note [Epochs without host state]
+// Each block of each kernel keeps its own launch counter in device memory, read and advanced by
+// the block itself at the start of every launch (the next launch on the stream sees it). Grid
+// sizes are fixed at Create, so all blocks of a kernel agree, and every rank launches the same
+// sequence, so ranks agree: epoch = this launch's ordinal, from 1. Nothing is set by the host
+// between replays and nothing is cleared.
+//
+// Note [SM budget]
+// Both kernels run on at most `max_sms` blocks of kThreadsPerBlock threads (rule 6), one block per
+// SM, all co-resident: each block sends before it waits, and waits only for peers' flags, so the
+// kernels cannot deadlock while each grid fits on the GPU at once (Create rejects a budget above
+// the SM count). Combine uses the largest multiple of world not above max_sms.
+//
+// Note [Jitter]
+// A test switch (options.jitter_max_ns > 0) puts a pseudo-random __nanosleep of up to that many
+// nanoseconds before every row store, flag publication and poll, reordering warps across ranks; a
+// result that changes under it has a race. Off by default (one predictable branch).
+#pragma once
+
+#include <cuda_runtime_api.h>
+#include <nccl.h>
+
+#include <cstdint>
+#include <memory>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "padgraph/ep_backend/a2a_ll_layout.h"
+#include "padgraph/graph_runtime/deadline.h"
+
+namespace padgraph {
+
+struct A2aLlOptions {
+  int num_experts = 0;
+  int top_k = 0;
+  int hidden = 0;
+  int capacity = 0;            // rows per rank
+  int max_sms = 32;            // blocks per kernel (Note [SM budget])
+  uint32_t jitter_max_ns = 0;  // Note [Jitter]; tests only
+};
+
+// Device byte counters since Create: bytes each kernel stored to other ranks and to itself (rows
+// only; flags and origins are not counted).
+struct A2aLlCounters {
+  uint64_t dispatch_peer_bytes = 0;
+  uint64_t dispatch_self_bytes = 0;
+  uint64_t combine_peer_bytes = 0;
+  uint64_t combine_self_bytes = 0;
+};
+
+// Launch arguments: raw device pointers; capture-safe; nothing is kept between launches.
+struct A2aLlDispatchArgs {
+  const void* x = nullptr;            // bf16 [rows, hidden]
+  const int32_t* topk_ids = nullptr;  // [rows, top_k], global expert ids
+  const int32_t* num_rows = nullptr;  // device int: the real rows n (clamped to [0, rows])
+  int rows = 0;                       // rows of x and topk_ids, at most capacity
+  int layer = 0;                      // for flag tags and deadline records, [0, kA2aLlMaxLayer]
+};
+
+struct A2aLlCombineArgs {
+  const void* expert_out = nullptr;   // bf16, recv_rows layout [local][world][capacity][hidden]
+  const float* weights = nullptr;     // [rows, top_k]
+  const int32_t* num_rows = nullptr;  // the same device count the dispatch read
+  int rows = 0;
+  int layer = 0;
+  void* out = nullptr;  // bf16 [rows, hidden]; rows n.. untouched
+};
+
+class A2aLl {
+ public:
+  static constexpr int kThreadsPerBlock = 512;
+
+  // Collective (Note [a2a_ll lifetime and teardown]). `comm` and `deadline`'s memory must outlive
+  // the A2aLl. Every rank must be in one NVLink (LSA) domain.
+  static absl::StatusOr<A2aLl> Create(ncclComm_t comm, const A2aLlOptions& options,
+                                      const DeadlineView& deadline);
+
+  A2aLl();
+  A2aLl(A2aLl&&) noexcept;
+  A2aLl& operator=(A2aLl&&) noexcept;
+  A2aLl(const A2aLl&) = delete;
+  A2aLl& operator=(const A2aLl&) = delete;
+  ~A2aLl();
+
+  // Collective; after every graph that captured a launch is destroyed.
+  absl::Status Destroy();
+
+  // Note [Dispatch] / Note [Combine]. Capture-safe; allocate nothing; the only host work is
+  // argument checks and the launch.
+  absl::Status Dispatch(const A2aLlDispatchArgs& args, cudaStream_t stream) const;
+  absl::Status Combine(const A2aLlCombineArgs& args, cudaStream_t stream) const;
+
+  // Benchmark aid: every block stores `bytes_per_peer` bytes from `source` (device memory) into
+  // one peer's recv_rows through the window, all peers but self at once, on `blocks` blocks. Its
+  // time gives the SM-store egress bandwidth of the byte floor.
+  absl::Status LaunchEgressProbe(const void* source, size_t bytes_per_peer, int blocks,
+                                 cudaStream_t stream) const;
+
+  const A2aLlLayout& layout() const;
+  int rank() const;
+  int world() const;
+  int dispatch_blocks() const;
+  int combine_blocks() const;
+  // This rank's receive region (recv_rows layout) and its per-(local expert, source) counts
+  // [local_experts][world] of the last dispatch; device pointers, stable for the A2aLl's life.
+  void* recv_rows() const;
+  const int32_t* recv_counts() const;
+  const int32_t* recv_origins() const;
+  absl::StatusOr<A2aLlCounters> ReadCounters() const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace padgraph

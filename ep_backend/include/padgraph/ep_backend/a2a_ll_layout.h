@@ -1,0 +1,201 @@
+// The buffer layout of the a2a_ll transport (a2a_ll.h): what lives where in each rank's symmetric
+// window, as plain arithmetic usable on the host and in kernels. Pure and header-only, so the
+// offsets are unit-tested on the CPU and the kernels compute the very same numbers.
+//
+// Note [a2a_ll window layout]
+// Every rank allocates the same window (NCCL_WIN_COLL_SYMMETRIC needs equal sizes), so an offset
+// computed on one rank addresses the same field on every peer. In order, each section aligned to
+// kA2aLlSectionAlign bytes:
+//
+//   recv_rows      bf16 [local_experts][world][capacity][hidden]   dispatch lands rows here
+//   recv_origins   int32 [local_experts][world][capacity]          (token, k) of each landed row
+//   dispatch_flags uint64 [local_experts][world][dispatch_parts]   epoch-tagged counts
+//   combine_rows   bf16 [capacity][top_k][hidden]                  combine lands expert outputs
+//   combine_flags  uint64 [world]                                  epoch-tagged completion
+//
+// recv_rows is DESIGN.md's masked layout [local_experts, ranks * capacity, hidden]: local expert
+// `le` holds world blocks of `capacity` rows, block `src` filled from its first row with the
+// rows rank `src` routed to it (at most capacity: a token picks an expert at most once). The
+// expert GEMMs read the first count(le, src) rows of each block. A row is stored once per
+// (token, expert) pair, so the receive region needs no per-pair deduplication. combine_rows holds,
+// on the rank that owns the tokens, one expert output per (token, k), summed there by weight.
+//
+// Note [a2a_ll flag words]
+// A flag is one 64-bit word, written by the sender with a release store after its rows and read
+// with acquire loads by the receiver: bits 63..32 the epoch (the sender's count of its own
+// launches of that kernel, starting at 1), bits 31..17 the layer id, bits 16..0 a row count (at
+// most 65536). A word matches a wait when epoch and layer both equal the waiter's: the layer makes
+// a rank that skipped or reordered a layer a missed match (a bounded wait then expires naming the
+// layer and the peer) rather than a silent pairing of different layers. The window is zeroed once
+// at creation and epochs start at 1, so a never-written word matches nothing. Every word is
+// rewritten every epoch (an idle rank publishes counts of 0), so a 32-bit epoch that wraps after
+// 2^32 launches is still unambiguous.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+
+#if defined(__CUDACC__)
+#define PADGRAPH_A2A_HD __host__ __device__
+#else
+#define PADGRAPH_A2A_HD
+#endif
+
+namespace padgraph {
+
+// Limits, named so a rejection can say which one was passed.
+inline constexpr int kA2aLlMaxWorld = 8;         // ranks of one NVLink domain served for now
+inline constexpr int kA2aLlMaxExperts = 1024;    // global experts
+inline constexpr int kA2aLlMaxTopK = 16;         // experts per token (4 bits of an origin)
+inline constexpr int kA2aLlMaxCapacity = 65536;  // rows per rank (17 bits of a flag's count)
+inline constexpr int kA2aLlMaxHidden = 65536;    // bf16 elements per row
+inline constexpr int kA2aLlHiddenMultiple = 8;   // rows move as 16-byte words
+inline constexpr int kA2aLlMaxDispatchParts = 8;
+inline constexpr int kA2aLlMaxLayer = (1 << 15) - 1;  // 15 bits of a flag word
+inline constexpr size_t kA2aLlSectionAlign = 4096;
+
+// What the transport is sized for; every rank passes the same values.
+struct A2aLlShape {
+  int world = 0;
+  int num_experts = 0;  // global; rank r owns experts [r * local, (r + 1) * local)
+  int top_k = 0;
+  int hidden = 0;          // bf16 elements per row
+  int capacity = 0;        // rows per rank: the largest row count a launch may carry
+  int dispatch_parts = 1;  // flag words per (local expert, source): see a2a_ll.h Note [Dispatch]
+};
+
+struct A2aLlLayout {
+  A2aLlShape shape;
+  int local_experts = 0;
+  size_t recv_rows_offset = 0;
+  size_t recv_origins_offset = 0;
+  size_t dispatch_flags_offset = 0;
+  size_t combine_rows_offset = 0;
+  size_t combine_flags_offset = 0;
+  size_t window_bytes = 0;
+
+  PADGRAPH_A2A_HD size_t row_bytes() const { return static_cast<size_t>(shape.hidden) * 2; }
+  PADGRAPH_A2A_HD int OwnerOf(int expert) const { return expert / local_experts; }
+  PADGRAPH_A2A_HD int LocalExpertOf(int expert) const { return expert % local_experts; }
+  // Index of row `slot` of block (local expert, source) in recv_rows, in rows.
+  PADGRAPH_A2A_HD size_t RecvRowIndex(int local_expert, int source, int slot) const {
+    return (static_cast<size_t>(local_expert) * shape.world + source) * shape.capacity + slot;
+  }
+  PADGRAPH_A2A_HD size_t RecvRow(int local_expert, int source, int slot) const {
+    return recv_rows_offset + RecvRowIndex(local_expert, source, slot) * row_bytes();
+  }
+  PADGRAPH_A2A_HD size_t RecvOrigin(int local_expert, int source, int slot) const {
+    return recv_origins_offset + RecvRowIndex(local_expert, source, slot) * sizeof(int32_t);
+  }
+  PADGRAPH_A2A_HD size_t DispatchFlag(int local_expert, int source, int part) const {
+    return dispatch_flags_offset +
+           ((static_cast<size_t>(local_expert) * shape.world + source) * shape.dispatch_parts +
+            part) *
+               sizeof(uint64_t);
+  }
+  PADGRAPH_A2A_HD size_t CombineRow(int token, int k) const {
+    return combine_rows_offset + (static_cast<size_t>(token) * shape.top_k + k) * row_bytes();
+  }
+  PADGRAPH_A2A_HD size_t CombineFlag(int source) const {
+    return combine_flags_offset + static_cast<size_t>(source) * sizeof(uint64_t);
+  }
+  // Rows of one rank's receive region: local_experts x world x capacity.
+  PADGRAPH_A2A_HD size_t recv_row_count() const {
+    return static_cast<size_t>(local_experts) * shape.world * shape.capacity;
+  }
+};
+
+// Origins and flag words (Note [a2a_ll flag words]).
+PADGRAPH_A2A_HD inline int32_t PackOrigin(int token, int k) {
+  return token * kA2aLlMaxTopK + k;
+}
+PADGRAPH_A2A_HD inline int OriginToken(int32_t origin) {
+  return origin / kA2aLlMaxTopK;
+}
+PADGRAPH_A2A_HD inline int OriginK(int32_t origin) {
+  return origin % kA2aLlMaxTopK;
+}
+// The bits a waiter compares: epoch and layer (the word shifted right by 17).
+PADGRAPH_A2A_HD inline uint64_t FlagTag(uint32_t epoch, int layer) {
+  return (static_cast<uint64_t>(epoch) << 15) | static_cast<uint64_t>(layer);
+}
+PADGRAPH_A2A_HD inline uint64_t FlagWord(uint32_t epoch, int layer, int count) {
+  return (FlagTag(epoch, layer) << 17) | static_cast<uint64_t>(count);
+}
+PADGRAPH_A2A_HD inline uint64_t FlagWordTag(uint64_t word) {
+  return word >> 17;
+}
+PADGRAPH_A2A_HD inline int FlagWordCount(uint64_t word) {
+  return static_cast<int>(word & ((1u << 17) - 1));
+}
+
+namespace a2a_ll_internal {
+inline absl::Status OutOfRange(const char* field, int64_t value, const std::string& limit) {
+  return absl::InvalidArgumentError(
+      absl::StrCat("a2a_ll: ", field, " = ", value, " is out of range: ", limit));
+}
+inline size_t AlignUp(size_t bytes) {
+  return (bytes + kA2aLlSectionAlign - 1) / kA2aLlSectionAlign * kA2aLlSectionAlign;
+}
+}  // namespace a2a_ll_internal
+
+// Checks every field against its limit (InvalidArgument naming the field, the value and the
+// limit) and lays the window out.
+inline absl::StatusOr<A2aLlLayout> MakeA2aLlLayout(const A2aLlShape& shape) {
+  using a2a_ll_internal::OutOfRange;
+  using absl::StrCat;
+  if (shape.world < 1 || shape.world > kA2aLlMaxWorld) {
+    return OutOfRange("world", shape.world, StrCat("must be in [1, ", kA2aLlMaxWorld, "]"));
+  }
+  if (shape.num_experts < shape.world || shape.num_experts > kA2aLlMaxExperts ||
+      shape.num_experts % shape.world != 0) {
+    return OutOfRange("num_experts", shape.num_experts,
+                      StrCat("must be a multiple of world (", shape.world, ") in [world, ",
+                             kA2aLlMaxExperts, "]"));
+  }
+  if (shape.top_k < 1 || shape.top_k > kA2aLlMaxTopK || shape.top_k > shape.num_experts) {
+    return OutOfRange("top_k", shape.top_k,
+                      StrCat("must be in [1, ", kA2aLlMaxTopK, "] and at most num_experts (",
+                             shape.num_experts, ")"));
+  }
+  if (shape.hidden < kA2aLlHiddenMultiple || shape.hidden > kA2aLlMaxHidden ||
+      shape.hidden % kA2aLlHiddenMultiple != 0) {
+    return OutOfRange("hidden", shape.hidden,
+                      StrCat("must be a multiple of ", kA2aLlHiddenMultiple, " in [",
+                             kA2aLlHiddenMultiple, ", ", kA2aLlMaxHidden, "]"));
+  }
+  if (shape.capacity < 1 || shape.capacity > kA2aLlMaxCapacity) {
+    return OutOfRange("capacity", shape.capacity,
+                      StrCat("rows per rank must be in [1, ", kA2aLlMaxCapacity, "]"));
+  }
+  if (shape.dispatch_parts < 1 || shape.dispatch_parts > kA2aLlMaxDispatchParts) {
+    return OutOfRange("dispatch_parts", shape.dispatch_parts,
+                      StrCat("must be in [1, ", kA2aLlMaxDispatchParts, "]"));
+  }
+  using a2a_ll_internal::AlignUp;
+  A2aLlLayout layout;
+  layout.shape = shape;
+  layout.local_experts = shape.num_experts / shape.world;
+  const size_t recv_rows = layout.recv_row_count();
+  size_t offset = 0;
+  layout.recv_rows_offset = offset;
+  offset = AlignUp(offset + recv_rows * layout.row_bytes());
+  layout.recv_origins_offset = offset;
+  offset = AlignUp(offset + recv_rows * sizeof(int32_t));
+  layout.dispatch_flags_offset = offset;
+  offset = AlignUp(offset + static_cast<size_t>(layout.local_experts) * shape.world *
+                                shape.dispatch_parts * sizeof(uint64_t));
+  layout.combine_rows_offset = offset;
+  offset = AlignUp(offset + static_cast<size_t>(shape.capacity) * shape.top_k * layout.row_bytes());
+  layout.combine_flags_offset = offset;
+  offset = AlignUp(offset + static_cast<size_t>(shape.world) * sizeof(uint64_t));
+  layout.window_bytes = offset;
+  return layout;
+}
+
+}  // namespace padgraph

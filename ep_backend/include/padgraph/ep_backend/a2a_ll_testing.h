@@ -1,0 +1,56 @@
+// Reference pieces for the a2a_ll tests and benchmark, not for engines: a deterministic per-expert
+// transform that stands in for the expert GEMMs, with its exact CPU twin, and a device counter of
+// differing words (for checks inside a graph that replays thousands of times).
+#pragma once
+
+#include <cuda_runtime_api.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+
+#include "absl/status/status.h"
+#include "padgraph/ep_backend/a2a_ll_layout.h"
+
+namespace padgraph {
+
+// y = bf16(fmaf(x, scale(e), bias(e))) with e the global expert. Both factors are exact in bf16
+// and fp32, and fmaf rounds once on both sides, so the CPU twin gives the device's bits.
+PADGRAPH_A2A_HD inline float TestExpertScale(int expert) {
+  return 0.5f + (expert % 8) * 0.125f;
+}
+PADGRAPH_A2A_HD inline float TestExpertBias(int expert) {
+  return ((expert % 5) - 2) * 0.0625f;
+}
+
+// bf16 <-> float on the host, round to nearest even (what __float2bfloat16_rn does).
+inline uint16_t FloatToBf16Bits(float value) {
+  uint32_t bits;
+  std::memcpy(&bits, &value, sizeof(bits));
+  if (std::isnan(value)) return 0x7fc0;
+  bits += 0x7fffu + ((bits >> 16) & 1u);
+  return static_cast<uint16_t>(bits >> 16);
+}
+inline float Bf16BitsToFloat(uint16_t bits) {
+  const uint32_t widened = static_cast<uint32_t>(bits) << 16;
+  float value;
+  std::memcpy(&value, &widened, sizeof(value));
+  return value;
+}
+inline uint16_t TestExpertHost(int expert, uint16_t x) {
+  return FloatToBf16Bits(
+      std::fmaf(Bf16BitsToFloat(x), TestExpertScale(expert), TestExpertBias(expert)));
+}
+
+// Applies the test expert of every local expert of `rank` to the first recv_counts[le][src] rows
+// of each block of `recv_rows` (the a2a_ll receive layout), writing `expert_out` in the same layout
+// (it may be recv_rows itself).
+absl::Status LaunchTestExperts(const A2aLlLayout& layout, int rank, const void* recv_rows,
+                               const int32_t* recv_counts, void* expert_out, cudaStream_t stream);
+
+// Adds to *mismatches the number of 4-byte words where `a` and `b` differ (`bytes` a multiple
+// of 4).
+absl::Status LaunchCountMismatches(const void* a, const void* b, size_t bytes,
+                                   unsigned long long* mismatches, cudaStream_t stream);
+
+}  // namespace padgraph

@@ -1,0 +1,680 @@
+// a2a_ll: the dispatch and combine kernels, the egress probe, and the collective set-up and
+// teardown (a2a_ll.h). nvcc compiles this file: nccl_device.h is CUDA-only.
+#include <cuda_bf16.h>
+#include <nccl.h>
+#include <nccl_device.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <utility>
+
+#include "fmt/format.h"
+#include "padgraph/ep_backend/a2a_ll.h"
+#include "padgraph/ep_backend/nccl_comm.h"
+#include "padgraph/ep_backend/nccl_version.h"
+#include "padgraph/graph_runtime/bounded_wait.cuh"
+#include "padgraph/graph_runtime/cuda_check.h"
+#include "padgraph/graph_runtime/cuda_handles.h"
+#include "padgraph/padding_policy/status_macros.h"
+
+namespace padgraph {
+namespace {
+
+constexpr int kWarpSize = 32;
+constexpr int kWarpsPerBlock = A2aLl::kThreadsPerBlock / kWarpSize;
+constexpr int kCopyUnroll = 8;  // 16-byte loads in flight per lane while copying a row
+constexpr unsigned kFullMask = 0xffffffffu;
+
+enum Counter { kDispatchPeer = 0, kDispatchSelf = 1, kCombinePeer = 2, kCombineSelf = 3 };
+
+struct KernelCommon {
+  ncclWindow_t window;
+  A2aLlLayout layout;
+  DeadlineView deadline;
+  unsigned long long* counters;  // [4], Counter
+  int rank;
+  int layer;
+  uint32_t jitter_max_ns;
+};
+
+struct DispatchParams {
+  KernelCommon common;
+  const uint4* x;
+  const int32_t* topk_ids;
+  const int32_t* num_rows;
+  int rows;
+  uint32_t* epochs;      // [gridDim.x], Note [Epochs without host state]
+  int32_t* recv_counts;  // [local_experts][world]
+};
+
+struct CombineParams {
+  KernelCommon common;
+  const uint4* expert_out;
+  const float* weights;
+  const int32_t* num_rows;
+  int rows;
+  const int32_t* recv_counts;
+  uint32_t* epochs;         // [gridDim.x]
+  uint32_t* peer_arrivals;  // [world]: blocks of each peer's group that finished, ever
+  uint4* out;
+};
+
+__device__ __forceinline__ uint32_t Mix(uint32_t x) {
+  x ^= x >> 16;
+  x *= 0x7feb352du;
+  x ^= x >> 15;
+  x *= 0x846ca68bu;
+  x ^= x >> 16;
+  return x;
+}
+
+// Note [Jitter].
+__device__ __forceinline__ void Jitter(uint32_t max_ns, uint32_t salt) {
+  if (max_ns == 0) return;
+  const uint32_t h =
+      Mix(salt ^ static_cast<uint32_t>(clock64()) ^ (blockIdx.x << 20) ^ (threadIdx.x << 8));
+  __nanosleep(h % max_ns);
+}
+
+// A warp copies one row of `words` 16-byte words, kCopyUnroll loads in flight per lane.
+__device__ __forceinline__ void CopyRow(const uint4* __restrict__ source, uint4* destination,
+                                        int words, int lane) {
+  for (int base = lane; base < words; base += kWarpSize * kCopyUnroll) {
+    uint4 value[kCopyUnroll];
+#pragma unroll
+    for (int u = 0; u < kCopyUnroll; ++u) {
+      const int i = base + u * kWarpSize;
+      if (i < words) value[u] = __ldg(source + i);
+    }
+#pragma unroll
+    for (int u = 0; u < kCopyUnroll; ++u) {
+      const int i = base + u * kWarpSize;
+      if (i < words) destination[i] = value[u];
+    }
+  }
+}
+
+// The k at which `token`'s ids name `expert`, or -1 (also for tokens at or past `end`).
+__device__ __forceinline__ int FindExpert(const int32_t* __restrict__ topk_ids, int top_k,
+                                          int token, int end, int expert) {
+  int hit = -1;
+  if (token < end) {
+    const int32_t* ids = topk_ids + static_cast<size_t>(token) * top_k;
+    for (int k = 0; k < top_k; ++k) {
+      if (__ldg(ids + k) == expert) hit = k;
+    }
+  }
+  return hit;
+}
+
+__device__ __forceinline__ void AddCounter(unsigned long long* counters, Counter which,
+                                           unsigned long long bytes) {
+  if (bytes != 0) atomicAdd(counters + which, bytes);
+}
+
+// Note [Dispatch].
+__global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
+    DispatchKernel(const DispatchParams p) {
+  __shared__ char* peer_base[kA2aLlMaxWorld];
+  __shared__ uint32_t shared_epoch;
+  __shared__ int shared_rows;
+  const KernelCommon& c = p.common;
+  const A2aLlLayout& layout = c.layout;
+  const int world = layout.shape.world;
+  if (threadIdx.x < world) {
+    peer_base[threadIdx.x] = static_cast<char*>(ncclGetPeerPointer(c.window, 0, threadIdx.x));
+  }
+  if (threadIdx.x == 0) {
+    const uint32_t epoch = p.epochs[blockIdx.x] + 1;
+    p.epochs[blockIdx.x] = epoch;
+    shared_epoch = epoch;
+    shared_rows = min(max(*p.num_rows, 0), p.rows);
+  }
+  __syncthreads();
+  const uint32_t epoch = shared_epoch;
+  const int rows = shared_rows;
+  const int lane = threadIdx.x % kWarpSize;
+  const int top_k = layout.shape.top_k;
+  const int experts = layout.shape.num_experts;
+  const int parts = layout.shape.dispatch_parts;
+  const int words = layout.shape.hidden / 8;
+  const int warps = gridDim.x * kWarpsPerBlock;
+
+  // Send: one (expert, part) per warp at a time.
+  unsigned long long peer_bytes = 0, self_bytes = 0;
+  for (int item = blockIdx.x * kWarpsPerBlock + threadIdx.x / kWarpSize; item < experts * parts;
+       item += warps) {
+    const int expert = item % experts;
+    const int part = item / experts;
+    const int owner = layout.OwnerOf(expert);
+    const int local_expert = layout.LocalExpertOf(expert);
+    const int begin = static_cast<int>(static_cast<int64_t>(rows) * part / parts);
+    const int end = static_cast<int>(static_cast<int64_t>(rows) * (part + 1) / parts);
+    // Slots of the earlier parts' tokens come first: count them (a scan of ids only).
+    int slot = 0;
+    for (int t0 = 0; t0 < begin; t0 += kWarpSize) {
+      slot += __popc(
+          __ballot_sync(kFullMask, FindExpert(p.topk_ids, top_k, t0 + lane, begin, expert) >= 0));
+    }
+    const int first_slot = slot;
+    char* owner_base = peer_base[owner];
+    for (int t0 = begin; t0 < end; t0 += kWarpSize) {
+      const int hit = FindExpert(p.topk_ids, top_k, t0 + lane, end, expert);
+      unsigned pending = __ballot_sync(kFullMask, hit >= 0);
+      while (pending != 0) {
+        const int source_lane = __ffs(pending) - 1;
+        pending &= pending - 1;
+        const int k = __shfl_sync(kFullMask, hit, source_lane);
+        const int token = t0 + source_lane;
+        Jitter(c.jitter_max_ns, item * 977u + slot);
+        CopyRow(p.x + static_cast<size_t>(token) * words,
+                reinterpret_cast<uint4*>(owner_base + layout.RecvRow(local_expert, c.rank, slot)),
+                words, lane);
+        if (lane == 0) {
+          *reinterpret_cast<int32_t*>(owner_base + layout.RecvOrigin(local_expert, c.rank, slot)) =
+              PackOrigin(token, k);
+        }
+        ++slot;
+      }
+    }
+    const unsigned long long moved =
+        static_cast<unsigned long long>(slot - first_slot) * layout.row_bytes();
+    (owner == c.rank ? self_bytes : peer_bytes) += moved;
+    // The warp's stores happen before lane 0's release (bar.warp.sync orders them; the release
+    // is cumulative), so a peer that acquires the word sees the rows and origins.
+    __syncwarp();
+    Jitter(c.jitter_max_ns, item * 131u + 7u);
+    if (lane == 0) {
+      uint64_t* flag =
+          reinterpret_cast<uint64_t*>(owner_base + layout.DispatchFlag(local_expert, c.rank, part));
+      if (moved != 0) {
+        StoreReleaseSys(flag, FlagWord(epoch, c.layer, slot));
+      } else {
+        // Nothing of this warp's to order before the word (earlier parts' rows are ordered by
+        // their own words, which the receiver also acquires): skip the system-scope fence.
+        asm volatile("st.relaxed.sys.global.u64 [%0], %1;" ::"l"(flag),
+                     "l"(FlagWord(epoch, c.layer, slot))
+                     : "memory");
+      }
+    }
+  }
+  if (lane == 0) {
+    AddCounter(c.counters, kDispatchPeer, peer_bytes);
+    AddCounter(c.counters, kDispatchSelf, self_bytes);
+  }
+
+  // Receive: every (local expert, source, part) word addressed to this rank, in offset order.
+  const int local_experts = layout.local_experts;
+  const int wait_words = local_experts * world * parts;
+  const uint64_t want = FlagTag(epoch, c.layer);
+  const char* local_base = peer_base[c.rank];
+  for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < wait_words; i += gridDim.x * blockDim.x) {
+    const int part = i % parts;
+    const int source = i / parts % world;
+    const int local_expert = i / (parts * world);
+    const uint64_t* flag = reinterpret_cast<const uint64_t*>(
+        local_base + layout.DispatchFlag(local_expert, source, part));
+    uint64_t word = 0;
+    const bool arrived = BoundedWait(c.deadline, c.layer, source, [&] {
+      Jitter(c.jitter_max_ns / 4, i);
+      word = LoadAcquireSys(flag);
+      return FlagWordTag(word) == want;
+    });
+    if (part == parts - 1) {
+      p.recv_counts[local_expert * world + source] = arrived ? FlagWordCount(word) : 0;
+    }
+  }
+}
+
+// Note [Combine].
+__global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(const CombineParams p) {
+  __shared__ char* peer_base[kA2aLlMaxWorld];
+  __shared__ uint32_t shared_epoch;
+  __shared__ int shared_rows;
+  __shared__ int shared_all_arrived;
+  __shared__ int prefix[kA2aLlMaxExperts + 1];
+  const KernelCommon& c = p.common;
+  const A2aLlLayout& layout = c.layout;
+  const int world = layout.shape.world;
+  const int local_experts = layout.local_experts;
+  const int group_blocks = gridDim.x / world;
+  const int peer = blockIdx.x % world;
+  const int group_block = blockIdx.x / world;
+  const int lane = threadIdx.x % kWarpSize;
+  const int warp = threadIdx.x / kWarpSize;
+  if (threadIdx.x < world) {
+    peer_base[threadIdx.x] = static_cast<char*>(ncclGetPeerPointer(c.window, 0, threadIdx.x));
+  }
+  if (threadIdx.x == 0) {
+    const uint32_t epoch = p.epochs[blockIdx.x] + 1;
+    p.epochs[blockIdx.x] = epoch;
+    shared_epoch = epoch;
+    shared_rows = min(max(*p.num_rows, 0), p.rows);
+    shared_all_arrived = 1;
+  }
+  // Rows held for `peer`, flattened over local experts: prefix[le] = rows of experts before le.
+  if (warp == 0) {
+    int running = 0;
+    for (int base = 0; base < local_experts; base += kWarpSize) {
+      const int local_expert = base + lane;
+      int value =
+          local_expert < local_experts ? __ldcg(p.recv_counts + local_expert * world + peer) : 0;
+      for (int d = 1; d < kWarpSize; d <<= 1) {
+        const int other = __shfl_up_sync(kFullMask, value, d);
+        if (lane >= d) value += other;
+      }
+      if (local_expert < local_experts) prefix[local_expert + 1] = running + value;
+      running += __shfl_sync(kFullMask, value, kWarpSize - 1);
+    }
+    if (lane == 0) prefix[0] = 0;
+  }
+  __syncthreads();
+  const uint32_t epoch = shared_epoch;
+  const int words = layout.shape.hidden / 8;
+  const int total = prefix[local_experts];
+  char* peer_window = peer_base[peer];
+  const char* local_base = peer_base[c.rank];
+
+  // Send this group's rows back to `peer`, one row per warp at a time.
+  unsigned long long moved = 0;
+  for (int row = group_block * kWarpsPerBlock + warp; row < total;
+       row += group_blocks * kWarpsPerBlock) {
+    int low = 0, high = local_experts - 1;  // the last expert whose first row is <= row
+    while (low < high) {
+      const int mid = (low + high + 1) / 2;
+      if (prefix[mid] <= row) {
+        low = mid;
+      } else {
+        high = mid - 1;
+      }
+    }
+    const int slot = row - prefix[low];
+    const int32_t origin =
+        __ldcg(reinterpret_cast<const int32_t*>(local_base + layout.RecvOrigin(low, peer, slot)));
+    Jitter(c.jitter_max_ns, row * 613u + peer);
+    CopyRow(p.expert_out + layout.RecvRowIndex(low, peer, slot) * words,
+            reinterpret_cast<uint4*>(peer_window +
+                                     layout.CombineRow(OriginToken(origin), OriginK(origin))),
+            words, lane);
+    moved += layout.row_bytes();
+  }
+  if (lane == 0) AddCounter(c.counters, peer == c.rank ? kCombineSelf : kCombinePeer, moved);
+  __syncthreads();
+  // Per-peer completion: the group's last block publishes the flag.
+  if (threadIdx.x == 0) {
+    Jitter(c.jitter_max_ns, blockIdx.x * 29u);
+    __threadfence_system();
+    const uint32_t arrived_before = atomicAdd(p.peer_arrivals + peer, 1u);
+    if (arrived_before == epoch * static_cast<uint32_t>(group_blocks) - 1u) {
+      __threadfence_system();
+      StoreReleaseSys(reinterpret_cast<uint64_t*>(peer_window + layout.CombineFlag(c.rank)),
+                      FlagWord(epoch, c.layer, 0));
+    }
+  }
+  // Every peer's rows for this rank's tokens.
+  if (threadIdx.x < world) {
+    const uint64_t* flag =
+        reinterpret_cast<const uint64_t*>(local_base + layout.CombineFlag(threadIdx.x));
+    const uint64_t want = FlagTag(epoch, c.layer);
+    const bool arrived = BoundedWait(c.deadline, c.layer, threadIdx.x, [&] {
+      Jitter(c.jitter_max_ns / 4, threadIdx.x);
+      return FlagWordTag(LoadAcquireSys(flag)) == want;
+    });
+    if (!arrived) shared_all_arrived = 0;
+  }
+  __syncthreads();
+  if (!shared_all_arrived) return;
+
+  // out[t] = sum_k w[t, k] * y[t, k], fp32 in k order.
+  const int top_k = layout.shape.top_k;
+  const int rows = shared_rows;
+  const size_t items = static_cast<size_t>(rows) * words;
+  for (size_t item = static_cast<size_t>(blockIdx.x) * blockDim.x + threadIdx.x; item < items;
+       item += static_cast<size_t>(gridDim.x) * blockDim.x) {
+    const int token = static_cast<int>(item / words);
+    const int word = static_cast<int>(item % words);
+    const float* weights = p.weights + static_cast<size_t>(token) * top_k;
+    float sum[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    for (int k0 = 0; k0 < top_k; k0 += 4) {
+      uint4 value[4];
+#pragma unroll
+      for (int u = 0; u < 4; ++u) {
+        if (k0 + u < top_k) {
+          value[u] = __ldcg(
+              reinterpret_cast<const uint4*>(local_base + layout.CombineRow(token, k0 + u)) + word);
+        }
+      }
+#pragma unroll
+      for (int u = 0; u < 4; ++u) {
+        if (k0 + u < top_k) {
+          const float weight = __ldg(weights + k0 + u);
+          const __nv_bfloat162* pairs = reinterpret_cast<const __nv_bfloat162*>(&value[u]);
+#pragma unroll
+          for (int j = 0; j < 4; ++j) {
+            const float2 f = __bfloat1622float2(pairs[j]);
+            sum[2 * j] = fmaf(weight, f.x, sum[2 * j]);
+            sum[2 * j + 1] = fmaf(weight, f.y, sum[2 * j + 1]);
+          }
+        }
+      }
+    }
+    uint4 packed;
+    __nv_bfloat162* out_pairs = reinterpret_cast<__nv_bfloat162*>(&packed);
+#pragma unroll
+    for (int j = 0; j < 4; ++j)
+      out_pairs[j] = __floats2bfloat162_rn(sum[2 * j], sum[2 * j + 1]);
+    p.out[static_cast<size_t>(token) * words + word] = packed;
+  }
+}
+
+// LaunchEgressProbe: blocks split evenly over the peers; each stores its share of
+// `words_per_peer` 16-byte words into its peer's recv_rows.
+__global__ void __launch_bounds__(A2aLl::kThreadsPerBlock)
+    EgressProbeKernel(ncclWindow_t window, size_t offset, int rank, int world,
+                      const uint4* __restrict__ source, size_t words_per_peer) {
+  const int peers = world - 1;
+  const int slot = blockIdx.x % peers;
+  const int peer = slot < rank ? slot : slot + 1;
+  const size_t group_blocks = gridDim.x / peers;
+  uint4* destination = static_cast<uint4*>(ncclGetPeerPointer(window, offset, peer));
+  const size_t stride = group_blocks * blockDim.x;
+  for (size_t base = (blockIdx.x / peers) * blockDim.x + threadIdx.x; base < words_per_peer;
+       base += stride * kCopyUnroll) {
+    uint4 value[kCopyUnroll];
+#pragma unroll
+    for (int u = 0; u < kCopyUnroll; ++u) {
+      const size_t i = base + u * stride;
+      if (i < words_per_peer) value[u] = __ldg(source + i);
+    }
+#pragma unroll
+    for (int u = 0; u < kCopyUnroll; ++u) {
+      const size_t i = base + u * stride;
+      if (i < words_per_peer) destination[i] = value[u];
+    }
+  }
+}
+
+absl::Status Invalid(const char* field, int64_t value, const std::string& limit) {
+  return absl::InvalidArgumentError(
+      fmt::format("a2a_ll: {} = {} is out of range: {}", field, value, limit));
+}
+
+}  // namespace
+
+struct A2aLl::State {
+  ncclComm_t comm = nullptr;
+  int rank = 0;
+  A2aLlLayout layout;
+  A2aLlOptions options;
+  DeadlineView deadline;
+  void* window_memory = nullptr;  // ncclMemAlloc
+  ncclWindow_t window = nullptr;
+  ncclDevComm dev_comm;
+  bool dev_comm_created = false;
+  int dispatch_blocks = 0;
+  int combine_blocks = 0;
+  DeviceBuffer dispatch_epochs;
+  DeviceBuffer combine_epochs;
+  DeviceBuffer peer_arrivals;
+  DeviceBuffer recv_counts;
+  DeviceBuffer counters;
+};
+
+A2aLl::A2aLl() = default;
+A2aLl::A2aLl(A2aLl&&) noexcept = default;
+A2aLl& A2aLl::operator=(A2aLl&& other) noexcept {
+  if (this != &other) {
+    if (state_ != nullptr && state_->window_memory != nullptr) {
+      std::fprintf(stderr, "padgraph: an A2aLl was replaced without Destroy; its window leaks\n");
+    }
+    state_ = std::move(other.state_);
+  }
+  return *this;
+}
+
+A2aLl::~A2aLl() {
+  if (state_ != nullptr && state_->window_memory != nullptr) {
+    // Deregistering is collective: never here (Note [a2a_ll lifetime and teardown]).
+    std::fprintf(stderr, "padgraph: an A2aLl was destroyed without Destroy; its window leaks\n");
+  }
+}
+
+absl::StatusOr<A2aLl> A2aLl::Create(ncclComm_t comm, const A2aLlOptions& options,
+                                    const DeadlineView& deadline) {
+  PADGRAPH_RETURN_IF_ERROR(CheckNcclVersion());
+  if (comm == nullptr) return absl::InvalidArgumentError("a2a_ll: comm is null");
+  if (deadline.record == nullptr || deadline.device_expired == nullptr || deadline.budget_ns == 0) {
+    return absl::InvalidArgumentError(
+        "a2a_ll: deadline must be a view of a created Deadline (rule 3: every device wait is "
+        "bounded)");
+  }
+  int world = 0, rank = 0, device = 0, sm_count = 0;
+  PADGRAPH_NCCL_RETURN_IF_ERROR(ncclCommCount(comm, &world));
+  PADGRAPH_NCCL_RETURN_IF_ERROR(ncclCommUserRank(comm, &rank));
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGetDevice(&device));
+  PADGRAPH_CUDA_RETURN_IF_ERROR(
+      cudaDeviceGetAttribute(&sm_count, cudaDevAttrMultiProcessorCount, device));
+  if (options.max_sms < world || options.max_sms > sm_count) {
+    return Invalid(
+        "max_sms", options.max_sms,
+        fmt::format("must be in [world ({}), the device's SM count ({})]", world, sm_count));
+  }
+  if (options.jitter_max_ns > 1000000) {
+    return Invalid("jitter_max_ns", options.jitter_max_ns, "must be at most 1000000");
+  }
+  const int dispatch_warps = options.max_sms * kWarpsPerBlock;
+  A2aLlShape shape;
+  shape.world = world;
+  shape.num_experts = options.num_experts;
+  shape.top_k = options.top_k;
+  shape.hidden = options.hidden;
+  shape.capacity = options.capacity;
+  shape.dispatch_parts = options.num_experts > 0 ? std::clamp(dispatch_warps / options.num_experts,
+                                                              1, kA2aLlMaxDispatchParts)
+                                                 : 1;
+  PADGRAPH_ASSIGN_OR_RETURN(A2aLlLayout layout, MakeA2aLlLayout(shape));
+
+  A2aLl a2a;
+  a2a.state_ = std::make_unique<State>();
+  State& s = *a2a.state_;
+  s.comm = comm;
+  s.rank = rank;
+  s.layout = layout;
+  s.options = options;
+  s.deadline = deadline;
+  s.dispatch_blocks = options.max_sms;
+  s.combine_blocks = options.max_sms / world * world;
+  absl::Status status = [&]() -> absl::Status {
+    PADGRAPH_NCCL_RETURN_IF_ERROR(ncclMemAlloc(&s.window_memory, layout.window_bytes));
+    // Zeroed before registering: no peer can address the window before every rank registered.
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemset(s.window_memory, 0, layout.window_bytes));
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaDeviceSynchronize());
+    PADGRAPH_NCCL_RETURN_IF_ERROR(ncclCommWindowRegister(comm, s.window_memory, layout.window_bytes,
+                                                         &s.window, NCCL_WIN_COLL_SYMMETRIC));
+    ncclDevCommRequirements requirements;
+    std::memset(&requirements, 0, sizeof(requirements));
+    std::memset(&s.dev_comm, 0, sizeof(s.dev_comm));
+    PADGRAPH_NCCL_RETURN_IF_ERROR(ncclDevCommCreate(comm, &requirements, &s.dev_comm));
+    s.dev_comm_created = true;
+    if (s.dev_comm.lsaSize != world) {
+      return absl::FailedPreconditionError(
+          fmt::format("a2a_ll needs every rank in one NVLink (LSA) domain: {} of {} ranks are",
+                      s.dev_comm.lsaSize, world));
+    }
+    PADGRAPH_ASSIGN_OR_RETURN(s.dispatch_epochs,
+                              DeviceBuffer::Allocate(s.dispatch_blocks * sizeof(uint32_t)));
+    PADGRAPH_ASSIGN_OR_RETURN(s.combine_epochs,
+                              DeviceBuffer::Allocate(s.combine_blocks * sizeof(uint32_t)));
+    PADGRAPH_ASSIGN_OR_RETURN(s.peer_arrivals, DeviceBuffer::Allocate(world * sizeof(uint32_t)));
+    PADGRAPH_ASSIGN_OR_RETURN(
+        s.recv_counts, DeviceBuffer::Allocate(static_cast<size_t>(layout.local_experts) * world *
+                                              sizeof(int32_t)));
+    PADGRAPH_ASSIGN_OR_RETURN(s.counters, DeviceBuffer::Allocate(4 * sizeof(uint64_t)));
+    for (DeviceBuffer* buffer :
+         {&s.dispatch_epochs, &s.combine_epochs, &s.peer_arrivals, &s.recv_counts, &s.counters}) {
+      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemset(buffer->data(), 0, buffer->bytes()));
+    }
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaDeviceSynchronize());
+    return absl::OkStatus();
+  }();
+  if (!status.ok()) {
+    // Every rank fails the same way at the same step (same options, same communicator), so the
+    // collective teardown of what was made is safe here.
+    (void)a2a.Destroy();
+    return status;
+  }
+  return a2a;
+}
+
+absl::Status A2aLl::Destroy() {
+  if (state_ == nullptr) return absl::OkStatus();
+  State& s = *state_;
+  // Kernels still running may store into peers' windows: let them finish first.
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaDeviceSynchronize());
+  if (s.dev_comm_created) {
+    PADGRAPH_NCCL_RETURN_IF_ERROR(ncclDevCommDestroy(s.comm, &s.dev_comm));
+    s.dev_comm_created = false;
+  }
+  if (s.window != nullptr) {
+    PADGRAPH_NCCL_RETURN_IF_ERROR(ncclCommWindowDeregister(s.comm, s.window));
+    s.window = nullptr;
+  }
+  if (s.window_memory != nullptr) {
+    PADGRAPH_NCCL_RETURN_IF_ERROR(ncclMemFree(s.window_memory));
+    s.window_memory = nullptr;
+  }
+  state_.reset();
+  return absl::OkStatus();
+}
+
+absl::Status A2aLl::Dispatch(const A2aLlDispatchArgs& args, cudaStream_t stream) const {
+  if (state_ == nullptr) return absl::FailedPreconditionError("a2a_ll: Dispatch after Destroy");
+  const State& s = *state_;
+  if (args.rows < 0 || args.rows > s.layout.shape.capacity) {
+    return Invalid("rows", args.rows,
+                   fmt::format("must be in [0, capacity ({})]", s.layout.shape.capacity));
+  }
+  if (args.layer < 0 || args.layer > kA2aLlMaxLayer) {
+    return Invalid("layer", args.layer, fmt::format("must be in [0, {}]", kA2aLlMaxLayer));
+  }
+  if (args.num_rows == nullptr ||
+      (args.rows > 0 && (args.x == nullptr || args.topk_ids == nullptr))) {
+    return absl::InvalidArgumentError(
+        "a2a_ll: Dispatch needs num_rows, and x and topk_ids when rows > 0");
+  }
+  DispatchParams params;
+  params.common = {s.window,
+                   s.layout,
+                   s.deadline,
+                   s.counters.data<unsigned long long>(),
+                   s.rank,
+                   args.layer,
+                   s.options.jitter_max_ns};
+  params.x = static_cast<const uint4*>(args.x);
+  params.topk_ids = args.topk_ids;
+  params.num_rows = args.num_rows;
+  params.rows = args.rows;
+  params.epochs = s.dispatch_epochs.data<uint32_t>();
+  params.recv_counts = s.recv_counts.data<int32_t>();
+  DispatchKernel<<<s.dispatch_blocks, kThreadsPerBlock, 0, stream>>>(params);
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGetLastError());
+  return absl::OkStatus();
+}
+
+absl::Status A2aLl::Combine(const A2aLlCombineArgs& args, cudaStream_t stream) const {
+  if (state_ == nullptr) return absl::FailedPreconditionError("a2a_ll: Combine after Destroy");
+  const State& s = *state_;
+  if (args.rows < 0 || args.rows > s.layout.shape.capacity) {
+    return Invalid("rows", args.rows,
+                   fmt::format("must be in [0, capacity ({})]", s.layout.shape.capacity));
+  }
+  if (args.layer < 0 || args.layer > kA2aLlMaxLayer) {
+    return Invalid("layer", args.layer, fmt::format("must be in [0, {}]", kA2aLlMaxLayer));
+  }
+  if (args.num_rows == nullptr || args.expert_out == nullptr ||
+      (args.rows > 0 && (args.weights == nullptr || args.out == nullptr))) {
+    return absl::InvalidArgumentError(
+        "a2a_ll: Combine needs num_rows and expert_out, and weights and out when rows > 0");
+  }
+  CombineParams params;
+  params.common = {s.window,
+                   s.layout,
+                   s.deadline,
+                   s.counters.data<unsigned long long>(),
+                   s.rank,
+                   args.layer,
+                   s.options.jitter_max_ns};
+  params.expert_out = static_cast<const uint4*>(args.expert_out);
+  params.weights = args.weights;
+  params.num_rows = args.num_rows;
+  params.rows = args.rows;
+  params.recv_counts = s.recv_counts.data<int32_t>();
+  params.epochs = s.combine_epochs.data<uint32_t>();
+  params.peer_arrivals = s.peer_arrivals.data<uint32_t>();
+  params.out = static_cast<uint4*>(args.out);
+  CombineKernel<<<s.combine_blocks, kThreadsPerBlock, 0, stream>>>(params);
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGetLastError());
+  return absl::OkStatus();
+}
+
+absl::Status A2aLl::LaunchEgressProbe(const void* source, size_t bytes_per_peer, int blocks,
+                                      cudaStream_t stream) const {
+  if (state_ == nullptr) return absl::FailedPreconditionError("a2a_ll: probe after Destroy");
+  const State& s = *state_;
+  const int world = s.layout.shape.world;
+  const size_t limit = s.layout.recv_row_count() * s.layout.row_bytes();
+  if (world < 2) return absl::FailedPreconditionError("a2a_ll: the egress probe needs a peer");
+  if (bytes_per_peer % 16 != 0 || bytes_per_peer > limit) {
+    return Invalid("bytes_per_peer", static_cast<int64_t>(bytes_per_peer),
+                   fmt::format("must be a multiple of 16 and at most {}", limit));
+  }
+  if (blocks < world - 1) return Invalid("blocks", blocks, "must be at least world - 1");
+  blocks = blocks / (world - 1) * (world - 1);
+  EgressProbeKernel<<<blocks, kThreadsPerBlock, 0, stream>>>(
+      s.window, s.layout.recv_rows_offset, s.rank, world, static_cast<const uint4*>(source),
+      bytes_per_peer / 16);
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGetLastError());
+  return absl::OkStatus();
+}
+
+const A2aLlLayout& A2aLl::layout() const {
+  return state_->layout;
+}
+int A2aLl::rank() const {
+  return state_->rank;
+}
+int A2aLl::world() const {
+  return state_->layout.shape.world;
+}
+int A2aLl::dispatch_blocks() const {
+  return state_->dispatch_blocks;
+}
+int A2aLl::combine_blocks() const {
+  return state_->combine_blocks;
+}
+void* A2aLl::recv_rows() const {
+  return static_cast<char*>(state_->window_memory) + state_->layout.recv_rows_offset;
+}
+const int32_t* A2aLl::recv_counts() const {
+  return state_->recv_counts.data<int32_t>();
+}
+const int32_t* A2aLl::recv_origins() const {
+  return reinterpret_cast<const int32_t*>(static_cast<char*>(state_->window_memory) +
+                                          state_->layout.recv_origins_offset);
+}
+
+absl::StatusOr<A2aLlCounters> A2aLl::ReadCounters() const {
+  if (state_ == nullptr) return absl::FailedPreconditionError("a2a_ll: counters after Destroy");
+  uint64_t values[4] = {};
+  PADGRAPH_CUDA_RETURN_IF_ERROR(
+      cudaMemcpy(values, state_->counters.data(), sizeof(values), cudaMemcpyDeviceToHost));
+  A2aLlCounters counters;
+  counters.dispatch_peer_bytes = values[kDispatchPeer];
+  counters.dispatch_self_bytes = values[kDispatchSelf];
+  counters.combine_peer_bytes = values[kCombinePeer];
+  counters.combine_self_bytes = values[kCombineSelf];
+  return counters;
+}
+
+}  // namespace padgraph

@@ -1,0 +1,140 @@
+// The a2a_ll window layout (a2a_ll_layout.h): offsets, alignment, flag and origin packing, and the
+// limits, each rejected naming the field, the value and the limit.
+#include "padgraph/ep_backend/a2a_ll_layout.h"
+
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+
+namespace padgraph {
+namespace {
+
+A2aLlShape DeepSeekShape(int world, int capacity) {
+  A2aLlShape shape;
+  shape.world = world;
+  shape.num_experts = 256;
+  shape.top_k = 8;
+  shape.hidden = 7168;
+  shape.capacity = capacity;
+  shape.dispatch_parts = 2;
+  return shape;
+}
+
+TEST(A2aLlLayoutTest, SectionsFollowEachOtherAligned) {
+  auto layout = MakeA2aLlLayout(DeepSeekShape(4, 128));
+  ASSERT_TRUE(layout.ok()) << layout.status();
+  EXPECT_EQ(layout->local_experts, 64);
+  EXPECT_EQ(layout->row_bytes(), 14336u);
+  const size_t recv_rows = 64u * 4 * 128;
+  EXPECT_EQ(layout->recv_row_count(), recv_rows);
+  EXPECT_EQ(layout->recv_rows_offset, 0u);
+  EXPECT_EQ(layout->recv_origins_offset, recv_rows * 14336);  // already 4096-aligned
+  EXPECT_EQ(layout->dispatch_flags_offset, layout->recv_origins_offset + recv_rows * 4);
+  EXPECT_EQ(layout->combine_rows_offset, layout->dispatch_flags_offset + 4096);  // 512 words
+  EXPECT_EQ(layout->combine_flags_offset, layout->combine_rows_offset + 128u * 8 * 14336);
+  EXPECT_EQ(layout->window_bytes, layout->combine_flags_offset + 4096);
+  for (size_t offset :
+       {layout->recv_origins_offset, layout->dispatch_flags_offset, layout->combine_rows_offset,
+        layout->combine_flags_offset, layout->window_bytes}) {
+    EXPECT_EQ(offset % kA2aLlSectionAlign, 0u);
+  }
+}
+
+TEST(A2aLlLayoutTest, IndexArithmetic) {
+  auto layout = MakeA2aLlLayout(DeepSeekShape(4, 128));
+  ASSERT_TRUE(layout.ok());
+  // Expert 70 lives on rank 1 as local expert 6.
+  EXPECT_EQ(layout->OwnerOf(70), 1);
+  EXPECT_EQ(layout->LocalExpertOf(70), 6);
+  EXPECT_EQ(layout->OwnerOf(255), 3);
+  // [local][world][capacity][hidden]
+  EXPECT_EQ(layout->RecvRowIndex(6, 2, 5), (6u * 4 + 2) * 128 + 5);
+  EXPECT_EQ(layout->RecvRow(6, 2, 5), ((6u * 4 + 2) * 128 + 5) * 14336);
+  EXPECT_EQ(layout->RecvRow(63, 3, 127) + 14336, layout->recv_row_count() * 14336);
+  EXPECT_EQ(layout->RecvOrigin(6, 2, 5),
+            layout->recv_origins_offset + ((6u * 4 + 2) * 128 + 5) * 4);
+  // [local][world][parts]
+  EXPECT_EQ(layout->DispatchFlag(6, 2, 1),
+            layout->dispatch_flags_offset + ((6u * 4 + 2) * 2 + 1) * 8);
+  // [capacity][top_k][hidden]
+  EXPECT_EQ(layout->CombineRow(3, 7), layout->combine_rows_offset + (3u * 8 + 7) * 14336);
+  EXPECT_EQ(layout->CombineFlag(3), layout->combine_flags_offset + 24);
+}
+
+TEST(A2aLlLayoutTest, OriginsAndFlagWordsRoundTrip) {
+  for (int token : {0, 1, 4095, 65535}) {
+    for (int k : {0, 7, 15}) {
+      EXPECT_EQ(OriginToken(PackOrigin(token, k)), token);
+      EXPECT_EQ(OriginK(PackOrigin(token, k)), k);
+    }
+  }
+  for (uint32_t epoch : {1u, 2u, 0xffffffffu}) {
+    for (int layer : {0, 60, kA2aLlMaxLayer}) {
+      for (int count : {0, 1, 65536}) {
+        const uint64_t word = FlagWord(epoch, layer, count);
+        EXPECT_EQ(FlagWordCount(word), count);
+        EXPECT_EQ(FlagWordTag(word), FlagTag(epoch, layer));
+      }
+    }
+  }
+  // Neither another layer nor another epoch matches, and a zeroed word matches nothing live.
+  EXPECT_NE(FlagTag(5, 3), FlagTag(5, 4));
+  EXPECT_NE(FlagTag(5, 3), FlagTag(6, 3));
+  EXPECT_NE(FlagWordTag(0), FlagTag(1, 0));
+}
+
+struct BadShape {
+  std::string field;
+  std::string value_text;
+  A2aLlShape shape;
+};
+
+TEST(A2aLlLayoutTest, RejectsEveryLimitNamingFieldValueAndLimit) {
+  auto with = [](auto edit) {
+    A2aLlShape shape = DeepSeekShape(4, 128);
+    edit(shape);
+    return shape;
+  };
+  const std::vector<BadShape> cases = {
+      {"world", "world = 9", with([](A2aLlShape& s) { s.world = 9; })},
+      {"world", "world = 0", with([](A2aLlShape& s) { s.world = 0; })},
+      {"num_experts", "num_experts = 258", with([](A2aLlShape& s) { s.num_experts = 258; })},
+      {"num_experts", "num_experts = 2048", with([](A2aLlShape& s) { s.num_experts = 2048; })},
+      {"top_k", "top_k = 17", with([](A2aLlShape& s) { s.top_k = 17; })},
+      {"top_k", "top_k = 0", with([](A2aLlShape& s) { s.top_k = 0; })},
+      {"hidden", "hidden = 7170", with([](A2aLlShape& s) { s.hidden = 7170; })},
+      {"hidden", "hidden = 0", with([](A2aLlShape& s) { s.hidden = 0; })},
+      {"capacity", "capacity = 65537", with([](A2aLlShape& s) { s.capacity = 65537; })},
+      {"capacity", "capacity = 0", with([](A2aLlShape& s) { s.capacity = 0; })},
+      {"dispatch_parts", "dispatch_parts = 9", with([](A2aLlShape& s) { s.dispatch_parts = 9; })},
+  };
+  for (const BadShape& bad : cases) {
+    auto layout = MakeA2aLlLayout(bad.shape);
+    ASSERT_FALSE(layout.ok()) << bad.value_text;
+    EXPECT_TRUE(absl::IsInvalidArgument(layout.status()));
+    const std::string message(layout.status().message());
+    EXPECT_NE(message.find(bad.value_text), std::string::npos) << message;
+    EXPECT_NE(message.find("must be"), std::string::npos) << message;
+  }
+}
+
+TEST(A2aLlLayoutTest, LimitsThemselvesAreAccepted) {
+  A2aLlShape shape;
+  shape.world = kA2aLlMaxWorld;
+  shape.num_experts = kA2aLlMaxExperts;
+  shape.top_k = kA2aLlMaxTopK;
+  shape.hidden = 8;
+  shape.capacity = kA2aLlMaxCapacity;
+  shape.dispatch_parts = kA2aLlMaxDispatchParts;
+  EXPECT_TRUE(MakeA2aLlLayout(shape).ok());
+  shape.world = 1;
+  shape.num_experts = 1;
+  shape.top_k = 1;
+  shape.capacity = 1;
+  shape.dispatch_parts = 1;
+  EXPECT_TRUE(MakeA2aLlLayout(shape).ok());
+}
+
+}  // namespace
+}  // namespace padgraph

@@ -1,0 +1,602 @@
+// a2a_ll on 2 and 4 GPUs, one thread per GPU: dispatch + test experts + combine against a float64
+// CPU reference over many random and idle-rank distributions with every launch queued before any
+// result is read; many MoE layers back to back in one CUDA graph (Note [Buffer reuse across
+// layers]) equal to the same launches made eagerly, bit for bit; padded rows never sent (device
+// byte counters, poisoned output rows); a jitter stress of 10,000 replays; and a bounded wait
+// that expires naming the layer and the peer when one rank skips a layer.
+#include "padgraph/ep_backend/a2a_ll.h"
+
+#include <cuda_runtime_api.h>
+#include <nccl.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <functional>
+#include <numeric>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include "fmt/format.h"
+#include "gtest/gtest.h"
+#include "padgraph/ep_backend/a2a_ll_testing.h"
+#include "padgraph/ep_backend/nccl_comm.h"
+#include "padgraph/ep_backend/nccl_version.h"
+#include "padgraph/graph_runtime/cuda_check.h"
+#include "padgraph/graph_runtime/cuda_handles.h"
+#include "padgraph/graph_runtime/deadline.h"
+#include "padgraph/padding_policy/status_macros.h"
+
+namespace padgraph {
+namespace {
+
+constexpr uint16_t kPoison = 0xffff;  // a bf16 NaN: rows a launch must not write keep it
+
+int GpuCount() {
+  int count = 0;
+  return cudaGetDeviceCount(&count) == cudaSuccess ? count : 0;
+}
+
+struct Shape {
+  int experts = 32;
+  int top_k = 8;
+  int hidden = 256;
+  int capacity = 32;
+  int max_sms = 8;
+};
+
+// Every rank's inputs of one launch (a step of one layer), made from a seed on every thread alike.
+struct LaunchInputs {
+  std::vector<int> counts;                  // [world]
+  std::vector<std::vector<uint16_t>> x;     // [world][capacity * hidden]
+  std::vector<std::vector<int32_t>> ids;    // [world][capacity * top_k]
+  std::vector<std::vector<float>> weights;  // [world][capacity * top_k]
+};
+
+// `forced` (rank, count) pairs override the random counts.
+LaunchInputs MakeInputs(const Shape& shape, int world, uint64_t seed, bool allow_idle = true,
+                        std::vector<std::pair<int, int>> forced = {}) {
+  std::mt19937_64 rng(seed);
+  LaunchInputs in;
+  std::vector<int> experts(shape.experts);
+  for (int rank = 0; rank < world; ++rank) {
+    const int pick = std::uniform_int_distribution<int>(0, 9)(rng);
+    const int count = (allow_idle && pick < 2) ? 0
+                      : pick < 4               ? shape.capacity
+                                 : std::uniform_int_distribution<int>(1, shape.capacity)(rng);
+    int forced_count = count;
+    for (const auto& [forced_rank, value] : forced) {
+      if (forced_rank == rank) forced_count = value;
+    }
+    in.counts.push_back(forced_count);
+    std::vector<uint16_t> x(static_cast<size_t>(shape.capacity) * shape.hidden, kPoison);
+    std::vector<int32_t> ids(static_cast<size_t>(shape.capacity) * shape.top_k, -7);
+    std::vector<float> weights(static_cast<size_t>(shape.capacity) * shape.top_k, 1e30f);
+    std::uniform_real_distribution<float> value(-1, 1), weight(0, 1);
+    for (int t = 0; t < forced_count; ++t) {
+      for (int h = 0; h < shape.hidden; ++h)
+        x[static_cast<size_t>(t) * shape.hidden + h] = FloatToBf16Bits(value(rng));
+      std::iota(experts.begin(), experts.end(), 0);
+      for (int k = 0; k < shape.top_k; ++k) {  // distinct experts, uniformly
+        std::swap(experts[k],
+                  experts[std::uniform_int_distribution<int>(k, shape.experts - 1)(rng)]);
+        ids[t * shape.top_k + k] = experts[k];
+        weights[t * shape.top_k + k] = weight(rng);
+      }
+    }
+    in.x.push_back(std::move(x));
+    in.ids.push_back(std::move(ids));
+    in.weights.push_back(std::move(weights));
+  }
+  return in;
+}
+
+// out[t] = sum_k w * expert(x[t]) in float64, for `rank`'s real rows.
+std::vector<double> Reference(const Shape& shape, const LaunchInputs& in, int rank) {
+  std::vector<double> out(static_cast<size_t>(in.counts[rank]) * shape.hidden, 0);
+  for (int t = 0; t < in.counts[rank]; ++t) {
+    for (int k = 0; k < shape.top_k; ++k) {
+      const int expert = in.ids[rank][t * shape.top_k + k];
+      const double w = in.weights[rank][t * shape.top_k + k];
+      for (int h = 0; h < shape.hidden; ++h) {
+        const uint16_t y =
+            TestExpertHost(expert, in.x[rank][static_cast<size_t>(t) * shape.hidden + h]);
+        out[static_cast<size_t>(t) * shape.hidden + h] += w * Bf16BitsToFloat(y);
+      }
+    }
+  }
+  return out;
+}
+
+// Compares `rank`'s output rows of one launch: real rows against the reference (bf16 output of an
+// fp32 sum), padded rows still poisoned.
+absl::Status CheckOutput(const Shape& shape, const LaunchInputs& in, int rank, const uint16_t* out,
+                         const std::string& what) {
+  const std::vector<double> expected = Reference(shape, in, rank);
+  for (int t = 0; t < shape.capacity; ++t) {
+    for (int h = 0; h < shape.hidden; ++h) {
+      const uint16_t bits = out[static_cast<size_t>(t) * shape.hidden + h];
+      if (t >= in.counts[rank]) {
+        if (bits != kPoison) {
+          return absl::InternalError(
+              fmt::format("{}: rank {} padded row {} was written", what, rank, t));
+        }
+        continue;
+      }
+      const double want = expected[static_cast<size_t>(t) * shape.hidden + h];
+      const double got = Bf16BitsToFloat(bits);
+      if (!(std::abs(got - want) <= 1e-2 * std::abs(want) + 2e-2)) {
+        return absl::InternalError(
+            fmt::format("{}: rank {} row {} col {}: got {}, want {}", what, rank, t, h, got, want));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+// Bytes a rank's dispatch stores to other ranks and to itself, and the bytes its combine stores
+// back to other ranks and to itself, for one launch.
+struct Bytes {
+  uint64_t dispatch_peer = 0, dispatch_self = 0, combine_peer = 0, combine_self = 0;
+};
+Bytes ExpectedBytes(const Shape& shape, const LaunchInputs& in, int world, int rank) {
+  const int local = shape.experts / world;
+  const uint64_t row = static_cast<uint64_t>(shape.hidden) * 2;
+  Bytes bytes;
+  for (int source = 0; source < world; ++source) {
+    for (int t = 0; t < in.counts[source]; ++t) {
+      for (int k = 0; k < shape.top_k; ++k) {
+        const int owner = in.ids[source][t * shape.top_k + k] / local;
+        if (source == rank) (owner == rank ? bytes.dispatch_self : bytes.dispatch_peer) += row;
+        if (owner == rank) (source == rank ? bytes.combine_self : bytes.combine_peer) += row;
+      }
+    }
+  }
+  return bytes;
+}
+
+// Device copies of many launches' inputs for one rank, each launch at its own slice.
+struct DeviceInputs {
+  DeviceBuffer x, ids, weights, counts, out;
+  size_t x_stride = 0, k_stride = 0;
+
+  static absl::StatusOr<DeviceInputs> Upload(const Shape& shape,
+                                             const std::vector<LaunchInputs>& launches, int rank) {
+    DeviceInputs d;
+    const size_t n = launches.size();
+    d.x_stride = static_cast<size_t>(shape.capacity) * shape.hidden;
+    d.k_stride = static_cast<size_t>(shape.capacity) * shape.top_k;
+    PADGRAPH_ASSIGN_OR_RETURN(d.x, DeviceBuffer::Allocate(n * d.x_stride * 2));
+    PADGRAPH_ASSIGN_OR_RETURN(d.out, DeviceBuffer::Allocate(n * d.x_stride * 2));
+    PADGRAPH_ASSIGN_OR_RETURN(d.ids, DeviceBuffer::Allocate(n * d.k_stride * 4));
+    PADGRAPH_ASSIGN_OR_RETURN(d.weights, DeviceBuffer::Allocate(n * d.k_stride * 4));
+    PADGRAPH_ASSIGN_OR_RETURN(d.counts, DeviceBuffer::Allocate(n * 4));
+    std::vector<uint16_t> x(n * d.x_stride);
+    std::vector<int32_t> ids(n * d.k_stride), counts(n);
+    std::vector<float> weights(n * d.k_stride);
+    for (size_t i = 0; i < n; ++i) {
+      std::copy(launches[i].x[rank].begin(), launches[i].x[rank].end(), x.begin() + i * d.x_stride);
+      std::copy(launches[i].ids[rank].begin(), launches[i].ids[rank].end(),
+                ids.begin() + i * d.k_stride);
+      std::copy(launches[i].weights[rank].begin(), launches[i].weights[rank].end(),
+                weights.begin() + i * d.k_stride);
+      counts[i] = launches[i].counts[rank];
+    }
+    PADGRAPH_CUDA_RETURN_IF_ERROR(
+        cudaMemcpy(d.x.data(), x.data(), x.size() * 2, cudaMemcpyHostToDevice));
+    PADGRAPH_CUDA_RETURN_IF_ERROR(
+        cudaMemcpy(d.ids.data(), ids.data(), ids.size() * 4, cudaMemcpyHostToDevice));
+    PADGRAPH_CUDA_RETURN_IF_ERROR(
+        cudaMemcpy(d.weights.data(), weights.data(), weights.size() * 4, cudaMemcpyHostToDevice));
+    PADGRAPH_CUDA_RETURN_IF_ERROR(
+        cudaMemcpy(d.counts.data(), counts.data(), counts.size() * 4, cudaMemcpyHostToDevice));
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemset(d.out.data(), 0xff, d.out.bytes()));
+    return d;
+  }
+  A2aLlDispatchArgs DispatchArgs(size_t i, int capacity, int layer) const {
+    A2aLlDispatchArgs args;
+    args.x = x.data<uint16_t>() + i * x_stride;
+    args.topk_ids = ids.data<int32_t>() + i * k_stride;
+    args.num_rows = counts.data<int32_t>() + i;
+    args.rows = capacity;
+    args.layer = layer;
+    return args;
+  }
+  A2aLlCombineArgs CombineArgs(size_t i, int capacity, int layer, const void* expert_out) const {
+    A2aLlCombineArgs args;
+    args.expert_out = expert_out;
+    args.weights = weights.data<float>() + i * k_stride;
+    args.num_rows = counts.data<int32_t>() + i;
+    args.rows = capacity;
+    args.layer = layer;
+    args.out = out.data<uint16_t>() + i * x_stride;
+    return args;
+  }
+  absl::StatusOr<std::vector<uint16_t>> ReadOut() const {
+    std::vector<uint16_t> host(out.bytes() / 2);
+    PADGRAPH_CUDA_RETURN_IF_ERROR(
+        cudaMemcpy(host.data(), out.data(), out.bytes(), cudaMemcpyDeviceToHost));
+    return host;
+  }
+};
+
+// One rank's transport: communicator, stream, deadline, A2aLl; torn down in the documented order.
+struct Rank {
+  int rank = 0;
+  NcclComm comm;
+  CudaStream stream;
+  Deadline deadline;
+  A2aLl a2a;
+  DeviceBuffer expert_out;
+
+  static absl::StatusOr<Rank> Create(int world, int rank, const ncclUniqueId& id,
+                                     const Shape& shape, uint32_t jitter_ns = 0,
+                                     absl::Duration budget = absl::Seconds(20)) {
+    Rank r;
+    r.rank = rank;
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaSetDevice(rank));
+    PADGRAPH_ASSIGN_OR_RETURN(r.comm, NcclComm::InitRank(world, rank, id));
+    PADGRAPH_ASSIGN_OR_RETURN(r.stream, MakeStream());
+    PADGRAPH_ASSIGN_OR_RETURN(r.deadline, Deadline::Create(budget));
+    A2aLlOptions options;
+    options.num_experts = shape.experts;
+    options.top_k = shape.top_k;
+    options.hidden = shape.hidden;
+    options.capacity = shape.capacity;
+    options.max_sms = shape.max_sms;
+    options.jitter_max_ns = jitter_ns;
+    PADGRAPH_ASSIGN_OR_RETURN(r.a2a, A2aLl::Create(r.comm.get(), options, r.deadline.view()));
+    PADGRAPH_ASSIGN_OR_RETURN(r.expert_out, DeviceBuffer::Allocate(r.a2a.layout().recv_row_count() *
+                                                                   r.a2a.layout().row_bytes()));
+    return r;
+  }
+  // One MoE layer: dispatch, the test experts (into `expert_out`, or in place into recv_rows),
+  // combine.
+  absl::Status Layer(const DeviceInputs& in, size_t i, int capacity, int layer, bool in_place) {
+    PADGRAPH_RETURN_IF_ERROR(a2a.Dispatch(in.DispatchArgs(i, capacity, layer), stream.get()));
+    void* y = in_place ? a2a.recv_rows() : expert_out.data();
+    PADGRAPH_RETURN_IF_ERROR(
+        LaunchTestExperts(a2a.layout(), rank, a2a.recv_rows(), a2a.recv_counts(), y, stream.get()));
+    return a2a.Combine(in.CombineArgs(i, capacity, layer, y), stream.get());
+  }
+  absl::Status Teardown() {
+    PADGRAPH_RETURN_IF_ERROR(a2a.Destroy());
+    return comm.Finalize();
+  }
+};
+
+// Runs `body(rank)` on one thread per GPU and reports every rank's status.
+void OnRanks(int world, const std::function<absl::Status(int, const ncclUniqueId&)>& body) {
+  ncclUniqueId id;
+  ASSERT_EQ(ncclGetUniqueId(&id), ncclSuccess);
+  std::vector<absl::Status> status(world);
+  std::vector<std::thread> threads;
+  for (int rank = 0; rank < world; ++rank)
+    threads.emplace_back([&, rank] { status[rank] = body(rank, id); });
+  for (std::thread& thread : threads)
+    thread.join();
+  for (int rank = 0; rank < world; ++rank)
+    EXPECT_TRUE(status[rank].ok()) << "rank " << rank << ": " << status[rank];
+}
+
+class A2aLlTest : public ::testing::TestWithParam<int> {
+ protected:
+  void SetUp() override {
+    if (GpuCount() < GetParam()) {
+      GTEST_SKIP() << "needs " << GetParam() << " GPUs, found " << GpuCount();
+    }
+  }
+};
+
+TEST(A2aLlVersionTest, LoadedNcclMatchesTheHeaders) {
+  EXPECT_TRUE(CheckNcclVersion().ok()) << CheckNcclVersion();
+  EXPECT_EQ(FormatNcclVersion(22809), "2.28.9");
+}
+
+// 1,000 launches of random distributions (idle ranks, full capacity), all queued before any result
+// is read, each checked against the float64 reference; device byte counters equal the bytes of
+// real (token, expert) pairs, so no padded row moved.
+TEST_P(A2aLlTest, RandomDistributionsMatchTheReference) {
+  const int world = GetParam();
+  const Shape shape;
+  constexpr int kLaunches = 1000;
+  std::vector<LaunchInputs> launches;
+  for (int i = 0; i < kLaunches; ++i)
+    launches.push_back(MakeInputs(shape, world, 1000 * world + i));
+  std::atomic<int> rows_checked = 0;
+  OnRanks(world, [&](int rank, const ncclUniqueId& id) -> absl::Status {
+    PADGRAPH_ASSIGN_OR_RETURN(Rank r, Rank::Create(world, rank, id, shape));
+    absl::Status result = [&]() -> absl::Status {
+      PADGRAPH_ASSIGN_OR_RETURN(DeviceInputs in, DeviceInputs::Upload(shape, launches, rank));
+      for (int i = 0; i < kLaunches; ++i)
+        PADGRAPH_RETURN_IF_ERROR(r.Layer(in, i, shape.capacity, i % 61, /*in_place=*/false));
+      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(r.stream.get()));
+      PADGRAPH_RETURN_IF_ERROR(r.deadline.Check());
+      PADGRAPH_ASSIGN_OR_RETURN(std::vector<uint16_t> out, in.ReadOut());
+      Bytes want;
+      for (int i = 0; i < kLaunches; ++i) {
+        PADGRAPH_RETURN_IF_ERROR(CheckOutput(shape, launches[i], rank, out.data() + i * in.x_stride,
+                                             fmt::format("launch {}", i)));
+        rows_checked += launches[i].counts[rank];
+        Bytes b = ExpectedBytes(shape, launches[i], world, rank);
+        want.dispatch_peer += b.dispatch_peer;
+        want.dispatch_self += b.dispatch_self;
+        want.combine_peer += b.combine_peer;
+        want.combine_self += b.combine_self;
+      }
+      PADGRAPH_ASSIGN_OR_RETURN(A2aLlCounters got, r.a2a.ReadCounters());
+      if (got.dispatch_peer_bytes != want.dispatch_peer ||
+          got.dispatch_self_bytes != want.dispatch_self ||
+          got.combine_peer_bytes != want.combine_peer ||
+          got.combine_self_bytes != want.combine_self) {
+        return absl::InternalError(fmt::format(
+            "rank {} byte counters: dispatch {} + {} self, combine {} + {} self; real pairs give "
+            "{} + {}, {} + {}",
+            rank, got.dispatch_peer_bytes, got.dispatch_self_bytes, got.combine_peer_bytes,
+            got.combine_self_bytes, want.dispatch_peer, want.dispatch_self, want.combine_peer,
+            want.combine_self));
+      }
+      return absl::OkStatus();
+    }();
+    PADGRAPH_RETURN_IF_ERROR(r.Teardown());
+    return result;
+  });
+  std::printf("[ a2a_ll on %d GPUs ] %d launches, %d rows checked\n", world, kLaunches,
+              rows_checked.load());
+  EXPECT_GT(rows_checked.load(), 1000);
+}
+
+// kLayers MoE layers back to back in one graph, the experts writing recv_rows in place (the
+// strongest use of buffer reuse), replayed 120 times with new inputs staged before each replay and
+// outputs saved after it, all queued; then the same launches eagerly: equal bit for bit, and
+// equal to the reference.
+TEST_P(A2aLlTest, GraphOfManyLayersEqualsEagerBitForBit) {
+  const int world = GetParam();
+  const Shape shape;
+  constexpr int kLayers = 6, kReplays = 120;
+  std::vector<LaunchInputs> launches;  // [replay][layer]
+  for (int i = 0; i < kLayers * kReplays; ++i)
+    launches.push_back(MakeInputs(shape, world, 7000 * world + i));
+  OnRanks(world, [&](int rank, const ncclUniqueId& id) -> absl::Status {
+    PADGRAPH_ASSIGN_OR_RETURN(Rank r, Rank::Create(world, rank, id, shape));
+    absl::Status result = [&]() -> absl::Status {
+      cudaStream_t stream = r.stream.get();
+      PADGRAPH_ASSIGN_OR_RETURN(DeviceInputs pool, DeviceInputs::Upload(shape, launches, rank));
+      PADGRAPH_ASSIGN_OR_RETURN(
+          DeviceInputs statics,
+          DeviceInputs::Upload(
+              shape, std::vector<LaunchInputs>(launches.begin(), launches.begin() + kLayers),
+              rank));
+      cudaGraph_t raw_graph = nullptr;
+      PADGRAPH_CUDA_RETURN_IF_ERROR(
+          cudaStreamBeginCapture(stream, cudaStreamCaptureModeThreadLocal));
+      for (int layer = 0; layer < kLayers; ++layer) {
+        absl::Status status = r.Layer(statics, layer, shape.capacity, layer, /*in_place=*/true);
+        if (!status.ok()) {
+          cudaStreamEndCapture(stream, &raw_graph);
+          if (raw_graph != nullptr) cudaGraphDestroy(raw_graph);
+          return status;
+        }
+      }
+      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamEndCapture(stream, &raw_graph));
+      CudaGraph graph(raw_graph);
+      cudaGraphExec_t raw_exec = nullptr;
+      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGraphInstantiate(&raw_exec, graph.get(), 0));
+      CudaGraphExec exec(raw_exec);
+      const size_t layer_x = statics.x_stride * 2, layer_k = statics.k_stride * 4;
+      for (int replay = 0; replay < kReplays; ++replay) {
+        const size_t first = static_cast<size_t>(replay) * kLayers;
+        auto copy = [&](DeviceBuffer& to, const DeviceBuffer& from, size_t bytes_per_layer) {
+          return cudaMemcpyAsync(to.data(), from.data<char>() + first * bytes_per_layer,
+                                 kLayers * bytes_per_layer, cudaMemcpyDeviceToDevice, stream);
+        };
+        PADGRAPH_CUDA_RETURN_IF_ERROR(copy(statics.x, pool.x, layer_x));
+        PADGRAPH_CUDA_RETURN_IF_ERROR(copy(statics.ids, pool.ids, layer_k));
+        PADGRAPH_CUDA_RETURN_IF_ERROR(copy(statics.weights, pool.weights, layer_k));
+        PADGRAPH_CUDA_RETURN_IF_ERROR(copy(statics.counts, pool.counts, 4));
+        PADGRAPH_CUDA_RETURN_IF_ERROR(
+            cudaMemsetAsync(statics.out.data(), 0xff, statics.out.bytes(), stream));
+        PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGraphLaunch(exec.get(), stream));
+        PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemcpyAsync(pool.out.data<char>() + first * layer_x,
+                                                      statics.out.data(), kLayers * layer_x,
+                                                      cudaMemcpyDeviceToDevice, stream));
+      }
+      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
+      PADGRAPH_RETURN_IF_ERROR(r.deadline.Check());
+      PADGRAPH_ASSIGN_OR_RETURN(std::vector<uint16_t> graph_out, pool.ReadOut());
+      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemset(pool.out.data(), 0xff, pool.out.bytes()));
+      for (int i = 0; i < kLayers * kReplays; ++i)
+        PADGRAPH_RETURN_IF_ERROR(r.Layer(pool, i, shape.capacity, i % kLayers, /*in_place=*/true));
+      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
+      PADGRAPH_RETURN_IF_ERROR(r.deadline.Check());
+      PADGRAPH_ASSIGN_OR_RETURN(std::vector<uint16_t> eager_out, pool.ReadOut());
+      if (graph_out != eager_out) {
+        size_t first_diff = 0;
+        while (graph_out[first_diff] == eager_out[first_diff])
+          ++first_diff;
+        return absl::InternalError(
+            fmt::format("rank {}: graph replay differs from eager at launch {}", rank,
+                        first_diff / pool.x_stride));
+      }
+      for (int i = 0; i < kLayers * kReplays; ++i) {
+        PADGRAPH_RETURN_IF_ERROR(
+            CheckOutput(shape, launches[i], rank, graph_out.data() + i * pool.x_stride,
+                        fmt::format("replay {} layer {}", i / kLayers, i % kLayers)));
+      }
+      return absl::OkStatus();
+    }();
+    PADGRAPH_RETURN_IF_ERROR(r.Teardown());
+    return result;
+  });
+}
+
+// Random __nanosleep in every kernel (Note [Jitter]), 10,000 replays of a two-layer graph with
+// fixed inputs (an idle rank and a full one among them); a kernel in the graph counts output words
+// that differ from the first eager result. Any race shows as a nonzero count.
+TEST_P(A2aLlTest, JitterStressIsBitForBitStable) {
+  const int world = GetParam();
+  const Shape shape;
+  constexpr int kLayers = 2, kReplays = 10000;
+  std::vector<LaunchInputs> launches;
+  // Rank 0 full in both layers; the last rank idle in layer 1.
+  launches.push_back(MakeInputs(shape, world, 99, true, {{0, shape.capacity}}));
+  launches.push_back(MakeInputs(shape, world, 100, true, {{0, shape.capacity}, {world - 1, 0}}));
+  std::vector<unsigned long long> mismatches(world, ~0ull);
+  OnRanks(world, [&](int rank, const ncclUniqueId& id) -> absl::Status {
+    PADGRAPH_ASSIGN_OR_RETURN(Rank r, Rank::Create(world, rank, id, shape, /*jitter_ns=*/3000));
+    absl::Status result = [&]() -> absl::Status {
+      cudaStream_t stream = r.stream.get();
+      PADGRAPH_ASSIGN_OR_RETURN(DeviceInputs in, DeviceInputs::Upload(shape, launches, rank));
+      for (int layer = 0; layer < kLayers; ++layer)
+        PADGRAPH_RETURN_IF_ERROR(r.Layer(in, layer, shape.capacity, layer, false));
+      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
+      PADGRAPH_ASSIGN_OR_RETURN(std::vector<uint16_t> golden_host, in.ReadOut());
+      for (int layer = 0; layer < kLayers; ++layer) {
+        PADGRAPH_RETURN_IF_ERROR(CheckOutput(shape, launches[layer], rank,
+                                             golden_host.data() + layer * in.x_stride, "eager"));
+      }
+      PADGRAPH_ASSIGN_OR_RETURN(DeviceBuffer golden, DeviceBuffer::Allocate(in.out.bytes()));
+      PADGRAPH_CUDA_RETURN_IF_ERROR(
+          cudaMemcpy(golden.data(), in.out.data(), in.out.bytes(), cudaMemcpyDeviceToDevice));
+      PADGRAPH_ASSIGN_OR_RETURN(DeviceBuffer counter, DeviceBuffer::Allocate(8));
+      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemset(counter.data(), 0, 8));
+      cudaGraph_t raw_graph = nullptr;
+      PADGRAPH_CUDA_RETURN_IF_ERROR(
+          cudaStreamBeginCapture(stream, cudaStreamCaptureModeThreadLocal));
+      absl::Status captured = [&]() -> absl::Status {
+        PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemsetAsync(in.out.data(), 0xff, in.out.bytes(), stream));
+        for (int layer = 0; layer < kLayers; ++layer)
+          PADGRAPH_RETURN_IF_ERROR(r.Layer(in, layer, shape.capacity, layer, false));
+        return LaunchCountMismatches(in.out.data(), golden.data(), in.out.bytes(),
+                                     counter.data<unsigned long long>(), stream);
+      }();
+      cudaError_t ended = cudaStreamEndCapture(stream, &raw_graph);
+      CudaGraph graph(raw_graph);
+      PADGRAPH_RETURN_IF_ERROR(captured);
+      PADGRAPH_CUDA_RETURN_IF_ERROR(ended);
+      cudaGraphExec_t raw_exec = nullptr;
+      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGraphInstantiate(&raw_exec, graph.get(), 0));
+      CudaGraphExec exec(raw_exec);
+      for (int replay = 0; replay < kReplays; ++replay)
+        PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGraphLaunch(exec.get(), stream));
+      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
+      PADGRAPH_RETURN_IF_ERROR(r.deadline.Check());
+      PADGRAPH_CUDA_RETURN_IF_ERROR(
+          cudaMemcpy(&mismatches[rank], counter.data(), 8, cudaMemcpyDeviceToHost));
+      return absl::OkStatus();
+    }();
+    PADGRAPH_RETURN_IF_ERROR(r.Teardown());
+    return result;
+  });
+  for (int rank = 0; rank < world; ++rank)
+    EXPECT_EQ(mismatches[rank], 0u) << "rank " << rank << " words differing over 10,000 replays";
+}
+
+// Rank 1 skips layer 1. Rank 0's dispatch of layer 1 waits for words rank 1 never sends (rank 1's
+// next words carry layer 2): it expires within the budget, the record names layer 1 and rank 1, and
+// rank 0's next launches exit at once. Rank 1's layer-2 wait expires likewise, naming rank 0.
+TEST_P(A2aLlTest, SkippedLayerExpiresNamingTheLayerAndThePeer) {
+  const int world = GetParam();
+  const Shape shape;
+  constexpr absl::Duration kBudget = absl::Milliseconds(100);
+  std::vector<LaunchInputs> launches;
+  for (int i = 0; i < 3; ++i)
+    launches.push_back(MakeInputs(shape, world, 500 + i, /*allow_idle=*/false));
+  OnRanks(world, [&](int rank, const ncclUniqueId& id) -> absl::Status {
+    PADGRAPH_ASSIGN_OR_RETURN(Rank r, Rank::Create(world, rank, id, shape, 0, kBudget));
+    absl::Status result = [&]() -> absl::Status {
+      cudaStream_t stream = r.stream.get();
+      PADGRAPH_ASSIGN_OR_RETURN(DeviceInputs in, DeviceInputs::Upload(shape, launches, rank));
+      PADGRAPH_RETURN_IF_ERROR(r.Layer(in, 0, shape.capacity, 0, false));
+      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
+      PADGRAPH_RETURN_IF_ERROR(r.deadline.Check());
+      const int layer = rank == 1 ? 2 : 1;  // rank 1 skips layer 1
+      auto start = std::chrono::steady_clock::now();
+      PADGRAPH_RETURN_IF_ERROR(
+          r.a2a.Dispatch(in.DispatchArgs(layer, shape.capacity, layer), stream));
+      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
+      const double expired_ms =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+              .count();
+      if (rank > 1) return absl::OkStatus();  // ranks 2, 3 wait for rank 1 too; not checked here
+      absl::Status check = r.deadline.Check();
+      // Rank 0 waits only for rank 1; rank 1 waits for every other rank, any of which may be named.
+      const std::string want_layer = fmt::format("layer {}", layer);
+      const std::string want_peer = rank == 0 ? "waiting for rank 1" : "waiting for rank";
+      if (!absl::IsDeadlineExceeded(check) ||
+          check.message().find(want_layer) == std::string::npos ||
+          check.message().find(want_peer) == std::string::npos ||
+          (rank == 1 && check.message().find("waiting for rank 1") != std::string::npos)) {
+        return absl::InternalError(
+            fmt::format("rank {}: wanted DeadlineExceeded naming {} and {}, got {}", rank,
+                        want_layer, want_peer, check.ToString()));
+      }
+      if (expired_ms < 0.9 * absl::ToDoubleMilliseconds(kBudget) ||
+          expired_ms > absl::ToDoubleMilliseconds(kBudget) + 2000) {
+        return absl::InternalError(
+            fmt::format("rank {}: the wait expired after {} ms", rank, expired_ms));
+      }
+      start = std::chrono::steady_clock::now();
+      PADGRAPH_RETURN_IF_ERROR(
+          r.a2a.Combine(in.CombineArgs(layer, shape.capacity, layer, r.expert_out.data()), stream));
+      PADGRAPH_RETURN_IF_ERROR(r.a2a.Dispatch(in.DispatchArgs(2, shape.capacity, 2), stream));
+      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
+      const double later_ms =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+              .count();
+      if (later_ms > 0.2 * absl::ToDoubleMilliseconds(kBudget)) {
+        return absl::InternalError(
+            fmt::format("rank {}: launches after the expiry took {} ms", rank, later_ms));
+      }
+      std::printf(
+          "[ rank %d ] wait expired after %.1f ms (budget %.0f ms); later launches %.3f ms: %s\n",
+          rank, expired_ms, absl::ToDoubleMilliseconds(kBudget), later_ms,
+          std::string(check.message()).c_str());
+      return absl::OkStatus();
+    }();
+    PADGRAPH_RETURN_IF_ERROR(r.Teardown());
+    return result;
+  });
+}
+
+INSTANTIATE_TEST_SUITE_P(Gpus, A2aLlTest, ::testing::Values(2, 4),
+                         [](const ::testing::TestParamInfo<int>& info) {
+                           return fmt::format("{}gpus", info.param);
+                         });
+
+// Bad launch arguments are rejected on the host, naming the field and the limit.
+TEST(A2aLlArgumentsTest, RejectsOutOfRangeArguments) {
+  if (GpuCount() < 1) GTEST_SKIP() << "needs a GPU";
+  const Shape shape;
+  OnRanks(1, [&](int rank, const ncclUniqueId& id) -> absl::Status {
+    PADGRAPH_ASSIGN_OR_RETURN(Rank r, Rank::Create(1, rank, id, shape));
+    A2aLlDispatchArgs args;
+    args.rows = shape.capacity + 1;
+    absl::Status rows = r.a2a.Dispatch(args, r.stream.get());
+    args.rows = 0;
+    args.layer = kA2aLlMaxLayer + 1;
+    absl::Status layer = r.a2a.Dispatch(args, r.stream.get());
+    A2aLlOptions options;
+    options.num_experts = 32;
+    options.top_k = 8;
+    options.hidden = 256;
+    options.capacity = 32;
+    options.max_sms = 100000;
+    auto too_many_sms = A2aLl::Create(r.comm.get(), options, r.deadline.view());
+    PADGRAPH_RETURN_IF_ERROR(r.Teardown());
+    if (!absl::IsInvalidArgument(rows) || rows.message().find("rows = 33") == std::string::npos)
+      return absl::InternalError(rows.ToString());
+    if (!absl::IsInvalidArgument(layer) ||
+        layer.message().find("layer = 32768") == std::string::npos)
+      return absl::InternalError(layer.ToString());
+    if (!absl::IsInvalidArgument(too_many_sms.status()) ||
+        too_many_sms.status().message().find("max_sms") == std::string::npos)
+      return absl::InternalError(too_many_sms.status().ToString());
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace
+}  // namespace padgraph

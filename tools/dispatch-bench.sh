@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# On a GPU machine: MoE dispatch + combine per backend (bench/dispatch_combine_bench.cc) and the
+# PyTorch peer (bench/peers/torch_all_to_all.py) on 2 and 4 GPUs, side by side in one run. Writes
+# JSON into $OUT (else BUILD/dispatch-results) and prints a short table last.
+#   source build-gpu/env.sh; tools/dispatch-bench.sh build-gpu
+set -uo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build=$(cd "${1:-$root/build-gpu}" && pwd)
+out=${OUT:-$build/dispatch-results}
+mkdir -p "$out"
+[[ -n ${NCCL_NVLS_ENABLE:-} ]] || source "$build/env.sh"
+
+card=$(nvidia-smi --query-gpu=name --format=csv,noheader | head -1)
+gpus=$(nvidia-smi -L | wc -l)
+"$build/bench/dispatch_combine_bench" --benchmark_out="$out/dispatch_combine.json" \
+  --benchmark_out_format=json > "$out/dispatch_bench.log" 2>&1
+bench_rc=$?
+PYTHONUNBUFFERED=1 python3 "$root/bench/peers/torch_all_to_all.py" --out "$out/torch_peer.json" \
+  > "$out/torch_peer.log" 2>&1
+peer_rc=$?
+
+python3 - "$out" "$card" "$gpus" "$bench_rc" "$peer_rc" "$(cat "$build/COMMIT" 2>/dev/null)" <<'PY'
+import json, os, sys
+out, card, gpus, bench_rc, peer_rc, commit = sys.argv[1:]
+def load(name):
+    path = os.path.join(out, name)
+    return json.load(open(path)) if os.path.exists(path) else None
+bench, torch = load("dispatch_combine.json"), load("torch_peer.json")
+rows = {}
+egress = {}
+errors = []
+for b in (bench or {}).get("benchmarks", []):
+    parts = b["name"].split("/")
+    if b.get("error_occurred"):
+        errors.append(f"{b['name']}: {b.get('error_message')}")
+        continue
+    world = int(parts[1].split(":")[1])
+    if parts[0] == "egress":
+        egress[(world, parts[2])] = b.get("GBps")
+        continue
+    backend, nrows = parts[2], int(parts[3].split(":")[1])
+    name = backend if backend != "a2a_ll" else f"a2a_ll@{parts[4].split(':')[1]}sm"
+    r = rows.setdefault((world, nrows), {})
+    r[name] = b["median_us"]
+    for key in ("floor_us", "nvlink_bytes", "egress_GBps"):
+        if key in b:
+            r[key] = b[key]
+summary = {"card": card, "gpus": int(gpus), "commit": commit,
+           "rc": {"bench": int(bench_rc), "peer": int(peer_rc)}, "errors": errors,
+           "egress_GBps": {f"{w}/{k}": v for (w, k), v in egress.items()}, "rows": []}
+print(f"card {card} x{gpus}, commit {commit}, bench rc {bench_rc}, torch rc {peer_rc}")
+for e in errors:
+    print("ERROR", e)
+for (w, k), v in sorted(egress.items()):
+    print(f"egress world {w} {k}: {v:.1f} GB/s")
+hdr = f"{'W':>2} {'rows':>4} {'a2a_ll':>8} {'(sms)':>5} {'GB/s':>6} {'floor':>7} {'x floor':>7} {'torch a2a':>9} {'x torch':>7} {'padded':>8} {'allgath':>8} {'torch ag':>8}"
+print(hdr)
+for (w, n), r in sorted(rows.items()):
+    ll = {k: v for k, v in r.items() if k.startswith("a2a_ll@")}
+    best = min(ll, key=ll.get) if ll else None
+    t = ((torch or {}).get("worlds", {}).get(str(w), {}) or {}).get(str(n), {})
+    ta, tg = t.get("padded_all_to_all_us"), t.get("allgather_reduce_scatter_us")
+    us = ll.get(best)
+    floor = r.get("floor_us")
+    entry = {"world": w, "rows": n, **r, "best_a2a_ll": best, "torch_padded_all_to_all_us": ta,
+             "torch_allgather_reduce_scatter_us": tg,
+             "ratio_to_floor": us / floor if us and floor else None,
+             "ratio_to_torch": us / ta if us and ta else None,
+             "GBps": r.get("nvlink_bytes", 0) / (us * 1e3) if us else None}
+    summary["rows"].append(entry)
+    f = lambda v, p=1: "-" if v is None else f"{v:.{p}f}"
+    print(f"{w:>2} {n:>4} {f(us):>8} {best.split('@')[1][:-2] if best else '-':>5} {f(entry['GBps'],0):>6} "
+          f"{f(floor):>7} {f(entry['ratio_to_floor'],2):>7} {f(ta):>9} {f(entry['ratio_to_torch'],2):>7} "
+          f"{f(r.get('a2a_padded')):>8} {f(r.get('allgather')):>8} {f(tg):>8}")
+json.dump(summary, open(os.path.join(out, "dispatch_summary.json"), "w"), indent=2)
+PY
