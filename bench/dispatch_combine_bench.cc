@@ -270,6 +270,20 @@ Team* TeamFor(int world) {
   return team.get();
 }
 
+// The team for `world` ranks, or null after telling `state` why the benchmark is skipped.
+Team* TeamOrSkip(benchmark::State& state, int world) {
+  if (GpuCount() < world) {
+    state.SkipWithError(fmt::format("needs {} GPUs", world).c_str());
+    return nullptr;
+  }
+  Team* team = TeamFor(world);
+  if (!team->init_status().ok()) {
+    state.SkipWithError(std::string(team->init_status().message()).c_str());
+    return nullptr;
+  }
+  return team;
+}
+
 // Stages routing for `rows` rows onto every rank.
 absl::Status Stage(RankState& s, const Routing& routing, int rows) {
   s.rows = rows;
@@ -419,15 +433,9 @@ void TimeReplays(benchmark::State& state, Team& team, int per_replay,
 void BM_Egress(benchmark::State& state) {
   const int world = static_cast<int>(state.range(0));
   const bool copy_engine = state.range(1) == 0;
-  if (GpuCount() < world) {
-    state.SkipWithError(fmt::format("needs {} GPUs", world).c_str());
-    return;
-  }
-  Team& team = *TeamFor(world);
-  if (!team.init_status().ok()) {
-    state.SkipWithError(std::string(team.init_status().message()).c_str());
-    return;
-  }
+  Team* team_or_null = TeamOrSkip(state, world);
+  if (team_or_null == nullptr) return;
+  Team& team = *team_or_null;
   constexpr int kLaunches = 4;
   // Bytes one GPU sends per launch: copy engine to the next rank; SM kernel to all peers.
   const size_t bytes =
@@ -457,15 +465,9 @@ void BM_DispatchCombine(benchmark::State& state) {
   const auto backend = static_cast<Backend>(state.range(1));
   const int rows = static_cast<int>(state.range(2));
   const int sms = static_cast<int>(state.range(3));
-  if (GpuCount() < world) {
-    state.SkipWithError(fmt::format("needs {} GPUs", world).c_str());
-    return;
-  }
-  Team& team = *TeamFor(world);
-  if (!team.init_status().ok()) {
-    state.SkipWithError(std::string(team.init_status().message()).c_str());
-    return;
-  }
+  Team* team_or_null = TeamOrSkip(state, world);
+  if (team_or_null == nullptr) return;
+  Team& team = *team_or_null;
   const Routing routing = MakeRouting(world, rows);
   absl::Status built = team.Run([&](RankState& s) -> absl::Status {
     PADGRAPH_RETURN_IF_ERROR(Stage(s, routing, rows));

@@ -421,6 +421,35 @@ struct A2aLl::State {
   DeviceBuffer counters;
 };
 
+namespace {
+
+// The checks Dispatch and Combine share, naming the field and the limit. (Templates: State is
+// A2aLl's private type, deduced here rather than named.)
+template <typename State>
+absl::Status CheckLaunch(const State& s, int rows, int layer) {
+  if (rows < 0 || rows > s.layout.shape.capacity) {
+    return Invalid("rows", rows,
+                   fmt::format("must be in [0, capacity ({})]", s.layout.shape.capacity));
+  }
+  if (layer < 0 || layer > kA2aLlMaxLayer) {
+    return Invalid("layer", layer, fmt::format("must be in [0, {}]", kA2aLlMaxLayer));
+  }
+  return absl::OkStatus();
+}
+
+template <typename State>
+KernelCommon CommonFor(const State& s, int layer) {
+  return {s.window,
+          s.layout,
+          s.deadline,
+          s.counters.template data<unsigned long long>(),
+          s.rank,
+          layer,
+          s.options.jitter_max_ns};
+}
+
+}  // namespace
+
 A2aLl::A2aLl() = default;
 A2aLl::A2aLl(A2aLl&&) noexcept = default;
 A2aLl& A2aLl::operator=(A2aLl&& other) noexcept {
@@ -551,26 +580,14 @@ absl::Status A2aLl::Destroy() {
 absl::Status A2aLl::Dispatch(const A2aLlDispatchArgs& args, cudaStream_t stream) const {
   if (state_ == nullptr) return absl::FailedPreconditionError("a2a_ll: Dispatch after Destroy");
   const State& s = *state_;
-  if (args.rows < 0 || args.rows > s.layout.shape.capacity) {
-    return Invalid("rows", args.rows,
-                   fmt::format("must be in [0, capacity ({})]", s.layout.shape.capacity));
-  }
-  if (args.layer < 0 || args.layer > kA2aLlMaxLayer) {
-    return Invalid("layer", args.layer, fmt::format("must be in [0, {}]", kA2aLlMaxLayer));
-  }
+  PADGRAPH_RETURN_IF_ERROR(CheckLaunch(s, args.rows, args.layer));
   if (args.num_rows == nullptr ||
       (args.rows > 0 && (args.x == nullptr || args.topk_ids == nullptr))) {
     return absl::InvalidArgumentError(
         "a2a_ll: Dispatch needs num_rows, and x and topk_ids when rows > 0");
   }
   DispatchParams params;
-  params.common = {s.window,
-                   s.layout,
-                   s.deadline,
-                   s.counters.data<unsigned long long>(),
-                   s.rank,
-                   args.layer,
-                   s.options.jitter_max_ns};
+  params.common = CommonFor(s, args.layer);
   params.x = static_cast<const uint4*>(args.x);
   params.topk_ids = args.topk_ids;
   params.num_rows = args.num_rows;
@@ -585,26 +602,14 @@ absl::Status A2aLl::Dispatch(const A2aLlDispatchArgs& args, cudaStream_t stream)
 absl::Status A2aLl::Combine(const A2aLlCombineArgs& args, cudaStream_t stream) const {
   if (state_ == nullptr) return absl::FailedPreconditionError("a2a_ll: Combine after Destroy");
   const State& s = *state_;
-  if (args.rows < 0 || args.rows > s.layout.shape.capacity) {
-    return Invalid("rows", args.rows,
-                   fmt::format("must be in [0, capacity ({})]", s.layout.shape.capacity));
-  }
-  if (args.layer < 0 || args.layer > kA2aLlMaxLayer) {
-    return Invalid("layer", args.layer, fmt::format("must be in [0, {}]", kA2aLlMaxLayer));
-  }
+  PADGRAPH_RETURN_IF_ERROR(CheckLaunch(s, args.rows, args.layer));
   if (args.num_rows == nullptr || args.expert_out == nullptr ||
       (args.rows > 0 && (args.weights == nullptr || args.out == nullptr))) {
     return absl::InvalidArgumentError(
         "a2a_ll: Combine needs num_rows and expert_out, and weights and out when rows > 0");
   }
   CombineParams params;
-  params.common = {s.window,
-                   s.layout,
-                   s.deadline,
-                   s.counters.data<unsigned long long>(),
-                   s.rank,
-                   args.layer,
-                   s.options.jitter_max_ns};
+  params.common = CommonFor(s, args.layer);
   params.expert_out = static_cast<const uint4*>(args.expert_out);
   params.weights = args.weights;
   params.num_rows = args.num_rows;
