@@ -9,13 +9,18 @@ namespace {
 
 size_t ElementBytes(ncclDataType_t type) {
   switch (type) {
+    case ncclFloat64:
+    case ncclInt64:
+    case ncclUint64:
+      return 8;
     case ncclFloat32:
     case ncclInt32:
+    case ncclUint32:
       return 4;
     case ncclBfloat16:
     case ncclFloat16:
       return 2;
-    default:
+    default:  // the 8-bit types
       return 1;
   }
 }
