@@ -215,7 +215,7 @@ class Team {
       options.hidden = kHidden;
       options.capacity = kCapacity;
       options.max_sms = sms;
-      PADGRAPH_ASSIGN_OR_RETURN(A2aLl a2a, A2aLl::Create(s.comm.get(), options, s.deadline.view()));
+      PADGRAPH_ASSIGN_OR_RETURN(A2aLl a2a, A2aLl::Create(s.comm.get(), options));
       s.a2a.emplace(sms, std::move(a2a));
     }
     const size_t rows_bytes = kCapacity * kRowBytes;
@@ -306,6 +306,7 @@ absl::Status CheckA2aLl(RankState& s, const A2aLl& a2a, const Routing& routing, 
   dispatch.topk_ids = s.ids.data<int32_t>();
   dispatch.num_rows = s.count.data<int32_t>();
   dispatch.rows = rows;
+  dispatch.deadline = s.deadline.view();
   PADGRAPH_RETURN_IF_ERROR(a2a.Dispatch(dispatch, stream));
   PADGRAPH_RETURN_IF_ERROR(LaunchTestExperts(a2a.layout(), s.rank, a2a.recv_rows(),
                                              a2a.recv_counts(), s.expert_out.data(), stream));
@@ -315,6 +316,7 @@ absl::Status CheckA2aLl(RankState& s, const A2aLl& a2a, const Routing& routing, 
   combine.num_rows = s.count.data<int32_t>();
   combine.rows = rows;
   combine.out = s.out.data();
+  combine.deadline = s.deadline.view();
   PADGRAPH_RETURN_IF_ERROR(a2a.Combine(combine, stream));
   PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
   PADGRAPH_RETURN_IF_ERROR(s.deadline.Check());
@@ -355,6 +357,7 @@ absl::Status Enqueue(RankState& s, Backend backend, int sms, int iteration) {
       dispatch.num_rows = s.count.data<int32_t>();
       dispatch.rows = s.rows;
       dispatch.layer = iteration % 61;
+      dispatch.deadline = s.deadline.view();
       PADGRAPH_RETURN_IF_ERROR(a2a.Dispatch(dispatch, stream));
       A2aLlCombineArgs combine;
       combine.expert_out = a2a.recv_rows();  // no expert compute inside the timing
@@ -363,6 +366,7 @@ absl::Status Enqueue(RankState& s, Backend backend, int sms, int iteration) {
       combine.rows = s.rows;
       combine.layer = iteration % 61;
       combine.out = s.out.data();
+      combine.deadline = s.deadline.view();
       return a2a.Combine(combine, stream);
     }
     case Backend::kA2aPadded: {

@@ -407,7 +407,6 @@ struct A2aLl::State {
   int rank = 0;
   A2aLlLayout layout;
   A2aLlOptions options;
-  DeadlineView deadline;
   void* window_memory = nullptr;  // ncclMemAlloc
   ncclWindow_t window = nullptr;
   ncclDevComm dev_comm;
@@ -426,7 +425,12 @@ namespace {
 // The checks Dispatch and Combine share, naming the field and the limit. (Templates: State is
 // A2aLl's private type, deduced here rather than named.)
 template <typename State>
-absl::Status CheckLaunch(const State& s, int rows, int layer) {
+absl::Status CheckLaunch(const State& s, int rows, int layer, const DeadlineView& deadline) {
+  if (deadline.record == nullptr || deadline.device_expired == nullptr || deadline.budget_ns == 0) {
+    return absl::InvalidArgumentError(
+        "a2a_ll: args.deadline must be a view of a created Deadline (rule 3: every device wait is "
+        "bounded)");
+  }
   if (rows < 0 || rows > s.layout.shape.capacity) {
     return Invalid("rows", rows,
                    fmt::format("must be in [0, capacity ({})]", s.layout.shape.capacity));
@@ -438,10 +442,10 @@ absl::Status CheckLaunch(const State& s, int rows, int layer) {
 }
 
 template <typename State>
-KernelCommon CommonFor(const State& s, int layer) {
+KernelCommon CommonFor(const State& s, int layer, const DeadlineView& deadline) {
   return {s.window,
           s.layout,
-          s.deadline,
+          deadline,
           s.counters.template data<unsigned long long>(),
           s.rank,
           layer,
@@ -469,15 +473,9 @@ A2aLl::~A2aLl() {
   }
 }
 
-absl::StatusOr<A2aLl> A2aLl::Create(ncclComm_t comm, const A2aLlOptions& options,
-                                    const DeadlineView& deadline) {
+absl::StatusOr<A2aLl> A2aLl::Create(ncclComm_t comm, const A2aLlOptions& options) {
   PADGRAPH_RETURN_IF_ERROR(CheckNcclVersion());
   if (comm == nullptr) return absl::InvalidArgumentError("a2a_ll: comm is null");
-  if (deadline.record == nullptr || deadline.device_expired == nullptr || deadline.budget_ns == 0) {
-    return absl::InvalidArgumentError(
-        "a2a_ll: deadline must be a view of a created Deadline (rule 3: every device wait is "
-        "bounded)");
-  }
   int world = 0, rank = 0, device = 0, sm_count = 0;
   PADGRAPH_NCCL_RETURN_IF_ERROR(ncclCommCount(comm, &world));
   PADGRAPH_NCCL_RETURN_IF_ERROR(ncclCommUserRank(comm, &rank));
@@ -511,7 +509,6 @@ absl::StatusOr<A2aLl> A2aLl::Create(ncclComm_t comm, const A2aLlOptions& options
   s.rank = rank;
   s.layout = layout;
   s.options = options;
-  s.deadline = deadline;
   s.dispatch_blocks = options.max_sms;
   s.combine_blocks = options.max_sms / world * world;
   absl::Status status = [&]() -> absl::Status {
@@ -580,14 +577,14 @@ absl::Status A2aLl::Destroy() {
 absl::Status A2aLl::Dispatch(const A2aLlDispatchArgs& args, cudaStream_t stream) const {
   if (state_ == nullptr) return absl::FailedPreconditionError("a2a_ll: Dispatch after Destroy");
   const State& s = *state_;
-  PADGRAPH_RETURN_IF_ERROR(CheckLaunch(s, args.rows, args.layer));
+  PADGRAPH_RETURN_IF_ERROR(CheckLaunch(s, args.rows, args.layer, args.deadline));
   if (args.num_rows == nullptr ||
       (args.rows > 0 && (args.x == nullptr || args.topk_ids == nullptr))) {
     return absl::InvalidArgumentError(
         "a2a_ll: Dispatch needs num_rows, and x and topk_ids when rows > 0");
   }
   DispatchParams params;
-  params.common = CommonFor(s, args.layer);
+  params.common = CommonFor(s, args.layer, args.deadline);
   params.x = static_cast<const uint4*>(args.x);
   params.topk_ids = args.topk_ids;
   params.num_rows = args.num_rows;
@@ -602,14 +599,14 @@ absl::Status A2aLl::Dispatch(const A2aLlDispatchArgs& args, cudaStream_t stream)
 absl::Status A2aLl::Combine(const A2aLlCombineArgs& args, cudaStream_t stream) const {
   if (state_ == nullptr) return absl::FailedPreconditionError("a2a_ll: Combine after Destroy");
   const State& s = *state_;
-  PADGRAPH_RETURN_IF_ERROR(CheckLaunch(s, args.rows, args.layer));
+  PADGRAPH_RETURN_IF_ERROR(CheckLaunch(s, args.rows, args.layer, args.deadline));
   if (args.num_rows == nullptr || args.expert_out == nullptr ||
       (args.rows > 0 && (args.weights == nullptr || args.out == nullptr))) {
     return absl::InvalidArgumentError(
         "a2a_ll: Combine needs num_rows and expert_out, and weights and out when rows > 0");
   }
   CombineParams params;
-  params.common = CommonFor(s, args.layer);
+  params.common = CommonFor(s, args.layer, args.deadline);
   params.expert_out = static_cast<const uint4*>(args.expert_out);
   params.weights = args.weights;
   params.num_rows = args.num_rows;

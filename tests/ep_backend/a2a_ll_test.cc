@@ -195,8 +195,10 @@ struct DeviceInputs {
     PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemset(d.out.data(), 0xff, d.out.bytes()));
     return d;
   }
-  A2aLlDispatchArgs DispatchArgs(size_t i, int capacity, int layer) const {
+  A2aLlDispatchArgs DispatchArgs(size_t i, int capacity, int layer,
+                                 const DeadlineView& deadline) const {
     A2aLlDispatchArgs args;
+    args.deadline = deadline;
     args.x = x.data<uint16_t>() + i * x_stride;
     args.topk_ids = ids.data<int32_t>() + i * k_stride;
     args.num_rows = counts.data<int32_t>() + i;
@@ -204,8 +206,10 @@ struct DeviceInputs {
     args.layer = layer;
     return args;
   }
-  A2aLlCombineArgs CombineArgs(size_t i, int capacity, int layer, const void* expert_out) const {
+  A2aLlCombineArgs CombineArgs(size_t i, int capacity, int layer, const void* expert_out,
+                               const DeadlineView& deadline) const {
     A2aLlCombineArgs args;
+    args.deadline = deadline;
     args.expert_out = expert_out;
     args.weights = weights.data<float>() + i * k_stride;
     args.num_rows = counts.data<int32_t>() + i;
@@ -247,7 +251,7 @@ struct Rank {
     options.capacity = shape.capacity;
     options.max_sms = shape.max_sms;
     options.jitter_max_ns = jitter_ns;
-    PADGRAPH_ASSIGN_OR_RETURN(r.a2a, A2aLl::Create(r.comm.get(), options, r.deadline.view()));
+    PADGRAPH_ASSIGN_OR_RETURN(r.a2a, A2aLl::Create(r.comm.get(), options));
     PADGRAPH_ASSIGN_OR_RETURN(r.expert_out, DeviceBuffer::Allocate(r.a2a.layout().recv_row_count() *
                                                                    r.a2a.layout().row_bytes()));
     return r;
@@ -255,11 +259,12 @@ struct Rank {
   // One MoE layer: dispatch, the test experts (into `expert_out`, or in place into recv_rows),
   // combine.
   absl::Status Layer(const DeviceInputs& in, size_t i, int capacity, int layer, bool in_place) {
-    PADGRAPH_RETURN_IF_ERROR(a2a.Dispatch(in.DispatchArgs(i, capacity, layer), stream.get()));
+    PADGRAPH_RETURN_IF_ERROR(
+        a2a.Dispatch(in.DispatchArgs(i, capacity, layer, deadline.view()), stream.get()));
     void* y = in_place ? a2a.recv_rows() : expert_out.data();
     PADGRAPH_RETURN_IF_ERROR(
         LaunchTestExperts(a2a.layout(), rank, a2a.recv_rows(), a2a.recv_counts(), y, stream.get()));
-    return a2a.Combine(in.CombineArgs(i, capacity, layer, y), stream.get());
+    return a2a.Combine(in.CombineArgs(i, capacity, layer, y, deadline.view()), stream.get());
   }
   absl::Status Teardown() {
     PADGRAPH_RETURN_IF_ERROR(a2a.Destroy());
@@ -515,7 +520,7 @@ TEST_P(A2aLlTest, SkippedLayerExpiresNamingTheLayerAndThePeer) {
       const int layer = rank == 1 ? 2 : 1;  // rank 1 skips layer 1
       auto start = std::chrono::steady_clock::now();
       PADGRAPH_RETURN_IF_ERROR(
-          r.a2a.Dispatch(in.DispatchArgs(layer, shape.capacity, layer), stream));
+          r.a2a.Dispatch(in.DispatchArgs(layer, shape.capacity, layer, r.deadline.view()), stream));
       PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
       const double expired_ms =
           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
@@ -539,9 +544,11 @@ TEST_P(A2aLlTest, SkippedLayerExpiresNamingTheLayerAndThePeer) {
             fmt::format("rank {}: the wait expired after {} ms", rank, expired_ms));
       }
       start = std::chrono::steady_clock::now();
+      PADGRAPH_RETURN_IF_ERROR(r.a2a.Combine(
+          in.CombineArgs(layer, shape.capacity, layer, r.expert_out.data(), r.deadline.view()),
+          stream));
       PADGRAPH_RETURN_IF_ERROR(
-          r.a2a.Combine(in.CombineArgs(layer, shape.capacity, layer, r.expert_out.data()), stream));
-      PADGRAPH_RETURN_IF_ERROR(r.a2a.Dispatch(in.DispatchArgs(2, shape.capacity, 2), stream));
+          r.a2a.Dispatch(in.DispatchArgs(2, shape.capacity, 2, r.deadline.view()), stream));
       PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
       const double later_ms =
           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
@@ -573,6 +580,7 @@ TEST(A2aLlArgumentsTest, RejectsOutOfRangeArguments) {
   OnRanks(1, [&](int rank, const ncclUniqueId& id) -> absl::Status {
     PADGRAPH_ASSIGN_OR_RETURN(Rank r, Rank::Create(1, rank, id, shape));
     A2aLlDispatchArgs args;
+    args.deadline = r.deadline.view();
     args.rows = shape.capacity + 1;
     absl::Status rows = r.a2a.Dispatch(args, r.stream.get());
     args.rows = 0;
@@ -584,7 +592,7 @@ TEST(A2aLlArgumentsTest, RejectsOutOfRangeArguments) {
     options.hidden = 256;
     options.capacity = 32;
     options.max_sms = 100000;
-    auto too_many_sms = A2aLl::Create(r.comm.get(), options, r.deadline.view());
+    auto too_many_sms = A2aLl::Create(r.comm.get(), options);
     PADGRAPH_RETURN_IF_ERROR(r.Teardown());
     if (!absl::IsInvalidArgument(rows) || rows.message().find("rows = 33") == std::string::npos)
       return absl::InternalError(rows.ToString());

@@ -7,7 +7,8 @@
 // Create is collective over the communicator (every rank, one thread per GPU, same options) and
 // runs before any capture: ncclMemAlloc, one cudaMemset of the window (the only one: no launch
 // ever clears anything), ncclCommWindowRegister(NCCL_WIN_COLL_SYMMETRIC) and ncclDevCommCreate.
-// The A2aLl must outlive every graph that captured its launches and the DeadlineView's memory.
+// The A2aLl must outlive every graph that captured its launches, and so must the Deadline whose
+// view a launch was given.
 // Teardown is explicit and collective, in this order: destroy the graphs; Destroy() on every rank
 // (it synchronizes the device, then ncclDevCommDestroy, ncclCommWindowDeregister, ncclMemFree);
 // then ncclCommFinalize / ncclCommDestroy of the communicator (NcclComm::Finalize). The destructor
@@ -105,6 +106,7 @@ struct A2aLlDispatchArgs {
   const int32_t* num_rows = nullptr;  // device int: the real rows n (clamped to [0, rows])
   int rows = 0;                       // rows of x and topk_ids, at most capacity
   int layer = 0;                      // for flag tags and deadline records, [0, kA2aLlMaxLayer]
+  DeadlineView deadline;              // bounds every wait (rule 3); a created Deadline's view
 };
 
 struct A2aLlCombineArgs {
@@ -113,17 +115,18 @@ struct A2aLlCombineArgs {
   const int32_t* num_rows = nullptr;  // the same device count the dispatch read
   int rows = 0;
   int layer = 0;
-  void* out = nullptr;  // bf16 [rows, hidden]; rows n.. untouched
+  void* out = nullptr;    // bf16 [rows, hidden]; rows n.. untouched
+  DeadlineView deadline;  // as for dispatch
 };
 
 class A2aLl {
  public:
   static constexpr int kThreadsPerBlock = 512;
 
-  // Collective (Note [a2a_ll lifetime and teardown]). `comm` and `deadline`'s memory must outlive
-  // the A2aLl. Every rank must be in one NVLink (LSA) domain.
-  static absl::StatusOr<A2aLl> Create(ncclComm_t comm, const A2aLlOptions& options,
-                                      const DeadlineView& deadline);
+  // Collective (Note [a2a_ll lifetime and teardown]). `comm` must outlive the A2aLl. Every rank
+  // must be in one NVLink (LSA) domain. The deadline comes with each launch, so an engine can
+  // create the transport before the runner whose Deadline bounds its waits.
+  static absl::StatusOr<A2aLl> Create(ncclComm_t comm, const A2aLlOptions& options);
 
   A2aLl();
   A2aLl(A2aLl&&) noexcept;
