@@ -313,7 +313,6 @@ absl::Status CheckA2aLl(RankState& s, const A2aLl& a2a, const Routing& routing, 
   A2aLlCombineArgs combine;
   combine.expert_out = s.expert_out.data();
   combine.weights = s.weights.data<float>();
-  combine.num_rows = s.count.data<int32_t>();
   combine.rows = rows;
   combine.out = s.out.data();
   combine.deadline = s.deadline.view();
@@ -362,7 +361,6 @@ absl::Status Enqueue(RankState& s, Backend backend, int sms, int iteration) {
       A2aLlCombineArgs combine;
       combine.expert_out = a2a.recv_rows();  // no expert compute inside the timing
       combine.weights = s.weights.data<float>();
-      combine.num_rows = s.count.data<int32_t>();
       combine.rows = s.rows;
       combine.layer = iteration % 61;
       combine.out = s.out.data();

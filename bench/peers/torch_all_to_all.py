@@ -1,9 +1,11 @@
 """PyTorch NCCL peer of bench/dispatch_combine_bench.cc: what an engine without a device-API
 transport runs for MoE dispatch + combine.
 
-padded all_to_all: every rank sends a buffer padded to one copy per (token, expert) pair for each
-peer, capacity rows * top_k rows per peer (all 8 copies of every token could go to one peer), so
-dispatch + combine are two all_to_all_single calls of world * rows * top_k rows each. allgather:
+padded all_to_all: every rank sends one buffer of rows * top_k rows (one copy per (token, expert)
+pair), split evenly over the ranks: rows * top_k / world rows per peer, the fixed per-peer
+capacity that uniform routing fills (the issue's peer figures were measured this way; a capacity
+of rows * top_k per peer doubles the bytes on 2 GPUs). Dispatch + combine are two
+all_to_all_single calls of rows * top_k rows each. allgather:
 all_gather_into_tensor of the rank's rows, then reduce_scatter_tensor back. Setup as the C++
 benchmark: hidden 7168 bf16, top-8, rows per rank 1, 8, 32, 128, on 2 and 4 GPUs, one process per
 GPU. N iterations are captured in one CUDA graph; each replay follows a barrier (an all_reduce) and
@@ -62,8 +64,8 @@ def worker(rank, world, port, queue):
     dist.init_process_group("nccl", rank=rank, world_size=world, device_id=device)
     result = {}
     for rows in ROWS:
-        cap = rows * TOP_K
-        send = torch.randn(world * cap, HIDDEN, device=device, dtype=torch.bfloat16)
+        assert rows * TOP_K % world == 0, "rows * top_k must split evenly over the ranks"
+        send = torch.randn(rows * TOP_K, HIDDEN, device=device, dtype=torch.bfloat16)
         recv = torch.empty_like(send)
         back = torch.empty_like(send)
 

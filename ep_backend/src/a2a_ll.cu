@@ -26,13 +26,20 @@ constexpr int kWarpsPerBlock = A2aLl::kThreadsPerBlock / kWarpSize;
 constexpr int kCopyUnroll = 8;  // 16-byte loads in flight per lane while copying a row
 constexpr unsigned kFullMask = 0xffffffffu;
 
-enum Counter { kDispatchPeer = 0, kDispatchSelf = 1, kCombinePeer = 2, kCombineSelf = 3 };
+enum Counter {
+  kDispatchPeer = 0,
+  kDispatchSelf = 1,
+  kCombinePeer = 2,
+  kCombineSelf = 3,
+  kInvalidPairs = 4,
+  kCounters = 5
+};
 
 struct KernelCommon {
-  ncclWindow_t window;
   A2aLlLayout layout;
   DeadlineView deadline;
-  unsigned long long* counters;  // [4], Counter
+  unsigned long long* counters;  // [kCounters]
+  char* peers[kA2aLlMaxWorld];   // every rank's window, mapped here (computed once at Create)
   int rank;
   int layer;
   uint32_t jitter_max_ns;
@@ -44,19 +51,21 @@ struct DispatchParams {
   const int32_t* topk_ids;
   const int32_t* num_rows;
   int rows;
-  uint32_t* epochs;      // [gridDim.x], Note [Epochs without host state]
-  int32_t* recv_counts;  // [local_experts][world]
+  uint32_t* epochs;       // [gridDim.x], Note [Epochs without host state]
+  int32_t* recv_counts;   // [local_experts][world]
+  int32_t* sent_rows;     // the count this dispatch used, for the combine that follows
+  uint16_t* valid_pairs;  // [capacity]: bit k set when (token, k) was sent (Note [Invalid ids])
 };
 
 struct CombineParams {
   KernelCommon common;
   const uint4* expert_out;
   const float* weights;
-  const int32_t* num_rows;
   int rows;
   const int32_t* recv_counts;
-  uint32_t* epochs;         // [gridDim.x]
-  uint32_t* peer_arrivals;  // [world]: blocks of each peer's group that finished, ever
+  const int32_t* sent_rows;
+  const uint16_t* valid_pairs;
+  uint32_t* epochs;  // [gridDim.x]
   uint4* out;
 };
 
@@ -95,13 +104,13 @@ __device__ __forceinline__ void CopyRow(const uint4* __restrict__ source, uint4*
   }
 }
 
-// The k at which `token`'s ids name `expert`, or -1 (also for tokens at or past `end`).
+// The first k at which `token`'s ids name `expert`, or -1 (also for tokens at or past `end`).
 __device__ __forceinline__ int FindExpert(const int32_t* __restrict__ topk_ids, int top_k,
                                           int token, int end, int expert) {
   int hit = -1;
   if (token < end) {
     const int32_t* ids = topk_ids + static_cast<size_t>(token) * top_k;
-    for (int k = 0; k < top_k; ++k) {
+    for (int k = top_k - 1; k >= 0; --k) {
       if (__ldg(ids + k) == expert) hit = k;
     }
   }
@@ -113,33 +122,70 @@ __device__ __forceinline__ void AddCounter(unsigned long long* counters, Counter
   if (bytes != 0) atomicAdd(counters + which, bytes);
 }
 
+// A bounded wait for the flag word at `flag` to carry `want` (Note [a2a_ll flag words]). A poison
+// word records the peer's expiry here (source kPeerExpired) and fails the wait.
+__device__ __forceinline__ bool WaitForWord(const KernelCommon& c, const uint64_t* flag,
+                                            uint64_t want, int peer, uint32_t salt,
+                                            uint64_t* word) {
+  bool poisoned = false;
+  const bool arrived = BoundedWait(c.deadline, c.layer, peer, [&] {
+    Jitter(c.jitter_max_ns / 4, salt);
+    *word = LoadAcquireSys(flag);
+    poisoned = *word == kA2aLlPoisonWord;
+    return poisoned || FlagWordTag(*word) == want;
+  });
+  if (poisoned) {
+    ExpireDeadlineOnDevice(c.deadline, c.layer, peer, DeadlineSource::kPeerExpired);
+  }
+  return arrived && !poisoned;
+}
+
 // Note [Dispatch].
 __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
     DispatchKernel(const DispatchParams p) {
-  __shared__ char* peer_base[kA2aLlMaxWorld];
   __shared__ uint32_t shared_epoch;
   __shared__ int shared_rows;
+  __shared__ int shared_expired;
   const KernelCommon& c = p.common;
   const A2aLlLayout& layout = c.layout;
   const int world = layout.shape.world;
-  if (threadIdx.x < world) {
-    peer_base[threadIdx.x] = static_cast<char*>(ncclGetPeerPointer(c.window, 0, threadIdx.x));
-  }
   if (threadIdx.x == 0) {
     const uint32_t epoch = p.epochs[blockIdx.x] + 1;
     p.epochs[blockIdx.x] = epoch;
     shared_epoch = epoch;
-    shared_rows = min(max(*p.num_rows, 0), p.rows);
+    const int rows = min(max(*p.num_rows, 0), p.rows);
+    shared_rows = rows;
+    if (blockIdx.x == 0) *p.sent_rows = rows;
+    shared_expired = DeadlineExpiredOnDevice(c.deadline);
   }
   __syncthreads();
   const uint32_t epoch = shared_epoch;
   const int rows = shared_rows;
+  const bool expired = shared_expired != 0;
   const int lane = threadIdx.x % kWarpSize;
   const int top_k = layout.shape.top_k;
   const int experts = layout.shape.num_experts;
   const int parts = layout.shape.dispatch_parts;
   const int words = layout.shape.hidden / 8;
   const int warps = gridDim.x * kWarpsPerBlock;
+
+  // Note [Invalid ids]: which (token, k) pairs travel, for the combine's sum.
+  unsigned long long invalid = 0;
+  for (int token = blockIdx.x * blockDim.x + threadIdx.x; token < rows;
+       token += gridDim.x * blockDim.x) {
+    const int32_t* ids = p.topk_ids + static_cast<size_t>(token) * top_k;
+    uint32_t mask = 0;
+    for (int k = 0; k < top_k; ++k) {
+      const int32_t id = __ldg(ids + k);
+      bool valid = id >= 0 && id < experts;
+      for (int j = 0; j < k && valid; ++j)
+        valid = __ldg(ids + j) != id;
+      mask |= static_cast<uint32_t>(valid) << k;
+    }
+    p.valid_pairs[token] = static_cast<uint16_t>(mask);
+    invalid += top_k - __popc(mask);
+  }
+  AddCounter(c.counters, kInvalidPairs, invalid);
 
   // Send: one (expert, part) per warp at a time.
   unsigned long long peer_bytes = 0, self_bytes = 0;
@@ -149,6 +195,13 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
     const int part = item / experts;
     const int owner = layout.OwnerOf(expert);
     const int local_expert = layout.LocalExpertOf(expert);
+    char* owner_base = c.peers[owner];
+    uint64_t* flag =
+        reinterpret_cast<uint64_t*>(owner_base + layout.DispatchFlag(local_expert, c.rank, part));
+    if (expired) {
+      if (lane == 0) StoreReleaseSys(flag, kA2aLlPoisonWord);
+      continue;
+    }
     const int begin = static_cast<int>(static_cast<int64_t>(rows) * part / parts);
     const int end = static_cast<int>(static_cast<int64_t>(rows) * (part + 1) / parts);
     // Slots of the earlier parts' tokens come first: count them (a scan of ids only).
@@ -158,7 +211,6 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
           __ballot_sync(kFullMask, FindExpert(p.topk_ids, top_k, t0 + lane, begin, expert) >= 0));
     }
     const int first_slot = slot;
-    char* owner_base = peer_base[owner];
     for (int t0 = begin; t0 < end; t0 += kWarpSize) {
       const int hit = FindExpert(p.topk_ids, top_k, t0 + lane, end, expert);
       unsigned pending = __ballot_sync(kFullMask, hit >= 0);
@@ -186,8 +238,6 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
     __syncwarp();
     Jitter(c.jitter_max_ns, item * 131u + 7u);
     if (lane == 0) {
-      uint64_t* flag =
-          reinterpret_cast<uint64_t*>(owner_base + layout.DispatchFlag(local_expert, c.rank, part));
       if (moved != 0) {
         StoreReleaseSys(flag, FlagWord(epoch, c.layer, slot));
       } else {
@@ -208,7 +258,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
   const int local_experts = layout.local_experts;
   const int wait_words = local_experts * world * parts;
   const uint64_t want = FlagTag(epoch, c.layer);
-  const char* local_base = peer_base[c.rank];
+  const char* local_base = c.peers[c.rank];
   for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < wait_words; i += gridDim.x * blockDim.x) {
     const int part = i % parts;
     const int source = i / parts % world;
@@ -216,11 +266,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
     const uint64_t* flag = reinterpret_cast<const uint64_t*>(
         local_base + layout.DispatchFlag(local_expert, source, part));
     uint64_t word = 0;
-    const bool arrived = BoundedWait(c.deadline, c.layer, source, [&] {
-      Jitter(c.jitter_max_ns / 4, i);
-      word = LoadAcquireSys(flag);
-      return FlagWordTag(word) == want;
-    });
+    const bool arrived = WaitForWord(c, flag, want, source, i, &word);
     if (part == parts - 1) {
       p.recv_counts[local_expert * world + source] = arrived ? FlagWordCount(word) : 0;
     }
@@ -229,28 +275,26 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
 
 // Note [Combine].
 __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(const CombineParams p) {
-  __shared__ char* peer_base[kA2aLlMaxWorld];
   __shared__ uint32_t shared_epoch;
   __shared__ int shared_rows;
+  __shared__ int shared_expired;
   __shared__ int shared_all_arrived;
   __shared__ int prefix[kA2aLlMaxExperts + 1];
   const KernelCommon& c = p.common;
   const A2aLlLayout& layout = c.layout;
   const int world = layout.shape.world;
   const int local_experts = layout.local_experts;
-  const int group_blocks = gridDim.x / world;
+  const int group_blocks = layout.shape.combine_group_blocks;
   const int peer = blockIdx.x % world;
   const int group_block = blockIdx.x / world;
   const int lane = threadIdx.x % kWarpSize;
   const int warp = threadIdx.x / kWarpSize;
-  if (threadIdx.x < world) {
-    peer_base[threadIdx.x] = static_cast<char*>(ncclGetPeerPointer(c.window, 0, threadIdx.x));
-  }
   if (threadIdx.x == 0) {
     const uint32_t epoch = p.epochs[blockIdx.x] + 1;
     p.epochs[blockIdx.x] = epoch;
     shared_epoch = epoch;
-    shared_rows = min(max(*p.num_rows, 0), p.rows);
+    shared_rows = min(*p.sent_rows, p.rows);
+    shared_expired = DeadlineExpiredOnDevice(c.deadline);
     shared_all_arrived = 1;
   }
   // Rows held for `peer`, flattened over local experts: prefix[le] = rows of experts before le.
@@ -272,11 +316,11 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
   __syncthreads();
   const uint32_t epoch = shared_epoch;
   const int words = layout.shape.hidden / 8;
-  const int total = prefix[local_experts];
-  char* peer_window = peer_base[peer];
-  const char* local_base = peer_base[c.rank];
+  const int total = shared_expired ? 0 : prefix[local_experts];
+  char* peer_window = c.peers[peer];
+  const char* local_base = c.peers[c.rank];
 
-  // Send this group's rows back to `peer`, one row per warp at a time.
+  // Send this block's share of the rows held for `peer`, one row per warp at a time.
   unsigned long long moved = 0;
   for (int row = group_block * kWarpsPerBlock + warp; row < total;
        row += group_blocks * kWarpsPerBlock) {
@@ -301,32 +345,29 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
   }
   if (lane == 0) AddCounter(c.counters, peer == c.rank ? kCombineSelf : kCombinePeer, moved);
   __syncthreads();
-  // Per-peer completion: the group's last block publishes the flag.
+  // Per-block completion: the block's rows (every warp's, ordered by the barrier and the fence)
+  // before its own flag at the peer. A rank whose deadline expired sends poison instead.
   if (threadIdx.x == 0) {
     Jitter(c.jitter_max_ns, blockIdx.x * 29u);
     __threadfence_system();
-    const uint32_t arrived_before = atomicAdd(p.peer_arrivals + peer, 1u);
-    if (arrived_before == epoch * static_cast<uint32_t>(group_blocks) - 1u) {
-      __threadfence_system();
-      StoreReleaseSys(reinterpret_cast<uint64_t*>(peer_window + layout.CombineFlag(c.rank)),
-                      FlagWord(epoch, c.layer, 0));
-    }
+    StoreReleaseSys(
+        reinterpret_cast<uint64_t*>(peer_window + layout.CombineFlag(c.rank, group_block)),
+        shared_expired || DeadlineExpiredOnDevice(c.deadline) ? kA2aLlPoisonWord
+                                                              : FlagWord(epoch, c.layer, 0));
   }
-  // Every peer's rows for this rank's tokens.
-  if (threadIdx.x < world) {
-    const uint64_t* flag =
-        reinterpret_cast<const uint64_t*>(local_base + layout.CombineFlag(threadIdx.x));
-    const uint64_t want = FlagTag(epoch, c.layer);
-    const bool arrived = BoundedWait(c.deadline, c.layer, threadIdx.x, [&] {
-      Jitter(c.jitter_max_ns / 4, threadIdx.x);
-      return FlagWordTag(LoadAcquireSys(flag)) == want;
-    });
-    if (!arrived) shared_all_arrived = 0;
+  // Every block of every peer's group for this rank.
+  const uint64_t want = FlagTag(epoch, c.layer);
+  if (threadIdx.x < world * group_blocks) {
+    const int source = threadIdx.x / group_blocks;
+    const uint64_t* flag = reinterpret_cast<const uint64_t*>(
+        local_base + layout.CombineFlag(source, threadIdx.x % group_blocks));
+    uint64_t word = 0;
+    if (!WaitForWord(c, flag, want, source, threadIdx.x, &word)) shared_all_arrived = 0;
   }
   __syncthreads();
   if (!shared_all_arrived) return;
 
-  // out[t] = sum_k w[t, k] * y[t, k], fp32 in k order.
+  // out[t] = sum_k w[t, k] * y[t, k] over the pairs that were sent, fp32 in k order.
   const int top_k = layout.shape.top_k;
   const int rows = shared_rows;
   const size_t items = static_cast<size_t>(rows) * words;
@@ -335,19 +376,20 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
     const int token = static_cast<int>(item / words);
     const int word = static_cast<int>(item % words);
     const float* weights = p.weights + static_cast<size_t>(token) * top_k;
+    const uint32_t valid = p.valid_pairs[token];
     float sum[8] = {0, 0, 0, 0, 0, 0, 0, 0};
     for (int k0 = 0; k0 < top_k; k0 += 4) {
       uint4 value[4];
 #pragma unroll
       for (int u = 0; u < 4; ++u) {
-        if (k0 + u < top_k) {
+        if (k0 + u < top_k && (valid >> (k0 + u) & 1u)) {
           value[u] = __ldcg(
               reinterpret_cast<const uint4*>(local_base + layout.CombineRow(token, k0 + u)) + word);
         }
       }
 #pragma unroll
       for (int u = 0; u < 4; ++u) {
-        if (k0 + u < top_k) {
+        if (k0 + u < top_k && (valid >> (k0 + u) & 1u)) {
           const float weight = __ldg(weights + k0 + u);
           const __nv_bfloat162* pairs = reinterpret_cast<const __nv_bfloat162*>(&value[u]);
 #pragma unroll
@@ -365,6 +407,14 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
     for (int j = 0; j < 4; ++j)
       out_pairs[j] = __floats2bfloat162_rn(sum[2 * j], sum[2 * j + 1]);
     p.out[static_cast<size_t>(token) * words + word] = packed;
+  }
+}
+
+// Each rank's window as this GPU addresses it, once at Create (the kernels take them as
+// arguments rather than asking the window on every launch).
+__global__ void PeerBasesKernel(ncclWindow_t window, int world, char** bases) {
+  if (threadIdx.x < world) {
+    bases[threadIdx.x] = static_cast<char*>(ncclGetPeerPointer(window, 0, threadIdx.x));
   }
 }
 
@@ -413,10 +463,12 @@ struct A2aLl::State {
   bool dev_comm_created = false;
   int dispatch_blocks = 0;
   int combine_blocks = 0;
+  char* peer_bases[kA2aLlMaxWorld] = {};
   DeviceBuffer dispatch_epochs;
   DeviceBuffer combine_epochs;
-  DeviceBuffer peer_arrivals;
   DeviceBuffer recv_counts;
+  DeviceBuffer sent_rows;
+  DeviceBuffer valid_pairs;
   DeviceBuffer counters;
 };
 
@@ -443,13 +495,64 @@ absl::Status CheckLaunch(const State& s, int rows, int layer, const DeadlineView
 
 template <typename State>
 KernelCommon CommonFor(const State& s, int layer, const DeadlineView& deadline) {
-  return {s.window,
-          s.layout,
-          deadline,
-          s.counters.template data<unsigned long long>(),
-          s.rank,
-          layer,
-          s.options.jitter_max_ns};
+  KernelCommon common;
+  common.layout = s.layout;
+  common.deadline = deadline;
+  common.counters = s.counters.template data<unsigned long long>();
+  std::copy(std::begin(s.peer_bases), std::end(s.peer_bases), common.peers);
+  common.rank = s.rank;
+  common.layer = layer;
+  common.jitter_max_ns = s.options.jitter_max_ns;
+  return common;
+}
+
+// Note [SM budget]: every block of a grid resident at once, or the launch waits until they can be.
+template <typename Kernel, typename Params>
+cudaError_t LaunchCooperative(Kernel kernel, int blocks, const Params& params,
+                              cudaStream_t stream) {
+  cudaLaunchAttribute cooperative;
+  cooperative.id = cudaLaunchAttributeCooperative;
+  cooperative.val.cooperative = 1;
+  cudaLaunchConfig_t config = {};
+  config.gridDim = dim3(blocks);
+  config.blockDim = dim3(A2aLl::kThreadsPerBlock);
+  config.stream = stream;
+  config.attrs = &cooperative;
+  config.numAttrs = 1;
+  return cudaLaunchKernelEx(&config, kernel, params);
+}
+
+// Note [Same options everywhere]: every rank's options, gathered once at Create.
+absl::Status CheckSameOptions(ncclComm_t comm, int world, const A2aLlOptions& options) {
+  constexpr int kFields = 6;
+  const char* names[kFields] = {"num_experts", "top_k",   "hidden",
+                                "capacity",    "max_sms", "jitter_max_ns"};
+  const int64_t mine[kFields] = {options.num_experts, options.top_k,   options.hidden,
+                                 options.capacity,    options.max_sms, options.jitter_max_ns};
+  PADGRAPH_ASSIGN_OR_RETURN(DeviceBuffer gathered,
+                            DeviceBuffer::Allocate(sizeof(mine) * (world + 1)));
+  PADGRAPH_ASSIGN_OR_RETURN(CudaStream stream, MakeStream());
+  int64_t* device = gathered.data<int64_t>();
+  PADGRAPH_CUDA_RETURN_IF_ERROR(
+      cudaMemcpyAsync(device, mine, sizeof(mine), cudaMemcpyHostToDevice, stream.get()));
+  PADGRAPH_NCCL_RETURN_IF_ERROR(
+      ncclAllGather(device, device + kFields, kFields, ncclInt64, comm, stream.get()));
+  std::vector<int64_t> all(static_cast<size_t>(kFields) * world);
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemcpyAsync(all.data(), device + kFields,
+                                                all.size() * sizeof(int64_t),
+                                                cudaMemcpyDeviceToHost, stream.get()));
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream.get()));
+  for (int rank = 1; rank < world; ++rank) {
+    for (int field = 0; field < kFields; ++field) {
+      if (all[rank * kFields + field] != all[field]) {
+        return absl::InvalidArgumentError(fmt::format(
+            "a2a_ll: options.{} differs across ranks: {} on rank 0, {} on rank {} (Create is "
+            "collective and every rank must pass the same options)",
+            names[field], all[field], all[rank * kFields + field], rank));
+      }
+    }
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -482,14 +585,28 @@ absl::StatusOr<A2aLl> A2aLl::Create(ncclComm_t comm, const A2aLlOptions& options
   PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGetDevice(&device));
   PADGRAPH_CUDA_RETURN_IF_ERROR(
       cudaDeviceGetAttribute(&sm_count, cudaDevAttrMultiProcessorCount, device));
-  if (options.max_sms < world || options.max_sms > sm_count) {
-    return Invalid(
-        "max_sms", options.max_sms,
-        fmt::format("must be in [world ({}), the device's SM count ({})]", world, sm_count));
+  // The combine's waits take one thread of a block per flag: at most kThreadsPerBlock blocks.
+  const int most_sms = std::min(sm_count, kThreadsPerBlock);
+  if (options.max_sms < world || options.max_sms > most_sms) {
+    return Invalid("max_sms", options.max_sms,
+                   fmt::format("must be in [world ({}), min(the device's SM count, {}) ({})]",
+                               world, kThreadsPerBlock, most_sms));
   }
   if (options.jitter_max_ns > 1000000) {
     return Invalid("jitter_max_ns", options.jitter_max_ns, "must be at most 1000000");
   }
+  // Cooperative launches need every block resident at once (Note [SM budget]).
+  for (const void* kernel : {reinterpret_cast<const void*>(DispatchKernel),
+                             reinterpret_cast<const void*>(CombineKernel)}) {
+    int per_sm = 0;
+    PADGRAPH_CUDA_RETURN_IF_ERROR(
+        cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, kThreadsPerBlock, 0));
+    if (per_sm < 1) {
+      return absl::FailedPreconditionError(
+          "a2a_ll: a kernel's block does not fit on one SM (registers or shared memory)");
+    }
+  }
+  PADGRAPH_RETURN_IF_ERROR(CheckSameOptions(comm, world, options));
   const int dispatch_warps = options.max_sms * kWarpsPerBlock;
   A2aLlShape shape;
   shape.world = world;
@@ -500,6 +617,7 @@ absl::StatusOr<A2aLl> A2aLl::Create(ncclComm_t comm, const A2aLlOptions& options
   shape.dispatch_parts = options.num_experts > 0 ? std::clamp(dispatch_warps / options.num_experts,
                                                               1, kA2aLlMaxDispatchParts)
                                                  : 1;
+  shape.combine_group_blocks = std::min(options.max_sms / world, kA2aLlMaxCombineGroupBlocks);
   PADGRAPH_ASSIGN_OR_RETURN(A2aLlLayout layout, MakeA2aLlLayout(shape));
 
   A2aLl a2a;
@@ -510,7 +628,7 @@ absl::StatusOr<A2aLl> A2aLl::Create(ncclComm_t comm, const A2aLlOptions& options
   s.layout = layout;
   s.options = options;
   s.dispatch_blocks = options.max_sms;
-  s.combine_blocks = options.max_sms / world * world;
+  s.combine_blocks = layout.shape.combine_group_blocks * world;
   absl::Status status = [&]() -> absl::Status {
     PADGRAPH_NCCL_RETURN_IF_ERROR(ncclMemAlloc(&s.window_memory, layout.window_bytes));
     // Zeroed before registering: no peer can address the window before every rank registered.
@@ -532,13 +650,21 @@ absl::StatusOr<A2aLl> A2aLl::Create(ncclComm_t comm, const A2aLlOptions& options
                               DeviceBuffer::Allocate(s.dispatch_blocks * sizeof(uint32_t)));
     PADGRAPH_ASSIGN_OR_RETURN(s.combine_epochs,
                               DeviceBuffer::Allocate(s.combine_blocks * sizeof(uint32_t)));
-    PADGRAPH_ASSIGN_OR_RETURN(s.peer_arrivals, DeviceBuffer::Allocate(world * sizeof(uint32_t)));
     PADGRAPH_ASSIGN_OR_RETURN(
         s.recv_counts, DeviceBuffer::Allocate(static_cast<size_t>(layout.local_experts) * world *
                                               sizeof(int32_t)));
-    PADGRAPH_ASSIGN_OR_RETURN(s.counters, DeviceBuffer::Allocate(4 * sizeof(uint64_t)));
-    for (DeviceBuffer* buffer :
-         {&s.dispatch_epochs, &s.combine_epochs, &s.peer_arrivals, &s.recv_counts, &s.counters}) {
+    PADGRAPH_ASSIGN_OR_RETURN(s.sent_rows, DeviceBuffer::Allocate(sizeof(int32_t)));
+    PADGRAPH_ASSIGN_OR_RETURN(s.valid_pairs,
+                              DeviceBuffer::Allocate(layout.shape.capacity * sizeof(uint16_t)));
+    PADGRAPH_ASSIGN_OR_RETURN(s.counters, DeviceBuffer::Allocate(kCounters * sizeof(uint64_t)));
+    DeviceBuffer bases;
+    PADGRAPH_ASSIGN_OR_RETURN(bases, DeviceBuffer::Allocate(sizeof(s.peer_bases)));
+    PeerBasesKernel<<<1, kA2aLlMaxWorld>>>(s.window, world, bases.data<char*>());
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGetLastError());
+    PADGRAPH_CUDA_RETURN_IF_ERROR(
+        cudaMemcpy(s.peer_bases, bases.data(), sizeof(s.peer_bases), cudaMemcpyDeviceToHost));
+    for (DeviceBuffer* buffer : {&s.dispatch_epochs, &s.combine_epochs, &s.recv_counts,
+                                 &s.sent_rows, &s.valid_pairs, &s.counters}) {
       PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemset(buffer->data(), 0, buffer->bytes()));
     }
     PADGRAPH_CUDA_RETURN_IF_ERROR(cudaDeviceSynchronize());
@@ -591,8 +717,10 @@ absl::Status A2aLl::Dispatch(const A2aLlDispatchArgs& args, cudaStream_t stream)
   params.rows = args.rows;
   params.epochs = s.dispatch_epochs.data<uint32_t>();
   params.recv_counts = s.recv_counts.data<int32_t>();
-  DispatchKernel<<<s.dispatch_blocks, kThreadsPerBlock, 0, stream>>>(params);
-  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGetLastError());
+  params.sent_rows = s.sent_rows.data<int32_t>();
+  params.valid_pairs = s.valid_pairs.data<uint16_t>();
+  PADGRAPH_CUDA_RETURN_IF_ERROR(
+      LaunchCooperative(DispatchKernel, s.dispatch_blocks, params, stream));
   return absl::OkStatus();
 }
 
@@ -600,23 +728,22 @@ absl::Status A2aLl::Combine(const A2aLlCombineArgs& args, cudaStream_t stream) c
   if (state_ == nullptr) return absl::FailedPreconditionError("a2a_ll: Combine after Destroy");
   const State& s = *state_;
   PADGRAPH_RETURN_IF_ERROR(CheckLaunch(s, args.rows, args.layer, args.deadline));
-  if (args.num_rows == nullptr || args.expert_out == nullptr ||
+  if (args.expert_out == nullptr ||
       (args.rows > 0 && (args.weights == nullptr || args.out == nullptr))) {
     return absl::InvalidArgumentError(
-        "a2a_ll: Combine needs num_rows and expert_out, and weights and out when rows > 0");
+        "a2a_ll: Combine needs expert_out, and weights and out when rows > 0");
   }
   CombineParams params;
   params.common = CommonFor(s, args.layer, args.deadline);
   params.expert_out = static_cast<const uint4*>(args.expert_out);
   params.weights = args.weights;
-  params.num_rows = args.num_rows;
   params.rows = args.rows;
   params.recv_counts = s.recv_counts.data<int32_t>();
   params.epochs = s.combine_epochs.data<uint32_t>();
-  params.peer_arrivals = s.peer_arrivals.data<uint32_t>();
+  params.sent_rows = s.sent_rows.data<int32_t>();
+  params.valid_pairs = s.valid_pairs.data<uint16_t>();
   params.out = static_cast<uint4*>(args.out);
-  CombineKernel<<<s.combine_blocks, kThreadsPerBlock, 0, stream>>>(params);
-  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGetLastError());
+  PADGRAPH_CUDA_RETURN_IF_ERROR(LaunchCooperative(CombineKernel, s.combine_blocks, params, stream));
   return absl::OkStatus();
 }
 
@@ -668,7 +795,7 @@ const int32_t* A2aLl::recv_origins() const {
 
 absl::StatusOr<A2aLlCounters> A2aLl::ReadCounters() const {
   if (state_ == nullptr) return absl::FailedPreconditionError("a2a_ll: counters after Destroy");
-  uint64_t values[4] = {};
+  uint64_t values[kCounters] = {};
   PADGRAPH_CUDA_RETURN_IF_ERROR(
       cudaMemcpy(values, state_->counters.data(), sizeof(values), cudaMemcpyDeviceToHost));
   A2aLlCounters counters;
@@ -676,6 +803,7 @@ absl::StatusOr<A2aLlCounters> A2aLl::ReadCounters() const {
   counters.dispatch_self_bytes = values[kDispatchSelf];
   counters.combine_peer_bytes = values[kCombinePeer];
   counters.combine_self_bytes = values[kCombineSelf];
+  counters.invalid_pairs = values[kInvalidPairs];
   return counters;
 }
 

@@ -35,7 +35,34 @@ __global__ void CountMismatchesKernel(const uint32_t* a, const uint32_t* b, size
   if (differ != 0) atomicAdd(mismatches, differ);
 }
 
+__global__ void __launch_bounds__(1024, 1) SmHolderKernel(uint64_t hold_ns, int32_t* started) {
+  extern __shared__ unsigned char held[];
+  uint64_t start, now;
+  asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(start));
+  if (threadIdx.x == 0) {
+    held[0] = 1;
+    *reinterpret_cast<volatile int32_t*>(started) = 1;
+    __threadfence_system();
+  }
+  do {
+    __nanosleep(1000);
+    asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(now));
+  } while (now - start < hold_ns);
+}
+
 }  // namespace
+
+absl::Status LaunchSmHolder(int blocks, uint64_t hold_ns, int32_t* started, cudaStream_t stream) {
+  int device = 0, shared = 0;
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGetDevice(&device));
+  PADGRAPH_CUDA_RETURN_IF_ERROR(
+      cudaDeviceGetAttribute(&shared, cudaDevAttrMaxSharedMemoryPerBlockOptin, device));
+  PADGRAPH_CUDA_RETURN_IF_ERROR(
+      cudaFuncSetAttribute(SmHolderKernel, cudaFuncAttributeMaxDynamicSharedMemorySize, shared));
+  SmHolderKernel<<<blocks, 1024, shared, stream>>>(hold_ns, started);
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGetLastError());
+  return absl::OkStatus();
+}
 
 absl::Status LaunchTestExperts(const A2aLlLayout& layout, int rank, const void* recv_rows,
                                const int32_t* recv_counts, void* expert_out, cudaStream_t stream) {

@@ -49,12 +49,19 @@ void Deadline::ExpireFromHost(int layer, int peer) {
 absl::Status Deadline::Check() const {
   if (!expired()) return absl::OkStatus();
   const DeadlineRecord& record = *record_.data<DeadlineRecord>();
+  const std::string peer =
+      record.peer >= 0 ? fmt::format("rank {}", record.peer) : std::string("the collective");
+  if (record.source == static_cast<int32_t>(DeadlineSource::kPeerExpired)) {
+    return absl::DeadlineExceededError(fmt::format(
+        "{} reported at layer {} that its own {} budget ran out first; only teardown is allowed "
+        "now",
+        peer, record.layer, absl::FormatDuration(budget())));
+  }
   const bool device = record.source == static_cast<int32_t>(DeadlineSource::kDeviceWait);
   return absl::DeadlineExceededError(fmt::format(
       "{} ran past its {} budget at layer {}, waiting for {}; only teardown is allowed now",
       device ? "a device-side wait" : "a host-API NCCL wait (the communicator was aborted)",
-      absl::FormatDuration(budget()), record.layer,
-      record.peer >= 0 ? fmt::format("rank {}", record.peer) : std::string("the collective")));
+      absl::FormatDuration(budget()), record.layer, peer));
 }
 
 }  // namespace padgraph

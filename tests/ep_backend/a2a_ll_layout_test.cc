@@ -18,6 +18,7 @@ A2aLlShape DeepSeekShape(int world, int capacity) {
   shape.hidden = 7168;
   shape.capacity = capacity;
   shape.dispatch_parts = 2;
+  shape.combine_group_blocks = 16;
   return shape;
 }
 
@@ -59,7 +60,8 @@ TEST(A2aLlLayoutTest, IndexArithmetic) {
             layout->dispatch_flags_offset + ((6u * 4 + 2) * 2 + 1) * 8);
   // [capacity][top_k][hidden]
   EXPECT_EQ(layout->CombineRow(3, 7), layout->combine_rows_offset + (3u * 8 + 7) * 14336);
-  EXPECT_EQ(layout->CombineFlag(3), layout->combine_flags_offset + 24);
+  // [world][combine_group_blocks]
+  EXPECT_EQ(layout->CombineFlag(3, 5), layout->combine_flags_offset + (3u * 16 + 5) * 8);
 }
 
 TEST(A2aLlLayoutTest, OriginsAndFlagWordsRoundTrip) {
@@ -75,6 +77,7 @@ TEST(A2aLlLayoutTest, OriginsAndFlagWordsRoundTrip) {
         const uint64_t word = FlagWord(epoch, layer, count);
         EXPECT_EQ(FlagWordCount(word), count);
         EXPECT_EQ(FlagWordTag(word), FlagTag(epoch, layer));
+        EXPECT_NE(word, kA2aLlPoisonWord);  // not even at the largest epoch, layer and count
       }
     }
   }
@@ -108,6 +111,10 @@ TEST(A2aLlLayoutTest, RejectsEveryLimitNamingFieldValueAndLimit) {
       {"capacity", "capacity = 65537", with([](A2aLlShape& s) { s.capacity = 65537; })},
       {"capacity", "capacity = 0", with([](A2aLlShape& s) { s.capacity = 0; })},
       {"dispatch_parts", "dispatch_parts = 9", with([](A2aLlShape& s) { s.dispatch_parts = 9; })},
+      {"combine_group_blocks", "combine_group_blocks = 257",
+       with([](A2aLlShape& s) { s.combine_group_blocks = 257; })},
+      {"combine_group_blocks", "combine_group_blocks = 0",
+       with([](A2aLlShape& s) { s.combine_group_blocks = 0; })},
   };
   for (const BadShape& bad : cases) {
     auto layout = MakeA2aLlLayout(bad.shape);
@@ -127,12 +134,14 @@ TEST(A2aLlLayoutTest, LimitsThemselvesAreAccepted) {
   shape.hidden = 8;
   shape.capacity = kA2aLlMaxCapacity;
   shape.dispatch_parts = kA2aLlMaxDispatchParts;
+  shape.combine_group_blocks = kA2aLlMaxCombineGroupBlocks;
   EXPECT_TRUE(MakeA2aLlLayout(shape).ok());
   shape.world = 1;
   shape.num_experts = 1;
   shape.top_k = 1;
   shape.capacity = 1;
   shape.dispatch_parts = 1;
+  shape.combine_group_blocks = 1;
   EXPECT_TRUE(MakeA2aLlLayout(shape).ok());
 }
 

@@ -55,9 +55,10 @@ struct LaunchInputs {
   std::vector<std::vector<float>> weights;  // [world][capacity * top_k]
 };
 
-// `forced` (rank, count) pairs override the random counts.
+// `forced` (rank, count) pairs override the random counts. `invalid_ids` gives some tokens a
+// repeated expert or one out of range (Note [Invalid ids]).
 LaunchInputs MakeInputs(const Shape& shape, int world, uint64_t seed, bool allow_idle = true,
-                        std::vector<std::pair<int, int>> forced = {}) {
+                        std::vector<std::pair<int, int>> forced = {}, bool invalid_ids = false) {
   std::mt19937_64 rng(seed);
   LaunchInputs in;
   std::vector<int> experts(shape.experts);
@@ -85,6 +86,8 @@ LaunchInputs MakeInputs(const Shape& shape, int world, uint64_t seed, bool allow
         ids[t * shape.top_k + k] = experts[k];
         weights[t * shape.top_k + k] = weight(rng);
       }
+      if (invalid_ids && t % 7 == 3) ids[t * shape.top_k + 1] = ids[t * shape.top_k];
+      if (invalid_ids && t % 11 == 5) ids[t * shape.top_k + 2] = t % 2 ? -1 : shape.experts + t;
     }
     in.x.push_back(std::move(x));
     in.ids.push_back(std::move(ids));
@@ -93,11 +96,28 @@ LaunchInputs MakeInputs(const Shape& shape, int world, uint64_t seed, bool allow
   return in;
 }
 
-// out[t] = sum_k w * expert(x[t]) in float64, for `rank`'s real rows.
+// Whether (token t, k) of `ids` travels: an id in range, not repeating an earlier k.
+bool ValidPair(const Shape& shape, const std::vector<int32_t>& ids, int t, int k) {
+  const int32_t* row = &ids[static_cast<size_t>(t) * shape.top_k];
+  if (row[k] < 0 || row[k] >= shape.experts) return false;
+  return std::find(row, row + k, row[k]) == row + k;
+}
+
+int InvalidPairs(const Shape& shape, const LaunchInputs& in, int rank) {
+  int invalid = 0;
+  for (int t = 0; t < in.counts[rank]; ++t) {
+    for (int k = 0; k < shape.top_k; ++k)
+      invalid += !ValidPair(shape, in.ids[rank], t, k);
+  }
+  return invalid;
+}
+
+// out[t] = sum_k w * expert(x[t]) over valid pairs in float64, for `rank`'s real rows.
 std::vector<double> Reference(const Shape& shape, const LaunchInputs& in, int rank) {
   std::vector<double> out(static_cast<size_t>(in.counts[rank]) * shape.hidden, 0);
   for (int t = 0; t < in.counts[rank]; ++t) {
     for (int k = 0; k < shape.top_k; ++k) {
+      if (!ValidPair(shape, in.ids[rank], t, k)) continue;
       const int expert = in.ids[rank][t * shape.top_k + k];
       const double w = in.weights[rank][t * shape.top_k + k];
       for (int h = 0; h < shape.hidden; ++h) {
@@ -148,6 +168,7 @@ Bytes ExpectedBytes(const Shape& shape, const LaunchInputs& in, int world, int r
   for (int source = 0; source < world; ++source) {
     for (int t = 0; t < in.counts[source]; ++t) {
       for (int k = 0; k < shape.top_k; ++k) {
+        if (!ValidPair(shape, in.ids[source], t, k)) continue;
         const int owner = in.ids[source][t * shape.top_k + k] / local;
         if (source == rank) (owner == rank ? bytes.dispatch_self : bytes.dispatch_peer) += row;
         if (owner == rank) (source == rank ? bytes.combine_self : bytes.combine_peer) += row;
@@ -212,7 +233,6 @@ struct DeviceInputs {
     args.deadline = deadline;
     args.expert_out = expert_out;
     args.weights = weights.data<float>() + i * k_stride;
-    args.num_rows = counts.data<int32_t>() + i;
     args.rows = capacity;
     args.layer = layer;
     args.out = out.data<uint16_t>() + i * x_stride;
@@ -300,16 +320,17 @@ TEST(A2aLlVersionTest, LoadedNcclMatchesTheHeaders) {
   EXPECT_EQ(FormatNcclVersion(22809), "2.28.9");
 }
 
-// 1,000 launches of random distributions (idle ranks, full capacity), all queued before any result
-// is read, each checked against the float64 reference; device byte counters equal the bytes of
-// real (token, expert) pairs, so no padded row moved.
+// 1,000 launches of random distributions (idle ranks, full capacity; one launch in ten with
+// repeated or out-of-range ids), all queued before any result is read, each checked against the
+// float64 reference; device byte counters equal the bytes of real (token, expert) pairs, so no
+// padded row moved, and the invalid pairs are counted.
 TEST_P(A2aLlTest, RandomDistributionsMatchTheReference) {
   const int world = GetParam();
   const Shape shape;
   constexpr int kLaunches = 1000;
   std::vector<LaunchInputs> launches;
   for (int i = 0; i < kLaunches; ++i)
-    launches.push_back(MakeInputs(shape, world, 1000 * world + i));
+    launches.push_back(MakeInputs(shape, world, 1000 * world + i, true, {}, i % 10 == 9));
   std::atomic<int> rows_checked = 0;
   OnRanks(world, [&](int rank, const ncclUniqueId& id) -> absl::Status {
     PADGRAPH_ASSIGN_OR_RETURN(Rank r, Rank::Create(world, rank, id, shape));
@@ -321,7 +342,9 @@ TEST_P(A2aLlTest, RandomDistributionsMatchTheReference) {
       PADGRAPH_RETURN_IF_ERROR(r.deadline.Check());
       PADGRAPH_ASSIGN_OR_RETURN(std::vector<uint16_t> out, in.ReadOut());
       Bytes want;
+      uint64_t want_invalid = 0;
       for (int i = 0; i < kLaunches; ++i) {
+        want_invalid += InvalidPairs(shape, launches[i], rank);
         PADGRAPH_RETURN_IF_ERROR(CheckOutput(shape, launches[i], rank, out.data() + i * in.x_stride,
                                              fmt::format("launch {}", i)));
         rows_checked += launches[i].counts[rank];
@@ -342,6 +365,10 @@ TEST_P(A2aLlTest, RandomDistributionsMatchTheReference) {
             rank, got.dispatch_peer_bytes, got.dispatch_self_bytes, got.combine_peer_bytes,
             got.combine_self_bytes, want.dispatch_peer, want.dispatch_self, want.combine_peer,
             want.combine_self));
+      }
+      if (want_invalid == 0 || got.invalid_pairs != want_invalid) {
+        return absl::InternalError(fmt::format("rank {}: {} invalid pairs counted, {} given", rank,
+                                               got.invalid_pairs, want_invalid));
       }
       return absl::OkStatus();
     }();
@@ -501,7 +528,8 @@ TEST_P(A2aLlTest, JitterStressIsBitForBitStable) {
 
 // Rank 1 skips layer 1. Rank 0's dispatch of layer 1 waits for words rank 1 never sends (rank 1's
 // next words carry layer 2): it expires within the budget, the record names layer 1 and rank 1, and
-// rank 0's next launches exit at once. Rank 1's layer-2 wait expires likewise, naming rank 0.
+// rank 0's next launches exit at once. Rank 1's layer-2 wait expires likewise, naming another
+// rank, or ends on the poison rank 0 then sends (Note [Passing an expiry on]).
 TEST_P(A2aLlTest, SkippedLayerExpiresNamingTheLayerAndThePeer) {
   const int world = GetParam();
   const Shape shape;
@@ -530,9 +558,10 @@ TEST_P(A2aLlTest, SkippedLayerExpiresNamingTheLayerAndThePeer) {
       // Rank 0 waits only for rank 1; rank 1 waits for every other rank, any of which may be named.
       const std::string want_layer = fmt::format("layer {}", layer);
       const std::string want_peer = rank == 0 ? "waiting for rank 1" : "waiting for rank";
+      const bool poisoned = rank == 1 && check.message().find("that its own") != std::string::npos;
       if (!absl::IsDeadlineExceeded(check) ||
           check.message().find(want_layer) == std::string::npos ||
-          check.message().find(want_peer) == std::string::npos ||
+          (check.message().find(want_peer) == std::string::npos && !poisoned) ||
           (rank == 1 && check.message().find("waiting for rank 1") != std::string::npos)) {
         return absl::InternalError(
             fmt::format("rank {}: wanted DeadlineExceeded naming {} and {}, got {}", rank,
@@ -565,6 +594,130 @@ TEST_P(A2aLlTest, SkippedLayerExpiresNamingTheLayerAndThePeer) {
     }();
     PADGRAPH_RETURN_IF_ERROR(r.Teardown());
     return result;
+  });
+}
+
+// Note [Passing an expiry on]: rank 1 is only slow (it starts layer 1 three budgets late). Every
+// other rank's wait for it expires; they then send poison in place of their layer-1 combine flags,
+// so rank 1, whose own layer-1 dispatch still finds their (sent before they expired) rows, fails
+// its combine at once, naming a peer that expired first, instead of summing rows never sent.
+TEST_P(A2aLlTest, SlowRankMakesEveryRankFail) {
+  const int world = GetParam();
+  const Shape shape;
+  constexpr absl::Duration kBudget = absl::Milliseconds(100);
+  std::vector<LaunchInputs> launches;
+  for (int i = 0; i < 2; ++i)
+    launches.push_back(MakeInputs(shape, world, 700 + i, /*allow_idle=*/false));
+  OnRanks(world, [&](int rank, const ncclUniqueId& id) -> absl::Status {
+    PADGRAPH_ASSIGN_OR_RETURN(Rank r, Rank::Create(world, rank, id, shape, 0, kBudget));
+    absl::Status result = [&]() -> absl::Status {
+      cudaStream_t stream = r.stream.get();
+      PADGRAPH_ASSIGN_OR_RETURN(DeviceInputs in, DeviceInputs::Upload(shape, launches, rank));
+      PADGRAPH_RETURN_IF_ERROR(r.Layer(in, 0, shape.capacity, 0, false));
+      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
+      PADGRAPH_RETURN_IF_ERROR(r.deadline.Check());
+      if (rank == 1) std::this_thread::sleep_for(absl::ToChronoMilliseconds(3 * kBudget));
+      const auto start = std::chrono::steady_clock::now();
+      PADGRAPH_RETURN_IF_ERROR(r.Layer(in, 1, shape.capacity, 1, false));
+      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
+      const double ms =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+              .count();
+      absl::Status check = r.deadline.Check();
+      std::printf("[ rank %d ] layer 1 ended after %.1f ms: %s\n", rank, ms,
+                  check.ToString().c_str());
+      if (!absl::IsDeadlineExceeded(check)) {
+        return absl::InternalError(
+            fmt::format("rank {}: wanted DeadlineExceeded, got {}", rank, check.ToString()));
+      }
+      if (rank == 1 && (check.message().find("that its own") == std::string::npos ||
+                        ms > 0.5 * absl::ToDoubleMilliseconds(kBudget))) {
+        return absl::InternalError(fmt::format(
+            "rank 1 should fail at once on a peer's poison: {} after {} ms", check.ToString(), ms));
+      }
+      return absl::OkStatus();
+    }();
+    PADGRAPH_RETURN_IF_ERROR(r.Teardown());
+    return result;
+  });
+}
+
+// Note [SM budget]: with two SMs of every GPU held by another stream's kernel for three budgets,
+// a layer on every SM waits for them (a cooperative launch starts whole) and then completes within
+// its budget and matches the reference. A grid that started partly would have its resident blocks
+// wait for flags its unstarted blocks publish, and expire.
+TEST_P(A2aLlTest, HeldSmsDelayTheLaunchInsteadOfStallingIt) {
+  const int world = GetParam();
+  Shape shape;
+  constexpr absl::Duration kBudget = absl::Milliseconds(100);
+  const absl::Duration kHold = 3 * kBudget;
+  const std::vector<LaunchInputs> launches = {MakeInputs(shape, world, 900, false)};
+  OnRanks(world, [&](int rank, const ncclUniqueId& id) -> absl::Status {
+    int sm_count = 0;
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaSetDevice(rank));
+    PADGRAPH_CUDA_RETURN_IF_ERROR(
+        cudaDeviceGetAttribute(&sm_count, cudaDevAttrMultiProcessorCount, rank));
+    Shape whole = shape;
+    whole.max_sms = sm_count;
+    PADGRAPH_ASSIGN_OR_RETURN(Rank r, Rank::Create(world, rank, id, whole, 0, kBudget));
+    absl::Status result = [&]() -> absl::Status {
+      PADGRAPH_ASSIGN_OR_RETURN(DeviceInputs in, DeviceInputs::Upload(whole, launches, rank));
+      PADGRAPH_ASSIGN_OR_RETURN(CudaStream holder_stream, MakeStream());
+      PADGRAPH_ASSIGN_OR_RETURN(
+          DeviceBuffer started,
+          DeviceBuffer::Allocate(sizeof(int32_t), DeviceBuffer::Where::kMappedHost));
+      auto* started_flag = started.data<int32_t>();
+      *reinterpret_cast<volatile int32_t*>(started_flag) = 0;
+      PADGRAPH_RETURN_IF_ERROR(
+          LaunchSmHolder(2, absl::ToInt64Nanoseconds(kHold), started_flag, holder_stream.get()));
+      while (*reinterpret_cast<volatile int32_t*>(started_flag) == 0)
+        std::this_thread::yield();
+      const auto start = std::chrono::steady_clock::now();
+      PADGRAPH_RETURN_IF_ERROR(r.Layer(in, 0, whole.capacity, 0, false));
+      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(r.stream.get()));
+      const double ms =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+              .count();
+      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(holder_stream.get()));
+      std::printf("[ rank %d ] layer on all %d SMs ended %.1f ms after the holder started\n", rank,
+                  sm_count, ms);
+      PADGRAPH_RETURN_IF_ERROR(r.deadline.Check());
+      PADGRAPH_ASSIGN_OR_RETURN(std::vector<uint16_t> out, in.ReadOut());
+      return CheckOutput(whole, launches[0], rank, out.data(), "with held SMs");
+    }();
+    PADGRAPH_RETURN_IF_ERROR(r.Teardown());
+    return result;
+  });
+}
+
+// Note [Same options everywhere]: ranks that pass different options fail Create alike, naming
+// the field.
+TEST_P(A2aLlTest, DifferentOptionsFailOnEveryRank) {
+  const int world = GetParam();
+  const Shape shape;
+  OnRanks(world, [&](int rank, const ncclUniqueId& id) -> absl::Status {
+    PADGRAPH_ASSIGN_OR_RETURN(Rank r, Rank::Create(world, rank, id, shape));
+    A2aLlOptions options;
+    options.num_experts = shape.experts;
+    options.top_k = shape.top_k;
+    options.hidden = shape.hidden;
+    options.capacity = rank == world - 1 ? 2 * shape.capacity : shape.capacity;
+    options.max_sms = shape.max_sms;
+    auto other = A2aLl::Create(r.comm.get(), options);
+    PADGRAPH_RETURN_IF_ERROR(r.Teardown());
+    if (other.ok()) {
+      PADGRAPH_RETURN_IF_ERROR(other->Destroy());
+      return absl::InternalError("Create accepted different capacities");
+    }
+    const std::string want = fmt::format(
+        "options.capacity differs across ranks: {} on rank 0, {} "
+        "on rank {}",
+        shape.capacity, 2 * shape.capacity, world - 1);
+    if (!absl::IsInvalidArgument(other.status()) ||
+        other.status().message().find(want) == std::string::npos) {
+      return absl::InternalError(other.status().ToString());
+    }
+    return absl::OkStatus();
   });
 }
 

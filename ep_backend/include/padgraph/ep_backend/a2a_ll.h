@@ -16,7 +16,8 @@
 //
 // Note [Dispatch]
 // Input: x [rows, hidden] bf16, topk_ids [rows, top_k] int32 global expert ids, and the real row
-// count n in device memory (rows n.. are padding: never read, never sent). Work is split by
+// count n in device memory (rows n.. are padding: never read, never sent). The kernel records n
+// for the combine that follows (which so cannot disagree with it). Work is split by
 // (expert, part): a warp owns expert e and the part-th of the n tokens, scans their ids in token
 // order (so a row's slot is a pure function of topk_ids: layouts are identical on every replay),
 // stores each matching row once into the owner's recv_rows block (le, me) with 16-byte stores
@@ -29,14 +30,22 @@
 // rank (n = 0) still publishes every word with count 0.
 //
 // Note [Combine]
-// Input: expert outputs in the recv_rows layout (a separate buffer, or recv_rows itself), the
-// weights [rows, top_k] fp32 and the same device count. Blocks are grouped by source rank; a
-// group flattens the rows it holds for its source (count(le, src) over le) and stores each one
-// into the source's combine_rows at (token, k). When the group's last block is done (a monotonic
-// per-peer arrival counter, no reset), it publishes that source's flag: per-peer completion.
-// Every block then waits (bounded) for every peer's flag of this epoch and the grid computes
-// out[t] = sum_k w[t, k] * y[t, k] for t < n in fp32, in k order (bit-reproducible), stored as
-// bf16. Rows n.. of `out` are not written.
+// Input: expert outputs in the recv_rows layout (a separate buffer, or recv_rows itself) and the
+// weights [rows, top_k] fp32; n is the dispatch's. Blocks are grouped by source rank
+// (combine_group_blocks = max_sms / world per source); a group flattens the rows it holds for its
+// source (count(le, src) over le) and stores each one into the source's combine_rows at
+// (token, k). Each block then publishes its own flag at the source (a fence and one release
+// store, no counter shared between blocks): per-block completion. Every block waits (bounded) for
+// every flag of this epoch addressed to its rank and the grid computes
+// out[t] = sum_k w[t, k] * y[t, k] over the pairs that were sent, for t < n, in fp32 in k order
+// (bit-reproducible), stored as bf16. Rows n.. of `out` are not written.
+//
+// Note [Invalid ids]
+// A (token, k) whose id is outside [0, num_experts) or repeats an earlier k of the same token is
+// not sent (the dispatch matches an expert at its first k only) and not summed: the dispatch
+// writes a mask of the pairs that travel per token, the combine reads it, and
+// A2aLlCounters::invalid_pairs counts the rest. A router that emits such ids gets a defined,
+// counted result instead of a sum over stale rows.
 //
 // Note [Buffer reuse across layers]
 // Invariant: a rank starts a layer's dispatch only after its combine of the previous layer
@@ -49,6 +58,13 @@
 // them) and by launching the same sequence of layers on every rank; a rank that skips a layer
 // makes its peers' waits expire (Note [a2a_ll flag words]).
 //
+// Note [Passing an expiry on]
+// Once this rank's deadline expired (any wait on the device, or a poison word from a peer), its
+// kernels send no rows and write kA2aLlPoisonWord in place of every flag: a peer that was only
+// slow then fails its next wait for this rank at once (recording kPeerExpired and this rank)
+// instead of pairing stale rows with a live epoch, and passes the expiry on in turn. Every rank's
+// next Synchronize returns DeadlineExceeded within about one budget of the first expiry.
+//
 // Note [Epochs without host state]
 // Each block of each kernel keeps its own launch counter in device memory, read and advanced by
 // the block itself at the start of every launch (the next launch on the stream sees it). Grid
@@ -58,9 +74,17 @@
 //
 // Note [SM budget]
 // Both kernels run on at most `max_sms` blocks of kThreadsPerBlock threads (rule 6), one block per
-// SM, all co-resident: each block sends before it waits, and waits only for peers' flags, so the
-// kernels cannot deadlock while each grid fits on the GPU at once (Create rejects a budget above
-// the SM count). Combine uses the largest multiple of world not above max_sms.
+// SM. Blocks wait for flags that other blocks publish (this rank's own, for rows it sends itself,
+// and peers'), so a grid only partly resident could wait forever on blocks that never start (an SM
+// held by another stream's kernel or by MPS). Both kernels are therefore launched cooperatively:
+// the whole grid starts at once or the launch waits until it can. Create rejects a budget above
+// the SM count. Combine uses the largest multiple of world not above max_sms.
+//
+// Note [Same options everywhere]
+// Offsets in the window depend on the options (max_sms sets dispatch_parts and
+// combine_group_blocks), so Create all-gathers every rank's options once (a host-API collective,
+// before any capture) and fails on every rank, naming the field and two differing values, when
+// they differ.
 //
 // Note [Jitter]
 // A test switch (options.jitter_max_ns > 0) puts a pseudo-random __nanosleep of up to that many
@@ -97,6 +121,8 @@ struct A2aLlCounters {
   uint64_t dispatch_self_bytes = 0;
   uint64_t combine_peer_bytes = 0;
   uint64_t combine_self_bytes = 0;
+  uint64_t invalid_pairs =
+      0;  // (token, k) ids out of range or repeated, not sent (Note [Invalid ids])
 };
 
 // Launch arguments: raw device pointers; capture-safe; nothing is kept between launches.
@@ -110,10 +136,9 @@ struct A2aLlDispatchArgs {
 };
 
 struct A2aLlCombineArgs {
-  const void* expert_out = nullptr;   // bf16, recv_rows layout [local][world][capacity][hidden]
-  const float* weights = nullptr;     // [rows, top_k]
-  const int32_t* num_rows = nullptr;  // the same device count the dispatch read
-  int rows = 0;
+  const void* expert_out = nullptr;  // bf16, recv_rows layout [local][world][capacity][hidden]
+  const float* weights = nullptr;    // [rows, top_k]
+  int rows = 0;                      // rows of weights and out (the dispatch's count is used)
   int layer = 0;
   void* out = nullptr;    // bf16 [rows, hidden]; rows n.. untouched
   DeadlineView deadline;  // as for dispatch

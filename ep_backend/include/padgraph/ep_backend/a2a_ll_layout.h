@@ -11,7 +11,7 @@
 //   recv_origins   int32 [local_experts][world][capacity]          (token, k) of each landed row
 //   dispatch_flags uint64 [local_experts][world][dispatch_parts]   epoch-tagged counts
 //   combine_rows   bf16 [capacity][top_k][hidden]                  combine lands expert outputs
-//   combine_flags  uint64 [world]                                  epoch-tagged completion
+//   combine_flags  uint64 [world][combine_group_blocks]            epoch-tagged completion
 //
 // recv_rows is DESIGN.md's masked layout [local_experts, ranks * capacity, hidden]: local expert
 // `le` holds world blocks of `capacity` rows, block `src` filled from its first row with the
@@ -29,7 +29,10 @@
 // layer and the peer) rather than a silent pairing of different layers. The window is zeroed once
 // at creation and epochs start at 1, so a never-written word matches nothing. Every word is
 // rewritten every epoch (an idle rank publishes counts of 0), so a 32-bit epoch that wraps after
-// 2^32 launches is still unambiguous.
+// 2^32 launches is still unambiguous. kA2aLlPoisonWord (all ones: its count field exceeds every
+// real count, so no real word equals it) is what a rank whose deadline expired writes in place of
+// every flag; a waiter that reads it fails at once (bounded_wait.cuh, Note [Bounded device
+// waits]).
 #pragma once
 
 #include <cstddef>
@@ -56,7 +59,8 @@ inline constexpr int kA2aLlMaxCapacity = 65536;  // rows per rank (17 bits of a 
 inline constexpr int kA2aLlMaxHidden = 65536;    // bf16 elements per row
 inline constexpr int kA2aLlHiddenMultiple = 8;   // rows move as 16-byte words
 inline constexpr int kA2aLlMaxDispatchParts = 8;
-inline constexpr int kA2aLlMaxLayer = (1 << 15) - 1;  // 15 bits of a flag word
+inline constexpr int kA2aLlMaxCombineGroupBlocks = 256;  // combine blocks per source rank
+inline constexpr int kA2aLlMaxLayer = (1 << 15) - 1;     // 15 bits of a flag word
 inline constexpr size_t kA2aLlSectionAlign = 4096;
 
 // What the transport is sized for; every rank passes the same values.
@@ -67,6 +71,7 @@ struct A2aLlShape {
   int hidden = 0;          // bf16 elements per row
   int capacity = 0;        // rows per rank: the largest row count a launch may carry
   int dispatch_parts = 1;  // flag words per (local expert, source): see a2a_ll.h Note [Dispatch]
+  int combine_group_blocks = 1;  // combine blocks per peer, each with its own flag (Note [Combine])
 };
 
 struct A2aLlLayout {
@@ -101,8 +106,9 @@ struct A2aLlLayout {
   PADGRAPH_A2A_HD size_t CombineRow(int token, int k) const {
     return combine_rows_offset + (static_cast<size_t>(token) * shape.top_k + k) * row_bytes();
   }
-  PADGRAPH_A2A_HD size_t CombineFlag(int source) const {
-    return combine_flags_offset + static_cast<size_t>(source) * sizeof(uint64_t);
+  PADGRAPH_A2A_HD size_t CombineFlag(int source, int block) const {
+    return combine_flags_offset +
+           (static_cast<size_t>(source) * shape.combine_group_blocks + block) * sizeof(uint64_t);
   }
   // Rows of one rank's receive region: local_experts x world x capacity.
   PADGRAPH_A2A_HD size_t recv_row_count() const {
@@ -133,6 +139,7 @@ PADGRAPH_A2A_HD inline uint64_t FlagWordTag(uint64_t word) {
 PADGRAPH_A2A_HD inline int FlagWordCount(uint64_t word) {
   return static_cast<int>(word & ((1u << 17) - 1));
 }
+inline constexpr uint64_t kA2aLlPoisonWord = ~uint64_t{0};
 
 namespace a2a_ll_internal {
 inline absl::Status OutOfRange(const char* field, int64_t value, const std::string& limit) {
@@ -177,6 +184,10 @@ inline absl::StatusOr<A2aLlLayout> MakeA2aLlLayout(const A2aLlShape& shape) {
     return OutOfRange("dispatch_parts", shape.dispatch_parts,
                       StrCat("must be in [1, ", kA2aLlMaxDispatchParts, "]"));
   }
+  if (shape.combine_group_blocks < 1 || shape.combine_group_blocks > kA2aLlMaxCombineGroupBlocks) {
+    return OutOfRange("combine_group_blocks", shape.combine_group_blocks,
+                      StrCat("must be in [1, ", kA2aLlMaxCombineGroupBlocks, "]"));
+  }
   using a2a_ll_internal::AlignUp;
   A2aLlLayout layout;
   layout.shape = shape;
@@ -193,7 +204,8 @@ inline absl::StatusOr<A2aLlLayout> MakeA2aLlLayout(const A2aLlShape& shape) {
   layout.combine_rows_offset = offset;
   offset = AlignUp(offset + static_cast<size_t>(shape.capacity) * shape.top_k * layout.row_bytes());
   layout.combine_flags_offset = offset;
-  offset = AlignUp(offset + static_cast<size_t>(shape.world) * sizeof(uint64_t));
+  offset = AlignUp(offset + static_cast<size_t>(shape.world) * shape.combine_group_blocks *
+                                sizeof(uint64_t));
   layout.window_bytes = offset;
   return layout;
 }

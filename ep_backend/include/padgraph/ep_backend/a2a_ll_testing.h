@@ -53,4 +53,9 @@ absl::Status LaunchTestExperts(const A2aLlLayout& layout, int rank, const void* 
 absl::Status LaunchCountMismatches(const void* a, const void* b, size_t bytes,
                                    unsigned long long* mismatches, cudaStream_t stream);
 
+// Holds `blocks` SMs whole (a block of 1,024 threads with all the shared memory a block may opt
+// into) for `hold_ns` nanoseconds of %globaltimer; each block sets *started (mapped host memory)
+// to 1 once running, so the host can launch behind it knowing the SMs are taken.
+absl::Status LaunchSmHolder(int blocks, uint64_t hold_ns, int32_t* started, cudaStream_t stream);
+
 }  // namespace padgraph

@@ -12,6 +12,10 @@
 // host never reads a half-written record. The waiting thread then returns false; the kernel skips
 // the work that needed the flag and exits. A view with no device flag (default DeadlineView) is
 // not a valid argument: launchers reject it on the host.
+// An expiry is passed on: once a rank's deadline expired, its kernels publish a poison word in
+// place of every flag they would have written, and a wait that reads one records the expiry with
+// source kPeerExpired (naming the peer) and fails too, so a peer that was only slow never sums
+// stale rows. The flag protocol chooses the poison value (a2a_ll_layout.h).
 #pragma once
 
 #include <cstdint>
@@ -41,13 +45,14 @@ __device__ __forceinline__ bool DeadlineExpiredOnDevice(const DeadlineView& dead
 }
 
 // Records an expiry of the wait for `peer` at `layer`; the first caller on this device wins.
-__device__ __forceinline__ void ExpireDeadlineOnDevice(const DeadlineView& deadline, int layer,
-                                                       int peer) {
+__device__ __forceinline__ void ExpireDeadlineOnDevice(
+    const DeadlineView& deadline, int layer, int peer,
+    DeadlineSource source = DeadlineSource::kDeviceWait) {
   if (atomicCAS(deadline.device_expired, 0, 1) != 0) return;
   volatile DeadlineRecord* record = deadline.record;
   record->layer = layer;
   record->peer = peer;
-  record->source = static_cast<int32_t>(DeadlineSource::kDeviceWait);
+  record->source = static_cast<int32_t>(source);
   __threadfence_system();
   asm volatile("st.release.sys.global.u32 [%0], %1;" ::"l"(&deadline.record->expired), "r"(1)
                : "memory");

@@ -23,7 +23,14 @@
 
 namespace padgraph {
 
-enum class DeadlineSource : int32_t { kNone = 0, kDeviceWait = 1, kHostWatchdog = 2 };
+// kPeerExpired: a device wait found a peer's poison word (that peer's deadline expired first and
+// it passed the expiry on, Note [Bounded device waits]).
+enum class DeadlineSource : int32_t {
+  kNone = 0,
+  kDeviceWait = 1,
+  kHostWatchdog = 2,
+  kPeerExpired = 3
+};
 
 // What an expiry recorded. In mapped pinned host memory; written once, by the first wait that
 // expired (later ones leave it alone).
