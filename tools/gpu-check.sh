@@ -35,36 +35,47 @@ json.dump({"rc": rc, "summary": m.group(0) if m else None,
           open(f"{out}/tests.json", "w"), indent=2)
 PY
 
-# Benchmarks.
-"$build/bench/step_host_time_bench" --benchmark_out="$out/step_host_time.json" \
-  --benchmark_out_format=json > "$out/bench.log" 2>&1
+# Benchmarks. The one-process-per-GPU benchmark forks its ranks from a process that must not have
+# used CUDA, so it runs alone (step_host_time_bench.cc, Note [One process per GPU]).
+"$build/bench/step_host_time_bench" --benchmark_filter=MultiProcess \
+  --benchmark_out="$out/step_host_time_mp.json" --benchmark_out_format=json \
+  > "$out/bench_mp.log" 2>&1
+bench_mp_rc=$?
+"$build/bench/step_host_time_bench" --benchmark_filter=-MultiProcess \
+  --benchmark_out="$out/step_host_time.json" --benchmark_out_format=json > "$out/bench.log" 2>&1
 bench_rc=$?
 NCCL_GRAPH_MIXING_SUPPORT=1 "$build/bench/step_host_time_bench" \
   --benchmark_filter='MultiGpu/gpus:4/mode:0/pinned:1' \
   --benchmark_out="$out/step_host_time_mixing.json" --benchmark_out_format=json \
   > "$out/bench_mixing.log" 2>&1
+"$build/bench/graph_launch_bench" --benchmark_out="$out/graph_launch.json" \
+  --benchmark_out_format=json > "$out/graph_launch.log" 2>&1
+launch_rc=$?
 OUT=$out/sanitize "$root/tools/sanitize.sh" "$build" > "$out/sanitize.txt" 2>&1
 python3 "$root/bench/peers/engine_graph_runner.py" --out "$out/peer_engine_runner.json" \
   > "$out/peer.log" 2>&1
 peer_rc=$?
 
-python3 - "$out" "$card" "$gpus" "$commit" "$started" "$tests_rc" "$bench_rc" "$peer_rc" <<'PY'
+python3 - "$out" "$card" "$gpus" "$commit" "$started" "$tests_rc" "$bench_rc" "$peer_rc" \
+  "$bench_mp_rc" "$launch_rc" <<'PY'
 import json, os, re, sys
-out, card, gpus, commit, started, tests_rc, bench_rc, peer_rc = sys.argv[1:]
+out, card, gpus, commit, started, tests_rc, bench_rc, peer_rc, bench_mp_rc, launch_rc = sys.argv[1:]
 def load(name):
     path = os.path.join(out, name)
     return json.load(open(path)) if os.path.exists(path) else None
 bench, peer, tests = load("step_host_time.json"), load("peer_engine_runner.json"), load("tests.json")
 mixing = load("step_host_time_mixing.json")
+bench_mp, launch = load("step_host_time_mp.json"), load("graph_launch.json")
 figures = {}
-for b in (bench or {}).get("benchmarks", []) + [
+for b in sum(((j or {}).get("benchmarks", []) for j in (bench, bench_mp, launch)), []) + [
         dict(b, name=b["name"].replace("pinned:1", "pinned:1/nccl_graph_mixing:1"))
         for b in (mixing or {}).get("benchmarks", [])]:
     figures[re.sub(r"/(iterations:\d+|manual_time)", "", b["name"])] = {k: v for k, v in b.items()
                           if k not in ("family_index", "per_family_instance_index", "run_name",
                                        "run_type", "repetitions", "repetition_index", "threads")}
 summary = {"card": card, "gpus": int(gpus), "commit": commit, "started": started,
-           "rc": {"tests": int(tests_rc), "bench": int(bench_rc), "peer": int(peer_rc)},
+           "rc": {"tests": int(tests_rc), "bench": int(bench_rc), "bench_mp": int(bench_mp_rc),
+                  "graph_launch": int(launch_rc), "peer": int(peer_rc)},
            "tests": tests and tests["summary"], "padgraph": figures, "peer": peer}
 json.dump(summary, open(os.path.join(out, "summary.json"), "w"), indent=2)
 def fig(prefix):
@@ -74,6 +85,8 @@ step_pinned = fig("BM_StepHostTime/pinned:1")
 capture = fig("BM_CaptureAllBuckets")
 multi = {k.replace("BM_StepHostTimeMultiGpu/", ""): v for k, v in figures.items()
          if k.startswith("BM_StepHostTimeMultiGpu/")}
+multi.update({k.replace("BM_StepHostTimeMultiProcess/", "") + "/process:1": v
+              for k, v in figures.items() if k.startswith("BM_StepHostTimeMultiProcess/")})
 modes = {"0": "a2a_padded", "1": "allgather", "2": "no communicator"}
 print(f"card {card} x{gpus}, commit {commit}")
 print(f"tests: {summary['tests']} (rc {tests_rc})")
@@ -90,17 +103,32 @@ rows = [("padgraph Step host time, median (us)", step.get("median_us")),
         ("graph memory ratio (all / largest)", capture.get("memory_ratio"))]
 for name, value in rows:
     print(f"{name:56} {value if value is None else f'{value:12.3f}'}")
-print(f"{'several GPUs, one thread each (policy max)':46} {'rank0 med':>9} {'p90':>8} "
+print(f"{'several GPUs, one thread or process each (max)':46} {'rank0 med':>9} {'p90':>8} "
       f"{'slowest':>8} {'kernels':>7} {'other':>5}")
 for key, v in multi.items():
     parts = dict(p.split(":") for p in key.split("/"))
-    label = f"{parts['gpus']} GPUs, {modes[parts['mode']]}, pinned {parts['pinned']}"
+    if "process" in parts:
+        label = f"{parts['gpus']} GPUs, a2a_padded, pinned {parts['pinned']}, one process each"
+    else:
+        label = f"{parts['gpus']} GPUs, {modes[parts['mode']]}, pinned {parts['pinned']}"
     label += ", NCCL mixing" if "nccl_graph_mixing" in parts else ""
     print(f"{label:46} {v.get('median_us', float('nan')):9.2f} {v.get('p90_us', float('nan')):8.2f} "
           f"{v.get('slowest_rank_median_us', float('nan')):8.2f} "
           f"{v.get('largest_graph_kernel_nodes', 0):7.0f} "
           f"{v.get('largest_graph_host_nodes', 0) + v.get('largest_graph_other_nodes', 0):5.0f}"
           + (f"  {v['error_message']}" if v.get("error_occurred") else ""))
+print(f"{'CUDA graph launch, chain of N empty kernels (us)':48} {'host launch':>15} "
+      f"{'device launch':>15} {'device us/step':>15}")
+print(f"{'kernels':48} {'med':>7} {'p90':>7} {'med':>7} {'p90':>7} {'host':>7} {'device':>7}")
+for kernels in sorted({int(k.split(":")[1]) for k in figures if k.startswith("BM_HostGraphLaunch/")
+                       or k.startswith("BM_DeviceGraphLaunch/")}):
+    host = figures.get(f"BM_HostGraphLaunch/kernels:{kernels}", {})
+    device = figures.get(f"BM_DeviceGraphLaunch/kernels:{kernels}", {})
+    values = [host.get("median_us"), host.get("p90_us"), device.get("median_us"),
+              device.get("p90_us"), host.get("device_step_us"), device.get("device_step_us")]
+    errors = [v["error_message"] for v in (host, device) if v.get("error_occurred")]
+    print(f"{kernels:<48} " + " ".join("      -" if x is None else f"{x:7.2f}" for x in values)
+          + (f"  {errors[0]}" if errors else ""))
 PY
 echo "compute-sanitizer memcheck (reduced cases):"
 cat "$out/sanitize.txt"
