@@ -1,8 +1,9 @@
-// The stub decoder's CUDA forward: buffers, weights, per-layer launches and the host-API NCCL
-// backends.
+// The stub decoder's CUDA forward: buffers, weights, per-layer launches, the host-API NCCL
+// backends and the a2a_ll transport.
 #include "padgraph/model_stubs/cuda_decoder.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 
 #include "cuda_kernels.cuh"
@@ -34,14 +35,11 @@ absl::StatusOr<std::unique_ptr<CudaDecoder>> CudaDecoder::Create(
   if (config.world > 1 && comm == nullptr) {
     return absl::InvalidArgumentError("CudaDecoder over several GPUs needs the NCCL communicator");
   }
-  if (config.world > 1 && config.moe == MoeBackend::kA2aLl) {
-    return absl::InvalidArgumentError(
-        "moe a2a_ll across GPUs needs the NCCL device-API backend, not built yet");
-  }
   const bool tp = config.dense_mode() == DenseMode::kTp || config.lm_head == LmHeadMode::kTp;
   if (config.world > 1 && tp && config.gather_backend == GatherBackend::kLsa) {
     return absl::InvalidArgumentError(
-        "gather_backend lsa across GPUs needs the NCCL device-API backend, not built yet");
+        "gather_backend lsa: the device-count gathers (lsa_gather) of the dense-TP and lm_head-TP "
+        "layers are not built for CUDA yet; use gather_backend host");
   }
   if (max_step_tokens < 1) {
     return absl::InvalidArgumentError(
@@ -53,6 +51,19 @@ absl::StatusOr<std::unique_ptr<CudaDecoder>> CudaDecoder::Create(
   }
   auto decoder = std::unique_ptr<CudaDecoder>(
       new CudaDecoder(model, seed, config, rank, comm, max_step_tokens, stream));
+  if (config.world > 1 && config.moe == MoeBackend::kA2aLl) {
+    // First, so that every rank reaches this collective unless the config itself is refused.
+    int device = 0, sm_count = 0;
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGetDevice(&device));
+    PADGRAPH_CUDA_RETURN_IF_ERROR(
+        cudaDeviceGetAttribute(&sm_count, cudaDevAttrMultiProcessorCount, device));
+    PADGRAPH_ASSIGN_OR_RETURN(
+        decoder->a2a_, A2aLl::Create(comm, {.num_experts = static_cast<int>(model.dims.num_experts),
+                                            .top_k = static_cast<int>(model.dims.top_k),
+                                            .hidden = static_cast<int>(model.dims.hidden),
+                                            .capacity = config.ep_capacity,
+                                            .max_sms = std::min(kA2aLlMaxSms, sm_count)}));
+  }
   PADGRAPH_CUBLAS_RETURN_IF_ERROR(cublasCreate(&decoder->cublas_));
   PADGRAPH_CUBLAS_RETURN_IF_ERROR(cublasSetStream(decoder->cublas_, stream));
   PADGRAPH_RETURN_IF_ERROR(decoder->Allocate());
@@ -93,7 +104,23 @@ CudaDecoder::CudaDecoder(const ModelSpec& model, uint64_t seed, const ParallelCo
 }
 
 CudaDecoder::~CudaDecoder() {
+  if (a2a_.has_value()) {
+    // Tearing the transport down is collective: never here.
+    std::fprintf(stderr,
+                 "padgraph: a CudaDecoder was destroyed without Shutdown(); its a2a_ll transport "
+                 "leaks\n");
+  }
   if (cublas_ != nullptr) cublasDestroy(cublas_);
+}
+
+absl::Status CudaDecoder::Shutdown() {
+  if (!a2a_.has_value()) return absl::OkStatus();
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream_));
+  PADGRAPH_ASSIGN_OR_RETURN(A2aLlCounters moved, a2a_->ReadCounters());
+  PADGRAPH_RETURN_IF_ERROR(a2a_->Destroy());
+  a2a_dispatch_peer_bytes_ = static_cast<int64_t>(moved.dispatch_peer_bytes);
+  a2a_.reset();
+  return absl::OkStatus();
 }
 
 absl::Status CudaDecoder::Allocate() {
@@ -243,9 +270,16 @@ absl::Status CudaDecoder::Stage(const StageArgs& args, absl::Span<const int> ste
       args.staging[1].capacity < args.chunk_rows * sizeof(int)) {
     return absl::InternalError("stage: the runner's slots are not the decoder's static_buffers()");
   }
-  if (world_ > 1 && static_cast<int>(args.chunk_counts.size()) != world_) {
+  const bool agreed = static_cast<int>(args.chunk_counts.size()) == world_;
+  // A graph step of an a2a_ll key without gathers reads only this rank's own count (the dispatch
+  // reads it on the device); everything else places rows by every rank's count.
+  const bool own_count_suffices = config_.moe == MoeBackend::kA2aLl &&
+                                  args.selection->mode == StepMode::kGraph &&
+                                  args.selection->key.gather_layout == GatherLayout::kNone;
+  if (world_ > 1 && !agreed && !own_count_suffices) {
     return absl::FailedPreconditionError(
-        "stage: several GPUs need every rank's count (the agreed vector) each step");
+        "stage: several GPUs need every rank's count (the agreed vector) each step, but for graph "
+        "steps of moe a2a_ll without gathers");
   }
   int* slot = static_cast<int*>(args.staging[0].host);
   int* token_ids = static_cast<int*>(args.staging[1].host);
@@ -261,9 +295,10 @@ absl::Status CudaDecoder::Stage(const StageArgs& args, absl::Span<const int> ste
   const bool padded =
       args.selection->mode == StepMode::kGraph && StagesPaddedCount(*args.selection);
   for (int r = 0; r < world_; ++r) {
-    int count = world_ == 1 ? args.dispatch_rows : args.chunk_counts[r];
-    slot[4 + r] = padded ? args.selection->key.local_bucket : count;
-    eager_counts_[r] = world_ == 1 ? args.chunk_rows : args.chunk_counts[r];
+    // Without the agreed vector only this rank's rows are known (and the only ones read).
+    const int rows = agreed ? args.chunk_counts[r] : (r == rank_ ? args.chunk_rows : 0);
+    slot[4 + r] = padded ? args.selection->key.local_bucket : rows;
+    eager_counts_[r] = rows;
   }
   for (int i = 0; i < args.chunk_rows; ++i) {
     int token = step_tokens[args.chunk_begin + i];
@@ -305,6 +340,7 @@ absl::Status CudaDecoder::BatchedGemm(const void* x, int rows, int64_t k, const 
 
 absl::Status CudaDecoder::Forward(const CudaForwardArgs& args) {
   warm_up_ = args.warm_up;
+  deadline_ = args.deadline;
   const int rows = static_cast<int>(args.layers.front().input_rows);
   if (rows > max_rows_) {
     return absl::InvalidArgumentError(
@@ -317,6 +353,7 @@ absl::Status CudaDecoder::Forward(const CudaForwardArgs& args) {
       case Collective::kNcclAllGather:
       case Collective::kNcclSendRecv:
       case Collective::kNcclAllReduce:
+      case Collective::kLsaDispatch:
         break;
       default:
         return absl::UnimplementedError(
@@ -523,6 +560,7 @@ absl::Status CudaDecoder::Moe(const LayerShape& shape, int rows, int moe_index, 
     PADGRAPH_CUDA_RETURN_IF_ERROR(
         cudaMemsetAsync(shared_out_.data(), 0, rows * hidden_ * kBf16, stream_));
   }
+  if (shape.collective == Collective::kLsaDispatch) return MoeA2aLl(shape, rows, moe_index);
 
   // The rows the experts see: this rank's alone, every rank's gathered into slots, or (`sum`) the
   // all-reduced bucket(sum n) buffer, all of whose rows run experts.
@@ -593,6 +631,66 @@ absl::Status CudaDecoder::Moe(const LayerShape& shape, int rows, int moe_index, 
   return Count(LayerKind::kMoe, gather.RowsOf(rank_), 2 * (world_ - 1) * RowBytes(), 1, false);
 }
 
+// Note [MoE on a2a_ll].
+absl::Status CudaDecoder::MoeA2aLl(const LayerShape& shape, int rows, int moe_index) {
+  if (!a2a_.has_value()) {
+    return absl::FailedPreconditionError(fmt::format(
+        "layer {}: moe a2a_ll has no transport (the decoder was shut down, or runs on one GPU)",
+        shape.index));
+  }
+  const LayerWeights& w = layers_[shape.decoder_layer];
+  const int* staged = step_counts_.data<int>();
+  // The dispatch count staged for this rank; warm-ups dispatch the staged 0.
+  const int* sent_rows = warm_up_ ? staged + 3 : staged + 4 + rank_;
+  PADGRAPH_RETURN_IF_ERROR(Gemm(normed_.data(), rows, hidden_, w.router.data(), experts_,
+                                router_logits_.data(), CUDA_R_32F, 0));
+  const int kept = std::min(rows, max_step_tokens_ - out_offset_);
+  int* record = routing_record_.data<int>() +
+                (static_cast<size_t>(moe_index) * max_step_tokens_ + out_offset_) * top_k_;
+  PADGRAPH_CUDA_RETURN_IF_ERROR(stub_kernels::RouteTopK(
+      router_logits_.data<float>(), static_cast<int>(experts_), static_cast<int>(top_k_), rows,
+      route_experts_.data<int>(), route_weights_.data<float>(), fill_.data<int>(), 0, record, 0,
+      nullptr, kept, stream_));
+  if (shape.padded_rows_sent && !warm_up_) {
+    PADGRAPH_CUDA_RETURN_IF_ERROR(stub_kernels::CountPaddedPairs(
+        wire_counters_.data<unsigned long long>() + 1, route_experts_.data<int>(),
+        static_cast<int>(top_k_), staged, sent_rows, rows, static_cast<int>(local_experts_), rank_,
+        RowBytes(), stream_));
+  }
+  PADGRAPH_RETURN_IF_ERROR(a2a_->Dispatch({.x = normed_.data(),
+                                           .topk_ids = route_experts_.data<int32_t>(),
+                                           .num_rows = sent_rows,
+                                           .rows = rows,
+                                           .layer = shape.index,
+                                           .deadline = deadline_},
+                                          stream_));
+  // Every local expert over its whole receive block, [world][capacity] rows.
+  const A2aLlShape& transport = a2a_->layout().shape;
+  const int block_rows = transport.world * transport.capacity;
+  const int local = static_cast<int>(local_experts_);
+  PADGRAPH_RETURN_IF_ERROR(BatchedGemm(a2a_->recv_rows(), block_rows, hidden_,
+                                       w.expert_gate_up.data(), 2 * expert_inner_,
+                                       expert_mid_.data(), local));
+  PADGRAPH_CUDA_RETURN_IF_ERROR(stub_kernels::SiluMul(expert_mid_.data<bf16>(), expert_inner_,
+                                                      local * block_rows, expert_act_.data<bf16>(),
+                                                      stream_));
+  PADGRAPH_RETURN_IF_ERROR(BatchedGemm(expert_act_.data(), block_rows, expert_inner_,
+                                       w.expert_down.data(), hidden_, expert_out_.data(), local));
+  PADGRAPH_RETURN_IF_ERROR(a2a_->Combine({.expert_out = expert_out_.data(),
+                                          .weights = route_weights_.data<float>(),
+                                          .rows = rows,
+                                          .layer = shape.index,
+                                          .out = partial_.data(),
+                                          .deadline = deadline_},
+                                         stream_));
+  // The combine writes the dispatched rows only; the rest of partial_ is stale and lands in
+  // padded rows of x_, which nothing reads.
+  PADGRAPH_CUDA_RETURN_IF_ERROR(stub_kernels::AddRows(x_.data<bf16>(), partial_.data<bf16>(), 1, 0,
+                                                      shared_out_.data<bf16>(), rows, hidden_,
+                                                      stream_));
+  return absl::OkStatus();
+}
+
 absl::Status CudaDecoder::Count(LayerKind kind, int rows, int64_t numerator, int64_t denominator,
                                 bool all_ranks_real) {
   if (warm_up_) return absl::OkStatus();
@@ -608,8 +706,18 @@ absl::StatusOr<WireCounters> CudaDecoder::ReadWireCounters() {
   PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream_));
   PADGRAPH_CUDA_RETURN_IF_ERROR(
       cudaMemcpy(counts, wire_counters_.data(), sizeof(counts), cudaMemcpyDeviceToHost));
-  return WireCounters{static_cast<int64_t>(counts[0]), static_cast<int64_t>(counts[1]),
-                      static_cast<int64_t>(counts[2]), static_cast<int64_t>(counts[3])};
+  WireCounters wire{static_cast<int64_t>(counts[0]), static_cast<int64_t>(counts[1]),
+                    static_cast<int64_t>(counts[2]), static_cast<int64_t>(counts[3])};
+  if (world_ > 1 && config_.moe == MoeBackend::kA2aLl) {
+    // Note [a2a_ll wire bytes]; after Shutdown, the transport's last count.
+    int64_t dispatch_peer_bytes = a2a_dispatch_peer_bytes_;
+    if (a2a_.has_value()) {
+      PADGRAPH_ASSIGN_OR_RETURN(A2aLlCounters moved, a2a_->ReadCounters());
+      dispatch_peer_bytes = static_cast<int64_t>(moved.dispatch_peer_bytes);
+    }
+    wire.moe_real_bytes += 2 * dispatch_peer_bytes - wire.moe_padded_bytes;
+  }
+  return wire;
 }
 
 absl::StatusOr<std::vector<float>> CudaDecoder::ReadLogits(int rows) {

@@ -271,6 +271,17 @@ __global__ void CountWireKernel(unsigned long long* counters, const int* real_ro
   counters[1] += static_cast<unsigned long long>(all_bytes - real_bytes);
 }
 
+// One block.
+__global__ void CountPaddedPairsKernel(unsigned long long* counter, const int* route_experts,
+                                       int top_k, const int* real_rows, const int* sent_rows,
+                                       int rows, int local_experts, int rank, int64_t row_bytes) {
+  const int end = min(*sent_rows, rows) * top_k;
+  unsigned long long pairs = 0;
+  for (int pair = max(*real_rows, 0) * top_k + threadIdx.x; pair < end; pair += blockDim.x)
+    pairs += route_experts[pair] / local_experts != rank;
+  if (pairs != 0) atomicAdd(counter, pairs * 2 * static_cast<unsigned long long>(row_bytes));
+}
+
 int GridFor(int64_t elements) {
   int64_t blocks = (elements + kThreads - 1) / kThreads;
   return static_cast<int>(blocks < 4096 ? (blocks > 0 ? blocks : 1) : 4096);
@@ -383,6 +394,15 @@ cudaError_t InterleaveFromOffset(const float* in, const int* real_rows, const in
 cudaError_t CountWire(unsigned long long* counters, const int* real_rows, int rows,
                       int64_t numerator, int64_t denominator, cudaStream_t stream) {
   CountWireKernel<<<1, 1, 0, stream>>>(counters, real_rows, rows, numerator, denominator);
+  return cudaGetLastError();
+}
+
+cudaError_t CountPaddedPairs(unsigned long long* counter, const int* route_experts, int top_k,
+                             const int* real_rows, const int* sent_rows, int rows,
+                             int local_experts, int rank, int64_t row_bytes, cudaStream_t stream) {
+  if (rows == 0) return cudaSuccess;
+  CountPaddedPairsKernel<<<1, kThreads, 0, stream>>>(
+      counter, route_experts, top_k, real_rows, sent_rows, rows, local_experts, rank, row_bytes);
   return cudaGetLastError();
 }
 

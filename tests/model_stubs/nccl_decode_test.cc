@@ -1,8 +1,10 @@
-// The stub decoder over 2 and 4 GPUs with the host-API NCCL backends, one thread per GPU (and once
-// one process per GPU): every rank checks its real rows against the float64 reference after 120
-// steps were queued (idle ranks and eager steps included), for MoE allgather and a2a_padded and
-// TP dense / lm_head layers through host gathers, and the wire bytes its collectives counted on
-// the device against the bytes their sizes imply.
+// The stub decoder over 2 and 4 GPUs, one thread per GPU (and once one process per GPU): every rank
+// checks its real rows against the float64 reference after 120 steps were queued (idle ranks and
+// eager steps included), for MoE allgather, a2a_padded and a2a_ll and TP dense / lm_head layers
+// through host gathers, and the wire bytes its collectives counted on the device: for the
+// host-API backends against the bytes their sizes imply, for a2a_ll against the pairs its router
+// really sent off the rank (real), and none padded but under `sum`. The a2a_ll scenarios queue
+// 360 steps each: over 1,000 random and idle-rank distributions per GPU count.
 #include <cuda_runtime_api.h>
 #include <nccl.h>
 #include <sys/wait.h>
@@ -10,6 +12,7 @@
 
 #include <cmath>
 #include <map>
+#include <numeric>
 #include <random>
 #include <string>
 #include <thread>
@@ -31,6 +34,7 @@ namespace {
 constexpr uint64_t kSeed = 13;
 constexpr int kMaxStepTokens = 64;
 constexpr int kQueuedSteps = 120;
+constexpr int kA2aLlQueuedSteps = 360;
 constexpr double kRelativeTolerance = 3e-2;  // bf16 against float64, relative L2 of a row
 constexpr double kTieTolerance = 5e-3;
 
@@ -44,6 +48,7 @@ struct Scenario {
   MoeBackend moe;
   bool tp;
   PolicyKind policy;
+  int steps = kQueuedSteps;  // queued before any result is read
 };
 
 ParallelConfig ConfigFor(int world, const Scenario& scenario) {
@@ -58,10 +63,10 @@ ParallelConfig ConfigFor(int world, const Scenario& scenario) {
 }
 
 // Every rank's tokens per step, the same on every rank (the agreed counts).
-std::vector<std::vector<std::vector<int>>> MakeSteps(int world, int vocab, uint64_t seed) {
+std::vector<std::vector<std::vector<int>>> MakeSteps(int world, int vocab, uint64_t seed,
+                                                     int count) {
   std::mt19937 rng(seed);
-  std::vector<std::vector<std::vector<int>>> steps(kQueuedSteps,
-                                                   std::vector<std::vector<int>>(world));
+  std::vector<std::vector<std::vector<int>>> steps(count, std::vector<std::vector<int>>(world));
   for (auto& step : steps) {
     for (auto& tokens : step) {
       int pick = std::uniform_int_distribution<int>(0, 19)(rng);
@@ -75,22 +80,41 @@ std::vector<std::vector<std::vector<int>>> MakeSteps(int world, int vocab, uint6
   return steps;
 }
 
+// The wire bytes a2a_ll moves for one rank (cuda_decoder.h, Note [a2a_ll wire bytes]): each
+// (token, k) of its real rows whose expert another rank owns goes there and back.
+int64_t A2aLlRealBytes(const ModelSpec& model, int world, int rank, int rows, const int* routing,
+                       int moe_layers) {
+  const int top_k = static_cast<int>(model.dims.top_k);
+  const int local_experts = static_cast<int>(model.dims.num_experts) / world;
+  int64_t bytes = 0;
+  for (int layer = 0; layer < moe_layers; ++layer) {
+    for (int pair = 0; pair < rows * top_k; ++pair) {
+      const int expert = routing[layer * kMaxStepTokens * top_k + pair];
+      if (expert / local_experts != rank) bytes += 2 * model.row_bytes();
+    }
+  }
+  return bytes;
+}
+
 // One rank's whole run: set-up, Capture, the queued steps, the check, teardown in order (graphs,
-// then the communicator). Returns what it found, so threads and processes can report it.
+// then the decoder's transport, then the communicator). Returns what it found, so threads and
+// processes can report it.
 absl::Status RunRank(int world, int rank, const ncclUniqueId& id, const Scenario& scenario,
                      int* rows_checked) {
   if (cudaSetDevice(rank) != cudaSuccess) return absl::InternalError("cudaSetDevice failed");
   const ModelSpec model = *ModelPreset("tiny");
   const int vocab = static_cast<int>(model.dims.vocab);
   const ParallelConfig config = ConfigFor(world, scenario);
-  auto steps = MakeSteps(world, vocab, kSeed);
+  const int queued = scenario.steps;
+  auto steps = MakeSteps(world, vocab, kSeed, queued);
 
   PADGRAPH_ASSIGN_OR_RETURN(NcclComm comm, NcclComm::InitRank(world, rank, id));
+  CudaStream stream;
+  std::unique_ptr<CudaDecoder> decoder;  // outlives the runner: shut down after its graphs
   absl::Status result = [&]() -> absl::Status {
-    PADGRAPH_ASSIGN_OR_RETURN(CudaStream stream, MakeStream());
-    PADGRAPH_ASSIGN_OR_RETURN(
-        std::unique_ptr<CudaDecoder> decoder,
-        CudaDecoder::Create(model, kSeed, config, rank, comm.get(), kMaxStepTokens, stream.get()));
+    PADGRAPH_ASSIGN_OR_RETURN(stream, MakeStream());
+    PADGRAPH_ASSIGN_OR_RETURN(decoder, CudaDecoder::Create(model, kSeed, config, rank, comm.get(),
+                                                           kMaxStepTokens, stream.get()));
     PADGRAPH_ASSIGN_OR_RETURN(std::unique_ptr<Policy> policy,
                               MakePolicy(scenario.policy, model, config));
     std::vector<int> tokens;
@@ -105,13 +129,11 @@ absl::Status RunRank(int world, int rank, const ncclUniqueId& id, const Scenario
 
     const size_t logits_per_step = static_cast<size_t>(kMaxStepTokens) * vocab;
     const size_t routing_per_step = decoder->routing_record_ints();
-    PADGRAPH_ASSIGN_OR_RETURN(
-        DeviceBuffer saved_logits,
-        DeviceBuffer::Allocate(kQueuedSteps * logits_per_step * sizeof(float)));
-    PADGRAPH_ASSIGN_OR_RETURN(
-        DeviceBuffer saved_routing,
-        DeviceBuffer::Allocate(kQueuedSteps * routing_per_step * sizeof(int)));
-    for (int step = 0; step < kQueuedSteps; ++step) {
+    PADGRAPH_ASSIGN_OR_RETURN(DeviceBuffer saved_logits,
+                              DeviceBuffer::Allocate(queued * logits_per_step * sizeof(float)));
+    PADGRAPH_ASSIGN_OR_RETURN(DeviceBuffer saved_routing,
+                              DeviceBuffer::Allocate(queued * routing_per_step * sizeof(int)));
+    for (int step = 0; step < queued; ++step) {
       tokens = steps[step][rank];
       std::vector<int> counts;
       for (const auto& rank_tokens : steps[step])
@@ -126,12 +148,28 @@ absl::Status RunRank(int world, int rank, const ncclUniqueId& id, const Scenario
           routing_per_step * sizeof(int), cudaMemcpyDeviceToDevice, stream.get()));
     }
     PADGRAPH_RETURN_IF_ERROR(runner->Synchronize());
-    // The bytes the collectives counted on the device equal what the plans say their sizes move.
+    std::vector<float> logits(queued * logits_per_step);
+    std::vector<int> routing(queued * routing_per_step);
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemcpy(
+        logits.data(), saved_logits.data(), logits.size() * sizeof(float), cudaMemcpyDeviceToHost));
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemcpy(routing.data(), saved_routing.data(),
+                                             routing.size() * sizeof(int), cudaMemcpyDeviceToHost));
+    const int top_k = static_cast<int>(model.dims.top_k);
+    const int moe_layers = static_cast<int>(routing_per_step / (kMaxStepTokens * top_k));
+
+    // The bytes the collectives counted on the device equal what the plans say their sizes move;
+    // a2a_ll's MoE bytes, what the router's choices imply.
     PADGRAPH_ASSIGN_OR_RETURN(WireCounters counted, decoder->ReadWireCounters());
     PADGRAPH_ASSIGN_OR_RETURN(std::unique_ptr<Policy> planner,
                               MakePolicy(scenario.policy, model, config));
-    WireCounters planned;
-    for (int step = 0; step < kQueuedSteps; ++step) {
+    // A padded row is NaN, and a row of NaN router logits goes to experts 0..top_k-1 (RouteTopK:
+    // ties to the lower index): under `sum`, whose dispatch count is the bucket, those pairs move.
+    std::vector<int> nan_row_experts(top_k);
+    std::iota(nan_row_experts.begin(), nan_row_experts.end(), 0);
+    const int64_t padded_row_bytes =
+        A2aLlRealBytes(model, world, rank, 1, nan_row_experts.data(), 1);
+    WireCounters expected;
+    for (int step = 0; step < queued; ++step) {
       std::vector<int> counts;
       for (const auto& t : steps[step])
         counts.push_back(static_cast<int>(t.size()));
@@ -140,39 +178,41 @@ absl::Status RunRank(int world, int rank, const ncclUniqueId& id, const Scenario
                                                                    .agreed_tokens = counts}));
       for (const LayerPlan& layer : plan.layers) {
         const bool moe = layer.shape.kind == LayerKind::kMoe;
-        (moe ? planned.moe_real_bytes : planned.gather_real_bytes) +=
+        if (layer.shape.collective == Collective::kLsaDispatch) {
+          if (layer.shape.padded_rows_sent) {
+            expected.moe_padded_bytes += (layer.shape.input_rows - counts[rank]) * padded_row_bytes;
+          }
+          continue;
+        }
+        (moe ? expected.moe_real_bytes : expected.gather_real_bytes) +=
             layer.wire_bytes - layer.padded_wire_bytes;
-        (moe ? planned.moe_padded_bytes : planned.gather_padded_bytes) += layer.padded_wire_bytes;
+        (moe ? expected.moe_padded_bytes : expected.gather_padded_bytes) += layer.padded_wire_bytes;
+      }
+      if (scenario.moe == MoeBackend::kA2aLl) {
+        expected.moe_real_bytes += A2aLlRealBytes(model, world, rank, counts[rank],
+                                                  &routing[step * routing_per_step], moe_layers);
       }
     }
-    if (counted.moe_real_bytes != planned.moe_real_bytes ||
-        counted.moe_padded_bytes != planned.moe_padded_bytes ||
-        counted.gather_real_bytes != planned.gather_real_bytes ||
-        counted.gather_padded_bytes != planned.gather_padded_bytes) {
+    if (counted.moe_real_bytes != expected.moe_real_bytes ||
+        counted.moe_padded_bytes != expected.moe_padded_bytes ||
+        counted.gather_real_bytes != expected.gather_real_bytes ||
+        counted.gather_padded_bytes != expected.gather_padded_bytes) {
       return absl::InternalError(fmt::format(
-          "rank {}: counted wire bytes moe {} + {} padded, gather {} + {} padded; the plans say "
+          "rank {}: counted wire bytes moe {} + {} padded, gather {} + {} padded; expected "
           "moe {} + {}, gather {} + {}",
           rank, counted.moe_real_bytes, counted.moe_padded_bytes, counted.gather_real_bytes,
-          counted.gather_padded_bytes, planned.moe_real_bytes, planned.moe_padded_bytes,
-          planned.gather_real_bytes, planned.gather_padded_bytes));
+          counted.gather_padded_bytes, expected.moe_real_bytes, expected.moe_padded_bytes,
+          expected.gather_real_bytes, expected.gather_padded_bytes));
     }
     if (runner->stats().eager_steps == 0 || runner->stats().graph_launches == 0) {
       return absl::InternalError("the steps exercised no eager step or no graph");
     }
-    std::vector<float> logits(kQueuedSteps * logits_per_step);
-    std::vector<int> routing(kQueuedSteps * routing_per_step);
-    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemcpy(
-        logits.data(), saved_logits.data(), logits.size() * sizeof(float), cudaMemcpyDeviceToHost));
-    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemcpy(routing.data(), saved_routing.data(),
-                                             routing.size() * sizeof(int), cudaMemcpyDeviceToHost));
-    runner.reset();  // graphs before the communicator they captured
+    runner.reset();  // graphs before the transport and the communicator they captured
 
     PADGRAPH_ASSIGN_OR_RETURN(ReferenceModel reference, ReferenceModel::Create(StubWeights(
                                                             model, kSeed, WeightPrecision::kBf16)));
-    const int top_k = static_cast<int>(model.dims.top_k);
-    const int moe_layers = static_cast<int>(routing_per_step / (kMaxStepTokens * top_k));
     std::map<int, std::vector<double>> cache;
-    for (int step = 0; step < kQueuedSteps; ++step) {
+    for (int step = 0; step < queued; ++step) {
       const std::vector<int>& mine = steps[step][rank];
       for (size_t row = 0; row < mine.size(); ++row) {
         auto it = cache.find(mine[row]);
@@ -212,8 +252,12 @@ absl::Status RunRank(int world, int rank, const ncclUniqueId& id, const Scenario
     }
     return absl::OkStatus();
   }();
+  // Every rank gets here, failed or not: the transport's teardown is collective.
+  absl::Status shut_down = decoder != nullptr ? decoder->Shutdown() : absl::OkStatus();
+  decoder.reset();
   absl::Status finalized = comm.Finalize();
   PADGRAPH_RETURN_IF_ERROR(result);
+  PADGRAPH_RETURN_IF_ERROR(shut_down);
   return finalized;
 }
 
@@ -227,6 +271,10 @@ const std::vector<Scenario>& Scenarios() {
       {"allgather_tp_sum", MoeBackend::kAllGather, true, PolicyKind::kSum},
       {"allgather_sum", MoeBackend::kAllGather, false, PolicyKind::kSum},
       {"a2a_padded_tp_sum", MoeBackend::kA2aPadded, true, PolicyKind::kSum},
+      {"a2a_ll_local", MoeBackend::kA2aLl, false, PolicyKind::kLocal, kA2aLlQueuedSteps},
+      {"a2a_ll_max", MoeBackend::kA2aLl, false, PolicyKind::kMax, kA2aLlQueuedSteps},
+      {"a2a_ll_sum", MoeBackend::kA2aLl, false, PolicyKind::kSum, kA2aLlQueuedSteps},
+      {"a2a_ll_tp_max", MoeBackend::kA2aLl, true, PolicyKind::kMax, kA2aLlQueuedSteps},
   };
   return *scenarios;
 }
@@ -260,7 +308,9 @@ TEST_P(NcclDecodeTest, EveryRankMatchesTheReferenceWithStepsQueued) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Gpus, NcclDecodeTest,
-                         ::testing::Combine(::testing::Values(2, 4), ::testing::Range(0, 8)),
+                         ::testing::Combine(::testing::Values(2, 4),
+                                            ::testing::Range(0,
+                                                             static_cast<int>(Scenarios().size()))),
                          [](const ::testing::TestParamInfo<std::tuple<int, int>>& info) {
                            return fmt::format("{}gpus_{}", std::get<0>(info.param),
                                               Scenarios()[std::get<1>(info.param)].name);

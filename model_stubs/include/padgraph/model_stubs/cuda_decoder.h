@@ -3,18 +3,39 @@
 // its TP shards and its experts). It is driven through CudaGraphRunner exactly as an engine's
 // model would be: Forward is the callback the runner captures per key, Stage its staging hook.
 //
-// Across GPUs it uses the engine's NCCL communicator with the host-API backends: MoE `allgather`
+// Across GPUs it uses the engine's NCCL communicator with every MoE backend: `allgather`
 // (all-gather, local experts by mask, reduce-scatter) and `a2a_padded` (grouped send/recv of the
-// bucket to every peer and back, experts by mask), and dense-TP and lm_head-TP layers through
-// `host` gathers (all-gather; reduce-scatter or vocab shards back). Gathered rows sit in `world`
-// slots of the bucket, rank p's in slot p; eager steps use slots of the largest chunk count and
-// move real rows only (grouped send/recv of the agreed counts). Under `sum` with gathers, every
-// rank's real rows sit at their offsets in one zero-filled bucket(sum n) buffer, all-reduced.
-// Not built yet, and refused with an error naming them: the device-API backends (a2a_ll and lsa
-// gathers across GPUs).
+// bucket to every peer and back, experts by mask) on the host API, and `a2a_ll` on the device API
+// (Note [MoE on a2a_ll]); dense-TP and lm_head-TP layers go through `host` gathers (all-gather;
+// reduce-scatter or vocab shards back). Gathered rows sit in `world` slots of the bucket, rank p's
+// in slot p; eager steps use slots of the largest chunk count and move real rows only (grouped
+// send/recv of the agreed counts). Under `sum` with gathers, every rank's real rows sit at their
+// offsets in one zero-filled bucket(sum n) buffer, all-reduced. Not built yet, and refused with an
+// error naming them: `lsa` gathers (gather_backend lsa with a dense-TP or lm_head-TP layer).
 //
 // Rows past the real count are NaN from the embedding on; the expert dispatch skips them, so a
 // padded row reaches no expert (but under `sum`, whose staging counts the whole bucket).
+//
+// Note [MoE on a2a_ll]
+// One A2aLl (ep_backend/a2a_ll.h) serves every MoE layer: Create makes it (collectively, before
+// any capture) for ep_capacity rows per rank, the most rows any a2a_ll launch carries (keys past
+// ep_capacity are never captured, eager steps are cut into chunks of at most ep_capacity), on
+// min(kA2aLlMaxSms, SM count) SMs. A MoE layer routes this rank's own rows, dispatches them with
+// the count staged on the device (the real rows, the bucket under `sum`), runs each local expert
+// over its whole receive block, [world x ep_capacity] rows (one strided batched GEMM for all local
+// experts: rows past a source's count hold stale rows whose outputs nobody reads), and combines
+// into a [rows, hidden] buffer that is added to x with the shared experts' output (its rows past
+// the dispatched count are stale and land only in padded rows). The layer id of a launch is the
+// layer's index in the model. Warm-ups dispatch a count of 0, so every rank still launches every
+// kernel and no row moves for no step. No host-API collective runs per step, so under `local`
+// ranks replay different keys and need no agreed vector.
+//
+// Note [a2a_ll wire bytes]
+// The transport counts the row bytes its kernels store to peers. A rank's dispatch stores exactly
+// its own (token, expert) pairs that leave it, and the combine brings one row back per pair, so
+// the owner-accounted bytes (policy.h, Note [Wire bytes]) are 2 x the dispatch's peer bytes. The
+// padded part, non-zero only under `sum`, is counted on the device from the routing of the rows
+// past the real count; the real part is the rest.
 #pragma once
 
 #include <cublas_v2.h>
@@ -23,10 +44,12 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "padgraph/ep_backend/a2a_ll.h"
 #include "padgraph/ep_backend/host_comm.h"
 #include "padgraph/ep_backend/nccl_collectives.h"
 #include "padgraph/graph_runtime/cuda_handles.h"
@@ -38,20 +61,28 @@ namespace padgraph {
 
 class CudaDecoder {
  public:
+  // The a2a_ll transport's SM budget (rule 6): its kernels leave the rest of the GPU to the others.
+  static constexpr int kA2aLlMaxSms = 32;
+
   // Buffers hold max(largest bucket, ep_capacity, max_step_tokens) rows per rank; logits hold
   // max_step_tokens rows (eager steps write chunk after chunk). `comm` (the engine's, outliving
-  // the decoder) is required when config.world > 1; this rank's GPU must be current.
+  // the decoder) is required when config.world > 1; this rank's GPU must be current. With moe
+  // a2a_ll over several GPUs, Create is collective (every rank, one thread per GPU) and Shutdown
+  // must be called before the decoder is destroyed.
   static absl::StatusOr<std::unique_ptr<CudaDecoder>> Create(const ModelSpec& model, uint64_t seed,
                                                              const ParallelConfig& config, int rank,
                                                              ncclComm_t comm, int max_step_tokens,
                                                              cudaStream_t stream);
+  // Never starts a collective: a decoder whose transport was not shut down warns and leaks it.
   ~CudaDecoder();
   CudaDecoder(const CudaDecoder&) = delete;
   CudaDecoder& operator=(const CudaDecoder&) = delete;
 
   absl::Status Forward(const CudaForwardArgs& args);
-  // Stages "step_counts" ([real rows, sum offset, sum rows, 0, dispatch count of every rank])
-  // and "token_ids" (the chunk's rows).
+  // Stages "step_counts" ([real rows, sum offset, sum rows, 0 (the warm-ups' dispatch count),
+  // dispatch count of every rank]) and "token_ids" (the chunk's rows). Needs the agreed vector
+  // across GPUs, but for graph steps of moe a2a_ll keys without gathers (`local`), which use this
+  // rank's own count only.
   absl::Status Stage(const StageArgs& args, absl::Span<const int> step_tokens);
   // The static buffers Stage fills, in its order, for CudaRunnerOptions::static_buffers.
   std::vector<StaticBuffer> static_buffers() const;
@@ -63,8 +94,14 @@ class CudaDecoder {
 
   // The wire bytes this rank's rows have put on the wire since Create, counted on the device by
   // the collectives' own launches (real and padded apart, as policy.h's Note [Wire bytes]
-  // accounts them). Synchronizes the stream.
+  // accounts them; a2a_ll: Note [a2a_ll wire bytes]). Synchronizes the stream.
   absl::StatusOr<WireCounters> ReadWireCounters();
+
+  // Collective: tears the a2a_ll transport down (A2aLl::Destroy) on every rank. Call it after the
+  // runner that captured Forward is destroyed (its graphs hold the transport's launches) and
+  // before the communicator's Finalize. Idempotent; nothing to do without a transport. Forward
+  // fails afterwards on a2a_ll layers.
+  absl::Status Shutdown();
 
   int max_rows() const { return max_rows_; }
   // The device buffer the logits land in ([max_step_tokens, vocab] fp32), for stream-ordered
@@ -88,6 +125,9 @@ class CudaDecoder {
                            int batch);
   absl::Status LaunchLayer(const LayerShape& shape, int rows, int moe_index, StepMode mode);
   absl::Status Moe(const LayerShape& shape, int rows, int moe_index, StepMode mode);
+  // Note [MoE on a2a_ll]: routing, dispatch, local experts and combine of normed_'s rows; adds
+  // the combined rows and shared_out_ to x_.
+  absl::Status MoeA2aLl(const LayerShape& shape, int rows, int moe_index);
   absl::Status DenseOrLmHeadTp(const LayerShape& shape, int rows, StepMode mode);
   absl::Status DenseOrLmHeadSum(const LayerShape& shape, int rows);
   // `local`'s real rows at this rank's offset of gathered_ ([rows, hidden], zeros elsewhere),
@@ -129,12 +169,15 @@ class CudaDecoder {
   DeviceBuffer step_counts_, token_ids_;  // the static buffers the runner stages
   int out_offset_ = 0;
   bool warm_up_ = false;           // the forward being launched is a warm-up: count no wire bytes
+  DeadlineView deadline_;          // the runner's, from the forward being launched
   std::vector<int> eager_counts_;  // every rank's rows in the staged eager chunk
 
   DeviceBuffer x_, normed_, gathered_, wide_, narrow_, partial_, received_, shard_logits_,
       router_logits_, route_experts_, route_weights_, slot_of_pair_, fill_, expert_in_, expert_mid_,
       expert_act_, expert_out_, shared_out_, logits_, routing_record_, cublas_workspace_;
-  DeviceBuffer wire_counters_;  // [moe real, moe padded, gather real, gather padded] bytes
+  DeviceBuffer wire_counters_;           // [moe real, moe padded, gather real, gather padded] bytes
+  std::optional<A2aLl> a2a_;             // moe a2a_ll over several GPUs, until Shutdown
+  int64_t a2a_dispatch_peer_bytes_ = 0;  // the transport's count at Shutdown
 };
 
 }  // namespace padgraph

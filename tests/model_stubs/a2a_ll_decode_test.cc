@@ -1,0 +1,461 @@
+// The stub decoder with moe a2a_ll on 2 and 4 GPUs, one thread per GPU, beyond the reference
+// scenarios of nccl_decode_test.cc: graph replay equals the same plan launched kernel by kernel,
+// bit for bit; a captured forward of a config whose only cross-GPU traffic is a2a_ll holds no
+// NCCL kernel (checked against a captured NCCL all-reduce, which it must see); and `local` steps
+// without the agreed vector, each rank on the bucket of its own count and no communicator given to
+// the runner, match the float64 reference (rule 1 allows different keys only because no host-API
+// collective runs).
+#include <cuda.h>
+#include <cudaTypedefs.h>
+#include <cuda_runtime_api.h>
+#include <nccl.h>
+
+#include <cmath>
+#include <cstring>
+#include <functional>
+#include <map>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "fmt/format.h"
+#include "gtest/gtest.h"
+#include "padgraph/ep_backend/nccl_comm.h"
+#include "padgraph/graph_runtime/cuda_check.h"
+#include "padgraph/graph_runtime/cuda_runner.h"
+#include "padgraph/model_stubs/cuda_decoder.h"
+#include "padgraph/model_stubs/reference.h"
+#include "padgraph/padding_policy/buckets.h"
+#include "padgraph/padding_policy/policy.h"
+#include "padgraph/padding_policy/status_macros.h"
+
+namespace padgraph {
+namespace {
+
+constexpr uint64_t kSeed = 17;
+constexpr int kMaxStepTokens = 32;
+constexpr int kQueuedSteps = 150;
+constexpr int kTrials = 20;
+constexpr double kRelativeTolerance = 3e-2;  // bf16 against float64, relative L2 of a row
+constexpr double kTieTolerance = 5e-3;
+// Marks of NCCL's own kernels in their (mangled) names: the host-API collectives'
+// ncclDevKernel_*, their symmetric-memory variants ncclSymkDevKernel_*, and older ncclKernel_*.
+constexpr const char* kNcclKernelMarks[] = {"ncclDevKernel", "ncclSymkDevKernel", "ncclKernel"};
+
+int GpuCount() {
+  int count = 0;
+  return cudaGetDeviceCount(&count) == cudaSuccess ? count : 0;
+}
+
+// DP dense and DP lm_head: the MoE layers' a2a_ll is the only cross-GPU traffic.
+ParallelConfig ConfigFor(int world) {
+  ParallelConfig config;
+  config.world = config.dp = world;
+  config.moe = MoeBackend::kA2aLl;
+  config.buckets = {1, 2, 4, 8, 16, 24, 32};
+  config.ep_capacity = 32;
+  return config;
+}
+
+// One rank's communicator, stream, decoder and runner, torn down in order: graphs, the decoder's
+// transport, the communicator. Not movable: the runner's hooks point into it.
+struct Rank {
+  NcclComm comm;
+  CudaStream stream;
+  std::unique_ptr<CudaDecoder> decoder;
+  std::unique_ptr<CudaGraphRunner> runner;
+  std::vector<int> tokens;
+
+  Rank() = default;
+  Rank(const Rank&) = delete;
+  Rank& operator=(const Rank&) = delete;
+
+  // `runner_comm`: whether the runner's watchdog gets the communicator.
+  absl::Status Init(int world, int rank, const ncclUniqueId& id, PolicyKind kind,
+                    bool runner_comm) {
+    const ModelSpec model = *ModelPreset("tiny");
+    const ParallelConfig config = ConfigFor(world);
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaSetDevice(rank));
+    PADGRAPH_ASSIGN_OR_RETURN(comm, NcclComm::InitRank(world, rank, id));
+    PADGRAPH_ASSIGN_OR_RETURN(stream, MakeStream());
+    PADGRAPH_ASSIGN_OR_RETURN(decoder, CudaDecoder::Create(model, kSeed, config, rank, comm.get(),
+                                                           kMaxStepTokens, stream.get()));
+    PADGRAPH_ASSIGN_OR_RETURN(std::unique_ptr<Policy> policy, MakePolicy(kind, model, config));
+    CudaDecoder* raw = decoder.get();
+    PADGRAPH_ASSIGN_OR_RETURN(
+        runner,
+        CudaGraphRunner::Create(
+            std::move(policy), stream.get(),
+            [raw](const CudaForwardArgs& args) { return raw->Forward(args); },
+            [raw, this](const StageArgs& args) { return raw->Stage(args, tokens); },
+            {.static_buffers = raw->static_buffers(), .comm = runner_comm ? comm.get() : nullptr}));
+    return runner->Capture();
+  }
+
+  // Also after a failed Init: whatever was made.
+  absl::Status Teardown() {
+    runner.reset();
+    absl::Status shut_down = decoder != nullptr ? decoder->Shutdown() : absl::OkStatus();
+    decoder.reset();
+    absl::Status finalized = comm.Finalize();
+    PADGRAPH_RETURN_IF_ERROR(shut_down);
+    return finalized;
+  }
+};
+
+// Runs `body` on one thread per GPU with that rank's Rank (made with `kind`), then tears every
+// rank down, also after a failure (the teardown is collective, so every rank must reach it).
+void OnRanks(int world, PolicyKind kind, bool runner_comm,
+             const std::function<absl::Status(int, Rank&)>& body) {
+  ncclUniqueId id;
+  ASSERT_EQ(ncclGetUniqueId(&id), ncclSuccess);
+  std::vector<absl::Status> status(world);
+  std::vector<std::thread> threads;
+  for (int rank = 0; rank < world; ++rank) {
+    threads.emplace_back([&, rank] {
+      Rank r;
+      absl::Status result = r.Init(world, rank, id, kind, runner_comm);
+      if (result.ok()) result = body(rank, r);
+      absl::Status teardown = r.Teardown();
+      status[rank] = result.ok() ? teardown : result;
+    });
+  }
+  for (std::thread& thread : threads)
+    thread.join();
+  for (int rank = 0; rank < world; ++rank)
+    EXPECT_TRUE(status[rank].ok()) << "rank " << rank << ": " << status[rank];
+}
+
+std::vector<int> RandomTokens(int n, int vocab, std::mt19937& rng) {
+  std::vector<int> tokens;
+  for (int i = 0; i < n; ++i)
+    tokens.push_back(std::uniform_int_distribution<int>(0, vocab - 1)(rng));
+  return tokens;
+}
+
+// Every rank's count per step, the same on every thread: idle ranks, and counts up to the largest
+// bucket, so each rank's own bucket serves it.
+std::vector<std::vector<int>> MakeCounts(int world, int steps, uint64_t seed) {
+  std::mt19937 rng(seed);
+  std::vector<std::vector<int>> counts(steps, std::vector<int>(world));
+  for (auto& step : counts) {
+    for (int& n : step) {
+      n = std::uniform_int_distribution<int>(0, 4)(rng) == 0
+              ? 0
+              : std::uniform_int_distribution<int>(1, kMaxStepTokens)(rng);
+    }
+  }
+  return counts;
+}
+
+// The NCCL kernels among a graph's kernel nodes, by name.
+struct GraphKernels {
+  int kernels = 0;
+  int nccl = 0;
+  int host_nodes = 0;
+  std::string first_nccl;
+};
+
+// The driver API names kernels launched through either API. Its entry points come through the
+// runtime, so the test links no driver library and lists its cases on machines without one.
+struct DriverNaming {
+  PFN_cuGraphKernelNodeGetParams_v12000 node_params = nullptr;
+  PFN_cuFuncGetName_v12030 function_name = nullptr;
+  PFN_cuKernelGetName_v12030 kernel_name = nullptr;
+
+  static absl::StatusOr<DriverNaming> Load() {
+    DriverNaming naming;
+    auto load = [](const char* symbol, unsigned version, void** entry) -> absl::Status {
+      cudaDriverEntryPointQueryResult found = cudaDriverEntryPointSymbolNotFound;
+      PADGRAPH_CUDA_RETURN_IF_ERROR(
+          cudaGetDriverEntryPointByVersion(symbol, entry, version, cudaEnableDefault, &found));
+      if (found != cudaDriverEntryPointSuccess || *entry == nullptr) {
+        return absl::FailedPreconditionError(
+            fmt::format("the CUDA driver has no {} of version {}", symbol, version));
+      }
+      return absl::OkStatus();
+    };
+    PADGRAPH_RETURN_IF_ERROR(
+        load("cuGraphKernelNodeGetParams", 12000, reinterpret_cast<void**>(&naming.node_params)));
+    PADGRAPH_RETURN_IF_ERROR(
+        load("cuFuncGetName", 12030, reinterpret_cast<void**>(&naming.function_name)));
+    PADGRAPH_RETURN_IF_ERROR(
+        load("cuKernelGetName", 12030, reinterpret_cast<void**>(&naming.kernel_name)));
+    return naming;
+  }
+};
+
+absl::StatusOr<GraphKernels> InspectGraph(cudaGraph_t graph) {
+  PADGRAPH_ASSIGN_OR_RETURN(DriverNaming naming, DriverNaming::Load());
+  size_t count = 0;
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGraphGetNodes(graph, nullptr, &count));
+  std::vector<cudaGraphNode_t> nodes(count);
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGraphGetNodes(graph, nodes.data(), &count));
+  GraphKernels found;
+  for (cudaGraphNode_t node : nodes) {
+    cudaGraphNodeType type;
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGraphNodeGetType(node, &type));
+    found.host_nodes += type == cudaGraphNodeTypeHost;
+    if (type != cudaGraphNodeTypeKernel) continue;
+    ++found.kernels;
+    CUDA_KERNEL_NODE_PARAMS_v2 params;
+    std::memset(&params, 0, sizeof(params));
+    const char* name = nullptr;
+    CUresult named = naming.node_params(node, &params);
+    if (named == CUDA_SUCCESS) {
+      named = params.func != nullptr ? naming.function_name(&name, params.func)
+                                     : naming.kernel_name(&name, params.kern);
+    }
+    if (named != CUDA_SUCCESS || name == nullptr) {
+      return absl::InternalError(
+          fmt::format("kernel node {} of the graph has no name (CUresult {})", found.kernels,
+                      static_cast<int>(named)));
+    }
+    for (const char* mark : kNcclKernelMarks) {
+      if (std::strstr(name, mark) == nullptr) continue;
+      if (found.nccl++ == 0) found.first_nccl = name;
+      break;
+    }
+  }
+  return found;
+}
+
+// Captures `body`'s launches on `stream` into a graph that is never launched.
+absl::StatusOr<CudaGraph> CaptureOnly(cudaStream_t stream,
+                                      const std::function<absl::Status()>& body) {
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamBeginCapture(stream, cudaStreamCaptureModeThreadLocal));
+  absl::Status captured = body();
+  cudaGraph_t raw = nullptr;
+  cudaError_t ended = cudaStreamEndCapture(stream, &raw);
+  CudaGraph graph(raw);
+  PADGRAPH_RETURN_IF_ERROR(captured);
+  PADGRAPH_CUDA_RETURN_IF_ERROR(ended);
+  return graph;
+}
+
+class A2aLlDecodeTest : public ::testing::TestWithParam<int> {
+ protected:
+  void SetUp() override {
+    if (GpuCount() < GetParam()) {
+      GTEST_SKIP() << "needs " << GetParam() << " GPUs, found " << GpuCount();
+    }
+  }
+};
+
+// Each trial every rank replays its graph, then launches the same plan kernel by kernel
+// (StepWithoutGraph, which stages the same counts): the logits of its real rows are equal bit for
+// bit. Under `local` without the agreed vector (each rank its own bucket) and under `sum` (padded
+// rows dispatched too).
+TEST_P(A2aLlDecodeTest, GraphReplayEqualsTheSamePlanLaunchedEagerlyBitForBit) {
+  const int world = GetParam();
+  const int vocab = static_cast<int>(ModelPreset("tiny")->dims.vocab);
+  for (PolicyKind kind : {PolicyKind::kLocal, PolicyKind::kSum}) {
+    SCOPED_TRACE(std::string(PolicyKindName(kind)));
+    const std::vector<std::vector<int>> counts =
+        MakeCounts(world, kTrials, kSeed + static_cast<int>(kind));
+    OnRanks(world, kind, /*runner_comm=*/true, [&](int rank, Rank& r) -> absl::Status {
+      std::mt19937 rng(kSeed + rank);
+      for (int trial = 0; trial < kTrials; ++trial) {
+        std::vector<int> agreed = counts[trial];
+        // `sum` picks the bucket of the counts' sum: keep it within the largest bucket.
+        if (kind == PolicyKind::kSum) {
+          for (int& n : agreed)
+            n /= world;
+        }
+        const int n = agreed[rank];
+        r.tokens = RandomTokens(n, vocab, rng);
+        StepShape shape{.rank = rank, .local_tokens = n};
+        if (kind == PolicyKind::kSum) shape.agreed_tokens = agreed;
+        PADGRAPH_RETURN_IF_ERROR(r.runner->Step(shape));
+        PADGRAPH_ASSIGN_OR_RETURN(std::vector<float> replayed, r.decoder->ReadLogits(n));
+        PADGRAPH_RETURN_IF_ERROR(r.runner->StepWithoutGraph(shape));
+        PADGRAPH_ASSIGN_OR_RETURN(std::vector<float> launched, r.decoder->ReadLogits(n));
+        PADGRAPH_RETURN_IF_ERROR(r.runner->Synchronize());
+        if (n > 0 &&
+            std::memcmp(replayed.data(), launched.data(), replayed.size() * sizeof(float)) != 0) {
+          return absl::InternalError(fmt::format(
+              "rank {} trial {} ({} tokens): the replay differs from the plan launched eagerly",
+              rank, trial, n));
+        }
+      }
+      if (r.runner->stats().graph_launches != kTrials ||
+          r.runner->stats().uncaptured_runs != kTrials) {
+        return absl::InternalError(fmt::format("rank {}: {} replays and {} uncaptured runs", rank,
+                                               r.runner->stats().graph_launches,
+                                               r.runner->stats().uncaptured_runs));
+      }
+      return absl::OkStatus();
+    });
+  }
+}
+
+// One forward of every key `local` captures, captured again here: kernel nodes only, none of them
+// NCCL's. The same inspection of a captured NCCL all-reduce finds its kernel, so the names it reads
+// are the ones NCCL launches.
+TEST_P(A2aLlDecodeTest, CapturedGraphsHoldNoNcclKernel) {
+  const int world = GetParam();
+  const ModelSpec model = *ModelPreset("tiny");
+  OnRanks(world, PolicyKind::kLocal, /*runner_comm=*/true, [&](int rank, Rank& r) -> absl::Status {
+    cudaStream_t stream = r.stream.get();
+    PADGRAPH_ASSIGN_OR_RETURN(std::unique_ptr<Policy> policy,
+                              MakePolicy(PolicyKind::kLocal, model, ConfigFor(world)));
+    for (const GraphKey& key : policy->CaptureKeys()) {
+      PADGRAPH_ASSIGN_OR_RETURN(KeyPlan plan, policy->Plan(key));
+      const CudaForwardArgs args{.mode = StepMode::kGraph,
+                                 .key = key,
+                                 .layers = plan.layers,
+                                 .stream = stream,
+                                 .capturing = true,
+                                 .deadline = r.runner->deadline().view()};
+      PADGRAPH_ASSIGN_OR_RETURN(CudaGraph graph,
+                                CaptureOnly(stream, [&] { return r.decoder->Forward(args); }));
+      PADGRAPH_ASSIGN_OR_RETURN(GraphKernels found, InspectGraph(graph.get()));
+      if (found.kernels == 0 || found.nccl != 0 || found.host_nodes != 0) {
+        return absl::InternalError(fmt::format(
+            "rank {} key {{{}}}: {} kernels, {} of them NCCL's (first: {}), {} host nodes", rank,
+            GraphKeyString(key), found.kernels, found.nccl, found.first_nccl, found.host_nodes));
+      }
+    }
+    // The control: an all-reduce, run once on every rank (NCCL connects), then captured.
+    PADGRAPH_ASSIGN_OR_RETURN(DeviceBuffer value, DeviceBuffer::Allocate(sizeof(float)));
+    auto all_reduce = [&]() -> absl::Status {
+      PADGRAPH_NCCL_RETURN_IF_ERROR(
+          ncclAllReduce(value.data(), value.data(), 1, ncclFloat32, ncclSum, r.comm.get(), stream));
+      return absl::OkStatus();
+    };
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemsetAsync(value.data(), 0, sizeof(float), stream));
+    PADGRAPH_RETURN_IF_ERROR(all_reduce());
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
+    PADGRAPH_ASSIGN_OR_RETURN(CudaGraph control, CaptureOnly(stream, all_reduce));
+    PADGRAPH_ASSIGN_OR_RETURN(GraphKernels found, InspectGraph(control.get()));
+    if (found.nccl == 0) {
+      return absl::InternalError(
+          fmt::format("rank {}: a captured ncclAllReduce shows no NCCL kernel among {} kernels",
+                      rank, found.kernels));
+    }
+    std::printf("[ rank %d ] %zu graphs without NCCL kernels; the control's: %s\n", rank,
+                policy->CaptureKeys().size(), found.first_nccl.c_str());
+    return absl::OkStatus();
+  });
+}
+
+// `local` without the agreed vector, the runner holding no communicator: each rank stages only its
+// own count and replays the graph of its own bucket, different from its peers' in most steps
+// (idle ranks included), 150 steps queued before any result is read; every real row matches the
+// float64 reference and no padded byte moves.
+TEST_P(A2aLlDecodeTest, LocalStepsWithoutTheAgreedVectorMatchTheReference) {
+  const int world = GetParam();
+  const ModelSpec model = *ModelPreset("tiny");
+  const int vocab = static_cast<int>(model.dims.vocab);
+  const std::vector<std::vector<int>> counts = MakeCounts(world, kQueuedSteps, kSeed);
+  const BucketTable buckets = *BucketTable::Create(ConfigFor(world).buckets);
+  int steps_on_different_buckets = 0;
+  for (const std::vector<int>& step : counts) {
+    for (int n : step)
+      steps_on_different_buckets += *buckets.Find(n) != *buckets.Find(step[0]);
+  }
+  ASSERT_GT(steps_on_different_buckets, kQueuedSteps / 2);
+  std::vector<int> rows_checked(world, 0);
+  OnRanks(world, PolicyKind::kLocal, /*runner_comm=*/false, [&](int rank, Rank& r) -> absl::Status {
+    std::mt19937 rng(kSeed + 100 + rank);
+    std::vector<std::vector<int>> tokens(kQueuedSteps);
+    const size_t logits_per_step = static_cast<size_t>(kMaxStepTokens) * vocab;
+    const size_t routing_per_step = r.decoder->routing_record_ints();
+    PADGRAPH_ASSIGN_OR_RETURN(
+        DeviceBuffer saved_logits,
+        DeviceBuffer::Allocate(kQueuedSteps * logits_per_step * sizeof(float)));
+    PADGRAPH_ASSIGN_OR_RETURN(
+        DeviceBuffer saved_routing,
+        DeviceBuffer::Allocate(kQueuedSteps * routing_per_step * sizeof(int)));
+    for (int step = 0; step < kQueuedSteps; ++step) {
+      const int n = counts[step][rank];
+      tokens[step] = RandomTokens(n, vocab, rng);
+      r.tokens = tokens[step];
+      PADGRAPH_RETURN_IF_ERROR(r.runner->Step({.rank = rank, .local_tokens = n}));
+      if (r.runner->stats().last_mode != StepMode::kGraph ||
+          r.runner->stats().last_key.local_bucket != *buckets.Find(n)) {
+        return absl::InternalError(
+            fmt::format("rank {} step {}: {} tokens did not replay the graph of bucket {}", rank,
+                        step, n, *buckets.Find(n)));
+      }
+      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemcpyAsync(
+          saved_logits.data<float>() + step * logits_per_step, r.decoder->logits_device(),
+          n * vocab * sizeof(float), cudaMemcpyDeviceToDevice, r.stream.get()));
+      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemcpyAsync(
+          saved_routing.data<int>() + step * routing_per_step, r.decoder->routing_device(),
+          routing_per_step * sizeof(int), cudaMemcpyDeviceToDevice, r.stream.get()));
+    }
+    PADGRAPH_RETURN_IF_ERROR(r.runner->Synchronize());
+    PADGRAPH_ASSIGN_OR_RETURN(WireCounters counted, r.decoder->ReadWireCounters());
+    if (counted.moe_real_bytes == 0 || counted.moe_padded_bytes != 0 ||
+        counted.gather_real_bytes != 0 || counted.gather_padded_bytes != 0) {
+      return absl::InternalError(
+          fmt::format("rank {}: wire bytes moe {} + {} padded, gather {} + {} padded", rank,
+                      counted.moe_real_bytes, counted.moe_padded_bytes, counted.gather_real_bytes,
+                      counted.gather_padded_bytes));
+    }
+    std::vector<float> logits(kQueuedSteps * logits_per_step);
+    std::vector<int> routing(kQueuedSteps * routing_per_step);
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemcpy(
+        logits.data(), saved_logits.data(), logits.size() * sizeof(float), cudaMemcpyDeviceToHost));
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemcpy(routing.data(), saved_routing.data(),
+                                             routing.size() * sizeof(int), cudaMemcpyDeviceToHost));
+
+    PADGRAPH_ASSIGN_OR_RETURN(ReferenceModel reference, ReferenceModel::Create(StubWeights(
+                                                            model, kSeed, WeightPrecision::kBf16)));
+    const int top_k = static_cast<int>(model.dims.top_k);
+    const int moe_layers = static_cast<int>(routing_per_step / (kMaxStepTokens * top_k));
+    std::map<int, std::vector<double>> cache;
+    for (int step = 0; step < kQueuedSteps; ++step) {
+      for (size_t row = 0; row < tokens[step].size(); ++row) {
+        const int token = tokens[step][row];
+        auto it = cache.find(token);
+        if (it == cache.end()) it = cache.emplace(token, reference.Logits(token)).first;
+        auto relative_error = [&](const std::vector<double>& expected) {
+          double error = 0, norm = 0;
+          for (int v = 0; v < vocab; ++v) {
+            double d = logits[step * logits_per_step + row * vocab + v] - expected[v];
+            error += d * d;
+            norm += expected[v] * expected[v];
+          }
+          return std::sqrt(error / norm);
+        };
+        double relative = relative_error(it->second);
+        if (!(relative <= kRelativeTolerance)) {
+          // A near tie in bf16 routing may pick another expert: route the reference as the device
+          // routed this row.
+          std::vector<std::vector<int>> device_routing(moe_layers);
+          for (int layer = 0; layer < moe_layers; ++layer) {
+            const int* chosen =
+                &routing[step * routing_per_step + (layer * kMaxStepTokens + row) * top_k];
+            device_routing[layer].assign(chosen, chosen + top_k);
+          }
+          relative = relative_error(reference.Logits(
+              token, {.device_routing = &device_routing, .tie_tolerance = kTieTolerance}));
+        }
+        if (!(relative <= kRelativeTolerance)) {
+          return absl::InternalError(
+              fmt::format("rank {} step {} row {} (token {}): relative error {}", rank, step, row,
+                          token, relative));
+        }
+        ++rows_checked[rank];
+      }
+    }
+    return absl::OkStatus();
+  });
+  int total = 0;
+  for (int rows : rows_checked)
+    total += rows;
+  EXPECT_GT(total, 1000);
+  std::printf("[ a2a_ll local on %d GPUs ] %d rows checked, %d rank-steps off rank 0's bucket\n",
+              world, total, steps_on_different_buckets);
+}
+
+INSTANTIATE_TEST_SUITE_P(Gpus, A2aLlDecodeTest, ::testing::Values(2, 4),
+                         [](const ::testing::TestParamInfo<int>& info) {
+                           return fmt::format("{}gpus", info.param);
+                         });
+
+}  // namespace
+}  // namespace padgraph
