@@ -46,6 +46,8 @@ namespace padgraph {
 namespace {
 
 constexpr uint64_t kSeed = 5;
+constexpr double kCheckTolerance = 5e-2;  // relative L2 of a row of logits, bf16 against float64
+constexpr double kTieTolerance = 5e-3;
 
 struct Setup {
   CudaStream stream;
@@ -61,6 +63,21 @@ struct Setup {
 // Set by every benchmark that uses CUDA in this process: a child forked after that could not use
 // it (Note [One process per GPU]).
 bool cuda_used_here = false;
+
+// The largest relative L2 error of `tokens`' rows of logits against the reference (rule 2: routed
+// as the device routed where bf16 made a near tie).
+double CheckRows(const ModelSpec& model, const ReferenceModel& reference,
+                 const std::vector<int>& tokens, const std::vector<float>& logits,
+                 const std::vector<std::vector<std::vector<int>>>& routing) {
+  RowChecker checker(reference, kCheckTolerance, kTieTolerance);
+  double worst = 0;
+  for (size_t row = 0; row < tokens.size(); ++row) {
+    worst = std::max(
+        worst,
+        checker.Compare(tokens[row], &logits[row * model.dims.vocab], routing[row]).relative_error);
+  }
+  return worst;
+}
 
 // Built once; benchmarks share it.
 Setup& Shared() {
@@ -108,19 +125,9 @@ Setup& Shared() {
     auto logits = s->decoder->ReadLogits(8);
     auto routing = s->decoder->ReadRouting(8);
     if (!logits.ok()) return fail(logits.status());
-    const int64_t vocab = s->model.dims.vocab;
-    for (int row = 0; row < 8; ++row) {
-      std::vector<double> expected = reference->Logits(
-          s->tokens[row], {.device_routing = &(*routing)[row], .tie_tolerance = 5e-3});
-      double error = 0, norm = 0;
-      for (int64_t v = 0; v < vocab; ++v) {
-        double d = (*logits)[row * vocab + v] - expected[v];
-        error += d * d;
-        norm += expected[v] * expected[v];
-      }
-      s->check_error = std::max(s->check_error, std::sqrt(error / norm));
-    }
-    if (!(s->check_error <= 5e-2)) {
+    if (!routing.ok()) return fail(routing.status());
+    s->check_error = CheckRows(s->model, *reference, s->tokens, *logits, *routing);
+    if (!(s->check_error <= kCheckTolerance)) {
       s->error = "logits differ from the float64 reference: relative error " +
                  std::to_string(s->check_error);
     }
@@ -207,27 +214,6 @@ void BM_CaptureAllBuckets(benchmark::State& state) {
                                    static_cast<double>(s.static_bytes + largest_bytes);
 }
 BENCHMARK(BM_CaptureAllBuckets)->Iterations(1);
-
-// The largest relative L2 error of `rows` rows of logits against the reference (routed as the
-// device routed where bf16 made a near tie).
-double CheckRows(const ModelSpec& model, const ReferenceModel& reference,
-                 const std::vector<int>& tokens, const std::vector<float>& logits,
-                 const std::vector<std::vector<std::vector<int>>>& routing) {
-  const int64_t vocab = model.dims.vocab;
-  double worst = 0;
-  for (size_t row = 0; row < tokens.size(); ++row) {
-    std::vector<double> expected =
-        reference.Logits(tokens[row], {.device_routing = &routing[row], .tie_tolerance = 5e-3});
-    double error = 0, norm = 0;
-    for (int64_t v = 0; v < vocab; ++v) {
-      double d = logits[row * vocab + v] - expected[v];
-      error += d * d;
-      norm += expected[v] * expected[v];
-    }
-    worst = std::max(worst, std::sqrt(error / norm));
-  }
-  return worst;
-}
 
 enum class MultiGpuMode { kA2aPadded = 0, kAllGather = 1, kNoCommunicator = 2 };
 
@@ -390,7 +376,7 @@ void BM_StepHostTimeMultiGpu(benchmark::State& state) {
     return false;
   };
   std::vector<double> rank0_us, slowest_us;
-  if (!failed() && check_error <= 5e-2) {
+  if (!failed() && check_error <= kCheckTolerance) {
     for (auto _ : state) {
       count = count % 256 + 1;
       step_start.arrive_and_wait();
@@ -411,7 +397,7 @@ void BM_StepHostTimeMultiGpu(benchmark::State& state) {
       return;
     }
   }
-  if (!(check_error <= 5e-2)) {
+  if (!(check_error <= kCheckTolerance)) {
     state.SkipWithError("logits differ from the float64 reference");
     return;
   }
@@ -726,7 +712,7 @@ void BM_StepHostTimeMultiProcess(benchmark::State& state) {
   if (run.ok()) {
     run = shared->barrier.ArriveAndWait(parent, kSetupBudget, watch_ranks);  // captured, checked
   }
-  if (run.ok() && shared->check_error <= 5e-2) {
+  if (run.ok() && shared->check_error <= kCheckTolerance) {
     for (auto _ : state) {
       count = count % 256 + 1;
       shared->count = count;
@@ -752,7 +738,7 @@ void BM_StepHostTimeMultiProcess(benchmark::State& state) {
     error = std::string(run.message());
   } else if (!reaped.ok()) {
     error = std::string(reaped.message());
-  } else if (!(shared->check_error <= 5e-2)) {
+  } else if (!(shared->check_error <= kCheckTolerance)) {
     error = "logits differ from the float64 reference";
   }
   const double check_error = shared->check_error;

@@ -152,4 +152,30 @@ std::vector<double> ReferenceModel::Run(int token, const ReferenceOptions& optio
   return out;
 }
 
+RowComparison RowChecker::Compare(int token, const float* got,
+                                  const std::vector<std::vector<int>>& device_routing) {
+  auto cached = unrouted_.find(token);
+  if (cached == unrouted_.end()) cached = unrouted_.emplace(token, reference_.Logits(token)).first;
+  RowComparison result;
+  result.unrouted_error = RelativeL2Error(got, cached->second);
+  result.relative_error = result.unrouted_error;
+  if (result.relative_error <= tolerance_) return result;
+  result.routing_differs = device_routing != reference_.Routing(token);
+  result.relative_error = RelativeL2Error(
+      got,
+      reference_.Logits(token, {.device_routing = &device_routing, .tie_tolerance = tie_tolerance_},
+                        &result.ties_taken));
+  return result;
+}
+
+std::vector<std::vector<int>> RoutingOfRow(const int* record, int moe_layers, int max_rows,
+                                           int top_k, int row) {
+  std::vector<std::vector<int>> routing(moe_layers);
+  for (int layer = 0; layer < moe_layers; ++layer) {
+    const int* chosen = record + (static_cast<size_t>(layer) * max_rows + row) * top_k;
+    routing[layer].assign(chosen, chosen + top_k);
+  }
+  return routing;
+}
+
 }  // namespace padgraph

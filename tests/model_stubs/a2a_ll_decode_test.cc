@@ -10,10 +10,8 @@
 #include <cuda_runtime_api.h>
 #include <nccl.h>
 
-#include <cmath>
 #include <cstring>
 #include <functional>
-#include <map>
 #include <random>
 #include <string>
 #include <thread>
@@ -406,38 +404,18 @@ TEST_P(A2aLlDecodeTest, LocalStepsWithoutTheAgreedVectorMatchTheReference) {
                                                             model, kSeed, WeightPrecision::kBf16)));
     const int top_k = static_cast<int>(model.dims.top_k);
     const int moe_layers = static_cast<int>(routing_per_step / (kMaxStepTokens * top_k));
-    std::map<int, std::vector<double>> cache;
+    RowChecker checker(reference, kRelativeTolerance, kTieTolerance);
     for (int step = 0; step < kQueuedSteps; ++step) {
       for (size_t row = 0; row < tokens[step].size(); ++row) {
         const int token = tokens[step][row];
-        auto it = cache.find(token);
-        if (it == cache.end()) it = cache.emplace(token, reference.Logits(token)).first;
-        auto relative_error = [&](const std::vector<double>& expected) {
-          double error = 0, norm = 0;
-          for (int v = 0; v < vocab; ++v) {
-            double d = logits[step * logits_per_step + row * vocab + v] - expected[v];
-            error += d * d;
-            norm += expected[v] * expected[v];
-          }
-          return std::sqrt(error / norm);
-        };
-        double relative = relative_error(it->second);
-        if (!(relative <= kRelativeTolerance)) {
-          // A near tie in bf16 routing may pick another expert: route the reference as the device
-          // routed this row.
-          std::vector<std::vector<int>> device_routing(moe_layers);
-          for (int layer = 0; layer < moe_layers; ++layer) {
-            const int* chosen =
-                &routing[step * routing_per_step + (layer * kMaxStepTokens + row) * top_k];
-            device_routing[layer].assign(chosen, chosen + top_k);
-          }
-          relative = relative_error(reference.Logits(
-              token, {.device_routing = &device_routing, .tie_tolerance = kTieTolerance}));
-        }
-        if (!(relative <= kRelativeTolerance)) {
+        const RowComparison check =
+            checker.Compare(token, &logits[step * logits_per_step + row * vocab],
+                            RoutingOfRow(&routing[step * routing_per_step], moe_layers,
+                                         kMaxStepTokens, top_k, static_cast<int>(row)));
+        if (!(check.relative_error <= kRelativeTolerance)) {
           return absl::InternalError(
               fmt::format("rank {} step {} row {} (token {}): relative error {}", rank, step, row,
-                          token, relative));
+                          token, check.relative_error));
         }
         ++rows_checked[rank];
       }

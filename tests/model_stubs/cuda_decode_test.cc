@@ -3,9 +3,7 @@
 // plan launched kernel by kernel, bit for bit, and eager steps that launch no graph.
 #include <cuda_runtime_api.h>
 
-#include <cmath>
 #include <cstring>
-#include <map>
 #include <random>
 #include <string>
 #include <vector>
@@ -153,42 +151,16 @@ TEST(CudaDecodeTest, EveryPolicyMatchesTheReferenceWithStepsQueued) {
 
     int rows = 0, ties = 0;
     double worst = 0;
-    std::map<int, std::vector<double>> cache;
+    RowChecker checker(*reference, kRelativeTolerance, kTieTolerance);
     for (int step = 0; step < kQueuedSteps; ++step) {
       for (size_t row = 0; row < step_tokens[step].size(); ++row) {
-        const int token = step_tokens[step][row];
-        auto it = cache.find(token);
-        if (it == cache.end()) it = cache.emplace(token, reference->Logits(token)).first;
-        const std::vector<double>& expected = it->second;
-        double error = 0, norm = 0;
-        for (int v = 0; v < vocab; ++v) {
-          double got = host[step * logits_per_step + row * vocab + v];
-          error += (got - expected[v]) * (got - expected[v]);
-          norm += expected[v] * expected[v];
-        }
-        double relative = std::sqrt(error / norm);
-        if (!(relative <= kRelativeTolerance)) {
-          // A near tie in bf16 routing may pick another expert: route the reference as the
-          // device routed this row.
-          std::vector<std::vector<int>> device_routing(moe_layers);
-          for (int layer = 0; layer < moe_layers; ++layer) {
-            const int* chosen =
-                &host_routing[step * routing_per_step + (layer * kMaxStepTokens + row) * top_k];
-            device_routing[layer].assign(chosen, chosen + top_k);
-          }
-          int taken = 0;
-          std::vector<double> retry = reference->Logits(
-              token, {.device_routing = &device_routing, .tie_tolerance = kTieTolerance}, &taken);
-          error = 0;
-          for (int v = 0; v < vocab; ++v) {
-            double got = host[step * logits_per_step + row * vocab + v];
-            error += (got - retry[v]) * (got - retry[v]);
-          }
-          relative = std::sqrt(error / norm);
-          ties += taken > 0;
-        }
-        worst = std::max(worst, relative);
-        ASSERT_LE(relative, kRelativeTolerance) << "step " << step << " row " << row;
+        const RowComparison check =
+            checker.Compare(step_tokens[step][row], &host[step * logits_per_step + row * vocab],
+                            RoutingOfRow(&host_routing[step * routing_per_step], moe_layers,
+                                         kMaxStepTokens, top_k, static_cast<int>(row)));
+        ties += check.ties_taken > 0;
+        worst = std::max(worst, check.relative_error);
+        ASSERT_LE(check.relative_error, kRelativeTolerance) << "step " << step << " row " << row;
         ++rows;
       }
     }

@@ -10,8 +10,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cmath>
-#include <map>
 #include <numeric>
 #include <random>
 #include <string>
@@ -211,41 +209,20 @@ absl::Status RunRank(int world, int rank, const ncclUniqueId& id, const Scenario
 
     PADGRAPH_ASSIGN_OR_RETURN(ReferenceModel reference, ReferenceModel::Create(StubWeights(
                                                             model, kSeed, WeightPrecision::kBf16)));
-    std::map<int, std::vector<double>> cache;
+    RowChecker checker(reference, kRelativeTolerance, kTieTolerance);
     for (int step = 0; step < queued; ++step) {
       const std::vector<int>& mine = steps[step][rank];
       for (size_t row = 0; row < mine.size(); ++row) {
-        auto it = cache.find(mine[row]);
-        if (it == cache.end()) it = cache.emplace(mine[row], reference.Logits(mine[row])).first;
-        auto relative_error = [&](const std::vector<double>& expected) {
-          double error = 0, norm = 0;
-          for (int v = 0; v < vocab; ++v) {
-            double d = logits[step * logits_per_step + row * vocab + v] - expected[v];
-            error += d * d;
-            norm += expected[v] * expected[v];
-          }
-          return std::sqrt(error / norm);
-        };
-        double relative = relative_error(it->second);
-        const double first_pass = relative;
-        bool same_routing = true;
-        if (!(relative <= kRelativeTolerance)) {
-          std::vector<std::vector<int>> device_routing(moe_layers);
-          for (int layer = 0; layer < moe_layers; ++layer) {
-            const int* chosen =
-                &routing[step * routing_per_step + (layer * kMaxStepTokens + row) * top_k];
-            device_routing[layer].assign(chosen, chosen + top_k);
-          }
-          same_routing = device_routing == reference.Routing(mine[row]);
-          relative = relative_error(reference.Logits(
-              mine[row], {.device_routing = &device_routing, .tie_tolerance = kTieTolerance}));
-        }
-        if (!(relative <= kRelativeTolerance)) {
+        const RowComparison check =
+            checker.Compare(mine[row], &logits[step * logits_per_step + row * vocab],
+                            RoutingOfRow(&routing[step * routing_per_step], moe_layers,
+                                         kMaxStepTokens, top_k, static_cast<int>(row)));
+        if (!(check.relative_error <= kRelativeTolerance)) {
           return absl::InternalError(fmt::format(
               "rank {} step {} row {} (token {}): relative error {} against the reference ({} "
               "before taking the device's routing, which {} the reference's)",
-              rank, step, row, mine[row], relative, first_pass,
-              same_routing ? "equals" : "differs from"));
+              rank, step, row, mine[row], check.relative_error, check.unrouted_error,
+              check.routing_differs ? "differs from" : "equals"));
         }
         ++*rows_checked;
       }
