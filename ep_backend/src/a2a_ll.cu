@@ -9,6 +9,7 @@
 #include <cstring>
 #include <utility>
 
+#include "device_exchange.cuh"
 #include "fmt/format.h"
 #include "padgraph/ep_backend/a2a_ll.h"
 #include "padgraph/ep_backend/nccl_comm.h"
@@ -17,9 +18,15 @@
 #include "padgraph/graph_runtime/cuda_check.h"
 #include "padgraph/graph_runtime/cuda_handles.h"
 #include "padgraph/padding_policy/status_macros.h"
+#include "same_options.h"
 
 namespace padgraph {
 namespace {
+
+using device_exchange::AddCount;
+using device_exchange::CheckSameOptions;
+using device_exchange::Jitter;
+using device_exchange::LaunchCooperative;
 
 constexpr int kWarpSize = 32;
 constexpr int kWarpsPerBlock = A2aLl::kThreadsPerBlock / kWarpSize;
@@ -69,23 +76,6 @@ struct CombineParams {
   uint4* out;
 };
 
-__device__ __forceinline__ uint32_t Mix(uint32_t x) {
-  x ^= x >> 16;
-  x *= 0x7feb352du;
-  x ^= x >> 15;
-  x *= 0x846ca68bu;
-  x ^= x >> 16;
-  return x;
-}
-
-// Note [Jitter].
-__device__ __forceinline__ void Jitter(uint32_t max_ns, uint32_t salt) {
-  if (max_ns == 0) return;
-  const uint32_t h =
-      Mix(salt ^ static_cast<uint32_t>(clock64()) ^ (blockIdx.x << 20) ^ (threadIdx.x << 8));
-  __nanosleep(h % max_ns);
-}
-
 // A warp copies one row of `words` 16-byte words, kCopyUnroll loads in flight per lane.
 __device__ __forceinline__ void CopyRow(const uint4* __restrict__ source, uint4* destination,
                                         int words, int lane) {
@@ -117,27 +107,12 @@ __device__ __forceinline__ int FindExpert(const int32_t* __restrict__ topk_ids, 
   return hit;
 }
 
-__device__ __forceinline__ void AddCounter(unsigned long long* counters, Counter which,
-                                           unsigned long long bytes) {
-  if (bytes != 0) atomicAdd(counters + which, bytes);
-}
-
-// A bounded wait for the flag word at `flag` to carry `want` (Note [a2a_ll flag words]). A poison
-// word records the peer's expiry here (source kPeerExpired) and fails the wait.
+// A bounded wait for the flag word at `flag` to carry `want` (device_exchange.cuh).
 __device__ __forceinline__ bool WaitForWord(const KernelCommon& c, const uint64_t* flag,
                                             uint64_t want, int peer, uint32_t salt,
                                             uint64_t* word) {
-  bool poisoned = false;
-  const bool arrived = BoundedWait(c.deadline, c.layer, peer, [&] {
-    Jitter(c.jitter_max_ns / 4, salt);
-    *word = LoadAcquireSys(flag);
-    poisoned = *word == kA2aLlPoisonWord;
-    return poisoned || FlagWordTag(*word) == want;
-  });
-  if (poisoned) {
-    ExpireDeadlineOnDevice(c.deadline, c.layer, peer, DeadlineSource::kPeerExpired);
-  }
-  return arrived && !poisoned;
+  return device_exchange::WaitForWord(c.deadline, c.layer, c.jitter_max_ns, flag, want, peer, salt,
+                                      word);
 }
 
 // Note [Dispatch].
@@ -185,7 +160,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
     p.valid_pairs[token] = static_cast<uint16_t>(mask);
     invalid += top_k - __popc(mask);
   }
-  AddCounter(c.counters, kInvalidPairs, invalid);
+  AddCount(c.counters + kInvalidPairs, invalid);
 
   // Send: one (expert, part) per warp at a time.
   unsigned long long peer_bytes = 0, self_bytes = 0;
@@ -250,8 +225,8 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
     }
   }
   if (lane == 0) {
-    AddCounter(c.counters, kDispatchPeer, peer_bytes);
-    AddCounter(c.counters, kDispatchSelf, self_bytes);
+    AddCount(c.counters + kDispatchPeer, peer_bytes);
+    AddCount(c.counters + kDispatchSelf, self_bytes);
   }
 
   // Receive: every (local expert, source, part) word addressed to this rank, in offset order.
@@ -343,7 +318,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
             words, lane);
     moved += layout.row_bytes();
   }
-  if (lane == 0) AddCounter(c.counters, peer == c.rank ? kCombineSelf : kCombinePeer, moved);
+  if (lane == 0) AddCount(c.counters + (peer == c.rank ? kCombineSelf : kCombinePeer), moved);
   __syncthreads();
   // Per-block completion: the block's rows (every warp's, ordered by the barrier and the fence)
   // before its own flag at the peer. A rank whose deadline expired sends poison instead.
@@ -506,55 +481,6 @@ KernelCommon CommonFor(const State& s, int layer, const DeadlineView& deadline) 
   return common;
 }
 
-// Note [SM budget]: every block of a grid resident at once, or the launch waits until they can be.
-template <typename Kernel, typename Params>
-cudaError_t LaunchCooperative(Kernel kernel, int blocks, const Params& params,
-                              cudaStream_t stream) {
-  cudaLaunchAttribute cooperative;
-  cooperative.id = cudaLaunchAttributeCooperative;
-  cooperative.val.cooperative = 1;
-  cudaLaunchConfig_t config = {};
-  config.gridDim = dim3(blocks);
-  config.blockDim = dim3(A2aLl::kThreadsPerBlock);
-  config.stream = stream;
-  config.attrs = &cooperative;
-  config.numAttrs = 1;
-  return cudaLaunchKernelEx(&config, kernel, params);
-}
-
-// Note [Same options everywhere]: every rank's options, gathered once at Create.
-absl::Status CheckSameOptions(ncclComm_t comm, int world, const A2aLlOptions& options) {
-  constexpr int kFields = 6;
-  const char* names[kFields] = {"num_experts", "top_k",   "hidden",
-                                "capacity",    "max_sms", "jitter_max_ns"};
-  const int64_t mine[kFields] = {options.num_experts, options.top_k,   options.hidden,
-                                 options.capacity,    options.max_sms, options.jitter_max_ns};
-  PADGRAPH_ASSIGN_OR_RETURN(DeviceBuffer gathered,
-                            DeviceBuffer::Allocate(sizeof(mine) * (world + 1)));
-  PADGRAPH_ASSIGN_OR_RETURN(CudaStream stream, MakeStream());
-  int64_t* device = gathered.data<int64_t>();
-  PADGRAPH_CUDA_RETURN_IF_ERROR(
-      cudaMemcpyAsync(device, mine, sizeof(mine), cudaMemcpyHostToDevice, stream.get()));
-  PADGRAPH_NCCL_RETURN_IF_ERROR(
-      ncclAllGather(device, device + kFields, kFields, ncclInt64, comm, stream.get()));
-  std::vector<int64_t> all(static_cast<size_t>(kFields) * world);
-  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemcpyAsync(all.data(), device + kFields,
-                                                all.size() * sizeof(int64_t),
-                                                cudaMemcpyDeviceToHost, stream.get()));
-  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream.get()));
-  for (int rank = 1; rank < world; ++rank) {
-    for (int field = 0; field < kFields; ++field) {
-      if (all[rank * kFields + field] != all[field]) {
-        return absl::InvalidArgumentError(fmt::format(
-            "a2a_ll: options.{} differs across ranks: {} on rank 0, {} on rank {} (Create is "
-            "collective and every rank must pass the same options)",
-            names[field], all[field], all[rank * kFields + field], rank));
-      }
-    }
-  }
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 A2aLl::A2aLl() = default;
@@ -606,7 +532,12 @@ absl::StatusOr<A2aLl> A2aLl::Create(ncclComm_t comm, const A2aLlOptions& options
           "a2a_ll: a kernel's block does not fit on one SM (registers or shared memory)");
     }
   }
-  PADGRAPH_RETURN_IF_ERROR(CheckSameOptions(comm, world, options));
+  // Note [Same options everywhere].
+  const char* const names[] = {"num_experts", "top_k",   "hidden",
+                               "capacity",    "max_sms", "jitter_max_ns"};
+  const int64_t values[] = {options.num_experts, options.top_k,   options.hidden,
+                            options.capacity,    options.max_sms, options.jitter_max_ns};
+  PADGRAPH_RETURN_IF_ERROR(CheckSameOptions(comm, world, "a2a_ll", names, values));
   const int dispatch_warps = options.max_sms * kWarpsPerBlock;
   A2aLlShape shape;
   shape.world = world;
@@ -720,7 +651,7 @@ absl::Status A2aLl::Dispatch(const A2aLlDispatchArgs& args, cudaStream_t stream)
   params.sent_rows = s.sent_rows.data<int32_t>();
   params.valid_pairs = s.valid_pairs.data<uint16_t>();
   PADGRAPH_CUDA_RETURN_IF_ERROR(
-      LaunchCooperative(DispatchKernel, s.dispatch_blocks, params, stream));
+      LaunchCooperative(DispatchKernel, s.dispatch_blocks, kThreadsPerBlock, params, stream));
   return absl::OkStatus();
 }
 
@@ -743,7 +674,8 @@ absl::Status A2aLl::Combine(const A2aLlCombineArgs& args, cudaStream_t stream) c
   params.sent_rows = s.sent_rows.data<int32_t>();
   params.valid_pairs = s.valid_pairs.data<uint16_t>();
   params.out = static_cast<uint4*>(args.out);
-  PADGRAPH_CUDA_RETURN_IF_ERROR(LaunchCooperative(CombineKernel, s.combine_blocks, params, stream));
+  PADGRAPH_CUDA_RETURN_IF_ERROR(
+      LaunchCooperative(CombineKernel, s.combine_blocks, kThreadsPerBlock, params, stream));
   return absl::OkStatus();
 }
 

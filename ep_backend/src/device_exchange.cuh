@@ -1,0 +1,72 @@
+// Pieces the device-API transports (a2a_ll.cu, lsa_gather.cu) share: the jitter of their stress
+// tests, the bounded wait for an epoch-tagged flag word with poison passed on, and the cooperative
+// launch their kernels need. Internal to ep_backend; CUDA only.
+#pragma once
+
+#include <cuda_runtime.h>
+
+#include <cstdint>
+
+#include "padgraph/ep_backend/a2a_ll_layout.h"
+#include "padgraph/graph_runtime/bounded_wait.cuh"
+
+namespace padgraph::device_exchange {
+
+__device__ __forceinline__ uint32_t Mix(uint32_t x) {
+  x ^= x >> 16;
+  x *= 0x7feb352du;
+  x ^= x >> 15;
+  x *= 0x846ca68bu;
+  x ^= x >> 16;
+  return x;
+}
+
+// a2a_ll.h Note [Jitter]: a random sleep of up to max_ns, none when max_ns is 0.
+__device__ __forceinline__ void Jitter(uint32_t max_ns, uint32_t salt) {
+  if (max_ns == 0) return;
+  const uint32_t h =
+      Mix(salt ^ static_cast<uint32_t>(clock64()) ^ (blockIdx.x << 20) ^ (threadIdx.x << 8));
+  __nanosleep(h % max_ns);
+}
+
+// Byte counters are added where bytes move, skipping the atomic when there is nothing to add.
+__device__ __forceinline__ void AddCount(unsigned long long* counter, unsigned long long value) {
+  if (value != 0) atomicAdd(counter, value);
+}
+
+// A bounded wait for the flag word at `flag` to carry the tag `want` (a2a_ll_layout.h Note
+// [a2a_ll flag words]); the word read is left in *word. A poison word records the peer's expiry
+// here (source kPeerExpired) and fails the wait.
+__device__ __forceinline__ bool WaitForWord(const DeadlineView& deadline, int layer,
+                                            uint32_t jitter_max_ns, const uint64_t* flag,
+                                            uint64_t want, int peer, uint32_t salt,
+                                            uint64_t* word) {
+  bool poisoned = false;
+  const bool arrived = BoundedWait(deadline, layer, peer, [&] {
+    Jitter(jitter_max_ns / 4, salt);
+    *word = LoadAcquireSys(flag);
+    poisoned = *word == kA2aLlPoisonWord;
+    return poisoned || FlagWordTag(*word) == want;
+  });
+  if (poisoned) ExpireDeadlineOnDevice(deadline, layer, peer, DeadlineSource::kPeerExpired);
+  return arrived && !poisoned;
+}
+
+// Blocks of these kernels wait for peers' blocks that wait for theirs, so every block of a grid
+// must be resident at once: a cooperative launch starts the whole grid or waits until it can.
+template <typename Kernel, typename Params>
+cudaError_t LaunchCooperative(Kernel kernel, int blocks, int threads, const Params& params,
+                              cudaStream_t stream) {
+  cudaLaunchAttribute cooperative;
+  cooperative.id = cudaLaunchAttributeCooperative;
+  cooperative.val.cooperative = 1;
+  cudaLaunchConfig_t config = {};
+  config.gridDim = dim3(blocks);
+  config.blockDim = dim3(threads);
+  config.stream = stream;
+  config.attrs = &cooperative;
+  config.numAttrs = 1;
+  return cudaLaunchKernelEx(&config, kernel, params);
+}
+
+}  // namespace padgraph::device_exchange
