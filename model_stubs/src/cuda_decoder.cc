@@ -35,12 +35,6 @@ absl::StatusOr<std::unique_ptr<CudaDecoder>> CudaDecoder::Create(
   if (config.world > 1 && comm == nullptr) {
     return absl::InvalidArgumentError("CudaDecoder over several GPUs needs the NCCL communicator");
   }
-  const bool tp = config.dense_mode() == DenseMode::kTp || config.lm_head == LmHeadMode::kTp;
-  if (config.world > 1 && tp && config.gather_backend == GatherBackend::kLsa) {
-    return absl::InvalidArgumentError(
-        "gather_backend lsa: the device-count gathers (lsa_gather) of the dense-TP and lm_head-TP "
-        "layers are not built for CUDA yet; use gather_backend host");
-  }
   if (max_step_tokens < 1) {
     return absl::InvalidArgumentError(
         fmt::format("max_step_tokens {} must be >= 1", max_step_tokens));
@@ -51,18 +45,30 @@ absl::StatusOr<std::unique_ptr<CudaDecoder>> CudaDecoder::Create(
   }
   auto decoder = std::unique_ptr<CudaDecoder>(
       new CudaDecoder(model, seed, config, rank, comm, max_step_tokens, stream));
+  // The transports first, so that every rank reaches these collectives unless the config itself
+  // is refused; in the same order on every rank.
+  int device = 0, sm_count = 0;
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGetDevice(&device));
+  PADGRAPH_CUDA_RETURN_IF_ERROR(
+      cudaDeviceGetAttribute(&sm_count, cudaDevAttrMultiProcessorCount, device));
   if (config.world > 1 && config.moe == MoeBackend::kA2aLl) {
-    // First, so that every rank reaches this collective unless the config itself is refused.
-    int device = 0, sm_count = 0;
-    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGetDevice(&device));
-    PADGRAPH_CUDA_RETURN_IF_ERROR(
-        cudaDeviceGetAttribute(&sm_count, cudaDevAttrMultiProcessorCount, device));
     PADGRAPH_ASSIGN_OR_RETURN(
         decoder->a2a_, A2aLl::Create(comm, {.num_experts = static_cast<int>(model.dims.num_experts),
                                             .top_k = static_cast<int>(model.dims.top_k),
                                             .hidden = static_cast<int>(model.dims.hidden),
                                             .capacity = config.ep_capacity,
                                             .max_sms = std::min(kA2aLlMaxSms, sm_count)}));
+  }
+  const bool tp = config.dense_mode() == DenseMode::kTp || config.lm_head == LmHeadMode::kTp;
+  if (config.world > 1 && tp && config.gather_backend == GatherBackend::kLsa) {
+    // Note [lsa gathers]: the widest row is a hidden row or an fp32 row of vocab shard logits.
+    const int64_t row_bytes =
+        std::max(decoder->RowBytes(),
+                 config.lm_head == LmHeadMode::kTp ? decoder->vocab_shard_ * 4 : int64_t{0});
+    PADGRAPH_ASSIGN_OR_RETURN(
+        decoder->lsa_, LsaGather::Create(comm, {.row_bytes = static_cast<int>(row_bytes),
+                                                .slot_rows = decoder->max_rows_,
+                                                .max_sms = std::min(kLsaGatherMaxSms, sm_count)}));
   }
   PADGRAPH_CUBLAS_RETURN_IF_ERROR(cublasCreate(&decoder->cublas_));
   PADGRAPH_CUBLAS_RETURN_IF_ERROR(cublasSetStream(decoder->cublas_, stream));
@@ -104,22 +110,29 @@ CudaDecoder::CudaDecoder(const ModelSpec& model, uint64_t seed, const ParallelCo
 }
 
 CudaDecoder::~CudaDecoder() {
-  if (a2a_.has_value()) {
+  if (a2a_.has_value() || lsa_.has_value()) {
     // Tearing the transport down is collective: never here.
     std::fprintf(stderr,
-                 "padgraph: a CudaDecoder was destroyed without Shutdown(); its a2a_ll transport "
-                 "leaks\n");
+                 "padgraph: a CudaDecoder was destroyed without Shutdown(); its device-API "
+                 "transports leak\n");
   }
   if (cublas_ != nullptr) cublasDestroy(cublas_);
 }
 
 absl::Status CudaDecoder::Shutdown() {
-  if (!a2a_.has_value()) return absl::OkStatus();
+  if (!a2a_.has_value() && !lsa_.has_value()) return absl::OkStatus();
   PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream_));
-  PADGRAPH_ASSIGN_OR_RETURN(A2aLlCounters moved, a2a_->ReadCounters());
-  PADGRAPH_RETURN_IF_ERROR(a2a_->Destroy());
-  a2a_dispatch_peer_bytes_ = static_cast<int64_t>(moved.dispatch_peer_bytes);
-  a2a_.reset();
+  if (a2a_.has_value()) {
+    PADGRAPH_ASSIGN_OR_RETURN(A2aLlCounters moved, a2a_->ReadCounters());
+    PADGRAPH_RETURN_IF_ERROR(a2a_->Destroy());
+    a2a_dispatch_peer_bytes_ = static_cast<int64_t>(moved.dispatch_peer_bytes);
+    a2a_.reset();
+  }
+  if (lsa_.has_value()) {
+    PADGRAPH_ASSIGN_OR_RETURN(lsa_moved_, lsa_->ReadCounters());
+    PADGRAPH_RETURN_IF_ERROR(lsa_->Destroy());
+    lsa_.reset();
+  }
   return absl::OkStatus();
 }
 
@@ -271,15 +284,17 @@ absl::Status CudaDecoder::Stage(const StageArgs& args, absl::Span<const int> ste
     return absl::InternalError("stage: the runner's slots are not the decoder's static_buffers()");
   }
   const bool agreed = static_cast<int>(args.chunk_counts.size()) == world_;
-  // A graph step of an a2a_ll key without gathers reads only this rank's own count (the dispatch
-  // reads it on the device); everything else places rows by every rank's count.
-  const bool own_count_suffices = config_.moe == MoeBackend::kA2aLl &&
-                                  args.selection->mode == StepMode::kGraph &&
-                                  args.selection->key.gather_layout == GatherLayout::kNone;
+  // A graph step of an a2a_ll key without gathers or with device-count (lsa) gathers reads only
+  // this rank's own count (the dispatch and the gathers read it on the device); everything else
+  // places rows by every rank's count.
+  const GatherLayout layout = args.selection->key.gather_layout;
+  const bool own_count_suffices =
+      config_.moe == MoeBackend::kA2aLl && args.selection->mode == StepMode::kGraph &&
+      (layout == GatherLayout::kNone || layout == GatherLayout::kDeviceCount);
   if (world_ > 1 && !agreed && !own_count_suffices) {
     return absl::FailedPreconditionError(
         "stage: several GPUs need every rank's count (the agreed vector) each step, but for graph "
-        "steps of moe a2a_ll without gathers");
+        "steps of moe a2a_ll without gathers or with lsa gathers");
   }
   int* slot = static_cast<int*>(args.staging[0].host);
   int* token_ids = static_cast<int*>(args.staging[1].host);
@@ -354,6 +369,7 @@ absl::Status CudaDecoder::Forward(const CudaForwardArgs& args) {
       case Collective::kNcclSendRecv:
       case Collective::kNcclAllReduce:
       case Collective::kLsaDispatch:
+      case Collective::kLsaGather:
         break;
       default:
         return absl::UnimplementedError(
@@ -448,20 +464,60 @@ absl::Status CudaDecoder::LaunchLayer(const LayerShape& shape, int rows, int moe
 // rank's rows back: partial sums reduced (dense) or vocab shards (lm_head).
 absl::Status CudaDecoder::DenseOrLmHeadTp(const LayerShape& shape, int rows, StepMode mode) {
   if (shape.collective == Collective::kNcclAllReduce) return DenseOrLmHeadSum(shape, rows);
-  const SlotExchange gather = ExchangeFor(shape, rows, mode);
+  const bool lsa = shape.collective == Collective::kLsaGather;
+  if (lsa && !lsa_.has_value()) {
+    return absl::FailedPreconditionError(fmt::format(
+        "layer {}: gather_backend lsa has no transport (the decoder was shut down)", shape.index));
+  }
+  SlotExchange gather = ExchangeFor(shape, rows, mode);
+  // Note [lsa gathers]: graph steps gather into slots of the key's gather bucket; eager steps into
+  // slots of the largest chunk count, as the host gathers do.
+  if (lsa && mode == StepMode::kGraph)
+    gather.slot_rows = static_cast<int>(shape.input_rows) / world_;
+  if (lsa) gather.slot_rows = std::max(gather.slot_rows, 1);
   const int gathered_rows = world_ * gather.slot_rows;
+  // Under lsa, this rank's rows are the staged real count, read on the device; warm-ups gather 0.
+  const int* staged = step_counts_.data<int>();
+  auto gather_rows = [&]() -> absl::Status {
+    if (!lsa) {
+      return GatherSlots(gather, normed_.data(), hidden_, ncclBfloat16, gathered_.data(), comm_,
+                         stream_);
+    }
+    return lsa_->Gather({.local = normed_.data(),
+                         .num_rows = warm_up_ ? staged + 3 : staged,
+                         .rows = rows,
+                         .slot_rows = gather.slot_rows,
+                         .row_bytes = static_cast<int>(RowBytes()),
+                         .gathered = gathered_.data(),
+                         .layer = shape.index,
+                         .deadline = deadline_},
+                        stream_);
+  };
+  auto return_rows = [&](const void* partial, int64_t row_elems,
+                         ncclDataType_t type) -> absl::Status {
+    if (!lsa) {
+      return ReturnSlots(gather, partial, row_elems, type, received_.data(), comm_, stream_);
+    }
+    return lsa_->Return({.partial = partial,
+                         .slot_rows = gather.slot_rows,
+                         .row_bytes = static_cast<int>(row_elems * (type == ncclFloat32 ? 4 : 2)),
+                         .received = received_.data(),
+                         .layer = shape.index,
+                         .deadline = deadline_},
+                        stream_);
+  };
   bf16* x = x_.data<bf16>();
   PADGRAPH_CUDA_RETURN_IF_ERROR(
       stub_kernels::RmsNorm(x, hidden_, rows, normed_.data<bf16>(), stream_));
-  PADGRAPH_RETURN_IF_ERROR(
-      GatherSlots(gather, normed_.data(), hidden_, ncclBfloat16, gathered_.data(), comm_, stream_));
+  PADGRAPH_RETURN_IF_ERROR(gather_rows());
   const bf16* in = gathered_.data<bf16>();
+  // This rank's rows: a graph step under lsa runs all of its bucket's (rows past the real count
+  // come back stale and land in padded rows only).
+  const int own = lsa ? rows : gather.RowsOf(rank_);
   if (shape.kind == LayerKind::kLmHead) {
     PADGRAPH_RETURN_IF_ERROR(Gemm(in, gathered_rows, hidden_, lm_head_.data(), vocab_shard_,
                                   shard_logits_.data(), CUDA_R_32F, 0));
-    PADGRAPH_RETURN_IF_ERROR(ReturnSlots(gather, shard_logits_.data(), vocab_shard_, ncclFloat32,
-                                         received_.data(), comm_, stream_));
-    const int own = gather.RowsOf(rank_);
+    PADGRAPH_RETURN_IF_ERROR(return_rows(shard_logits_.data(), vocab_shard_, ncclFloat32));
     const int kept = std::min(own, max_step_tokens_ - out_offset_);
     // received_ is [world, slot, shard]: interleave this rank's rows (the first `kept` of each).
     if (kept == gather.slot_rows) {
@@ -478,7 +534,8 @@ absl::Status CudaDecoder::DenseOrLmHeadTp(const LayerShape& shape, int rows, Ste
             cudaMemcpyDeviceToDevice, stream_));
       }
     }
-    // This rank's rows to every peer, its logit shards back from each.
+    // This rank's rows to every peer, its logit shards back from each (lsa: Note [lsa gathers]).
+    if (lsa) return absl::OkStatus();
     return Count(shape.kind, own, (world_ - 1) * (RowBytes() + vocab_shard_ * 4), 1, false);
   }
   const LayerWeights& w = layers_[shape.decoder_layer];
@@ -488,9 +545,16 @@ absl::Status CudaDecoder::DenseOrLmHeadTp(const LayerShape& shape, int rows, Ste
       wide_.data<bf16>(), dense_inner_, gathered_rows, narrow_.data<bf16>(), stream_));
   PADGRAPH_RETURN_IF_ERROR(Gemm(narrow_.data(), gathered_rows, dense_inner_, w.down.data(), hidden_,
                                 partial_.data(), CUDA_R_16BF, 0));
+  if (lsa) {
+    PADGRAPH_RETURN_IF_ERROR(return_rows(partial_.data(), hidden_, ncclBfloat16));
+    PADGRAPH_CUDA_RETURN_IF_ERROR(stub_kernels::AddRows(x, received_.data<bf16>(), world_,
+                                                        gather.slot_rows * hidden_, nullptr, own,
+                                                        hidden_, stream_));
+    return absl::OkStatus();  // Note [lsa gathers]
+  }
   PADGRAPH_RETURN_IF_ERROR(ReturnPartialSums(gather, nullptr, rows));
   // This rank's rows to every peer and their partial sums back from each.
-  return Count(shape.kind, gather.RowsOf(rank_), 2 * (world_ - 1) * RowBytes(), 1, false);
+  return Count(shape.kind, own, 2 * (world_ - 1) * RowBytes(), 1, false);
 }
 
 // The all_reduce_sum layout: every rank's real rows at their offsets in one bucket(sum n) buffer
@@ -717,6 +781,13 @@ absl::StatusOr<WireCounters> CudaDecoder::ReadWireCounters() {
     }
     wire.moe_real_bytes += 2 * dispatch_peer_bytes - wire.moe_padded_bytes;
   }
+  // Note [lsa gathers]; after Shutdown, the transport's last count.
+  LsaGatherCounters lsa_moved = lsa_moved_;
+  if (lsa_.has_value()) {
+    PADGRAPH_ASSIGN_OR_RETURN(lsa_moved, lsa_->ReadCounters());
+  }
+  wire.gather_real_bytes +=
+      static_cast<int64_t>(lsa_moved.gather_peer_bytes + lsa_moved.return_received_bytes);
   return wire;
 }
 

@@ -66,14 +66,10 @@ LayerTraffic AccountLayer(const ModelSpec& model, const ParallelConfig& config,
   switch (shape.kind) {
     case LayerKind::kEmbedding:
     case LayerKind::kAttention:
-      traffic.work.gemm_rows = shape.input_rows;
-      break;
     case LayerKind::kDenseFfn:
     case LayerKind::kLmHead:
-      // A device-count gather feeds a GEMM masked to the real rows.
-      traffic.work.gemm_rows = shape.collective == Collective::kLsaGather && counts.global_known
-                                   ? counts.sum_tokens
-                                   : shape.input_rows;
+      // A device-count gather's GEMMs too run over all of its slots (worst-case M).
+      traffic.work.gemm_rows = shape.input_rows;
       break;
     case LayerKind::kMoe: {
       int64_t local_rows = shape.input_rows;

@@ -46,11 +46,26 @@ int GpuCount() {
   return cudaGetDeviceCount(&count) == cudaSuccess ? count : 0;
 }
 
-// DP dense and DP lm_head: the MoE layers' a2a_ll is the only cross-GPU traffic.
-ParallelConfig ConfigFor(int world) {
+// What the tests run: a policy, and either DP dense and DP lm_head (the MoE layers' a2a_ll is the
+// only cross-GPU traffic) or dense and lm_head TP over every rank through lsa gathers.
+struct DecodeSetup {
+  PolicyKind kind;
+  bool tp_lsa = false;
+};
+
+std::string DecodeSetupName(const DecodeSetup& setup) {
+  return fmt::format("{}{}", PolicyKindName(setup.kind), setup.tp_lsa ? " with TP over lsa" : "");
+}
+
+ParallelConfig ConfigFor(int world, bool tp_lsa) {
   ParallelConfig config;
   config.world = config.dp = world;
   config.moe = MoeBackend::kA2aLl;
+  if (tp_lsa) {
+    config.dense_tp = world;
+    config.lm_head = LmHeadMode::kTp;
+    config.gather_backend = GatherBackend::kLsa;
+  }
   config.buckets = {1, 2, 4, 8, 16, 24, 32};
   config.ep_capacity = 32;
   return config;
@@ -70,16 +85,17 @@ struct Rank {
   Rank& operator=(const Rank&) = delete;
 
   // `runner_comm`: whether the runner's watchdog gets the communicator.
-  absl::Status Init(int world, int rank, const ncclUniqueId& id, PolicyKind kind,
+  absl::Status Init(int world, int rank, const ncclUniqueId& id, const DecodeSetup& setup,
                     bool runner_comm) {
     const ModelSpec model = *ModelPreset("tiny");
-    const ParallelConfig config = ConfigFor(world);
+    const ParallelConfig config = ConfigFor(world, setup.tp_lsa);
     PADGRAPH_CUDA_RETURN_IF_ERROR(cudaSetDevice(rank));
     PADGRAPH_ASSIGN_OR_RETURN(comm, NcclComm::InitRank(world, rank, id));
     PADGRAPH_ASSIGN_OR_RETURN(stream, MakeStream());
     PADGRAPH_ASSIGN_OR_RETURN(decoder, CudaDecoder::Create(model, kSeed, config, rank, comm.get(),
                                                            kMaxStepTokens, stream.get()));
-    PADGRAPH_ASSIGN_OR_RETURN(std::unique_ptr<Policy> policy, MakePolicy(kind, model, config));
+    PADGRAPH_ASSIGN_OR_RETURN(std::unique_ptr<Policy> policy,
+                              MakePolicy(setup.kind, model, config));
     CudaDecoder* raw = decoder.get();
     PADGRAPH_ASSIGN_OR_RETURN(
         runner,
@@ -102,9 +118,9 @@ struct Rank {
   }
 };
 
-// Runs `body` on one thread per GPU with that rank's Rank (made with `kind`), then tears every
+// Runs `body` on one thread per GPU with that rank's Rank (made with `setup`), then tears every
 // rank down, also after a failure (the teardown is collective, so every rank must reach it).
-void OnRanks(int world, PolicyKind kind, bool runner_comm,
+void OnRanks(int world, const DecodeSetup& setup, bool runner_comm,
              const std::function<absl::Status(int, Rank&)>& body) {
   ncclUniqueId id;
   ASSERT_EQ(ncclGetUniqueId(&id), ncclSuccess);
@@ -113,7 +129,7 @@ void OnRanks(int world, PolicyKind kind, bool runner_comm,
   for (int rank = 0; rank < world; ++rank) {
     threads.emplace_back([&, rank] {
       Rank r;
-      absl::Status result = r.Init(world, rank, id, kind, runner_comm);
+      absl::Status result = r.Init(world, rank, id, setup, runner_comm);
       if (result.ok()) result = body(rank, r);
       absl::Status teardown = r.Teardown();
       status[rank] = result.ok() ? teardown : result;
@@ -243,16 +259,18 @@ class A2aLlDecodeTest : public ::testing::TestWithParam<int> {
 
 // Each trial every rank replays its graph, then launches the same plan kernel by kernel
 // (StepWithoutGraph, which stages the same counts): the logits of its real rows are equal bit for
-// bit. Under `local` without the agreed vector (each rank its own bucket) and under `sum` (padded
-// rows dispatched too).
+// bit. Under `local` and `per_layer` with TP over lsa without the agreed vector (each rank its own
+// bucket) and under `sum` (padded rows dispatched too).
 TEST_P(A2aLlDecodeTest, GraphReplayEqualsTheSamePlanLaunchedEagerlyBitForBit) {
   const int world = GetParam();
   const int vocab = static_cast<int>(ModelPreset("tiny")->dims.vocab);
-  for (PolicyKind kind : {PolicyKind::kLocal, PolicyKind::kSum}) {
-    SCOPED_TRACE(std::string(PolicyKindName(kind)));
+  for (const DecodeSetup& setup : {DecodeSetup{PolicyKind::kLocal}, DecodeSetup{PolicyKind::kSum},
+                                   DecodeSetup{PolicyKind::kPerLayer, /*tp_lsa=*/true}}) {
+    SCOPED_TRACE(DecodeSetupName(setup));
+    const PolicyKind kind = setup.kind;
     const std::vector<std::vector<int>> counts =
         MakeCounts(world, kTrials, kSeed + static_cast<int>(kind));
-    OnRanks(world, kind, /*runner_comm=*/true, [&](int rank, Rank& r) -> absl::Status {
+    OnRanks(world, setup, /*runner_comm=*/true, [&](int rank, Rank& r) -> absl::Status {
       std::mt19937 rng(kSeed + rank);
       for (int trial = 0; trial < kTrials; ++trial) {
         std::vector<int> agreed = counts[trial];
@@ -294,140 +312,169 @@ TEST_P(A2aLlDecodeTest, GraphReplayEqualsTheSamePlanLaunchedEagerlyBitForBit) {
 TEST_P(A2aLlDecodeTest, CapturedGraphsHoldNoNcclKernel) {
   const int world = GetParam();
   const ModelSpec model = *ModelPreset("tiny");
-  OnRanks(world, PolicyKind::kLocal, /*runner_comm=*/true, [&](int rank, Rank& r) -> absl::Status {
-    cudaStream_t stream = r.stream.get();
-    PADGRAPH_ASSIGN_OR_RETURN(std::unique_ptr<Policy> policy,
-                              MakePolicy(PolicyKind::kLocal, model, ConfigFor(world)));
-    for (const GraphKey& key : policy->CaptureKeys()) {
-      PADGRAPH_ASSIGN_OR_RETURN(KeyPlan plan, policy->Plan(key));
-      const CudaForwardArgs args{.mode = StepMode::kGraph,
-                                 .key = key,
-                                 .layers = plan.layers,
-                                 .stream = stream,
-                                 .capturing = true,
-                                 .deadline = r.runner->deadline().view()};
-      PADGRAPH_ASSIGN_OR_RETURN(CudaGraph graph,
-                                CaptureOnly(stream, [&] { return r.decoder->Forward(args); }));
-      PADGRAPH_ASSIGN_OR_RETURN(GraphKernels found, InspectGraph(graph.get()));
-      if (found.kernels == 0 || found.nccl != 0 || found.host_nodes != 0) {
-        return absl::InternalError(fmt::format(
-            "rank {} key {{{}}}: {} kernels, {} of them NCCL's (first: {}), {} host nodes", rank,
-            GraphKeyString(key), found.kernels, found.nccl, found.first_nccl, found.host_nodes));
+  for (const DecodeSetup& setup :
+       {DecodeSetup{PolicyKind::kLocal}, DecodeSetup{PolicyKind::kPerLayer, /*tp_lsa=*/true}}) {
+    SCOPED_TRACE(DecodeSetupName(setup));
+    OnRanks(world, setup, /*runner_comm=*/true, [&](int rank, Rank& r) -> absl::Status {
+      cudaStream_t stream = r.stream.get();
+      PADGRAPH_ASSIGN_OR_RETURN(std::unique_ptr<Policy> policy,
+                                MakePolicy(setup.kind, model, ConfigFor(world, setup.tp_lsa)));
+      for (const GraphKey& key : policy->CaptureKeys()) {
+        PADGRAPH_ASSIGN_OR_RETURN(KeyPlan plan, policy->Plan(key));
+        const CudaForwardArgs args{.mode = StepMode::kGraph,
+                                   .key = key,
+                                   .layers = plan.layers,
+                                   .stream = stream,
+                                   .capturing = true,
+                                   .deadline = r.runner->deadline().view()};
+        PADGRAPH_ASSIGN_OR_RETURN(CudaGraph graph,
+                                  CaptureOnly(stream, [&] { return r.decoder->Forward(args); }));
+        PADGRAPH_ASSIGN_OR_RETURN(GraphKernels found, InspectGraph(graph.get()));
+        if (found.kernels == 0 || found.nccl != 0 || found.host_nodes != 0) {
+          return absl::InternalError(fmt::format(
+              "rank {} key {{{}}}: {} kernels, {} of them NCCL's (first: {}), {} host nodes", rank,
+              GraphKeyString(key), found.kernels, found.nccl, found.first_nccl, found.host_nodes));
+        }
       }
-    }
-    // The control: an all-reduce, run once on every rank (NCCL connects), then captured.
-    PADGRAPH_ASSIGN_OR_RETURN(DeviceBuffer value, DeviceBuffer::Allocate(sizeof(float)));
-    auto all_reduce = [&]() -> absl::Status {
-      PADGRAPH_NCCL_RETURN_IF_ERROR(
-          ncclAllReduce(value.data(), value.data(), 1, ncclFloat32, ncclSum, r.comm.get(), stream));
+      // The control: an all-reduce, run once on every rank (NCCL connects), then captured.
+      PADGRAPH_ASSIGN_OR_RETURN(DeviceBuffer value, DeviceBuffer::Allocate(sizeof(float)));
+      auto all_reduce = [&]() -> absl::Status {
+        PADGRAPH_NCCL_RETURN_IF_ERROR(ncclAllReduce(value.data(), value.data(), 1, ncclFloat32,
+                                                    ncclSum, r.comm.get(), stream));
+        return absl::OkStatus();
+      };
+      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemsetAsync(value.data(), 0, sizeof(float), stream));
+      PADGRAPH_RETURN_IF_ERROR(all_reduce());
+      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
+      PADGRAPH_ASSIGN_OR_RETURN(CudaGraph control, CaptureOnly(stream, all_reduce));
+      PADGRAPH_ASSIGN_OR_RETURN(GraphKernels found, InspectGraph(control.get()));
+      if (found.nccl == 0) {
+        return absl::InternalError(
+            fmt::format("rank {}: a captured ncclAllReduce shows no NCCL kernel among {} kernels",
+                        rank, found.kernels));
+      }
+      std::printf("[ rank %d, %s ] %zu graphs without NCCL kernels; the control's: %s\n", rank,
+                  DecodeSetupName(setup).c_str(), policy->CaptureKeys().size(),
+                  found.first_nccl.c_str());
       return absl::OkStatus();
-    };
-    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemsetAsync(value.data(), 0, sizeof(float), stream));
-    PADGRAPH_RETURN_IF_ERROR(all_reduce());
-    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
-    PADGRAPH_ASSIGN_OR_RETURN(CudaGraph control, CaptureOnly(stream, all_reduce));
-    PADGRAPH_ASSIGN_OR_RETURN(GraphKernels found, InspectGraph(control.get()));
-    if (found.nccl == 0) {
-      return absl::InternalError(
-          fmt::format("rank {}: a captured ncclAllReduce shows no NCCL kernel among {} kernels",
-                      rank, found.kernels));
-    }
-    std::printf("[ rank %d ] %zu graphs without NCCL kernels; the control's: %s\n", rank,
-                policy->CaptureKeys().size(), found.first_nccl.c_str());
-    return absl::OkStatus();
-  });
+    });
+  }
 }
 
-// `local` without the agreed vector, the runner holding no communicator: each rank stages only its
-// own count and replays the graph of its own bucket, different from its peers' in most steps
-// (idle ranks included), 150 steps queued before any result is read; every real row matches the
-// float64 reference and no padded byte moves.
+// The wire bytes of `n` real rows through the dense-TP and lm_head-TP layers' lsa gathers
+// (policy.h, Note [Wire bytes]): the rows to every peer and their partial sums or logit shards
+// back.
+int64_t LsaGatherBytes(const ModelSpec& model, int world, int64_t n) {
+  const int64_t row = model.dims.hidden * model.dims.dtype_bytes;
+  const int64_t shard = model.dims.vocab / world * 4;
+  int64_t bytes = 0;
+  for (const Layer& layer : model.layers) {
+    if (layer.kind == LayerKind::kDenseFfn) bytes += 2 * (world - 1) * n * row;
+    if (layer.kind == LayerKind::kLmHead) bytes += (world - 1) * n * (row + shard);
+  }
+  return bytes;
+}
+
+// `local`, and `per_layer` with TP over lsa, without the agreed vector, the runner holding no
+// communicator: each rank stages only its own count and replays the graph of its own bucket,
+// different from its peers' in most steps (idle ranks included), 150 steps queued before any
+// result is read; every real row matches the float64 reference and no padded byte moves.
 TEST_P(A2aLlDecodeTest, LocalStepsWithoutTheAgreedVectorMatchTheReference) {
   const int world = GetParam();
   const ModelSpec model = *ModelPreset("tiny");
   const int vocab = static_cast<int>(model.dims.vocab);
   const std::vector<std::vector<int>> counts = MakeCounts(world, kQueuedSteps, kSeed);
-  const BucketTable buckets = *BucketTable::Create(ConfigFor(world).buckets);
+  const BucketTable buckets = *BucketTable::Create(ConfigFor(world, false).buckets);
   int steps_on_different_buckets = 0;
   for (const std::vector<int>& step : counts) {
     for (int n : step)
       steps_on_different_buckets += *buckets.Find(n) != *buckets.Find(step[0]);
   }
   ASSERT_GT(steps_on_different_buckets, kQueuedSteps / 2);
-  std::vector<int> rows_checked(world, 0);
-  OnRanks(world, PolicyKind::kLocal, /*runner_comm=*/false, [&](int rank, Rank& r) -> absl::Status {
-    std::mt19937 rng(kSeed + 100 + rank);
-    std::vector<std::vector<int>> tokens(kQueuedSteps);
-    const size_t logits_per_step = static_cast<size_t>(kMaxStepTokens) * vocab;
-    const size_t routing_per_step = r.decoder->routing_record_ints();
-    PADGRAPH_ASSIGN_OR_RETURN(
-        DeviceBuffer saved_logits,
-        DeviceBuffer::Allocate(kQueuedSteps * logits_per_step * sizeof(float)));
-    PADGRAPH_ASSIGN_OR_RETURN(
-        DeviceBuffer saved_routing,
-        DeviceBuffer::Allocate(kQueuedSteps * routing_per_step * sizeof(int)));
-    for (int step = 0; step < kQueuedSteps; ++step) {
-      const int n = counts[step][rank];
-      tokens[step] = RandomTokens(n, vocab, rng);
-      r.tokens = tokens[step];
-      PADGRAPH_RETURN_IF_ERROR(r.runner->Step({.rank = rank, .local_tokens = n}));
-      if (r.runner->stats().last_mode != StepMode::kGraph ||
-          r.runner->stats().last_key.local_bucket != *buckets.Find(n)) {
-        return absl::InternalError(
-            fmt::format("rank {} step {}: {} tokens did not replay the graph of bucket {}", rank,
-                        step, n, *buckets.Find(n)));
-      }
-      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemcpyAsync(
-          saved_logits.data<float>() + step * logits_per_step, r.decoder->logits_device(),
-          n * vocab * sizeof(float), cudaMemcpyDeviceToDevice, r.stream.get()));
-      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemcpyAsync(
-          saved_routing.data<int>() + step * routing_per_step, r.decoder->routing_device(),
-          routing_per_step * sizeof(int), cudaMemcpyDeviceToDevice, r.stream.get()));
-    }
-    PADGRAPH_RETURN_IF_ERROR(r.runner->Synchronize());
-    PADGRAPH_ASSIGN_OR_RETURN(WireCounters counted, r.decoder->ReadWireCounters());
-    if (counted.moe_real_bytes == 0 || counted.moe_padded_bytes != 0 ||
-        counted.gather_real_bytes != 0 || counted.gather_padded_bytes != 0) {
-      return absl::InternalError(
-          fmt::format("rank {}: wire bytes moe {} + {} padded, gather {} + {} padded", rank,
-                      counted.moe_real_bytes, counted.moe_padded_bytes, counted.gather_real_bytes,
-                      counted.gather_padded_bytes));
-    }
-    std::vector<float> logits(kQueuedSteps * logits_per_step);
-    std::vector<int> routing(kQueuedSteps * routing_per_step);
-    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemcpy(
-        logits.data(), saved_logits.data(), logits.size() * sizeof(float), cudaMemcpyDeviceToHost));
-    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemcpy(routing.data(), saved_routing.data(),
-                                             routing.size() * sizeof(int), cudaMemcpyDeviceToHost));
-
-    PADGRAPH_ASSIGN_OR_RETURN(ReferenceModel reference, ReferenceModel::Create(StubWeights(
-                                                            model, kSeed, WeightPrecision::kBf16)));
-    const int top_k = static_cast<int>(model.dims.top_k);
-    const int moe_layers = static_cast<int>(routing_per_step / (kMaxStepTokens * top_k));
-    RowChecker checker(reference, kRelativeTolerance, kTieTolerance);
-    for (int step = 0; step < kQueuedSteps; ++step) {
-      for (size_t row = 0; row < tokens[step].size(); ++row) {
-        const int token = tokens[step][row];
-        const RowComparison check =
-            checker.Compare(token, &logits[step * logits_per_step + row * vocab],
-                            RoutingOfRow(&routing[step * routing_per_step], moe_layers,
-                                         kMaxStepTokens, top_k, static_cast<int>(row)));
-        if (!(check.relative_error <= kRelativeTolerance)) {
+  for (const DecodeSetup& setup :
+       {DecodeSetup{PolicyKind::kLocal}, DecodeSetup{PolicyKind::kPerLayer, /*tp_lsa=*/true}}) {
+    SCOPED_TRACE(DecodeSetupName(setup));
+    std::vector<int> rows_checked(world, 0);
+    OnRanks(world, setup, /*runner_comm=*/false, [&](int rank, Rank& r) -> absl::Status {
+      std::mt19937 rng(kSeed + 100 + rank);
+      std::vector<std::vector<int>> tokens(kQueuedSteps);
+      const size_t logits_per_step = static_cast<size_t>(kMaxStepTokens) * vocab;
+      const size_t routing_per_step = r.decoder->routing_record_ints();
+      PADGRAPH_ASSIGN_OR_RETURN(
+          DeviceBuffer saved_logits,
+          DeviceBuffer::Allocate(kQueuedSteps * logits_per_step * sizeof(float)));
+      PADGRAPH_ASSIGN_OR_RETURN(
+          DeviceBuffer saved_routing,
+          DeviceBuffer::Allocate(kQueuedSteps * routing_per_step * sizeof(int)));
+      for (int step = 0; step < kQueuedSteps; ++step) {
+        const int n = counts[step][rank];
+        tokens[step] = RandomTokens(n, vocab, rng);
+        r.tokens = tokens[step];
+        PADGRAPH_RETURN_IF_ERROR(r.runner->Step({.rank = rank, .local_tokens = n}));
+        if (r.runner->stats().last_mode != StepMode::kGraph ||
+            r.runner->stats().last_key.local_bucket != *buckets.Find(n)) {
           return absl::InternalError(
-              fmt::format("rank {} step {} row {} (token {}): relative error {}", rank, step, row,
-                          token, check.relative_error));
+              fmt::format("rank {} step {}: {} tokens did not replay the graph of bucket {}", rank,
+                          step, n, *buckets.Find(n)));
         }
-        ++rows_checked[rank];
+        PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemcpyAsync(
+            saved_logits.data<float>() + step * logits_per_step, r.decoder->logits_device(),
+            n * vocab * sizeof(float), cudaMemcpyDeviceToDevice, r.stream.get()));
+        PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemcpyAsync(
+            saved_routing.data<int>() + step * routing_per_step, r.decoder->routing_device(),
+            routing_per_step * sizeof(int), cudaMemcpyDeviceToDevice, r.stream.get()));
       }
-    }
-    return absl::OkStatus();
-  });
-  int total = 0;
-  for (int rows : rows_checked)
-    total += rows;
-  EXPECT_GT(total, 1000);
-  std::printf("[ a2a_ll local on %d GPUs ] %d rows checked, %d rank-steps off rank 0's bucket\n",
-              world, total, steps_on_different_buckets);
+      PADGRAPH_RETURN_IF_ERROR(r.runner->Synchronize());
+      PADGRAPH_ASSIGN_OR_RETURN(WireCounters counted, r.decoder->ReadWireCounters());
+      int64_t gather_bytes = 0;
+      for (int step = 0; step < kQueuedSteps && setup.tp_lsa; ++step)
+        gather_bytes += LsaGatherBytes(model, world, counts[step][rank]);
+      if (counted.moe_real_bytes == 0 || counted.moe_padded_bytes != 0 ||
+          counted.gather_real_bytes != gather_bytes || counted.gather_padded_bytes != 0) {
+        return absl::InternalError(fmt::format(
+            "rank {}: wire bytes moe {} + {} padded, gather {} + {} padded (the real rows give {})",
+            rank, counted.moe_real_bytes, counted.moe_padded_bytes, counted.gather_real_bytes,
+            counted.gather_padded_bytes, gather_bytes));
+      }
+      std::vector<float> logits(kQueuedSteps * logits_per_step);
+      std::vector<int> routing(kQueuedSteps * routing_per_step);
+      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemcpy(logits.data(), saved_logits.data(),
+                                               logits.size() * sizeof(float),
+                                               cudaMemcpyDeviceToHost));
+      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemcpy(routing.data(), saved_routing.data(),
+                                               routing.size() * sizeof(int),
+                                               cudaMemcpyDeviceToHost));
+
+      PADGRAPH_ASSIGN_OR_RETURN(
+          ReferenceModel reference,
+          ReferenceModel::Create(StubWeights(model, kSeed, WeightPrecision::kBf16)));
+      const int top_k = static_cast<int>(model.dims.top_k);
+      const int moe_layers = static_cast<int>(routing_per_step / (kMaxStepTokens * top_k));
+      RowChecker checker(reference, kRelativeTolerance, kTieTolerance);
+      for (int step = 0; step < kQueuedSteps; ++step) {
+        for (size_t row = 0; row < tokens[step].size(); ++row) {
+          const int token = tokens[step][row];
+          const RowComparison check =
+              checker.Compare(token, &logits[step * logits_per_step + row * vocab],
+                              RoutingOfRow(&routing[step * routing_per_step], moe_layers,
+                                           kMaxStepTokens, top_k, static_cast<int>(row)));
+          if (!(check.relative_error <= kRelativeTolerance)) {
+            return absl::InternalError(
+                fmt::format("rank {} step {} row {} (token {}): relative error {}", rank, step, row,
+                            token, check.relative_error));
+          }
+          ++rows_checked[rank];
+        }
+      }
+      return absl::OkStatus();
+    });
+    int total = 0;
+    for (int rows : rows_checked)
+      total += rows;
+    EXPECT_GT(total, 1000);
+    std::printf("[ a2a_ll %s on %d GPUs ] %d rows checked, %d rank-steps off rank 0's bucket\n",
+                DecodeSetupName(setup).c_str(), world, total, steps_on_different_buckets);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Gpus, A2aLlDecodeTest, ::testing::Values(2, 4),

@@ -33,7 +33,8 @@ constexpr uint64_t kSeed = 13;
 constexpr int kMaxStepTokens = 64;
 constexpr int kQueuedSteps = 120;
 constexpr int kA2aLlQueuedSteps = 360;
-constexpr double kRelativeTolerance = 3e-2;  // bf16 against float64, relative L2 of a row
+constexpr int kLsaPerLayerQueuedSteps = 1000;  // per_layer over lsa: 1,000 distributions
+constexpr double kRelativeTolerance = 3e-2;    // bf16 against float64, relative L2 of a row
 constexpr double kTieTolerance = 5e-3;
 
 int GpuCount() {
@@ -47,6 +48,7 @@ struct Scenario {
   bool tp;
   PolicyKind policy;
   int steps = kQueuedSteps;  // queued before any result is read
+  GatherBackend gather = GatherBackend::kHost;
 };
 
 ParallelConfig ConfigFor(int world, const Scenario& scenario) {
@@ -55,6 +57,7 @@ ParallelConfig ConfigFor(int world, const Scenario& scenario) {
   config.dense_tp = scenario.tp ? world : 1;
   config.lm_head = scenario.tp ? LmHeadMode::kTp : LmHeadMode::kDp;
   config.moe = scenario.moe;
+  config.gather_backend = scenario.gather;
   config.buckets = {1, 2, 4, 8, 16, 24, 32};
   config.ep_capacity = 32;
   return config;
@@ -252,6 +255,10 @@ const std::vector<Scenario>& Scenarios() {
       {"a2a_ll_max", MoeBackend::kA2aLl, false, PolicyKind::kMax, kA2aLlQueuedSteps},
       {"a2a_ll_sum", MoeBackend::kA2aLl, false, PolicyKind::kSum, kA2aLlQueuedSteps},
       {"a2a_ll_tp_max", MoeBackend::kA2aLl, true, PolicyKind::kMax, kA2aLlQueuedSteps},
+      {"a2a_ll_tp_per_layer_lsa", MoeBackend::kA2aLl, true, PolicyKind::kPerLayer,
+       kLsaPerLayerQueuedSteps, GatherBackend::kLsa},
+      {"a2a_ll_tp_max_lsa", MoeBackend::kA2aLl, true, PolicyKind::kMax, kA2aLlQueuedSteps,
+       GatherBackend::kLsa},
   };
   return *scenarios;
 }

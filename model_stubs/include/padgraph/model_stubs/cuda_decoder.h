@@ -7,11 +7,11 @@
 // (all-gather, local experts by mask, reduce-scatter) and `a2a_padded` (grouped send/recv of the
 // bucket to every peer and back, experts by mask) on the host API, and `a2a_ll` on the device API
 // (Note [MoE on a2a_ll]); dense-TP and lm_head-TP layers go through `host` gathers (all-gather;
-// reduce-scatter or vocab shards back). Gathered rows sit in `world` slots of the bucket, rank p's
-// in slot p; eager steps use slots of the largest chunk count and move real rows only (grouped
-// send/recv of the agreed counts). Under `sum` with gathers, every rank's real rows sit at their
-// offsets in one zero-filled bucket(sum n) buffer, all-reduced. Not built yet, and refused with an
-// error naming them: `lsa` gathers (gather_backend lsa with a dense-TP or lm_head-TP layer).
+// reduce-scatter or vocab shards back) or `lsa` gathers (Note [lsa gathers]). Gathered rows sit in
+// `world` slots of the bucket, rank p's in slot p; eager steps use slots of the largest chunk count
+// and move real rows only (grouped send/recv of the agreed counts). Under `sum` with gathers,
+// every rank's real rows sit at their offsets in one zero-filled bucket(sum n) buffer,
+// all-reduced.
 //
 // Rows past the real count are NaN from the embedding on; the expert dispatch skips them, so a
 // padded row reaches no expert (but under `sum`, whose staging counts the whole bucket).
@@ -36,6 +36,22 @@
 // the owner-accounted bytes (policy.h, Note [Wire bytes]) are 2 x the dispatch's peer bytes. The
 // padded part, non-zero only under `sum`, is counted on the device from the routing of the rows
 // past the real count; the real part is the rest.
+//
+// Note [lsa gathers]
+// With gather_backend lsa and a dense-TP or lm_head-TP layer, one LsaGather
+// (ep_backend/lsa_gather.h) serves every such layer: Create makes it (collectively, after the
+// A2aLl) with slots of max_rows() rows and rows as wide as the widest it moves (a bf16 hidden row
+// or an fp32 row of this rank's vocab shard), on min(kLsaGatherMaxSms, SM count) SMs. A layer
+// gathers this rank's normed rows with the real count staged on the device (0 in warm-ups), so
+// only real rows move, into `world` slots of the key's gather bucket (the largest bucket) in graph
+// steps, of the largest chunk count in eager ones. The GEMMs that follow run over every slot's
+// rows, world x slot rows (the worst case: no GEMM here reads the counts; rows past a count are
+// stale and their results go back to no one). The Return sends each rank the first count rows of
+// its slot: partial sums, added to x with the rows of every peer, or vocab-shard logits, placed
+// side by side. The wire bytes of these layers are the transport's own counts: the rows this rank
+// stored into peers' windows in Gathers plus the rows peers stored into its window in Returns,
+// owner-accounted as policy.h Note [Wire bytes] says, padded bytes 0. No host-API collective runs
+// per step, so with moe a2a_ll, `per_layer` keys differ across ranks and need no agreed vector.
 #pragma once
 
 #include <cublas_v2.h>
@@ -51,6 +67,7 @@
 #include "absl/types/span.h"
 #include "padgraph/ep_backend/a2a_ll.h"
 #include "padgraph/ep_backend/host_comm.h"
+#include "padgraph/ep_backend/lsa_gather.h"
 #include "padgraph/ep_backend/nccl_collectives.h"
 #include "padgraph/graph_runtime/cuda_handles.h"
 #include "padgraph/graph_runtime/cuda_runner.h"
@@ -61,8 +78,10 @@ namespace padgraph {
 
 class CudaDecoder {
  public:
-  // The a2a_ll transport's SM budget (rule 6): its kernels leave the rest of the GPU to the others.
+  // The device-API transports' SM budgets (rule 6): their kernels leave the rest of the GPU to the
+  // others.
   static constexpr int kA2aLlMaxSms = 32;
+  static constexpr int kLsaGatherMaxSms = 32;
 
   // Buffers hold max(largest bucket, ep_capacity, max_step_tokens) rows per rank; logits hold
   // max_step_tokens rows (eager steps write chunk after chunk). `comm` (the engine's, outliving
@@ -97,10 +116,10 @@ class CudaDecoder {
   // accounts them; a2a_ll: Note [a2a_ll wire bytes]). Synchronizes the stream.
   absl::StatusOr<WireCounters> ReadWireCounters();
 
-  // Collective: tears the a2a_ll transport down (A2aLl::Destroy) on every rank. Call it after the
-  // runner that captured Forward is destroyed (its graphs hold the transport's launches) and
-  // before the communicator's Finalize. Idempotent; nothing to do without a transport. Forward
-  // fails afterwards on a2a_ll layers.
+  // Collective: tears the device-API transports down (A2aLl::Destroy, LsaGather::Destroy) on every
+  // rank. Call it after the runner that captured Forward is destroyed (its graphs hold the
+  // transports' launches) and before the communicator's Finalize. Idempotent; nothing to do
+  // without a transport. Forward fails afterwards on a2a_ll layers and lsa gather layers.
   absl::Status Shutdown();
 
   int max_rows() const { return max_rows_; }
@@ -178,6 +197,8 @@ class CudaDecoder {
   DeviceBuffer wire_counters_;           // [moe real, moe padded, gather real, gather padded] bytes
   std::optional<A2aLl> a2a_;             // moe a2a_ll over several GPUs, until Shutdown
   int64_t a2a_dispatch_peer_bytes_ = 0;  // the transport's count at Shutdown
+  std::optional<LsaGather> lsa_;         // lsa gathers over several GPUs, until Shutdown
+  LsaGatherCounters lsa_moved_;          // the transport's counts at Shutdown
 };
 
 }  // namespace padgraph

@@ -68,7 +68,8 @@ struct KeySelection {
 //   global_max    bucket(max n) on every rank, or world x that for a gather
 //   global_sum    bucket(sum n) on every rank
 //   device_count  the device-count gather's world x largest-bucket slots; the count travels on
-//                 the device and the following GEMM is masked to the real rows
+//                 the device, only real rows move, and the GEMMs that follow run over every slot
+//                 row (worst-case M: no GEMM reads the counts)
 enum class PadTarget { kNone, kLocal, kGlobalMax, kGlobalSum, kDeviceCount };
 std::string_view PadTargetName(PadTarget target);
 
@@ -98,8 +99,7 @@ struct LayerShape {
   int index = 0;  // position in ModelSpec::layers
   LayerKind kind = LayerKind::kEmbedding;
   int decoder_layer = -1;
-  int64_t input_rows = 0;  // rows the layer's input buffer holds (and its GEMMs run over, but
-                           // device_count, whose GEMM is masked to the real rows)
+  int64_t input_rows = 0;  // rows the layer's input buffer holds and its GEMMs run over
   PadTarget pad_target = PadTarget::kNone;
   Collective collective = Collective::kNone;
   bool padded_rows_sent = false;  // the collective moves padded rows too
