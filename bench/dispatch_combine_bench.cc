@@ -10,7 +10,9 @@
 // to peers plus the rows peers send back to it, self excluded) over the per-GPU egress bandwidth
 // measured in the same run, the best of a copy-engine copy to one peer and an SM kernel storing to
 // all peers at once through the symmetric window. Every a2a_ll result is checked against a float64
-// CPU reference (with the test experts of a2a_ll_testing.h) before it is reported.
+// CPU reference (with the test experts of a2a_ll_testing.h) before it is reported. Beside
+// allgather, lsa_gather: the same dense-TP exchange on the lsa gather backend (only real rows
+// move), checked bit for bit against the rows sent.
 #include <benchmark/benchmark.h>
 #include <cuda_runtime_api.h>
 #include <nccl.h>
@@ -19,11 +21,13 @@
 #include <barrier>
 #include <cmath>
 #include <condition_variable>
+#include <cstring>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <numeric>
+#include <optional>
 #include <random>
 #include <thread>
 #include <vector>
@@ -31,6 +35,7 @@
 #include "fmt/format.h"
 #include "padgraph/ep_backend/a2a_ll.h"
 #include "padgraph/ep_backend/a2a_ll_testing.h"
+#include "padgraph/ep_backend/lsa_gather.h"
 #include "padgraph/ep_backend/nccl_comm.h"
 #include "padgraph/graph_runtime/cuda_check.h"
 #include "padgraph/graph_runtime/cuda_handles.h"
@@ -107,6 +112,7 @@ struct RankState {
   CudaStream stream;
   Deadline deadline;
   std::map<int, A2aLl> a2a;  // by SM budget
+  std::optional<LsaGather> lsa;
   DeviceBuffer x, ids, weights, count, out, expert_out;
   DeviceBuffer padded_recv, padded_back, gathered, barrier_int, probe_source, landing;
   CudaEvent start, stop;
@@ -132,6 +138,7 @@ class Team {
       s.exec.Reset();
       for (auto& [sms, a2a] : s.a2a)
         PADGRAPH_RETURN_IF_ERROR(a2a.Destroy());
+      if (s.lsa.has_value()) PADGRAPH_RETURN_IF_ERROR(s.lsa->Destroy());
       return s.comm.Finalize();
     });
     {
@@ -218,6 +225,10 @@ class Team {
       PADGRAPH_ASSIGN_OR_RETURN(A2aLl a2a, A2aLl::Create(s.comm.get(), options));
       s.a2a.emplace(sms, std::move(a2a));
     }
+    PADGRAPH_ASSIGN_OR_RETURN(
+        s.lsa, LsaGather::Create(s.comm.get(), {.row_bytes = static_cast<int>(kRowBytes),
+                                                .slot_rows = kCapacity,
+                                                .max_sms = kSmBudgets[0]}));
     const size_t rows_bytes = kCapacity * kRowBytes;
     PADGRAPH_ASSIGN_OR_RETURN(s.x, DeviceBuffer::Allocate(rows_bytes));
     PADGRAPH_ASSIGN_OR_RETURN(s.out, DeviceBuffer::Allocate(rows_bytes));
@@ -341,7 +352,50 @@ absl::Status CheckA2aLl(RankState& s, const A2aLl& a2a, const Routing& routing, 
   return absl::OkStatus();
 }
 
-enum class Backend { kA2aLl, kA2aPadded, kAllGather };
+// kEmptyCooperative / kEmptyPlain: two empty kernels with a2a_ll's grids (dispatch's, then
+// combine's), launched cooperatively or not: the part of an a2a_ll figure that is kernel
+// boundaries alone. kLsaGather: a dense-TP layer's exchange on the lsa gather backend, the rows
+// of every rank gathered and each rank's slot of results returned (lsa_gather.h), the device-API
+// twin of kAllGather (which moves the whole bucket of every rank).
+// Gathers and returns once: slot p of the gathered rows holds rank p's real rows and this rank's
+// rows come back from every peer, bit for bit.
+absl::Status CheckLsaGather(RankState& s, const Routing& routing, int rows) {
+  cudaStream_t stream = s.stream.get();
+  const int world = s.world;
+  LsaGatherArgs gather{.local = s.x.data(),
+                       .num_rows = s.count.data<int32_t>(),
+                       .rows = rows,
+                       .slot_rows = kCapacity,
+                       .row_bytes = static_cast<int>(kRowBytes),
+                       .gathered = s.gathered.data(),
+                       .deadline = s.deadline.view()};
+  PADGRAPH_RETURN_IF_ERROR(s.lsa->Gather(gather, stream));
+  PADGRAPH_RETURN_IF_ERROR(s.lsa->Return({.partial = s.gathered.data(),
+                                          .slot_rows = kCapacity,
+                                          .row_bytes = static_cast<int>(kRowBytes),
+                                          .received = s.padded_back.data(),
+                                          .deadline = s.deadline.view()},
+                                         stream));
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
+  PADGRAPH_RETURN_IF_ERROR(s.deadline.Check());
+  const size_t slot = static_cast<size_t>(kCapacity) * kHidden;
+  std::vector<uint16_t> gathered(world * slot), received(world * slot);
+  PADGRAPH_CUDA_RETURN_IF_ERROR(
+      cudaMemcpy(gathered.data(), s.gathered.data(), gathered.size() * 2, cudaMemcpyDeviceToHost));
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemcpy(received.data(), s.padded_back.data(),
+                                           received.size() * 2, cudaMemcpyDeviceToHost));
+  const size_t elems = static_cast<size_t>(rows) * kHidden;
+  for (int p = 0; p < world; ++p) {
+    if (std::memcmp(&gathered[p * slot], routing.x[p].data(), elems * 2) != 0 ||
+        std::memcmp(&received[p * slot], routing.x[s.rank].data(), elems * 2) != 0) {
+      return absl::InternalError(
+          fmt::format("lsa_gather check: rank {}'s slot {} differs from the rows sent", s.rank, p));
+    }
+  }
+  return absl::OkStatus();
+}
+
+enum class Backend { kA2aLl, kA2aPadded, kAllGather, kEmptyCooperative, kEmptyPlain, kLsaGather };
 
 // One dispatch + combine of `backend` on the stream (captured kItersPerGraph times).
 absl::Status Enqueue(RankState& s, Backend backend, int sms, int iteration) {
@@ -384,6 +438,32 @@ absl::Status Enqueue(RankState& s, Backend backend, int sms, int iteration) {
         PADGRAPH_NCCL_RETURN_IF_ERROR(ncclGroupEnd());
       }
       return absl::OkStatus();
+    }
+    case Backend::kEmptyCooperative:
+    case Backend::kEmptyPlain: {
+      const A2aLl& a2a = s.a2a.at(sms);
+      const bool cooperative = backend == Backend::kEmptyCooperative;
+      PADGRAPH_RETURN_IF_ERROR(LaunchEmptyKernel(a2a.dispatch_blocks(), cooperative, stream));
+      return LaunchEmptyKernel(a2a.combine_blocks(), cooperative, stream);
+    }
+    case Backend::kLsaGather: {
+      // The gathered rows stand for the TP GEMMs' partial sums: each rank's slot goes back to it.
+      PADGRAPH_RETURN_IF_ERROR(s.lsa->Gather({.local = s.x.data(),
+                                              .num_rows = s.count.data<int32_t>(),
+                                              .rows = s.rows,
+                                              .slot_rows = kCapacity,
+                                              .row_bytes = static_cast<int>(kRowBytes),
+                                              .gathered = s.gathered.data(),
+                                              .layer = iteration % 61,
+                                              .deadline = s.deadline.view()},
+                                             stream));
+      return s.lsa->Return({.partial = s.gathered.data(),
+                            .slot_rows = kCapacity,
+                            .row_bytes = static_cast<int>(kRowBytes),
+                            .received = s.padded_back.data(),
+                            .layer = iteration % 61,
+                            .deadline = s.deadline.view()},
+                           stream);
     }
     case Backend::kAllGather:
       PADGRAPH_NCCL_RETURN_IF_ERROR(
@@ -475,6 +555,7 @@ void BM_DispatchCombine(benchmark::State& state) {
     PADGRAPH_RETURN_IF_ERROR(Stage(s, routing, rows));
     if (backend == Backend::kA2aLl)
       PADGRAPH_RETURN_IF_ERROR(CheckA2aLl(s, s.a2a.at(sms), routing, rows));
+    if (backend == Backend::kLsaGather) PADGRAPH_RETURN_IF_ERROR(CheckLsaGather(s, routing, rows));
     cudaStream_t stream = s.stream.get();
     s.exec.Reset();
     // One eager round first: NCCL connects peers for send/recv lazily, which capture cannot do.
@@ -504,19 +585,20 @@ void BM_DispatchCombine(benchmark::State& state) {
     PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGraphLaunch(s.exec.get(), s.stream.get()));
     return absl::OkStatus();
   });
-  uint64_t busiest = 0;
-  for (int rank = 0; rank < world; ++rank)
+  // A dense-TP exchange moves each rank's rows to every peer and as many back.
+  uint64_t busiest = backend == Backend::kLsaGather ? 2 * rows * (world - 1) * kRowBytes : 0;
+  for (int rank = 0; rank < world && backend != Backend::kLsaGather; ++rank)
     busiest = std::max(busiest, NvlinkBytes(routing, world, rank));
   const double median_us = state.counters["median_us"];
   state.counters["nvlink_bytes"] = static_cast<double>(busiest);
   state.counters["GBps"] = busiest / (median_us * 1e3);
-  if (team.egress_gbps > 0) {
+  if (team.egress_gbps > 0 && busiest > 0) {
     const double floor_us = busiest / (team.egress_gbps * 1e3);
     state.counters["egress_GBps"] = team.egress_gbps;
     state.counters["floor_us"] = floor_us;
     state.counters["ratio_to_floor"] = median_us / floor_us;
   }
-  state.counters["checked"] = backend == Backend::kA2aLl ? 1 : 0;
+  state.counters["checked"] = backend == Backend::kA2aLl || backend == Backend::kLsaGather ? 1 : 0;
 }
 
 const char* BackendName(Backend backend) {
@@ -527,6 +609,12 @@ const char* BackendName(Backend backend) {
       return "a2a_padded";
     case Backend::kAllGather:
       return "allgather";
+    case Backend::kEmptyCooperative:
+      return "empty_cooperative";
+    case Backend::kEmptyPlain:
+      return "empty_plain";
+    case Backend::kLsaGather:
+      return "lsa_gather";
   }
   return "?";
 }
@@ -544,7 +632,8 @@ void Register() {
           ->Unit(benchmark::kMicrosecond);
     }
     for (int rows : kRows) {
-      for (Backend backend : {Backend::kA2aLl, Backend::kA2aPadded, Backend::kAllGather}) {
+      for (Backend backend :
+           {Backend::kA2aLl, Backend::kA2aPadded, Backend::kAllGather, Backend::kLsaGather}) {
         for (int sms : kSmBudgets) {
           if (backend != Backend::kA2aLl && sms != kSmBudgets[0]) continue;
           const std::string name = backend == Backend::kA2aLl
@@ -559,6 +648,19 @@ void Register() {
               ->Unit(benchmark::kMicrosecond);
         }
       }
+    }
+    // What a figure at 1 row is made of: a2a_ll with no rows at all (flags only) and the kernel
+    // boundaries alone.
+    for (Backend backend : {Backend::kA2aLl, Backend::kEmptyCooperative, Backend::kEmptyPlain}) {
+      const int rows = backend == Backend::kA2aLl ? 0 : 1;
+      benchmark::RegisterBenchmark(fmt::format("parts/world:{}/{}/rows:{}/sms:{}", world,
+                                               BackendName(backend), rows, kSmBudgets[0])
+                                       .c_str(),
+                                   BM_DispatchCombine)
+          ->Args({world, static_cast<int>(backend), rows, kSmBudgets[0]})
+          ->UseManualTime()
+          ->Iterations(kReplays)
+          ->Unit(benchmark::kMicrosecond);
     }
   }
 }

@@ -11,6 +11,11 @@
 // steps queued behind a held stream, the median of 21 such rounds), which shows what the tail
 // launch costs the GPU. Before reporting, every step is checked to have run its whole chain (its
 // last kernel counts) and every device-side launch to have succeeded.
+// BM_HostGraphLaunchMultiGpu: the same host launch on 1, 2 or 4 GPUs at once, one thread per GPU
+// pinned as BM_StepHostTimeMultiGpu pins its ranks, every thread timing its own launch after a
+// common start: CUDA's floor under the multi-GPU Step, with no communicator and no staging. Steps
+// go through 2 instantiations, or through 36 as the Step benchmarks go through every default
+// bucket's graph.
 //
 // Device graph launch as this file relies on it (CUDA 13.0: cudaGraphInstantiate in
 // cuda_runtime_api.h; cudaGraphLaunch's device overload and cudaStreamGraphTailLaunch in
@@ -32,6 +37,7 @@
 //   (bench/CMakeLists.txt).
 #include <benchmark/benchmark.h>
 #include <cuda_runtime.h>
+#include <pthread.h>
 #include <sched.h>
 
 #include <algorithm>
@@ -40,6 +46,8 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -117,8 +125,11 @@ __global__ void HoldStream(Mapped* mapped_words) {
 // the buffers they use, on a stream of their own.
 class ChainBench {
  public:
-  static absl::StatusOr<std::unique_ptr<ChainBench>> Create(int kernels, Launch launch) {
+  // `instances` instantiations of the chain; steps go through them in turn.
+  static absl::StatusOr<std::unique_ptr<ChainBench>> Create(int kernels, Launch launch,
+                                                            int instances) {
     auto bench = std::unique_ptr<ChainBench>(new ChainBench(launch));
+    bench->chains_.resize(instances);
     PADGRAPH_RETURN_IF_ERROR(bench->Build(kernels));
     return bench;
   }
@@ -192,7 +203,7 @@ class ChainBench {
   absl::Status QueueRound() {
     PADGRAPH_CUDA_RETURN_IF_ERROR(cudaEventRecord(begin_.get(), stream_.get()));
     for (int step = 0; step < kRoundSteps; ++step)
-      PADGRAPH_RETURN_IF_ERROR(Step(step % 2));
+      PADGRAPH_RETURN_IF_ERROR(Step(step % static_cast<int>(chains_.size())));
     PADGRAPH_CUDA_RETURN_IF_ERROR(cudaEventRecord(end_.get(), stream_.get()));
     return absl::OkStatus();
   }
@@ -219,16 +230,18 @@ class ChainBench {
         }));
     const unsigned long long flags =
         launch_ == Launch::kDevice ? cudaGraphInstantiateFlagDeviceLaunch : 0;
-    std::array<cudaGraphExec_t, 2> handles = {};
+    std::vector<cudaGraphExec_t> handles(chains_.size());
     for (size_t i = 0; i < chains_.size(); ++i) {
       PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGraphInstantiate(&handles[i], chain.get(), flags));
       chains_[i] = CudaGraphExec(handles[i]);
       PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGraphUpload(handles[i], stream_.get()));
     }
     if (launch_ == Launch::kDevice) {
-      PADGRAPH_ASSIGN_OR_RETURN(chain_handles_, DeviceBuffer::Allocate(sizeof(handles)));
-      PADGRAPH_CUDA_RETURN_IF_ERROR(
-          cudaMemcpy(chain_handles_.data(), handles.data(), sizeof(handles), cudaMemcpyDefault));
+      PADGRAPH_ASSIGN_OR_RETURN(chain_handles_,
+                                DeviceBuffer::Allocate(handles.size() * sizeof(cudaGraphExec_t)));
+      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemcpy(chain_handles_.data(), handles.data(),
+                                               handles.size() * sizeof(cudaGraphExec_t),
+                                               cudaMemcpyDefault));
       const LauncherArgs args = {mapped(), counters + 1, chain_handles_.data<cudaGraphExec_t>()};
       PADGRAPH_ASSIGN_OR_RETURN(CudaGraph launcher, Capture([&] {
                                   LaunchStagedChain<<<1, 1, 0, stream_.get()>>>(args);
@@ -262,10 +275,17 @@ class ChainBench {
   DeviceBuffer counters_;  // device: chain runs, launcher runs
   DeviceBuffer mapped_;    // Mapped
   DeviceBuffer chain_handles_;
-  std::array<CudaGraphExec, 2> chains_;
+  std::vector<CudaGraphExec> chains_;
   CudaGraphExec launcher_;
   int64_t steps_ = 0;
 };
+
+void PinToCpu(int cpu) {
+  cpu_set_t cpus;
+  CPU_ZERO(&cpus);
+  CPU_SET(cpu, &cpus);
+  sched_setaffinity(0, sizeof(cpus), &cpus);
+}
 
 // Args: kernels in the chain. Sets the counters, or fails with what went wrong.
 absl::Status MeasureGraphLaunch(benchmark::State& state, Launch launch) {
@@ -275,12 +295,9 @@ absl::Status MeasureGraphLaunch(benchmark::State& state, Launch launch) {
     return absl::FailedPreconditionError(fmt::format(
         "no CUDA device: {}", error == cudaSuccess ? "none found" : cudaGetErrorString(error)));
   }
-  cpu_set_t cpus;
-  CPU_ZERO(&cpus);
-  CPU_SET(0, &cpus);
-  sched_setaffinity(0, sizeof(cpus), &cpus);
+  PinToCpu(0);
   PADGRAPH_ASSIGN_OR_RETURN(std::unique_ptr<ChainBench> bench,
-                            ChainBench::Create(static_cast<int>(state.range(0)), launch));
+                            ChainBench::Create(static_cast<int>(state.range(0)), launch, 2));
   for (int step = 0; step < kWarmUpSteps; ++step) {
     PADGRAPH_RETURN_IF_ERROR(bench->Step(step % 2));
     PADGRAPH_RETURN_IF_ERROR(bench->Synchronize());
@@ -313,6 +330,109 @@ void RunGraphLaunch(benchmark::State& state, Launch launch) {
     state.SkipWithError(std::string(status.message()).c_str());
   }
 }
+
+// A barrier of `parties` threads (pthread's: std::barrier needs C++20, which this CUDA file is not
+// compiled as).
+class ThreadBarrier {
+ public:
+  explicit ThreadBarrier(int parties) { pthread_barrier_init(&barrier_, nullptr, parties); }
+  ~ThreadBarrier() { pthread_barrier_destroy(&barrier_); }
+  ThreadBarrier(const ThreadBarrier&) = delete;
+  ThreadBarrier& operator=(const ThreadBarrier&) = delete;
+  void Wait() { pthread_barrier_wait(&barrier_); }
+
+ private:
+  pthread_barrier_t barrier_;
+};
+
+// Args: GPUs, kernels in the chain. Every iteration, every thread launches its own GPU's chain
+// between two barriers and times it; the devices are synchronized outside the timed region.
+// Reports rank 0's median and the median over iterations of the slowest rank's launch. A thread
+// whose set-up failed keeps meeting the barriers without launching, so every thread ends.
+absl::Status MeasureMultiGpuLaunch(benchmark::State& state) {
+  const int gpus = static_cast<int>(state.range(0));
+  const int kernels = static_cast<int>(state.range(1));
+  const int graphs = static_cast<int>(state.range(2));
+  int devices = 0;
+  if (cudaGetDeviceCount(&devices) != cudaSuccess || devices < gpus) {
+    return absl::FailedPreconditionError(
+        fmt::format("needs {} CUDA devices, {} found", gpus, devices));
+  }
+  ThreadBarrier start(gpus + 1), done(gpus + 1);
+  bool stop = false;
+  int index = 0;
+  std::vector<double> host_us(gpus, 0);
+  std::vector<absl::Status> status(gpus);
+  std::vector<std::thread> threads;
+  for (int gpu = 0; gpu < gpus; ++gpu) {
+    threads.emplace_back([&, gpu] {
+      PinToCpu(2 + 2 * gpu);
+      std::unique_ptr<ChainBench> bench;
+      absl::Status result = [&]() -> absl::Status {
+        PADGRAPH_CUDA_RETURN_IF_ERROR(cudaSetDevice(gpu));
+        PADGRAPH_ASSIGN_OR_RETURN(bench, ChainBench::Create(kernels, Launch::kHost, graphs));
+        for (int step = 0; step < kWarmUpSteps; ++step) {
+          PADGRAPH_RETURN_IF_ERROR(bench->Step(step % graphs));
+          PADGRAPH_RETURN_IF_ERROR(bench->Synchronize());
+        }
+        return absl::OkStatus();
+      }();
+      done.Wait();  // ready (or failed)
+      while (true) {
+        start.Wait();
+        if (stop) break;
+        if (result.ok()) {
+          const auto begin = std::chrono::steady_clock::now();
+          result.Update(bench->Step(index));
+          const auto end = std::chrono::steady_clock::now();
+          host_us[gpu] = std::chrono::duration<double, std::micro>(end - begin).count();
+          result.Update(bench->Synchronize());
+        }
+        done.Wait();
+      }
+      if (result.ok()) result.Update(bench->Check());
+      status[gpu].Update(std::move(result));
+    });
+  }
+  done.Wait();
+  std::vector<double> rank0_us, slowest_us;
+  for (auto _ : state) {
+    index = (index + 1) % graphs;
+    start.Wait();
+    done.Wait();
+    rank0_us.push_back(host_us[0]);
+    slowest_us.push_back(*std::max_element(host_us.begin(), host_us.end()));
+    state.SetIterationTime(host_us[0] * 1e-6);
+  }
+  stop = true;
+  start.Wait();
+  for (std::thread& thread : threads)
+    thread.join();
+  for (const absl::Status& s : status)
+    PADGRAPH_RETURN_IF_ERROR(s);
+  std::sort(rank0_us.begin(), rank0_us.end());
+  std::sort(slowest_us.begin(), slowest_us.end());
+  state.counters["median_us"] = rank0_us[rank0_us.size() / 2];
+  state.counters["p90_us"] = rank0_us[rank0_us.size() * 9 / 10];
+  state.counters["slowest_rank_median_us"] = slowest_us[slowest_us.size() / 2];
+  state.counters["kernels"] = kernels;
+  state.counters["gpus"] = gpus;
+  state.counters["graphs"] = graphs;
+  return absl::OkStatus();
+}
+
+void BM_HostGraphLaunchMultiGpu(benchmark::State& state) {
+  if (const absl::Status status = MeasureMultiGpuLaunch(state); !status.ok()) {
+    state.SkipWithError(std::string(status.message()).c_str());
+  }
+}
+BENCHMARK(BM_HostGraphLaunchMultiGpu)
+    ->ArgNames({"gpus", "kernels", "graphs"})
+    ->ArgsProduct({{1, 2, 4}, {1, 1024}, {2}})
+    ->ArgsProduct({{1, 4}, {1024}, {36}})
+    ->UseManualTime()
+    ->Iterations(4096)
+    ->Unit(benchmark::kMicrosecond);
 
 void ChainSizes(benchmark::internal::Benchmark* benchmark) {
   benchmark->ArgName("kernels")

@@ -28,6 +28,7 @@ def load(name):
 bench, torch = load("dispatch_combine.json"), load("torch_peer.json")
 rows = {}
 egress = {}
+pieces = {}
 errors = []
 for b in (bench or {}).get("benchmarks", []):
     parts = b["name"].split("/")
@@ -38,6 +39,9 @@ for b in (bench or {}).get("benchmarks", []):
     if parts[0] == "egress":
         egress[(world, parts[2])] = b.get("GBps")
         continue
+    if parts[0] == "parts":
+        pieces[(world, parts[2] + "/" + parts[3])] = b["median_us"]
+        continue
     backend, nrows = parts[2], int(parts[3].split(":")[1])
     name = backend if backend != "a2a_ll" else f"a2a_ll@{parts[4].split(':')[1]}sm"
     r = rows.setdefault((world, nrows), {})
@@ -47,13 +51,16 @@ for b in (bench or {}).get("benchmarks", []):
             r[key] = b[key]
 summary = {"card": card, "gpus": int(gpus), "commit": commit,
            "rc": {"bench": int(bench_rc), "peer": int(peer_rc)}, "errors": errors,
-           "egress_GBps": {f"{w}/{k}": v for (w, k), v in egress.items()}, "rows": []}
+           "egress_GBps": {f"{w}/{k}": v for (w, k), v in egress.items()},
+           "parts_us": {f"{w}/{k}": v for (w, k), v in pieces.items()}, "rows": []}
 print(f"card {card} x{gpus}, commit {commit}, bench rc {bench_rc}, torch rc {peer_rc}")
 for e in errors:
     print("ERROR", e)
 for (w, k), v in sorted(egress.items()):
     print(f"egress world {w} {k}: {v:.1f} GB/s")
-hdr = f"{'W':>2} {'rows':>4} {'a2a_ll':>8} {'(sms)':>5} {'GB/s':>6} {'floor':>7} {'x floor':>7} {'torch a2a':>9} {'x torch':>7} {'padded':>8} {'allgath':>8} {'torch ag':>8}"
+for (w, k), v in sorted(pieces.items()):
+    print(f"parts world {w} {k}: {v:.1f} us")
+hdr = f"{'W':>2} {'rows':>4} {'a2a_ll':>8} {'(sms)':>5} {'GB/s':>6} {'floor':>7} {'x floor':>7} {'torch a2a':>9} {'x torch':>7} {'padded':>8} {'allgath':>8} {'torch ag':>8} {'lsa_gath':>8}"
 print(hdr)
 for (w, n), r in sorted(rows.items()):
     ll = {k: v for k, v in r.items() if k.startswith("a2a_ll@")}
@@ -71,6 +78,6 @@ for (w, n), r in sorted(rows.items()):
     f = lambda v, p=1: "-" if v is None else f"{v:.{p}f}"
     print(f"{w:>2} {n:>4} {f(us):>8} {best.split('@')[1][:-2] if best else '-':>5} {f(entry['GBps'],0):>6} "
           f"{f(floor):>7} {f(entry['ratio_to_floor'],2):>7} {f(ta):>9} {f(entry['ratio_to_torch'],2):>7} "
-          f"{f(r.get('a2a_padded')):>8} {f(r.get('allgather')):>8} {f(tg):>8}")
+          f"{f(r.get('a2a_padded')):>8} {f(r.get('allgather')):>8} {f(tg):>8} {f(r.get('lsa_gather')):>8}")
 json.dump(summary, open(os.path.join(out, "dispatch_summary.json"), "w"), indent=2)
 PY

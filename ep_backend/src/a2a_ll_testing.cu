@@ -1,11 +1,14 @@
 // The reference kernels of a2a_ll_testing.h.
 #include <cuda_bf16.h>
 
+#include "padgraph/ep_backend/a2a_ll.h"
 #include "padgraph/ep_backend/a2a_ll_testing.h"
 #include "padgraph/graph_runtime/cuda_check.h"
 
 namespace padgraph {
 namespace {
+
+__global__ void EmptyKernel() {}
 
 // One block per (local expert, source) block of the receive region.
 __global__ void TestExpertsKernel(A2aLlLayout layout, int rank, const __nv_bfloat16* recv_rows,
@@ -61,6 +64,20 @@ absl::Status LaunchSmHolder(int blocks, uint64_t hold_ns, int32_t* started, cuda
       cudaFuncSetAttribute(SmHolderKernel, cudaFuncAttributeMaxDynamicSharedMemorySize, shared));
   SmHolderKernel<<<blocks, 1024, shared, stream>>>(hold_ns, started);
   PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGetLastError());
+  return absl::OkStatus();
+}
+
+absl::Status LaunchEmptyKernel(int blocks, bool cooperative, cudaStream_t stream) {
+  cudaLaunchAttribute attribute;
+  attribute.id = cudaLaunchAttributeCooperative;
+  attribute.val.cooperative = cooperative ? 1 : 0;
+  cudaLaunchConfig_t config = {};
+  config.gridDim = dim3(blocks);
+  config.blockDim = dim3(A2aLl::kThreadsPerBlock);
+  config.stream = stream;
+  config.attrs = &attribute;
+  config.numAttrs = 1;
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaLaunchKernelEx(&config, EmptyKernel));
   return absl::OkStatus();
 }
 

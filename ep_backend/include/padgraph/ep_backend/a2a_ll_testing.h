@@ -1,6 +1,7 @@
 // Reference pieces for the a2a_ll tests and benchmark, not for engines: a deterministic per-expert
 // transform that stands in for the expert GEMMs, with its exact CPU twin, and a device counter of
-// differing words (for checks inside a graph that replays thousands of times).
+// differing words (for checks inside a graph that replays thousands of times), an SM holder and an
+// empty kernel.
 #pragma once
 
 #include <cuda_runtime_api.h>
@@ -57,5 +58,10 @@ absl::Status LaunchCountMismatches(const void* a, const void* b, size_t bytes,
 // into) for `hold_ns` nanoseconds of %globaltimer; each block sets *started (mapped host memory)
 // to 1 once running, so the host can launch behind it knowing the SMs are taken.
 absl::Status LaunchSmHolder(int blocks, uint64_t hold_ns, int32_t* started, cudaStream_t stream);
+
+// An empty kernel of `blocks` blocks of A2aLl::kThreadsPerBlock threads, launched as the
+// transport launches its kernels (cudaLaunchKernelEx, cooperative or not): what a kernel boundary
+// alone costs inside a graph.
+absl::Status LaunchEmptyKernel(int blocks, bool cooperative, cudaStream_t stream);
 
 }  // namespace padgraph
