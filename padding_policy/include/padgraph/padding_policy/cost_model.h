@@ -41,9 +41,10 @@ struct CostTable {
 // give latency 12.5 + 3.5 per extra peer and 166 GB/s (least squares over the byte-bound points);
 // the all-reduce pair is priced as two such pairs. Padded all_to_all 18.6 / 42.0 / 93.3 and
 // 21.4 / 49.4 / 116.7 give 17.2 + 1.4 per peer and 217 GB/s. lsa_dispatch is padgraph's own a2a_ll
-// as measured (bench/results/2026-11-28-h100x4-a2a-ll: 19.7 / 28.3 / 65.8 us on 2 GPUs, 19.9 /
-// 34.6 / 87.2 on 4): 19.7 us + 320 GB/s fits both within 2%. lsa_gather, not built yet: the
-// device-API round trip of 4.6 us twice and a peer copy at 385 GB/s. Local copy 2.97 TB/s for
+// as measured (bench/results/2026-11-28-h200x4-a2a-ll-fixes, on H200s whose NVLink copy rate,
+// 389 GB/s, is the H100s': 16.0 / 25.6 / 61.5 us on 2 GPUs, 16.3 / 32.3 / 82.6 on 4): 15.5 us +
+// 320 GB/s over the plan's uniform-routing bytes fits all six within 6%. lsa_gather, not built yet:
+// the device-API round trip of 4.6 us twice and a peer copy at 385 GB/s. Local copy 2.97 TB/s for
 // weights; GEMMs at 600 TFLOP/s (an 8192^3 bf16 product reached 778-798 here; decode shapes reach
 // less).
 CostTable DefaultH100CostTable();
