@@ -32,6 +32,7 @@ constexpr int kWarpSize = 32;
 constexpr int kWarpsPerBlock = A2aLl::kThreadsPerBlock / kWarpSize;
 constexpr int kCopyUnroll = 8;  // 16-byte loads in flight per lane while copying a row
 constexpr unsigned kFullMask = 0xffffffffu;
+constexpr int kReduceLoads = 8;  // (token, k) rows in flight per thread in the combine's sum
 
 enum Counter {
   kDispatchPeer = 0,
@@ -148,13 +149,19 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
   unsigned long long invalid = 0;
   for (int token = blockIdx.x * blockDim.x + threadIdx.x; token < rows;
        token += gridDim.x * blockDim.x) {
+    // Every id loaded at once: a chain of dependent loads here delays this warp's sends.
     const int32_t* ids = p.topk_ids + static_cast<size_t>(token) * top_k;
+    int32_t id[kA2aLlMaxTopK];
+#pragma unroll
+    for (int k = 0; k < kA2aLlMaxTopK; ++k)
+      id[k] = k < top_k ? __ldg(ids + k) : -1;
     uint32_t mask = 0;
-    for (int k = 0; k < top_k; ++k) {
-      const int32_t id = __ldg(ids + k);
-      bool valid = id >= 0 && id < experts;
-      for (int j = 0; j < k && valid; ++j)
-        valid = __ldg(ids + j) != id;
+#pragma unroll
+    for (int k = 0; k < kA2aLlMaxTopK; ++k) {
+      bool valid = k < top_k && id[k] >= 0 && id[k] < experts;
+#pragma unroll
+      for (int j = 0; j < k; ++j)
+        valid = valid && id[j] != id[k];
       mask |= static_cast<uint32_t>(valid) << k;
     }
     p.valid_pairs[token] = static_cast<uint16_t>(mask);
@@ -273,12 +280,15 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
     shared_all_arrived = 1;
   }
   // Rows held for `peer`, flattened over local experts: prefix[le] = rows of experts before le.
+  // Every count loaded at once into prefix[le + 1], then scanned there by one warp.
+  for (int local_expert = threadIdx.x; local_expert < local_experts; local_expert += blockDim.x)
+    prefix[local_expert + 1] = __ldcg(p.recv_counts + local_expert * world + peer);
+  __syncthreads();
   if (warp == 0) {
     int running = 0;
     for (int base = 0; base < local_experts; base += kWarpSize) {
       const int local_expert = base + lane;
-      int value =
-          local_expert < local_experts ? __ldcg(p.recv_counts + local_expert * world + peer) : 0;
+      int value = local_expert < local_experts ? prefix[local_expert + 1] : 0;
       for (int d = 1; d < kWarpSize; d <<= 1) {
         const int other = __shfl_up_sync(kFullMask, value, d);
         if (lane >= d) value += other;
@@ -353,25 +363,28 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
     const float* weights = p.weights + static_cast<size_t>(token) * top_k;
     const uint32_t valid = p.valid_pairs[token];
     float sum[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-    for (int k0 = 0; k0 < top_k; k0 += 4) {
-      uint4 value[4];
+    for (int k0 = 0; k0 < top_k; k0 += kReduceLoads) {
+      // Rows and weights of every pair loaded at once, the valid pairs' summed: a pair that was not
+      // sent still has a slot in the window, so its (stale) load stays in bounds and goes unused.
+      uint4 value[kReduceLoads];
+      float weight[kReduceLoads];
 #pragma unroll
-      for (int u = 0; u < 4; ++u) {
-        if (k0 + u < top_k && (valid >> (k0 + u) & 1u)) {
+      for (int u = 0; u < kReduceLoads; ++u) {
+        if (k0 + u < top_k) {
           value[u] = __ldcg(
               reinterpret_cast<const uint4*>(local_base + layout.CombineRow(token, k0 + u)) + word);
+          weight[u] = __ldg(weights + k0 + u);
         }
       }
 #pragma unroll
-      for (int u = 0; u < 4; ++u) {
+      for (int u = 0; u < kReduceLoads; ++u) {
         if (k0 + u < top_k && (valid >> (k0 + u) & 1u)) {
-          const float weight = __ldg(weights + k0 + u);
           const __nv_bfloat162* pairs = reinterpret_cast<const __nv_bfloat162*>(&value[u]);
 #pragma unroll
           for (int j = 0; j < 4; ++j) {
             const float2 f = __bfloat1622float2(pairs[j]);
-            sum[2 * j] = fmaf(weight, f.x, sum[2 * j]);
-            sum[2 * j + 1] = fmaf(weight, f.y, sum[2 * j + 1]);
+            sum[2 * j] = fmaf(weight[u], f.x, sum[2 * j]);
+            sum[2 * j + 1] = fmaf(weight[u], f.y, sum[2 * j + 1]);
           }
         }
       }
