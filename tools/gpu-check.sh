@@ -2,7 +2,9 @@
 # On a GPU machine (no network, no Abseil): every gpu / multi_gpu test and benchmark of an existing
 # build made by tools/build-gpu.sh. Writes JSON into $OUT (else BUILD/gpu-results) as each part
 # completes: the machine, the CTest summary, the benchmarks, compute-sanitizer memcheck on reduced
-# cases (tools/sanitize.sh), the Python peer; prints a table last.
+# cases (tools/sanitize.sh), the Python peer; prints a table last. PADGRAPH_GPU_CHECK_PARTS picks
+# the parts (a comma list of tests, bench, sanitize, peer; all by default), so the check can be
+# split over calls shorter than the whole.
 #   source build-gpu/env.sh; tools/gpu-check.sh build-gpu
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -18,8 +20,11 @@ card=$(nvidia-smi --query-gpu=name --format=csv,noheader | head -1)
 gpus=$(nvidia-smi -L | wc -l)
 commit=$(cat "$build/COMMIT" 2>/dev/null || echo unknown)
 started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+parts=,${PADGRAPH_GPU_CHECK_PARTS:-tests,bench,sanitize,peer},
+tests_rc=-1 bench_mp_rc=-1 bench_rc=-1 launch_rc=-1 peer_rc=-1
 
 # Tests: the CTest summary, as JSON.
+if [[ $parts == *,tests,* ]]; then
 (cd "$root" && ctest --test-dir "$build" -L 'gpu|multi_gpu' -V -j1) \
   > "$out/ctest.log" 2>&1
 tests_rc=$?
@@ -34,9 +39,11 @@ json.dump({"rc": rc, "summary": m.group(0) if m else None,
            "figures": [l for l in log.splitlines() if "rows checked" in l]},
           open(f"{out}/tests.json", "w"), indent=2)
 PY
+fi
 
 # Benchmarks. The one-process-per-GPU benchmark forks its ranks from a process that must not have
 # used CUDA, so it runs alone (step_host_time_bench.cc, Note [One process per GPU]).
+if [[ $parts == *,bench,* ]]; then
 "$build/bench/step_host_time_bench" --benchmark_filter=MultiProcess \
   --benchmark_out="$out/step_host_time_mp.json" --benchmark_out_format=json \
   > "$out/bench_mp.log" 2>&1
@@ -51,10 +58,15 @@ NCCL_GRAPH_MIXING_SUPPORT=1 "$build/bench/step_host_time_bench" \
 "$build/bench/graph_launch_bench" --benchmark_out="$out/graph_launch.json" \
   --benchmark_out_format=json > "$out/graph_launch.log" 2>&1
 launch_rc=$?
-OUT=$out/sanitize "$root/tools/sanitize.sh" "$build" > "$out/sanitize.txt" 2>&1
-python3 "$root/bench/peers/engine_graph_runner.py" --out "$out/peer_engine_runner.json" \
-  > "$out/peer.log" 2>&1
-peer_rc=$?
+fi
+if [[ $parts == *,sanitize,* ]]; then
+  OUT=$out/sanitize "$root/tools/sanitize.sh" "$build" > "$out/sanitize.txt" 2>&1
+fi
+if [[ $parts == *,peer,* ]]; then
+  python3 "$root/bench/peers/engine_graph_runner.py" --out "$out/peer_engine_runner.json" \
+    > "$out/peer.log" 2>&1
+  peer_rc=$?
+fi
 
 python3 - "$out" "$card" "$gpus" "$commit" "$started" "$tests_rc" "$bench_rc" "$peer_rc" \
   "$bench_mp_rc" "$launch_rc" <<'PY'
@@ -129,6 +141,18 @@ for kernels in sorted({int(k.split(":")[1]) for k in figures if k.startswith("BM
     errors = [v["error_message"] for v in (host, device) if v.get("error_occurred")]
     print(f"{kernels:<48} " + " ".join("      -" if x is None else f"{x:7.2f}" for x in values)
           + (f"  {errors[0]}" if errors else ""))
+print(f"{'CUDA host graph launch, GPUs at once, one thread each (us)':58} {'rank0 med':>9} "
+      f"{'p90':>7} {'slowest':>8}")
+for key, v in figures.items():
+    if not key.startswith("BM_HostGraphLaunchMultiGpu/"):
+        continue
+    parts = dict(p.split(":") for p in key.split("/")[1:])
+    label = f"{parts['gpus']} GPUs, chains of {parts['kernels']} kernels, {parts['graphs']} graphs"
+    print(f"{label:58} {v.get('median_us', float('nan')):9.2f} {v.get('p90_us', float('nan')):7.2f} "
+          f"{v.get('slowest_rank_median_us', float('nan')):8.2f}"
+          + (f"  {v['error_message']}" if v.get("error_occurred") else ""))
 PY
-echo "compute-sanitizer memcheck (reduced cases):"
-cat "$out/sanitize.txt"
+if [[ -f $out/sanitize.txt ]]; then
+  echo "compute-sanitizer memcheck (reduced cases):"
+  cat "$out/sanitize.txt"
+fi

@@ -1,10 +1,11 @@
 // The stub decoder with moe a2a_ll on 2 and 4 GPUs, one thread per GPU, beyond the reference
 // scenarios of nccl_decode_test.cc: graph replay equals the same plan launched kernel by kernel,
-// bit for bit; a captured forward of a config whose only cross-GPU traffic is a2a_ll holds no
-// NCCL kernel (checked against a captured NCCL all-reduce, which it must see); and `local` steps
-// without the agreed vector, each rank on the bucket of its own count and no communicator given to
-// the runner, match the float64 reference (rule 1 allows different keys only because no host-API
-// collective runs).
+// bit for bit; a captured forward of a config whose only cross-GPU traffic goes through the device
+// API (a2a_ll alone, or with dense and lm_head TP over lsa gathers) holds no NCCL kernel (checked
+// against a captured NCCL all-reduce, which it must see); and `local` steps, and `per_layer` steps
+// with TP over lsa, without the agreed vector, each rank on the bucket of its own count and no
+// communicator given to the runner, match the float64 reference with no padded byte moved (rule 1
+// allows different keys only because no host-API collective runs).
 #include <cuda.h>
 #include <cudaTypedefs.h>
 #include <cuda_runtime_api.h>

@@ -43,10 +43,12 @@ struct CostTable {
 // 21.4 / 49.4 / 116.7 give 17.2 + 1.4 per peer and 217 GB/s. lsa_dispatch is padgraph's own a2a_ll
 // as measured (bench/results/2026-11-28-h200x4-a2a-ll-fixes, on H200s whose NVLink copy rate,
 // 389 GB/s, is the H100s': 16.0 / 25.6 / 61.5 us on 2 GPUs, 16.3 / 32.3 / 82.6 on 4): 15.5 us +
-// 320 GB/s over the plan's uniform-routing bytes fits all six within 6%. lsa_gather, not built yet:
-// the device-API round trip of 4.6 us twice and a peer copy at 385 GB/s. Local copy 2.97 TB/s for
-// weights; GEMMs at 600 TFLOP/s (an 8192^3 bf16 product reached 778-798 here; decode shapes reach
-// less).
+// 320 GB/s over the plan's uniform-routing bytes fits all six within 6%. lsa_gather is padgraph's
+// lsa_gather as measured the same way (a Gather and a Return, 2026-11-28-h200x4-lsa-gather: 10.8 /
+// 11.6 / 14.5 / 26.7 us at 1 / 8 / 32 / 128 rows on 2 GPUs, 11.6 / 13.5 / 21.9 / 55.0 on 4):
+// 10.5 us + 0.3 per peer past the first + 240 GB/s fits all eight within 5%. Local copy 2.97 TB/s
+// for weights; GEMMs at 600 TFLOP/s (an 8192^3 bf16 product reached 778-798 here; decode shapes
+// reach less).
 CostTable DefaultH100CostTable();
 
 // Work one layer does in one step on one rank, from its shape and the step's counts.
