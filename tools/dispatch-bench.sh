@@ -46,9 +46,11 @@ for b in (bench or {}).get("benchmarks", []):
     name = backend if backend != "a2a_ll" else f"a2a_ll@{parts[4].split(':')[1]}sm"
     r = rows.setdefault((world, nrows), {})
     r[name] = b["median_us"]
+    # The floor of the all-to-all's pairs; lsa_gather's own (its rows out and back) apart.
+    prefix = "lsa_gather_" if backend == "lsa_gather" else ""
     for key in ("floor_us", "nvlink_bytes", "egress_GBps"):
         if key in b:
-            r[key] = b[key]
+            r[prefix + key] = b[key]
 summary = {"card": card, "gpus": int(gpus), "commit": commit,
            "rc": {"bench": int(bench_rc), "peer": int(peer_rc)}, "errors": errors,
            "egress_GBps": {f"{w}/{k}": v for (w, k), v in egress.items()},
