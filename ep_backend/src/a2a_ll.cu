@@ -119,6 +119,7 @@ __device__ __forceinline__ bool WaitForWord(const KernelCommon& c, const uint64_
 // Note [Dispatch].
 __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
     DispatchKernel(const DispatchParams p) {
+  device_exchange::AwaitPredecessor();
   __shared__ uint32_t shared_epoch;
   __shared__ int shared_rows;
   __shared__ int shared_expired;
@@ -257,6 +258,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
 
 // Note [Combine].
 __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(const CombineParams p) {
+  device_exchange::AwaitPredecessor();
   __shared__ uint32_t shared_epoch;
   __shared__ int shared_rows;
   __shared__ int shared_expired;

@@ -52,20 +52,35 @@ __device__ __forceinline__ bool WaitForWord(const DeadlineView& deadline, int la
   return arrived && !poisoned;
 }
 
+// Note [Launches overlap their predecessor's end]
+// The kernels are launched with programmatic stream serialization: a kernel may be scheduled
+// before the kernel ahead of it on the stream has finished, which hides its launch behind that
+// kernel's last microseconds. Every kernel launched so first calls AwaitPredecessor, which waits
+// until the kernel ahead has completed and its memory is visible (a no-op without a programmatic
+// dependency), and only then lets the kernel after it be scheduled: so no two kernels of the
+// transport ever run past that point at once, and their epoch counters never race.
+__device__ __forceinline__ void AwaitPredecessor() {
+  asm volatile("griddepcontrol.wait;" ::: "memory");
+  asm volatile("griddepcontrol.launch_dependents;" ::: "memory");
+}
+
 // Blocks of these kernels wait for peers' blocks that wait for theirs, so every block of a grid
-// must be resident at once: a cooperative launch starts the whole grid or waits until it can.
+// must be resident at once: a cooperative launch starts the whole grid or waits until it can. The
+// kernel must begin with AwaitPredecessor (Note [Launches overlap their predecessor's end]).
 template <typename Kernel, typename Params>
 cudaError_t LaunchCooperative(Kernel kernel, int blocks, int threads, const Params& params,
                               cudaStream_t stream) {
-  cudaLaunchAttribute cooperative;
-  cooperative.id = cudaLaunchAttributeCooperative;
-  cooperative.val.cooperative = 1;
+  cudaLaunchAttribute attributes[2];
+  attributes[0].id = cudaLaunchAttributeCooperative;
+  attributes[0].val.cooperative = 1;
+  attributes[1].id = cudaLaunchAttributeProgrammaticStreamSerialization;
+  attributes[1].val.programmaticStreamSerializationAllowed = 1;
   cudaLaunchConfig_t config = {};
   config.gridDim = dim3(blocks);
   config.blockDim = dim3(threads);
   config.stream = stream;
-  config.attrs = &cooperative;
-  config.numAttrs = 1;
+  config.attrs = attributes;
+  config.numAttrs = 2;
   return cudaLaunchKernelEx(&config, kernel, params);
 }
 

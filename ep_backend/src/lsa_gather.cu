@@ -94,6 +94,7 @@ __device__ __forceinline__ void CopyShare(const uint4* __restrict__ source, uint
 // SM budget]).
 __global__ void __launch_bounds__(kLsaGatherThreadsPerBlock, 1)
     ExchangeKernel(const ExchangeParams p) {
+  device_exchange::AwaitPredecessor();
   __shared__ uint32_t shared_epoch;
   __shared__ int shared_send_rows;
   __shared__ int shared_expired;
