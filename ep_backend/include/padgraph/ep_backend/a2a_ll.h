@@ -78,7 +78,10 @@
 // and peers'), so a grid only partly resident could wait forever on blocks that never start (an SM
 // held by another stream's kernel or by MPS). Both kernels are therefore launched cooperatively:
 // the whole grid starts at once or the launch waits until it can. Create rejects a budget above
-// the SM count. Combine uses the largest multiple of world not above max_sms.
+// the SM count. Combine uses the largest multiple of world not above max_sms. They are also
+// launched with programmatic stream serialization: a kernel may be scheduled while the kernel
+// ahead of it on the stream (the engine's router, an expert GEMM) finishes, and waits for that
+// kernel's completion before it reads or writes anything, which hides its launch.
 //
 // Note [Same options everywhere]
 // Offsets in the window depend on the options (max_sms sets dispatch_parts and

@@ -72,7 +72,8 @@
 // only partly resident, two ranks could each hold SMs waiting for blocks the other cannot start.
 // Launches are therefore cooperative: the whole grid starts at once or the launch waits until it
 // can. Create rejects a budget below world or above the SM count (or world x
-// kLsaGatherMaxGroupBlocks).
+// kLsaGatherMaxGroupBlocks). As a2a_ll's, the launches overlap the end of the kernel ahead of them
+// and wait for its completion before touching memory (a2a_ll.h Note [SM budget]).
 //
 // Note [lsa_gather expiry]
 // As a2a_ll.h Note [Passing an expiry on]: once this rank's deadline expired (any wait on the
