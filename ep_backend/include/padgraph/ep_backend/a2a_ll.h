@@ -70,7 +70,11 @@
 // the block itself at the start of every launch (the next launch on the stream sees it). Grid
 // sizes are fixed at Create, so all blocks of a kernel agree, and every rank launches the same
 // sequence, so ranks agree: epoch = this launch's ordinal, from 1. Nothing is set by the host
-// between replays and nothing is cleared.
+// between replays and nothing is cleared. A rank that launches once more or once less than its
+// peers (a warm-up retried on one rank) cannot go on silently out of step: the unmatched launch,
+// or the peers' next one, waits for an epoch nobody publishes and expires, and after an expiry
+// only teardown is allowed (rule 3). So the counters are never brought back in step; a new A2aLl
+// starts them at 1 again on every rank.
 //
 // Note [SM budget]
 // Both kernels run on at most `max_sms` blocks of kThreadsPerBlock threads (rule 6), one block per
