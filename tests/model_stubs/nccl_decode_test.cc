@@ -259,6 +259,8 @@ const std::vector<Scenario>& Scenarios() {
        kLsaPerLayerQueuedSteps, GatherBackend::kLsa},
       {"a2a_ll_tp_max_lsa", MoeBackend::kA2aLl, true, PolicyKind::kMax, kA2aLlQueuedSteps,
        GatherBackend::kLsa},
+      {"a2a_ll_tp_auto_lsa", MoeBackend::kA2aLl, true, PolicyKind::kAuto, kA2aLlQueuedSteps,
+       GatherBackend::kLsa},
   };
   return *scenarios;
 }
