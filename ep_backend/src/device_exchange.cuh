@@ -58,10 +58,15 @@ __device__ __forceinline__ bool WaitForWord(const DeadlineView& deadline, int la
 // kernel's last microseconds. Every kernel launched so first calls AwaitPredecessor, which waits
 // until the kernel ahead has completed and its memory is visible (a no-op without a programmatic
 // dependency), and only then lets the kernel after it be scheduled: so no two kernels of the
-// transport ever run past that point at once, and their epoch counters never race.
+// transport ever run past that point at once, and their epoch counters never race. Two transport
+// kernels back to back (as in the tests and the benchmark) therefore hold up to twice the SM
+// budget for a while: the second waits, resident, while the first waits on its peers. In the
+// decoder another kernel (a GEMM, an add) always sits between two of them.
 __device__ __forceinline__ void AwaitPredecessor() {
+#if __CUDA_ARCH__ >= 900  // griddepcontrol: Hopper on; older GPUs launch without overlap
   asm volatile("griddepcontrol.wait;" ::: "memory");
   asm volatile("griddepcontrol.launch_dependents;" ::: "memory");
+#endif
 }
 
 // Blocks of these kernels wait for peers' blocks that wait for theirs, so every block of a grid

@@ -43,6 +43,22 @@ absl::StatusOr<std::unique_ptr<CudaDecoder>> CudaDecoder::Create(
     return absl::InvalidArgumentError(
         fmt::format("model.top_k {} is past the routing kernel's limit 16", model.dims.top_k));
   }
+  // lsa gathers move rows as 16-byte words (kLsaGatherRowBytesMultiple): checked here, before any
+  // collective, rather than at the first launch, when peers have already gathered.
+  const bool lsa = config.world > 1 && config.gather_backend == GatherBackend::kLsa &&
+                   (config.dense_mode() == DenseMode::kTp || config.lm_head == LmHeadMode::kTp);
+  if (lsa && model.dims.hidden * model.dims.dtype_bytes % kLsaGatherRowBytesMultiple != 0) {
+    return absl::InvalidArgumentError(
+        fmt::format("gather_backend lsa: model.hidden {} x {} bytes is not a multiple of {} bytes",
+                    model.dims.hidden, model.dims.dtype_bytes, kLsaGatherRowBytesMultiple));
+  }
+  if (lsa && config.lm_head == LmHeadMode::kTp &&
+      model.dims.vocab / config.world * 4 % kLsaGatherRowBytesMultiple != 0) {
+    return absl::InvalidArgumentError(fmt::format(
+        "gather_backend lsa: a vocab shard of model.vocab {} / world {} fp32 logits is not a "
+        "multiple of {} bytes",
+        model.dims.vocab, config.world, kLsaGatherRowBytesMultiple));
+  }
   auto decoder = std::unique_ptr<CudaDecoder>(
       new CudaDecoder(model, seed, config, rank, comm, max_step_tokens, stream));
   // The transports first, so that every rank reaches these collectives unless the config itself
@@ -59,8 +75,7 @@ absl::StatusOr<std::unique_ptr<CudaDecoder>> CudaDecoder::Create(
                                             .capacity = config.ep_capacity,
                                             .max_sms = std::min(kA2aLlMaxSms, sm_count)}));
   }
-  const bool tp = config.dense_mode() == DenseMode::kTp || config.lm_head == LmHeadMode::kTp;
-  if (config.world > 1 && tp && config.gather_backend == GatherBackend::kLsa) {
+  if (lsa) {
     // Note [lsa gathers]: the widest row is a hidden row or an fp32 row of vocab shard logits.
     const int64_t row_bytes =
         std::max(decoder->RowBytes(),

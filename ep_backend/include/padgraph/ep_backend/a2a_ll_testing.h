@@ -59,9 +59,9 @@ absl::Status LaunchCountMismatches(const void* a, const void* b, size_t bytes,
 // to 1 once running, so the host can launch behind it knowing the SMs are taken.
 absl::Status LaunchSmHolder(int blocks, uint64_t hold_ns, int32_t* started, cudaStream_t stream);
 
-// An empty kernel of `blocks` blocks of A2aLl::kThreadsPerBlock threads, launched as the
-// transport launches its kernels (cudaLaunchKernelEx, cooperative or not): what a kernel boundary
-// alone costs inside a graph.
+// An empty kernel of `blocks` blocks of A2aLl::kThreadsPerBlock threads, launched with
+// cudaLaunchKernelEx, cooperative or not, and without the programmatic dependent launch the
+// transport's kernels now use: what a plain kernel boundary costs inside a graph.
 absl::Status LaunchEmptyKernel(int blocks, bool cooperative, cudaStream_t stream);
 
 }  // namespace padgraph

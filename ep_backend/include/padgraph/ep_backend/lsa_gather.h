@@ -28,7 +28,8 @@
 // for the flag of the peer's block of the same index, which stored exactly the words this block
 // copies out (LsaGatherShareWords), and copies them from its window into slot p of `gathered`
 // ([world x slot_rows, row_bytes]): rows [p * slot_rows, p * slot_rows + n_p). Rows past n_p are
-// not written. counts()[p] = n_p, the rows that landed in slot p (0 for a peer whose wait failed).
+// not written. counts()[p] = n_p, the rows that landed in slot p (0 for a peer whose first block's
+// wait failed; after any expiry the results are void, Note [lsa_gather expiry]).
 //
 // Note [Return]
 // Input: `partial` [world x slot_rows, row_bytes], slot p holding results for rank p's rows. The

@@ -52,6 +52,10 @@
 // stored into peers' windows in Gathers plus the rows peers stored into its window in Returns,
 // owner-accounted as policy.h Note [Wire bytes] says, padded bytes 0. No host-API collective runs
 // per step, so with moe a2a_ll, `per_layer` keys differ across ranks and need no agreed vector.
+// The window holds two buffers of world x max_rows() rows of the widest row (lsa_gather_layout.h):
+// for DeepSeek-V3's lm_head TP on 8 ranks (64,640-byte rows) and 8,192 rows per step, about 8.5 GB
+// per GPU. Graph steps need only the largest bucket's slots; eager steps cut to that size would
+// shrink it, which is not done yet.
 #pragma once
 
 #include <cublas_v2.h>
