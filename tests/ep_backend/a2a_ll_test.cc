@@ -28,16 +28,15 @@
 #include "padgraph/graph_runtime/cuda_handles.h"
 #include "padgraph/graph_runtime/deadline.h"
 #include "padgraph/padding_policy/status_macros.h"
+#include "ranks_test_util.h"
 
 namespace padgraph {
 namespace {
 
-constexpr uint16_t kPoison = 0xffff;  // a bf16 NaN: rows a launch must not write keep it
+using ranks_test::GpuCount;
+using ranks_test::OnRanks;
 
-int GpuCount() {
-  int count = 0;
-  return cudaGetDeviceCount(&count) == cudaSuccess ? count : 0;
-}
+constexpr uint16_t kPoison = 0xffff;  // a bf16 NaN: rows a launch must not write keep it
 
 struct Shape {
   int experts = 32;
@@ -292,28 +291,7 @@ struct Rank {
   }
 };
 
-// Runs `body(rank)` on one thread per GPU and reports every rank's status.
-void OnRanks(int world, const std::function<absl::Status(int, const ncclUniqueId&)>& body) {
-  ncclUniqueId id;
-  ASSERT_EQ(ncclGetUniqueId(&id), ncclSuccess);
-  std::vector<absl::Status> status(world);
-  std::vector<std::thread> threads;
-  for (int rank = 0; rank < world; ++rank)
-    threads.emplace_back([&, rank] { status[rank] = body(rank, id); });
-  for (std::thread& thread : threads)
-    thread.join();
-  for (int rank = 0; rank < world; ++rank)
-    EXPECT_TRUE(status[rank].ok()) << "rank " << rank << ": " << status[rank];
-}
-
-class A2aLlTest : public ::testing::TestWithParam<int> {
- protected:
-  void SetUp() override {
-    if (GpuCount() < GetParam()) {
-      GTEST_SKIP() << "needs " << GetParam() << " GPUs, found " << GpuCount();
-    }
-  }
-};
+class A2aLlTest : public ranks_test::GpuCountTest {};
 
 TEST(A2aLlVersionTest, LoadedNcclMatchesTheHeaders) {
   EXPECT_TRUE(CheckNcclVersion().ok()) << CheckNcclVersion();

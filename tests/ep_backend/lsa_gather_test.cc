@@ -28,9 +28,13 @@
 #include "padgraph/graph_runtime/cuda_handles.h"
 #include "padgraph/graph_runtime/deadline.h"
 #include "padgraph/padding_policy/status_macros.h"
+#include "ranks_test_util.h"
 
 namespace padgraph {
 namespace {
+
+using ranks_test::GpuCount;
+using ranks_test::OnRanks;
 
 constexpr uint32_t kPoisonWord = 0xffffffffu;  // caller rows a launch must not write keep it
 constexpr int kSlotRows = 32;
@@ -41,11 +45,6 @@ constexpr int kReturnRowWords = kReturnRowBytes / 4;
 constexpr int kMaxSms = 8;
 constexpr int kGraphPairs = 4;  // Gather + Return pairs in the captured graph, layers 0..3
 constexpr int kBatchSteps = 100;
-
-int GpuCount() {
-  int count = 0;
-  return cudaGetDeviceCount(&count) == cudaSuccess ? count : 0;
-}
 
 LsaGatherOptions Options(uint32_t jitter_ns = 0) {
   LsaGatherOptions options;
@@ -312,20 +311,6 @@ struct Rank {
   }
 };
 
-// Runs `body(rank)` on one thread per GPU and reports every rank's status.
-void OnRanks(int world, const std::function<absl::Status(int, const ncclUniqueId&)>& body) {
-  ncclUniqueId id;
-  ASSERT_EQ(ncclGetUniqueId(&id), ncclSuccess);
-  std::vector<absl::Status> status(world);
-  std::vector<std::thread> threads;
-  for (int rank = 0; rank < world; ++rank)
-    threads.emplace_back([&, rank] { status[rank] = body(rank, id); });
-  for (std::thread& thread : threads)
-    thread.join();
-  for (int rank = 0; rank < world; ++rank)
-    EXPECT_TRUE(status[rank].ok()) << "rank " << rank << ": " << status[rank];
-}
-
 double MillisecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
       .count();
@@ -441,14 +426,7 @@ void RunPairs(int world, uint32_t jitter_ns, int total_steps, uint64_t seed) {
   });
 }
 
-class LsaGatherTest : public ::testing::TestWithParam<int> {
- protected:
-  void SetUp() override {
-    if (GpuCount() < GetParam()) {
-      GTEST_SKIP() << "needs " << GetParam() << " GPUs, found " << GpuCount();
-    }
-  }
-};
+class LsaGatherTest : public ranks_test::GpuCountTest {};
 
 // (a) 1,000 pairs: 500 eager, 500 as 125 replays of a four-pair graph (then eagerly again, equal
 // bit for bit). Only real rows move: padded rows of every input carry patterns, and every output
