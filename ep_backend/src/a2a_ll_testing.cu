@@ -1,9 +1,15 @@
 // The reference kernels of a2a_ll_testing.h.
 #include <cuda_bf16.h>
 
+#include <utility>
+
+#include "device_exchange.cuh"
+#include "lines.cuh"
 #include "padgraph/ep_backend/a2a_ll.h"
 #include "padgraph/ep_backend/a2a_ll_testing.h"
 #include "padgraph/graph_runtime/cuda_check.h"
+#include "padgraph/graph_runtime/cuda_handles.h"
+#include "padgraph/padding_policy/status_macros.h"
 
 namespace padgraph {
 namespace {
@@ -53,6 +59,113 @@ __global__ void __launch_bounds__(1024, 1) SmHolderKernel(uint64_t hold_ns, int3
   } while (now - start < hold_ns);
 }
 
+constexpr int kProbeBlocks = 16;
+constexpr int kProbeThreads = 256;
+
+__device__ __forceinline__ uint64_t ProbeWord(uint32_t round, uint32_t line, uint32_t word) {
+  using device_exchange::Mix;
+  return (static_cast<uint64_t>(Mix(round * 7919u + line)) << 32) |
+         Mix(line * 31u + word + round * 131u);
+}
+
+__device__ __forceinline__ bool ProbeExpired(uint64_t start, uint64_t budget_ns, int32_t* expired) {
+  uint64_t now;
+  asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(now));
+  if (now - start > budget_ns) atomicExch(expired, 1);
+  return *reinterpret_cast<volatile int32_t*>(expired) != 0;
+}
+
+// Block b writes lines b, b + kProbeBlocks, ...: eight lanes per line, one line part each.
+__global__ void __launch_bounds__(kProbeThreads)
+    LineWriterKernel(uint64_t* lines_at_reader, int lines, int rounds, bool tag_first,
+                     const uint64_t* acks, uint64_t budget_ns, int32_t* expired) {
+  using namespace lines;
+  uint64_t start;
+  asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(start));
+  const int lane = threadIdx.x % 32;
+  const int part = lane % kLanesPerLine;
+  const int first =
+      (blockIdx.x * (kProbeThreads / 32) + threadIdx.x / 32) * kLinesPerWarp + lane / kLanesPerLine;
+  const int stride = gridDim.x * (kProbeThreads / 32) * kLinesPerWarp;
+  __shared__ int stop;
+  for (int round = 1; round <= rounds; ++round) {
+    for (int line = first; line < lines; line += stride) {
+      uint64_t* at = lines_at_reader + static_cast<size_t>(line) * (kLineBytes / 8) + part * 2;
+      const uint64_t low = ProbeWord(round, line, part * 2);
+      const uint64_t high = part == kTagLane ? round : ProbeWord(round, line, part * 2 + 1);
+      if (tag_first) {
+        if (part == kTagLane) StoreLinePart(at, low, high);
+        __syncwarp();
+        if (part != kTagLane) StoreLinePart(at, low, high);
+      } else {
+        StoreLinePart(at, low, high);
+      }
+    }
+    __syncthreads();
+    if (threadIdx.x == 0) {
+      stop = 0;
+      while (LoadAcquireSys(acks + blockIdx.x) != static_cast<uint64_t>(round)) {
+        if (ProbeExpired(start, budget_ns, expired)) {
+          stop = 1;
+          break;
+        }
+      }
+    }
+    __syncthreads();
+    if (stop) return;
+  }
+}
+
+__global__ void __launch_bounds__(kProbeThreads)
+    LineReaderKernel(const uint64_t* lines_here, int lines, int rounds, uint64_t* acks_at_writer,
+                     uint64_t budget_ns, int32_t* expired, unsigned long long* checked,
+                     unsigned long long* torn) {
+  using namespace lines;
+  uint64_t start;
+  asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(start));
+  const int lane = threadIdx.x % 32;
+  const int part = lane % kLanesPerLine;
+  const int first =
+      (blockIdx.x * (kProbeThreads / 32) + threadIdx.x / 32) * kLinesPerWarp + lane / kLanesPerLine;
+  const int stride = gridDim.x * (kProbeThreads / 32) * kLinesPerWarp;
+  const int lines_per_pass = (lines + stride - 1) / stride;
+  unsigned long long seen = 0, bad = 0;
+  bool stop = false;
+  for (int round = 1; round <= rounds && !stop; ++round) {
+    // Every lane runs the same passes, so the warp's shuffles stay converged.
+    for (int pass = 0; pass < lines_per_pass && !stop; ++pass) {
+      const int line = first + pass * stride;
+      const bool mine = line < lines;
+      const uint64_t* at =
+          lines_here + static_cast<size_t>(mine ? line : 0) * (kLineBytes / 8) + part * 2;
+      uint64_t low = 0, high = 0;
+      while (true) {
+        if (mine) LoadLinePart(at, &low, &high);
+        const bool tag_here = !mine || high == static_cast<uint64_t>(round);
+        const bool ready = __shfl_sync(0xffffffffu, tag_here, (lane | kTagLane));
+        if (__all_sync(0xffffffffu, ready)) break;
+        if (ProbeExpired(start, budget_ns, expired)) {
+          stop = true;
+          break;
+        }
+      }
+      if (stop) break;
+      const bool whole =
+          !mine || (low == ProbeWord(round, line, part * 2) &&
+                    (part == kTagLane || high == ProbeWord(round, line, part * 2 + 1)));
+      const unsigned torn_parts = __ballot_sync(0xffffffffu, !whole);
+      if (mine && part == 0) {
+        ++seen;
+        bad += ((torn_parts >> (lane & ~(kLanesPerLine - 1))) & 0xffu) != 0;
+      }
+    }
+    __syncthreads();
+    if (threadIdx.x == 0 && !stop) StoreReleaseSys(acks_at_writer + blockIdx.x, round);
+  }
+  atomicAdd(checked, seen);
+  atomicAdd(torn, bad);
+}
+
 }  // namespace
 
 absl::Status LaunchSmHolder(int blocks, uint64_t hold_ns, int32_t* started, cudaStream_t stream) {
@@ -96,6 +209,65 @@ absl::Status LaunchCountMismatches(const void* a, const void* b, size_t bytes,
   CountMismatchesKernel<<<64, 256, 0, stream>>>(
       static_cast<const uint32_t*>(a), static_cast<const uint32_t*>(b), bytes / 4, mismatches);
   PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGetLastError());
+  return absl::OkStatus();
+}
+
+absl::Status RunLineTearingProbe(int writer_device, int reader_device, int lines, int rounds,
+                                 bool tag_first, uint64_t budget_ns, LineTearingResult* result) {
+  if (lines < 1 || rounds < 1) {
+    return absl::InvalidArgumentError("line probe: lines and rounds must be at least 1");
+  }
+  if (writer_device != reader_device) {
+    const std::pair<int, int> directions[] = {{writer_device, reader_device},
+                                              {reader_device, writer_device}};
+    for (const auto& [from, to] : directions) {
+      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaSetDevice(from));
+      const cudaError_t enabled = cudaDeviceEnablePeerAccess(to, 0);
+      if (enabled != cudaSuccess && enabled != cudaErrorPeerAccessAlreadyEnabled) {
+        PADGRAPH_CUDA_RETURN_IF_ERROR(enabled);
+      }
+      (void)cudaGetLastError();
+    }
+  }
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaSetDevice(reader_device));
+  PADGRAPH_ASSIGN_OR_RETURN(DeviceBuffer line_area,
+                            DeviceBuffer::Allocate(static_cast<size_t>(lines) * lines::kLineBytes));
+  PADGRAPH_ASSIGN_OR_RETURN(DeviceBuffer reader_flags,
+                            DeviceBuffer::Allocate(3 * sizeof(unsigned long long)));
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemset(line_area.data(), 0, line_area.bytes()));
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemset(reader_flags.data(), 0, reader_flags.bytes()));
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaDeviceSynchronize());
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaSetDevice(writer_device));
+  PADGRAPH_ASSIGN_OR_RETURN(DeviceBuffer acks,
+                            DeviceBuffer::Allocate(kProbeBlocks * sizeof(uint64_t)));
+  PADGRAPH_ASSIGN_OR_RETURN(DeviceBuffer writer_expired, DeviceBuffer::Allocate(sizeof(int32_t)));
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemset(acks.data(), 0, acks.bytes()));
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemset(writer_expired.data(), 0, writer_expired.bytes()));
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaDeviceSynchronize());
+
+  // The writer first: a reader that started alone would only poll.
+  LineWriterKernel<<<kProbeBlocks, kProbeThreads>>>(line_area.data<uint64_t>(), lines, rounds,
+                                                    tag_first, acks.data<uint64_t>(), budget_ns,
+                                                    writer_expired.data<int32_t>());
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGetLastError());
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaSetDevice(reader_device));
+  unsigned long long* counters = reader_flags.data<unsigned long long>();
+  LineReaderKernel<<<kProbeBlocks, kProbeThreads>>>(
+      line_area.data<uint64_t>(), lines, rounds, acks.data<uint64_t>(), budget_ns,
+      reinterpret_cast<int32_t*>(counters + 2), counters, counters + 1);
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGetLastError());
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaDeviceSynchronize());
+  unsigned long long values[3] = {};
+  PADGRAPH_CUDA_RETURN_IF_ERROR(
+      cudaMemcpy(values, counters, sizeof(values), cudaMemcpyDeviceToHost));
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaSetDevice(writer_device));
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaDeviceSynchronize());
+  int32_t writer_timed_out = 0;
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemcpy(&writer_timed_out, writer_expired.data(),
+                                           sizeof(writer_timed_out), cudaMemcpyDeviceToHost));
+  result->lines_checked = values[0];
+  result->torn_lines = values[1];
+  result->timed_out = values[2] != 0 || writer_timed_out != 0;
   return absl::OkStatus();
 }
 

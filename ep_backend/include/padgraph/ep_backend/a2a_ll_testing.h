@@ -64,4 +64,18 @@ absl::Status LaunchSmHolder(int blocks, uint64_t hold_ns, int32_t* started, cuda
 // transport's kernels now use: what a plain kernel boundary costs inside a graph.
 absl::Status LaunchEmptyKernel(int blocks, bool cooperative, cudaStream_t stream);
 
+// The check behind lines.cuh Note [Self-flagged lines]: the writer GPU stores `rounds` rounds of
+// `lines` tagged lines into the reader GPU's memory (the same GPU when the two are equal), as the
+// protocol does, while the reader polls each line until its tag is the round's and then compares
+// every payload word; a round starts once the reader acknowledged the last. `tag_first` stores
+// each line's tag in a separate, earlier instruction than its payload: a line torn by
+// construction, which shows that the check can see one. Both kernels give up after `budget_ns`.
+struct LineTearingResult {
+  uint64_t lines_checked = 0;
+  uint64_t torn_lines = 0;  // tag of the round, some payload word not
+  bool timed_out = false;
+};
+absl::Status RunLineTearingProbe(int writer_device, int reader_device, int lines, int rounds,
+                                 bool tag_first, uint64_t budget_ns, LineTearingResult* result);
+
 }  // namespace padgraph

@@ -1,0 +1,56 @@
+// Self-flagged lines: rows moved with their flag in every 128-byte line, so a receiver can tell
+// that data has arrived from the data itself, with no fence on the sender and no flag word to
+// wait for. Internal to ep_backend; CUDA only.
+//
+// Note [Self-flagged lines]
+// A row of `row_bytes` is cut into lines of kLinePayloadBytes (120) bytes; line i carries bytes
+// [120 i, 120 i + 120) of the row (the last one padded) and a 64-bit tag in its last 8 bytes, 128
+// bytes in all. Eight lanes of a warp store one line, 16 bytes each, in one store instruction
+// (lanes 0-6: payload; lane 7: 8 bytes of payload and the tag), so a warp instruction stores four
+// lines. A receiver loads a line the same way (eight lanes, one instruction) and takes it when the
+// tag lane holds the tag it expects; otherwise it loads the line again.
+// This relies on one property of the machine that the PTX memory model does not promise: an
+// aligned 128-byte line stored by one warp instruction over NVLink is seen whole by a load of one
+// warp instruction on the peer, never new tag with old payload. NCCL's LL128 protocol relies on
+// the same property and enables itself only where it holds (NVLink on sm_80 and sm_90);
+// tests/ep_backend/line_tearing_test.cc checks it on the machine it runs on (millions of lines
+// stored by one GPU and polled by another while they land). Every store of a line is a new tag
+// into a slot whose previous contents were read already (the protocol's slots alternate by epoch),
+// so a line is never read while it is overwritten with a different tag.
+#pragma once
+
+#include <cuda_runtime.h>
+
+#include <cstddef>
+#include <cstdint>
+
+namespace padgraph::lines {
+
+inline constexpr int kLineBytes = 128;
+inline constexpr int kLinePayloadBytes = 120;
+inline constexpr int kLanesPerLine = 8;
+inline constexpr int kTagLane = kLanesPerLine - 1;
+inline constexpr int kLinesPerWarp = 32 / kLanesPerLine;
+
+// Lines a row of `row_bytes` takes, and the bytes they take in a line area.
+__host__ __device__ constexpr int LinesPerRow(size_t row_bytes) {
+  return static_cast<int>((row_bytes + kLinePayloadBytes - 1) / kLinePayloadBytes);
+}
+__host__ __device__ constexpr size_t LineRowBytes(size_t row_bytes) {
+  return static_cast<size_t>(LinesPerRow(row_bytes)) * kLineBytes;
+}
+
+// The 16 bytes a lane stores: lanes 0-6 two payload words, the tag lane one and the tag.
+__device__ __forceinline__ void StoreLinePart(uint64_t* address, uint64_t low, uint64_t high) {
+  asm volatile("st.volatile.global.v2.u64 [%0], {%1, %2};" ::"l"(address), "l"(low), "l"(high)
+               : "memory");
+}
+__device__ __forceinline__ void LoadLinePart(const uint64_t* address, uint64_t* low,
+                                             uint64_t* high) {
+  asm volatile("ld.volatile.global.v2.u64 {%0, %1}, [%2];"
+               : "=l"(*low), "=l"(*high)
+               : "l"(address)
+               : "memory");
+}
+
+}  // namespace padgraph::lines

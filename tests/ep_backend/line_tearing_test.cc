@@ -1,0 +1,56 @@
+// Checks, on the machine it runs on, the property that a2a_ll's self-flagged lines rely on
+// (ep_backend/src/lines.cuh Note [Self-flagged lines]): a 128-byte line stored by one warp
+// instruction over NVLink is never seen torn (the round's tag with an older payload word) by a
+// peer GPU polling it as it lands. A control stores the tag first, in a separate instruction, and
+// must be seen torn: it shows that the check can see tearing where there is some.
+#include <cuda_runtime_api.h>
+
+#include "gtest/gtest.h"
+#include "padgraph/ep_backend/a2a_ll_testing.h"
+
+namespace padgraph {
+namespace {
+
+constexpr int kLines = 4096;                    // 512 KiB of lines per round
+constexpr int kRounds = 256;                    // about 10^6 lines in all
+constexpr uint64_t kBudgetNs = 20'000'000'000;  // generous: a stuck probe fails, never hangs
+
+int GpuCount() {
+  int count = 0;
+  return cudaGetDeviceCount(&count) == cudaSuccess ? count : 0;
+}
+
+void SkipWithoutPeers() {
+  if (GpuCount() < 2) GTEST_SKIP() << "needs 2 GPUs, found " << GpuCount();
+  int can = 0;
+  ASSERT_EQ(cudaDeviceCanAccessPeer(&can, 0, 1), cudaSuccess);
+  if (can == 0) GTEST_SKIP() << "GPUs 0 and 1 cannot access each other's memory";
+}
+
+TEST(LineTearingTest, LinesStoredByOneInstructionArriveWholeAtAPeer) {
+  SkipWithoutPeers();
+  if (IsSkipped()) return;
+  for (auto [writer, reader] : {std::pair{0, 1}, std::pair{1, 0}}) {
+    LineTearingResult result;
+    ASSERT_TRUE(RunLineTearingProbe(writer, reader, kLines, kRounds, /*tag_first=*/false, kBudgetNs,
+                                    &result)
+                    .ok());
+    EXPECT_FALSE(result.timed_out) << writer << " -> " << reader;
+    EXPECT_EQ(result.lines_checked, uint64_t{kLines} * kRounds) << writer << " -> " << reader;
+    EXPECT_EQ(result.torn_lines, 0u) << writer << " -> " << reader;
+  }
+}
+
+TEST(LineTearingTest, TagStoredFirstIsSeenTorn) {
+  SkipWithoutPeers();
+  if (IsSkipped()) return;
+  LineTearingResult result;
+  ASSERT_TRUE(
+      RunLineTearingProbe(0, 1, kLines, kRounds, /*tag_first=*/true, kBudgetNs, &result).ok());
+  EXPECT_FALSE(result.timed_out);
+  EXPECT_EQ(result.lines_checked, uint64_t{kLines} * kRounds);
+  EXPECT_GT(result.torn_lines, 0u) << "the check never saw a line torn by construction";
+}
+
+}  // namespace
+}  // namespace padgraph
