@@ -2,17 +2,18 @@
 // several SM budgets), a2a_padded (grouped ncclSend/ncclRecv of the bucket rows to every peer and
 // back, DESIGN.md section 3) and allgather (ncclAllGather + ncclReduceScatter). Setup of issue 4:
 // hidden 7168 bf16, top-8 of 256 experts routed uniformly from a fixed seed, one copy per (token,
-// expert) pair, rows per rank 1, 8, 32, 128. Each figure: kItersPerGraph dispatch+combine pairs
-// inside one CUDA graph, replayed after a device-side barrier across ranks (a one-int
-// ncclAllReduce) so launch gaps and rank skew do not count; the time of a replay is the slowest
-// rank's device-event time over kItersPerGraph; the median over replays is reported. Beside them,
-// the byte floor: the bytes of real pairs crossing NVLink for the busiest rank (its dispatch rows
-// to peers plus the rows peers send back to it, self excluded) over the per-GPU egress bandwidth
-// measured in the same run, the best of a copy-engine copy to one peer and an SM kernel storing to
-// all peers at once through the symmetric window. Every a2a_ll result is checked against a float64
-// CPU reference (with the test experts of a2a_ll_testing.h) before it is reported. Beside
-// allgather, lsa_gather: the same dense-TP exchange on the lsa gather backend (only real rows
-// move), checked bit for bit against the rows sent.
+// expert) pair, rows per rank 1, 8, 16, 32, 128. a2a_ll runs with its default line_rows (16) and,
+// as a2a_ll_row_path, with line_rows 0 (no lines), to show what lines gain. Each figure:
+// kItersPerGraph dispatch+combine pairs inside one CUDA graph, replayed after a device-side barrier
+// across ranks (a one-int ncclAllReduce) so launch gaps and rank skew do not count; the time of a
+// replay is the slowest rank's device-event time over kItersPerGraph; the median over replays is
+// reported. Beside them, the byte floor: the bytes of real pairs crossing NVLink for the busiest
+// rank (its dispatch rows to peers plus the rows peers send back to it, self excluded) over the
+// per-GPU egress bandwidth measured in the same run, the best of a copy-engine copy to one peer and
+// an SM kernel storing to all peers at once through the symmetric window. Every a2a_ll result is
+// checked against a float64 CPU reference (with the test experts of a2a_ll_testing.h) before it is
+// reported. Beside allgather, lsa_gather: the same dense-TP exchange on the lsa gather backend
+// (only real rows move), checked bit for bit against the rows sent.
 #include <benchmark/benchmark.h>
 #include <cuda_runtime_api.h>
 #include <nccl.h>
@@ -54,7 +55,7 @@ constexpr int kReplays = 15;
 constexpr uint64_t kSeed = 2026;
 constexpr size_t kRowBytes = kHidden * 2;
 constexpr size_t kProbeBytes = size_t{256} << 20;  // per probe launch, all peers together
-const int kRows[] = {1, 8, 32, 128};
+const int kRows[] = {1, 8, 16, 32, 128};
 const int kSmBudgets[] = {32, 64, 128};
 
 int GpuCount() {
@@ -111,7 +112,8 @@ struct RankState {
   NcclComm comm;
   CudaStream stream;
   Deadline deadline;
-  std::map<int, A2aLl> a2a;  // by SM budget
+  std::map<int, A2aLl> a2a;           // by SM budget
+  std::map<int, A2aLl> a2a_row_path;  // by SM budget, line_rows 0: every source sends rows
   std::optional<LsaGather> lsa;
   DeviceBuffer x, ids, weights, count, out, expert_out;
   DeviceBuffer padded_recv, padded_back, gathered, barrier_int, probe_source, landing;
@@ -137,6 +139,8 @@ class Team {
     (void)Run([](RankState& s) -> absl::Status {
       s.exec.Reset();
       for (auto& [sms, a2a] : s.a2a)
+        PADGRAPH_RETURN_IF_ERROR(a2a.Destroy());
+      for (auto& [sms, a2a] : s.a2a_row_path)
         PADGRAPH_RETURN_IF_ERROR(a2a.Destroy());
       if (s.lsa.has_value()) PADGRAPH_RETURN_IF_ERROR(s.lsa->Destroy());
       return s.comm.Finalize();
@@ -224,6 +228,9 @@ class Team {
       options.max_sms = sms;
       PADGRAPH_ASSIGN_OR_RETURN(A2aLl a2a, A2aLl::Create(s.comm.get(), options));
       s.a2a.emplace(sms, std::move(a2a));
+      options.line_rows = 0;
+      PADGRAPH_ASSIGN_OR_RETURN(A2aLl row_path, A2aLl::Create(s.comm.get(), options));
+      s.a2a_row_path.emplace(sms, std::move(row_path));
     }
     PADGRAPH_ASSIGN_OR_RETURN(
         s.lsa, LsaGather::Create(s.comm.get(), {.row_bytes = static_cast<int>(kRowBytes),
@@ -395,15 +402,30 @@ absl::Status CheckLsaGather(RankState& s, const Routing& routing, int rows) {
   return absl::OkStatus();
 }
 
-enum class Backend { kA2aLl, kA2aPadded, kAllGather, kEmptyCooperative, kEmptyPlain, kLsaGather };
+// kA2aLlRowPath: a2a_ll with line_rows 0 (a2a_ll.h Note [Lines for small counts] off), beside
+// the default, so a run shows what lines gain at each row count.
+enum class Backend {
+  kA2aLl,
+  kA2aPadded,
+  kAllGather,
+  kEmptyCooperative,
+  kEmptyPlain,
+  kLsaGather,
+  kA2aLlRowPath
+};
+
+const A2aLl& A2aLlOf(const RankState& s, Backend backend, int sms) {
+  return backend == Backend::kA2aLlRowPath ? s.a2a_row_path.at(sms) : s.a2a.at(sms);
+}
 
 // One dispatch + combine of `backend` on the stream (captured kItersPerGraph times).
 absl::Status Enqueue(RankState& s, Backend backend, int sms, int iteration) {
   cudaStream_t stream = s.stream.get();
   const size_t count = static_cast<size_t>(s.rows) * kHidden;
   switch (backend) {
-    case Backend::kA2aLl: {
-      const A2aLl& a2a = s.a2a.at(sms);
+    case Backend::kA2aLl:
+    case Backend::kA2aLlRowPath: {
+      const A2aLl& a2a = A2aLlOf(s, backend, sms);
       A2aLlDispatchArgs dispatch;
       dispatch.x = s.x.data();
       dispatch.topk_ids = s.ids.data<int32_t>();
@@ -553,8 +575,8 @@ void BM_DispatchCombine(benchmark::State& state) {
   const Routing routing = MakeRouting(world, rows);
   absl::Status built = team.Run([&](RankState& s) -> absl::Status {
     PADGRAPH_RETURN_IF_ERROR(Stage(s, routing, rows));
-    if (backend == Backend::kA2aLl)
-      PADGRAPH_RETURN_IF_ERROR(CheckA2aLl(s, s.a2a.at(sms), routing, rows));
+    if (backend == Backend::kA2aLl || backend == Backend::kA2aLlRowPath)
+      PADGRAPH_RETURN_IF_ERROR(CheckA2aLl(s, A2aLlOf(s, backend, sms), routing, rows));
     if (backend == Backend::kLsaGather) PADGRAPH_RETURN_IF_ERROR(CheckLsaGather(s, routing, rows));
     cudaStream_t stream = s.stream.get();
     s.exec.Reset();
@@ -598,7 +620,10 @@ void BM_DispatchCombine(benchmark::State& state) {
     state.counters["floor_us"] = floor_us;
     state.counters["ratio_to_floor"] = median_us / floor_us;
   }
-  state.counters["checked"] = backend == Backend::kA2aLl || backend == Backend::kLsaGather ? 1 : 0;
+  state.counters["checked"] = backend == Backend::kA2aLl || backend == Backend::kA2aLlRowPath ||
+                                      backend == Backend::kLsaGather
+                                  ? 1
+                                  : 0;
 }
 
 const char* BackendName(Backend backend) {
@@ -615,6 +640,8 @@ const char* BackendName(Backend backend) {
       return "empty_plain";
     case Backend::kLsaGather:
       return "lsa_gather";
+    case Backend::kA2aLlRowPath:
+      return "a2a_ll_row_path";
   }
   return "?";
 }
@@ -632,11 +659,12 @@ void Register() {
           ->Unit(benchmark::kMicrosecond);
     }
     for (int rows : kRows) {
-      for (Backend backend :
-           {Backend::kA2aLl, Backend::kA2aPadded, Backend::kAllGather, Backend::kLsaGather}) {
+      for (Backend backend : {Backend::kA2aLl, Backend::kA2aLlRowPath, Backend::kA2aPadded,
+                              Backend::kAllGather, Backend::kLsaGather}) {
         for (int sms : kSmBudgets) {
-          if (backend != Backend::kA2aLl && sms != kSmBudgets[0]) continue;
-          const std::string name = backend == Backend::kA2aLl
+          const bool a2a_ll = backend == Backend::kA2aLl || backend == Backend::kA2aLlRowPath;
+          if (!a2a_ll && sms != kSmBudgets[0]) continue;
+          const std::string name = a2a_ll
                                        ? fmt::format("dispatch_combine/world:{}/{}/rows:{}/sms:{}",
                                                      world, BackendName(backend), rows, sms)
                                        : fmt::format("dispatch_combine/world:{}/{}/rows:{}", world,

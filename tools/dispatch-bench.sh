@@ -43,7 +43,7 @@ for b in (bench or {}).get("benchmarks", []):
         pieces[(world, parts[2] + "/" + parts[3])] = b["median_us"]
         continue
     backend, nrows = parts[2], int(parts[3].split(":")[1])
-    name = backend if backend != "a2a_ll" else f"a2a_ll@{parts[4].split(':')[1]}sm"
+    name = backend if not backend.startswith("a2a_ll") else f"{backend}@{parts[4].split(':')[1]}sm"
     r = rows.setdefault((world, nrows), {})
     r[name] = b["median_us"]
     # The floor of the all-to-all's pairs; lsa_gather's own (its rows out and back) apart.
@@ -62,16 +62,18 @@ for (w, k), v in sorted(egress.items()):
     print(f"egress world {w} {k}: {v:.1f} GB/s")
 for (w, k), v in sorted(pieces.items()):
     print(f"parts world {w} {k}: {v:.1f} us")
-hdr = f"{'W':>2} {'rows':>4} {'a2a_ll':>8} {'(sms)':>5} {'GB/s':>6} {'floor':>7} {'x floor':>7} {'torch a2a':>9} {'x torch':>7} {'padded':>8} {'allgath':>8} {'torch ag':>8} {'lsa_gath':>8}"
+hdr = f"{'W':>2} {'rows':>4} {'a2a_ll':>8} {'(sms)':>5} {'GB/s':>6} {'floor':>7} {'x floor':>7} {'torch a2a':>9} {'x torch':>7} {'rowpath':>8} {'padded':>8} {'allgath':>8} {'torch ag':>8} {'lsa_gath':>8}"
 print(hdr)
 for (w, n), r in sorted(rows.items()):
     ll = {k: v for k, v in r.items() if k.startswith("a2a_ll@")}
+    row_path = [v for k, v in r.items() if k.startswith("a2a_ll_row_path@")]
     best = min(ll, key=ll.get) if ll else None
     t = ((torch or {}).get("worlds", {}).get(str(w), {}) or {}).get(str(n), {})
     ta, tg = t.get("padded_all_to_all_us"), t.get("allgather_reduce_scatter_us")
     us = ll.get(best)
     floor = r.get("floor_us")
-    entry = {"world": w, "rows": n, **r, "best_a2a_ll": best, "torch_padded_all_to_all_us": ta,
+    entry = {"world": w, "rows": n, **r, "best_a2a_ll": best,
+             "best_row_path_us": min(row_path) if row_path else None, "torch_padded_all_to_all_us": ta,
              "torch_allgather_reduce_scatter_us": tg,
              "ratio_to_floor": us / floor if us and floor else None,
              "ratio_to_torch": us / ta if us and ta else None,
@@ -80,6 +82,6 @@ for (w, n), r in sorted(rows.items()):
     f = lambda v, p=1: "-" if v is None else f"{v:.{p}f}"
     print(f"{w:>2} {n:>4} {f(us):>8} {best.split('@')[1][:-2] if best else '-':>5} {f(entry['GBps'],0):>6} "
           f"{f(floor):>7} {f(entry['ratio_to_floor'],2):>7} {f(ta):>9} {f(entry['ratio_to_torch'],2):>7} "
-          f"{f(r.get('a2a_padded')):>8} {f(r.get('allgather')):>8} {f(tg):>8} {f(r.get('lsa_gather')):>8}")
+          f"{f(min(row_path) if row_path else None):>8} {f(r.get('a2a_padded')):>8} {f(r.get('allgather')):>8} {f(tg):>8} {f(r.get('lsa_gather')):>8}")
 json.dump(summary, open(os.path.join(out, "dispatch_summary.json"), "w"), indent=2)
 PY

@@ -7,7 +7,7 @@ capacity that uniform routing fills (the issue's peer figures were measured this
 of rows * top_k per peer doubles the bytes on 2 GPUs). Dispatch + combine are two
 all_to_all_single calls of rows * top_k rows each. allgather:
 all_gather_into_tensor of the rank's rows, then reduce_scatter_tensor back. Setup as the C++
-benchmark: hidden 7168 bf16, top-8, rows per rank 1, 8, 32, 128, on 2 and 4 GPUs, one process per
+benchmark: hidden 7168 bf16, top-8, rows per rank 1, 8, 16, 32, 128, on 2 and 4 GPUs, one process per
 GPU. N iterations are captured in one CUDA graph; each replay follows a barrier (an all_reduce) and
 is timed with device events; a replay's time is the slowest rank's over N; the median over replays
 is reported, as JSON.
@@ -23,7 +23,7 @@ import torch.distributed as dist
 import torch.multiprocessing as mp
 
 HIDDEN, TOP_K = 7168, 8
-ROWS = [1, 8, 32, 128]
+ROWS = [1, 8, 16, 32, 128]
 ITERS, REPLAYS = 50, 15
 
 

@@ -11,6 +11,7 @@
 
 #include "device_exchange.cuh"
 #include "fmt/format.h"
+#include "lines.cuh"
 #include "padgraph/ep_backend/a2a_ll.h"
 #include "padgraph/ep_backend/nccl_comm.h"
 #include "padgraph/ep_backend/nccl_version.h"
@@ -27,12 +28,15 @@ using device_exchange::AddCount;
 using device_exchange::CheckSameOptions;
 using device_exchange::Jitter;
 using device_exchange::LaunchCooperative;
+using device_exchange::StoreRelaxedSys;
 
 constexpr int kWarpSize = 32;
 constexpr int kWarpsPerBlock = A2aLl::kThreadsPerBlock / kWarpSize;
 constexpr int kCopyUnroll = 8;  // 16-byte loads in flight per lane while copying a row
 constexpr unsigned kFullMask = 0xffffffffu;
-constexpr int kReduceLoads = 8;  // (token, k) rows in flight per thread in the combine's sum
+constexpr int kReduceLoads = 8;   // (token, k) rows in flight per thread in the combine's sum
+constexpr int kLineSumLoads = 4;  // (token, k) lines awaited at once per warp in the line sum
+constexpr int kLineUnroll = 4;    // (row, four lines) units loaded per warp before any is stored
 
 enum Counter {
   kDispatchPeer = 0,
@@ -63,6 +67,8 @@ struct DispatchParams {
   int32_t* recv_counts;   // [local_experts][world]
   int32_t* sent_rows;     // the count this dispatch used, for the combine that follows
   uint16_t* valid_pairs;  // [capacity]: bit k set when (token, k) was sent (Note [Invalid ids])
+  int32_t* line_modes;    // [world]: 1 when the source sends (and takes back) lines
+  int32_t* pair_routes;   // [line_rows][top_k]: own experts' recv_rows index, else -1 - owner
 };
 
 struct CombineParams {
@@ -73,6 +79,8 @@ struct CombineParams {
   const int32_t* recv_counts;
   const int32_t* sent_rows;
   const uint16_t* valid_pairs;
+  const int32_t* line_modes;
+  const int32_t* pair_routes;
   uint32_t* epochs;  // [gridDim.x]
   uint4* out;
 };
@@ -108,6 +116,28 @@ __device__ __forceinline__ int FindExpert(const int32_t* __restrict__ topk_ids, 
   return hit;
 }
 
+// Note [Invalid ids]: the mask of `token`'s pairs that travel (bit k: an id in range that no
+// earlier k of the token repeats), its ids left in id[]. Every id is loaded at once: a chain of
+// dependent loads here would delay the sends.
+__device__ __forceinline__ uint32_t ValidPairMask(const int32_t* __restrict__ topk_ids, int top_k,
+                                                  int experts, int token,
+                                                  int32_t (&id)[kA2aLlMaxTopK]) {
+  const int32_t* ids = topk_ids + static_cast<size_t>(token) * top_k;
+#pragma unroll
+  for (int k = 0; k < kA2aLlMaxTopK; ++k)
+    id[k] = k < top_k ? __ldg(ids + k) : -1;
+  uint32_t mask = 0;
+#pragma unroll
+  for (int k = 0; k < kA2aLlMaxTopK; ++k) {
+    bool valid = k < top_k && id[k] >= 0 && id[k] < experts;
+#pragma unroll
+    for (int j = 0; j < k; ++j)
+      valid = valid && id[j] != id[k];
+    mask |= static_cast<uint32_t>(valid) << k;
+  }
+  return mask;
+}
+
 // A bounded wait for the flag word at `flag` to carry `want` (device_exchange.cuh).
 __device__ __forceinline__ bool WaitForWord(const KernelCommon& c, const uint64_t* flag,
                                             uint64_t want, int peer, uint32_t salt,
@@ -116,13 +146,168 @@ __device__ __forceinline__ bool WaitForWord(const KernelCommon& c, const uint64_
                                       word);
 }
 
-// Note [Dispatch].
+// Exclusive prefix sum in place: values[0, n) become the sums of the values before them and
+// values[n] the total; n <= 2 * blockDim.x. Every thread of the block calls it.
+__device__ void BlockExclusiveScan(int* values, int n) {
+  __shared__ int warp_totals[kWarpsPerBlock];
+  const int lane = threadIdx.x % kWarpSize;
+  const int warp = threadIdx.x / kWarpSize;
+  const int first = 2 * threadIdx.x;
+  const int a = first < n ? values[first] : 0;
+  const int b = first + 1 < n ? values[first + 1] : 0;
+  int inclusive = a + b;
+  for (int d = 1; d < kWarpSize; d <<= 1) {
+    const int other = __shfl_up_sync(kFullMask, inclusive, d);
+    if (lane >= d) inclusive += other;
+  }
+  if (lane == kWarpSize - 1) warp_totals[warp] = inclusive;
+  __syncthreads();
+  if (warp == 0) {
+    int total = lane < kWarpsPerBlock ? warp_totals[lane] : 0;
+    for (int d = 1; d < kWarpSize; d <<= 1) {
+      const int other = __shfl_up_sync(kFullMask, total, d);
+      if (lane >= d) total += other;
+    }
+    if (lane < kWarpsPerBlock) warp_totals[lane] = total;
+  }
+  __syncthreads();
+  const int before = (warp > 0 ? warp_totals[warp - 1] : 0) + inclusive - a - b;
+  if (first < n) values[first] = before;
+  if (first + 1 < n) values[first + 1] = before + a;
+  if (threadIdx.x == 0) values[n] = warp_totals[kWarpsPerBlock - 1];
+  __syncthreads();
+}
+
+// The segment of `row` in a prefix of n segments (prefix[0] = 0, ascending): the last i with
+// prefix[i] <= row, which skips empty segments.
+__device__ __forceinline__ int FindSegment(const int* prefix, int n, int row) {
+  int low = 0, high = n - 1;
+  while (low < high) {
+    const int mid = (low + high + 1) / 2;
+    if (prefix[mid] <= row) {
+      low = mid;
+    } else {
+      high = mid - 1;
+    }
+  }
+  return low;
+}
+
+// This lane's share of line `line` of a row (lines.cuh): payload bytes [120 line + 16 part, +16),
+// only the first 8 on the tag lane; zero past the row's end.
+__device__ __forceinline__ void LoadRowPart(const char* row, size_t row_bytes, int line, int part,
+                                            uint64_t* low, uint64_t* high) {
+  const size_t at = static_cast<size_t>(line) * kA2aLlLinePayloadBytes + part * 16;
+  *low = at < row_bytes ? __ldg(reinterpret_cast<const unsigned long long*>(row + at)) : 0;
+  *high = part != lines::kTagLane && at + 8 < row_bytes
+              ? __ldg(reinterpret_cast<const unsigned long long*>(row + at + 8))
+              : 0;
+}
+__device__ __forceinline__ void StoreRowPart(char* row, size_t row_bytes, int line, int part,
+                                             uint64_t low, uint64_t high) {
+  const size_t at = static_cast<size_t>(line) * kA2aLlLinePayloadBytes + part * 16;
+  if (at < row_bytes) *reinterpret_cast<uint64_t*>(row + at) = low;
+  if (part != lines::kTagLane && at + 8 < row_bytes) {
+    *reinterpret_cast<uint64_t*>(row + at + 8) = high;
+  }
+}
+
+// Loads this lane's part of up to N lines (at[u], nullptr: none) and polls again the ones whose
+// tag is not yet `want` (epoch and layer, Note [a2a_ll flag words]) until every line of the warp
+// carries it, leaving the parts in low[u], high[u]: N lines in flight, one round trip for all.
+// A line counts as landed when its tag lane holds the tag (lines.cuh). Bounded like WaitForWord
+// and decided alike on every lane of the warp, which calls it together. peer_of(u) is the rank
+// that sends line u; poison_of(u) (nullptr: none) a word that it poisons when its deadline expired
+// instead of sending the line. Both are asked only when a wait expires or every kCheckEvery polls.
+template <int N, typename PeerOf, typename PoisonOf>
+__device__ bool AwaitLineParts(const KernelCommon& c, const uint64_t* const (&at)[N], uint64_t want,
+                               PeerOf&& peer_of, PoisonOf&& poison_of, uint32_t salt,
+                               uint64_t (&low)[N], uint64_t (&high)[N]) {
+  constexpr uint32_t kCheckEvery = 64;
+  const int lane = threadIdx.x % kWarpSize;
+  const int tag_source = lane | lines::kTagLane;
+  if (__any_sync(kFullMask, DeadlineExpiredOnDevice(c.deadline))) return false;
+  uint32_t missing = 0;
+#pragma unroll
+  for (int u = 0; u < N; ++u) {
+    if (at[u] != nullptr) {
+      lines::LoadLinePart(at[u], &low[u], &high[u]);
+      missing |= 1u << u;
+    }
+  }
+  const uint64_t start_ns = GlobalTimerNs();
+  for (uint32_t polls = 1;; ++polls) {
+    // The tag lane's verdict holds for its line's eight lanes.
+    uint32_t late = 0;
+#pragma unroll
+    for (int u = 0; u < N; ++u)
+      late |= static_cast<uint32_t>((missing >> u & 1u) && FlagWordTag(high[u]) != want) << u;
+    missing = __shfl_sync(kFullMask, late, tag_source);
+    if (__all_sync(kFullMask, missing == 0)) return true;
+    Jitter(c.jitter_max_ns / 4, salt + polls);
+#pragma unroll
+    for (int u = 0; u < N; ++u) {
+      if (missing >> u & 1u) lines::LoadLinePart(at[u], &low[u], &high[u]);
+    }
+    if (polls % kCheckEvery == 0) {
+      // Lane 0 decides for the warp, on its own line's late parts (a sender that poisoned sent
+      // no line of the pair, so every line of it is late there too).
+      int stop = 0;
+      if (lane == 0) {
+        const int first = missing != 0 ? __ffs(missing) - 1 : 0;
+        bool poisoned = false;
+#pragma unroll
+        for (int u = 0; u < N; ++u) {
+          const uint64_t* poison = (missing >> u & 1u) && !poisoned ? poison_of(u) : nullptr;
+          if (poison != nullptr && LoadAcquireSys(poison) == kA2aLlPoisonWord) {
+            ExpireDeadlineOnDevice(c.deadline, c.layer, peer_of(u), DeadlineSource::kPeerExpired);
+            poisoned = true;
+          }
+        }
+        if (poisoned || DeadlineExpiredOnDevice(c.deadline)) {
+          stop = 1;
+        } else if (GlobalTimerNs() - start_ns > c.deadline.budget_ns) {
+          ExpireDeadlineOnDevice(c.deadline, c.layer, peer_of(first));
+          stop = 1;
+        }
+      }
+      if (__shfl_sync(kFullMask, stop, 0) != 0) return false;
+    }
+  }
+}
+
+// Adds the weighted bf16 values of one line part (four in `low`, four in `high`) to sum[8].
+__device__ __forceinline__ void AddWeighted(uint64_t low, uint64_t high, float weight, float* sum) {
+  const uint64_t words[2] = {low, high};
+#pragma unroll
+  for (int w = 0; w < 2; ++w) {
+    const __nv_bfloat162* pairs = reinterpret_cast<const __nv_bfloat162*>(&words[w]);
+#pragma unroll
+    for (int j = 0; j < 2; ++j) {
+      const float2 f = __bfloat1622float2(pairs[j]);
+      sum[4 * w + 2 * j] = fmaf(weight, f.x, sum[4 * w + 2 * j]);
+      sum[4 * w + 2 * j + 1] = fmaf(weight, f.y, sum[4 * w + 2 * j + 1]);
+    }
+  }
+}
+
+// Note [Dispatch] and Note [Lines for small counts].
 __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
     DispatchKernel(const DispatchParams p) {
   device_exchange::AwaitPredecessor();
   __shared__ uint32_t shared_epoch;
   __shared__ int shared_rows;
   __shared__ int shared_expired;
+  // Lines out (every block computes the same): each (token, k)'s expert (-1: not sent) and slot,
+  // rows per expert, and which experts each token picked.
+  __shared__ int pair_expert[kA2aLlMaxLineRows * kA2aLlMaxTopK];
+  __shared__ int pair_slot[kA2aLlMaxLineRows * kA2aLlMaxTopK];
+  __shared__ int expert_rows[kA2aLlMaxExperts];
+  __shared__ uint32_t token_experts[kA2aLlMaxLineRows][kA2aLlMaxExperts / 32];
+  // Receive: rows coming as lines per (local expert, source), then their prefix; each source's
+  // mode.
+  __shared__ int lines_in[kA2aLlMaxExperts + 1];
+  __shared__ int source_sends_lines[kA2aLlMaxWorld];
   const KernelCommon& c = p.common;
   const A2aLlLayout& layout = c.layout;
   const int world = layout.shape.world;
@@ -137,126 +322,286 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
   }
   __syncthreads();
   const uint32_t epoch = shared_epoch;
+  const int buffer = epoch & 1;
   const int rows = shared_rows;
   const bool expired = shared_expired != 0;
+  const bool lines_out = rows <= layout.shape.line_rows || rows == 0;
   const int lane = threadIdx.x % kWarpSize;
+  const int line_group = lane / lines::kLanesPerLine;
+  const int part = lane % lines::kLanesPerLine;
+  const int warp_id = blockIdx.x * kWarpsPerBlock + threadIdx.x / kWarpSize;
   const int top_k = layout.shape.top_k;
   const int experts = layout.shape.num_experts;
   const int parts = layout.shape.dispatch_parts;
   const int words = layout.shape.hidden / 8;
   const int warps = gridDim.x * kWarpsPerBlock;
-
-  // Note [Invalid ids]: which (token, k) pairs travel, for the combine's sum.
-  unsigned long long invalid = 0;
-  for (int token = blockIdx.x * blockDim.x + threadIdx.x; token < rows;
-       token += gridDim.x * blockDim.x) {
-    // Every id loaded at once: a chain of dependent loads here delays this warp's sends.
-    const int32_t* ids = p.topk_ids + static_cast<size_t>(token) * top_k;
-    int32_t id[kA2aLlMaxTopK];
-#pragma unroll
-    for (int k = 0; k < kA2aLlMaxTopK; ++k)
-      id[k] = k < top_k ? __ldg(ids + k) : -1;
-    uint32_t mask = 0;
-#pragma unroll
-    for (int k = 0; k < kA2aLlMaxTopK; ++k) {
-      bool valid = k < top_k && id[k] >= 0 && id[k] < experts;
-#pragma unroll
-      for (int j = 0; j < k; ++j)
-        valid = valid && id[j] != id[k];
-      mask |= static_cast<uint32_t>(valid) << k;
-    }
-    p.valid_pairs[token] = static_cast<uint16_t>(mask);
-    invalid += top_k - __popc(mask);
-  }
-  AddCount(c.counters + kInvalidPairs, invalid);
-
-  // Send: one (expert, part) per warp at a time.
+  const size_t row_bytes = layout.row_bytes();
+  const int lines_per_row = layout.lines_per_row();
+  const int line_groups = (lines_per_row + lines::kLinesPerWarp - 1) / lines::kLinesPerWarp;
+  char* const local_base = c.peers[c.rank];
   unsigned long long peer_bytes = 0, self_bytes = 0;
-  for (int item = blockIdx.x * kWarpsPerBlock + threadIdx.x / kWarpSize; item < experts * parts;
-       item += warps) {
-    const int expert = item % experts;
-    const int part = item / experts;
-    const int owner = layout.OwnerOf(expert);
-    const int local_expert = layout.LocalExpertOf(expert);
-    char* owner_base = c.peers[owner];
-    uint64_t* flag =
-        reinterpret_cast<uint64_t*>(owner_base + layout.DispatchFlag(local_expert, c.rank, part));
-    if (expired) {
-      if (lane == 0) StoreReleaseSys(flag, kA2aLlPoisonWord);
-      continue;
-    }
-    const int begin = static_cast<int>(static_cast<int64_t>(rows) * part / parts);
-    const int end = static_cast<int>(static_cast<int64_t>(rows) * (part + 1) / parts);
-    // Slots of the earlier parts' tokens come first: count them (a scan of ids only).
-    int slot = 0;
-    for (int t0 = 0; t0 < begin; t0 += kWarpSize) {
-      slot += __popc(
-          __ballot_sync(kFullMask, FindExpert(p.topk_ids, top_k, t0 + lane, begin, expert) >= 0));
-    }
-    const int first_slot = slot;
-    for (int t0 = begin; t0 < end; t0 += kWarpSize) {
-      const int hit = FindExpert(p.topk_ids, top_k, t0 + lane, end, expert);
-      unsigned pending = __ballot_sync(kFullMask, hit >= 0);
-      while (pending != 0) {
-        const int source_lane = __ffs(pending) - 1;
-        pending &= pending - 1;
-        const int k = __shfl_sync(kFullMask, hit, source_lane);
-        const int token = t0 + source_lane;
-        Jitter(c.jitter_max_ns, item * 977u + slot);
-        CopyRow(p.x + static_cast<size_t>(token) * words,
-                reinterpret_cast<uint4*>(owner_base + layout.RecvRow(local_expert, c.rank, slot)),
-                words, lane);
-        if (lane == 0) {
-          *reinterpret_cast<int32_t*>(owner_base + layout.RecvOrigin(local_expert, c.rank, slot)) =
-              PackOrigin(token, k);
-        }
-        ++slot;
+
+  if (lines_out && !expired) {
+    // Slots in token order, as the row path gives them (Note [Lines for small counts]).
+    const int expert_words = (experts + 31) / 32;
+    for (int i = threadIdx.x; i < experts; i += blockDim.x)
+      expert_rows[i] = 0;
+    for (int i = threadIdx.x; i < rows * expert_words; i += blockDim.x)
+      token_experts[i / expert_words][i % expert_words] = 0;
+    unsigned long long invalid = 0;
+    for (int token = threadIdx.x; token < rows; token += blockDim.x) {
+      int32_t id[kA2aLlMaxTopK];
+      const uint32_t mask = ValidPairMask(p.topk_ids, top_k, experts, token, id);
+      for (int k = 0; k < top_k; ++k)
+        pair_expert[token * top_k + k] = mask >> k & 1u ? id[k] : -1;
+      if (blockIdx.x == 0) {
+        p.valid_pairs[token] = static_cast<uint16_t>(mask);
+        invalid += top_k - __popc(mask);
       }
     }
-    const unsigned long long moved =
-        static_cast<unsigned long long>(slot - first_slot) * layout.row_bytes();
-    (owner == c.rank ? self_bytes : peer_bytes) += moved;
-    // The warp's stores happen before lane 0's release (bar.warp.sync orders them; the release
-    // is cumulative), so a peer that acquires the word sees the rows and origins.
-    __syncwarp();
-    Jitter(c.jitter_max_ns, item * 131u + 7u);
-    if (lane == 0) {
-      if (moved != 0) {
-        StoreReleaseSys(flag, FlagWord(epoch, c.layer, slot));
-      } else {
-        // Nothing of this warp's to order before the word (earlier parts' rows are ordered by
-        // their own words, which the receiver also acquires): skip the system-scope fence.
-        asm volatile("st.relaxed.sys.global.u64 [%0], %1;" ::"l"(flag),
-                     "l"(FlagWord(epoch, c.layer, slot))
-                     : "memory");
+    AddCount(c.counters + kInvalidPairs, invalid);
+    __syncthreads();
+    for (int pair = threadIdx.x; pair < rows * top_k; pair += blockDim.x) {
+      const int expert = pair_expert[pair];
+      if (expert < 0) continue;
+      atomicAdd(&expert_rows[expert], 1);
+      atomicOr(&token_experts[pair / top_k][expert / 32], 1u << (expert % 32));
+    }
+    __syncthreads();
+    for (int pair = threadIdx.x; pair < rows * top_k; pair += blockDim.x) {
+      const int expert = pair_expert[pair];
+      if (expert < 0) continue;
+      int slot = 0;
+      for (int token = 0; token < pair / top_k; ++token)
+        slot += token_experts[token][expert / 32] >> (expert % 32) & 1u;
+      pair_slot[pair] = slot;
+      if (blockIdx.x == 0) {
+        const int owner = layout.OwnerOf(expert);
+        p.pair_routes[pair] = owner == c.rank ? static_cast<int32_t>(layout.RecvRowIndex(
+                                                    layout.LocalExpertOf(expert), owner, slot))
+                                              : -1 - owner;
       }
     }
-  }
-  if (lane == 0) {
-    AddCount(c.counters + kDispatchPeer, peer_bytes);
-    AddCount(c.counters + kDispatchSelf, self_bytes);
+    __syncthreads();
   }
 
-  // Receive: every (local expert, source, part) word addressed to this rank, in offset order.
-  const int local_experts = layout.local_experts;
-  const int wait_words = local_experts * world * parts;
+  // Every peer's line_counts word of every expert it owns: this rank's mode and, for lines, its
+  // count (poison once expired).
+  for (int expert = blockIdx.x * blockDim.x + threadIdx.x; expert < experts;
+       expert += gridDim.x * blockDim.x) {
+    const int owner = layout.OwnerOf(expert);
+    if (owner == c.rank) continue;
+    const uint64_t word = expired ? kA2aLlPoisonWord
+                          : lines_out
+                              ? FlagWord(epoch, c.layer, kA2aLlLineCountBit | expert_rows[expert])
+                              : FlagWord(epoch, c.layer, 0);
+    StoreRelaxedSys(
+        reinterpret_cast<uint64_t*>(c.peers[owner] +
+                                    layout.LineCount(buffer, layout.LocalExpertOf(expert), c.rank)),
+        word);
+  }
+
+  if (lines_out && !expired) {
+    // Lines: (pair, four lines) per warp, kLineUnroll of them loaded before any is stored.
+    const int units = rows * top_k * line_groups;
+    const char* x = reinterpret_cast<const char*>(p.x);
+    for (int base = warp_id; base < units; base += warps * kLineUnroll) {
+      uint64_t low[kLineUnroll], high[kLineUnroll];
+#pragma unroll
+      for (int u = 0; u < kLineUnroll; ++u) {
+        const int unit = base + u * warps;
+        const int pair = unit / line_groups;
+        const int line = unit % line_groups * lines::kLinesPerWarp + line_group;
+        if (unit < units && pair_expert[pair] >= 0 && line < lines_per_row) {
+          LoadRowPart(x + static_cast<size_t>(pair / top_k) * row_bytes, row_bytes, line, part,
+                      &low[u], &high[u]);
+        }
+      }
+#pragma unroll
+      for (int u = 0; u < kLineUnroll; ++u) {
+        const int unit = base + u * warps;
+        const int pair = unit / line_groups;
+        const int line = unit % line_groups * lines::kLinesPerWarp + line_group;
+        if (unit >= units || pair_expert[pair] < 0 || line >= lines_per_row) continue;
+        const int expert = pair_expert[pair];
+        const int owner = layout.OwnerOf(expert);
+        const int local_expert = layout.LocalExpertOf(expert);
+        const int slot = pair_slot[pair];
+        const int32_t origin = PackOrigin(pair / top_k, pair % top_k);
+        const bool first_part = line == 0 && part == 0;
+        if (owner == c.rank) {
+          // This rank's own experts: straight into recv_rows (lines.cuh: no lines within a GPU).
+          StoreRowPart(local_base + layout.RecvRow(local_expert, owner, slot), row_bytes, line,
+                       part, low[u], high[u]);
+          if (first_part) {
+            *reinterpret_cast<int32_t*>(local_base + layout.RecvOrigin(local_expert, owner, slot)) =
+                origin;
+            self_bytes += row_bytes;
+          }
+        } else {
+          if (part == lines::kTagLane) high[u] = FlagWord(epoch, c.layer, origin);
+          Jitter(c.jitter_max_ns, unit * 977u + part);
+          lines::StoreLinePart(
+              reinterpret_cast<uint64_t*>(
+                  c.peers[owner] + layout.DispatchLine(buffer, local_expert, c.rank, slot, line)) +
+                  2 * part,
+              low[u], high[u]);
+          if (first_part) peer_bytes += row_bytes;
+        }
+      }
+    }
+  } else if (!lines_out) {
+    // Note [Invalid ids]: which (token, k) pairs travel, for the combine's sum.
+    unsigned long long invalid = 0;
+    for (int token = blockIdx.x * blockDim.x + threadIdx.x; token < rows;
+         token += gridDim.x * blockDim.x) {
+      int32_t id[kA2aLlMaxTopK];
+      const uint32_t mask = ValidPairMask(p.topk_ids, top_k, experts, token, id);
+      p.valid_pairs[token] = static_cast<uint16_t>(mask);
+      invalid += top_k - __popc(mask);
+    }
+    AddCount(c.counters + kInvalidPairs, invalid);
+
+    // Send: one (expert, part) per warp at a time.
+    for (int item = warp_id; item < experts * parts; item += warps) {
+      const int expert = item % experts;
+      const int part_index = item / experts;
+      const int owner = layout.OwnerOf(expert);
+      const int local_expert = layout.LocalExpertOf(expert);
+      char* owner_base = c.peers[owner];
+      uint64_t* flag = reinterpret_cast<uint64_t*>(
+          owner_base + layout.DispatchFlag(local_expert, c.rank, part_index));
+      if (expired) {
+        if (lane == 0) StoreReleaseSys(flag, kA2aLlPoisonWord);
+        continue;
+      }
+      const int begin = static_cast<int>(static_cast<int64_t>(rows) * part_index / parts);
+      const int end = static_cast<int>(static_cast<int64_t>(rows) * (part_index + 1) / parts);
+      // Slots of the earlier parts' tokens come first: count them (a scan of ids only).
+      int slot = 0;
+      for (int t0 = 0; t0 < begin; t0 += kWarpSize) {
+        slot += __popc(
+            __ballot_sync(kFullMask, FindExpert(p.topk_ids, top_k, t0 + lane, begin, expert) >= 0));
+      }
+      const int first_slot = slot;
+      for (int t0 = begin; t0 < end; t0 += kWarpSize) {
+        const int hit = FindExpert(p.topk_ids, top_k, t0 + lane, end, expert);
+        unsigned pending = __ballot_sync(kFullMask, hit >= 0);
+        while (pending != 0) {
+          const int source_lane = __ffs(pending) - 1;
+          pending &= pending - 1;
+          const int k = __shfl_sync(kFullMask, hit, source_lane);
+          const int token = t0 + source_lane;
+          Jitter(c.jitter_max_ns, item * 977u + slot);
+          CopyRow(p.x + static_cast<size_t>(token) * words,
+                  reinterpret_cast<uint4*>(owner_base + layout.RecvRow(local_expert, c.rank, slot)),
+                  words, lane);
+          if (lane == 0) {
+            *reinterpret_cast<int32_t*>(
+                owner_base + layout.RecvOrigin(local_expert, c.rank, slot)) = PackOrigin(token, k);
+          }
+          ++slot;
+        }
+      }
+      const unsigned long long moved =
+          static_cast<unsigned long long>(slot - first_slot) * row_bytes;
+      if (lane == 0) (owner == c.rank ? self_bytes : peer_bytes) += moved;
+      // The warp's stores happen before lane 0's release (bar.warp.sync orders them; the release
+      // is cumulative), so a peer that acquires the word sees the rows and origins.
+      __syncwarp();
+      Jitter(c.jitter_max_ns, item * 131u + 7u);
+      if (lane == 0) {
+        if (moved != 0) {
+          StoreReleaseSys(flag, FlagWord(epoch, c.layer, slot));
+        } else {
+          // Nothing of this warp's to order before the word (earlier parts' rows are ordered by
+          // their own words, which the receiver also acquires): skip the system-scope fence.
+          StoreRelaxedSys(flag, FlagWord(epoch, c.layer, slot));
+        }
+      }
+    }
+  }
+  AddCount(c.counters + kDispatchPeer, peer_bytes);
+  AddCount(c.counters + kDispatchSelf, self_bytes);
+
+  // Receive. Each source's mode, from its words (this rank's own from `lines_out`); the counts of
+  // sources that send lines (a word that never came counts 0: the deadline has expired).
   const uint64_t want = FlagTag(epoch, c.layer);
-  const char* local_base = c.peers[c.rank];
+  const int local_experts = layout.local_experts;
+  const int blocks_in = local_experts * world;  // (local expert, source), source fastest
+  for (int i = threadIdx.x; i < blocks_in; i += blockDim.x) {
+    const int local_expert = i / world;
+    const int source = i % world;
+    bool lines = lines_out;
+    int count = lines_out && !expired ? expert_rows[c.rank * local_experts + local_expert] : 0;
+    if (source != c.rank) {
+      uint64_t word = 0;
+      const bool arrived =
+          WaitForWord(c,
+                      reinterpret_cast<const uint64_t*>(
+                          local_base + layout.LineCount(buffer, local_expert, source)),
+                      want, source, i, &word);
+      lines = !arrived || (FlagWordCount(word) & kA2aLlLineCountBit) != 0;
+      count = arrived && lines ? FlagWordCount(word) & (kA2aLlLineCountBit - 1) : 0;
+    }
+    if (lines && blockIdx.x == 0) p.recv_counts[local_expert * world + source] = count;
+    if (local_expert == 0) source_sends_lines[source] = lines;
+    lines_in[i] = lines && source != c.rank ? count : 0;
+  }
+  __syncthreads();
+  if (blockIdx.x == 0 && threadIdx.x < world) {
+    p.line_modes[threadIdx.x] = source_sends_lines[threadIdx.x];
+  }
+
+  // Sources that send rows: every (local expert, source, part) word addressed to this rank.
+  const int wait_words = local_experts * world * parts;
   for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < wait_words; i += gridDim.x * blockDim.x) {
-    const int part = i % parts;
+    const int part_index = i % parts;
     const int source = i / parts % world;
     const int local_expert = i / (parts * world);
+    if (source_sends_lines[source]) continue;
     const uint64_t* flag = reinterpret_cast<const uint64_t*>(
-        local_base + layout.DispatchFlag(local_expert, source, part));
+        local_base + layout.DispatchFlag(local_expert, source, part_index));
     uint64_t word = 0;
     const bool arrived = WaitForWord(c, flag, want, source, i, &word);
-    if (part == parts - 1) {
+    if (part_index == parts - 1) {
       p.recv_counts[local_expert * world + source] = arrived ? FlagWordCount(word) : 0;
+    }
+  }
+
+  // Sources that send lines: (row, four lines) per warp, unpacked into recv_rows.
+  BlockExclusiveScan(lines_in, blocks_in);
+  const int units = lines_in[blocks_in] * line_groups;
+  for (int unit = warp_id; unit < units; unit += warps) {
+    const int row = unit / line_groups;
+    const int line = unit % line_groups * lines::kLinesPerWarp + line_group;
+    const int i = FindSegment(lines_in, blocks_in, row);
+    const int slot = row - lines_in[i];
+    const int local_expert = i / world;
+    const int source = i % world;
+    const uint64_t* at[1] = {
+        line < lines_per_row
+            ? reinterpret_cast<const uint64_t*>(
+                  local_base + layout.DispatchLine(buffer, local_expert, source, slot, line)) +
+                  2 * part
+            : nullptr};
+    uint64_t low[1] = {0}, high[1] = {0};
+    if (!AwaitLineParts(
+            c, at, want, [&](int) { return source; },
+            [](int) -> const uint64_t* { return nullptr; }, unit, low, high) ||
+        at[0] == nullptr) {
+      continue;
+    }
+    StoreRowPart(local_base + layout.RecvRow(local_expert, source, slot), row_bytes, line, part,
+                 low[0], high[0]);
+    if (line == 0 && part == lines::kTagLane) {
+      *reinterpret_cast<int32_t*>(local_base + layout.RecvOrigin(local_expert, source, slot)) =
+          FlagWordCount(high[0]);
     }
   }
 }
 
-// Note [Combine].
+// Note [Combine] and Note [Lines for small counts].
 __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(const CombineParams p) {
   device_exchange::AwaitPredecessor();
   __shared__ uint32_t shared_epoch;
@@ -264,6 +609,8 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
   __shared__ int shared_expired;
   __shared__ int shared_all_arrived;
   __shared__ int prefix[kA2aLlMaxExperts + 1];
+  __shared__ int held_for_lines[kA2aLlMaxExperts + 1];  // per (source, local expert), then prefix
+  __shared__ int source_takes_lines[kA2aLlMaxWorld];
   const KernelCommon& c = p.common;
   const A2aLlLayout& layout = c.layout;
   const int world = layout.shape.world;
@@ -273,6 +620,10 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
   const int group_block = blockIdx.x / world;
   const int lane = threadIdx.x % kWarpSize;
   const int warp = threadIdx.x / kWarpSize;
+  const int line_group = lane / lines::kLanesPerLine;
+  const int part = lane % lines::kLanesPerLine;
+  const int warp_id = blockIdx.x * kWarpsPerBlock + warp;
+  const int warps = gridDim.x * kWarpsPerBlock;
   if (threadIdx.x == 0) {
     const uint32_t epoch = p.epochs[blockIdx.x] + 1;
     p.epochs[blockIdx.x] = epoch;
@@ -281,6 +632,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
     shared_expired = DeadlineExpiredOnDevice(c.deadline);
     shared_all_arrived = 1;
   }
+  if (threadIdx.x < world) source_takes_lines[threadIdx.x] = __ldcg(p.line_modes + threadIdx.x);
   // Rows held for `peer`, flattened over local experts: prefix[le] = rows of experts before le.
   // Every count loaded at once into prefix[le + 1], then scanned there by one warp.
   for (int local_expert = threadIdx.x; local_expert < local_experts; local_expert += blockDim.x)
@@ -300,26 +652,74 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
     }
     if (lane == 0) prefix[0] = 0;
   }
+  // Rows held for sources that take lines, other than this rank, per (source, local expert).
+  const int blocks_out = world * local_experts;
+  for (int i = threadIdx.x; i < blocks_out; i += blockDim.x) {
+    const int source = i / local_experts;
+    held_for_lines[i] = source != c.rank && source_takes_lines[source]
+                            ? __ldcg(p.recv_counts + (i % local_experts) * world + source)
+                            : 0;
+  }
   __syncthreads();
+  BlockExclusiveScan(held_for_lines, blocks_out);
   const uint32_t epoch = shared_epoch;
+  const int buffer = epoch & 1;
+  const bool expired = shared_expired != 0;
   const int words = layout.shape.hidden / 8;
-  const int total = shared_expired ? 0 : prefix[local_experts];
+  const size_t row_bytes = layout.row_bytes();
+  const int lines_per_row = layout.lines_per_row();
+  const int line_groups = (lines_per_row + lines::kLinesPerWarp - 1) / lines::kLinesPerWarp;
+  const int top_k = layout.shape.top_k;
+  const bool peer_takes_lines = source_takes_lines[peer] != 0;
   char* peer_window = c.peers[peer];
   const char* local_base = c.peers[c.rank];
+  const char* expert_out = reinterpret_cast<const char*>(p.expert_out);
+  unsigned long long moved_lines = 0, moved_rows = 0;
 
-  // Send this block's share of the rows held for `peer`, one row per warp at a time.
-  unsigned long long moved = 0;
-  for (int row = group_block * kWarpsPerBlock + warp; row < total;
-       row += group_blocks * kWarpsPerBlock) {
-    int low = 0, high = local_experts - 1;  // the last expert whose first row is <= row
-    while (low < high) {
-      const int mid = (low + high + 1) / 2;
-      if (prefix[mid] <= row) {
-        low = mid;
-      } else {
-        high = mid - 1;
+  // Lines to every source that takes them: (row, four lines) per warp over the whole grid.
+  const int line_units = expired ? 0 : held_for_lines[blocks_out] * line_groups;
+  for (int base = warp_id; base < line_units; base += warps * kLineUnroll) {
+    uint64_t low[kLineUnroll], high[kLineUnroll];
+    int source[kLineUnroll], local_expert[kLineUnroll], slot[kLineUnroll];
+#pragma unroll
+    for (int u = 0; u < kLineUnroll; ++u) {
+      const int unit = base + u * warps;
+      const int line = unit % line_groups * lines::kLinesPerWarp + line_group;
+      if (unit >= line_units) continue;
+      const int row = unit / line_groups;
+      const int i = FindSegment(held_for_lines, blocks_out, row);
+      source[u] = i / local_experts;
+      local_expert[u] = i % local_experts;
+      slot[u] = row - held_for_lines[i];
+      if (line < lines_per_row) {
+        LoadRowPart(
+            expert_out + layout.RecvRowIndex(local_expert[u], source[u], slot[u]) * row_bytes,
+            row_bytes, line, part, &low[u], &high[u]);
       }
     }
+#pragma unroll
+    for (int u = 0; u < kLineUnroll; ++u) {
+      const int unit = base + u * warps;
+      const int line = unit % line_groups * lines::kLinesPerWarp + line_group;
+      if (unit >= line_units || line >= lines_per_row) continue;
+      const int32_t origin = __ldcg(reinterpret_cast<const int32_t*>(
+          local_base + layout.RecvOrigin(local_expert[u], source[u], slot[u])));
+      if (part == lines::kTagLane) high[u] = FlagWord(epoch, c.layer, 0);
+      Jitter(c.jitter_max_ns, unit * 613u + part);
+      lines::StoreLinePart(reinterpret_cast<uint64_t*>(
+                               c.peers[source[u]] + layout.CombineLine(buffer, OriginToken(origin),
+                                                                       OriginK(origin), line)) +
+                               2 * part,
+                           low[u], high[u]);
+      if (line == 0 && part == 0) moved_lines += row_bytes;
+    }
+  }
+
+  // Rows to `peer` when it takes rows: this block's share, one row per warp at a time.
+  const int total = expired || peer_takes_lines ? 0 : prefix[local_experts];
+  for (int row = group_block * kWarpsPerBlock + warp; row < total;
+       row += group_blocks * kWarpsPerBlock) {
+    const int low = FindSegment(prefix, local_experts, row);
     const int slot = row - prefix[low];
     const int32_t origin =
         __ldcg(reinterpret_cast<const int32_t*>(local_base + layout.RecvOrigin(low, peer, slot)));
@@ -328,22 +728,101 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
             reinterpret_cast<uint4*>(peer_window +
                                      layout.CombineRow(OriginToken(origin), OriginK(origin))),
             words, lane);
-    moved += layout.row_bytes();
+    moved_rows += row_bytes;
   }
-  if (lane == 0) AddCount(c.counters + (peer == c.rank ? kCombineSelf : kCombinePeer), moved);
+  if (lane == 0) {
+    AddCount(c.counters + kCombinePeer, moved_lines);
+    AddCount(c.counters + (peer == c.rank ? kCombineSelf : kCombinePeer), moved_rows);
+  }
   __syncthreads();
   // Per-block completion: the block's rows (every warp's, ordered by the barrier and the fence)
-  // before its own flag at the peer. A rank whose deadline expired sends poison instead.
+  // before its own flag at the peer. A rank whose deadline expired sends poison instead. A peer
+  // that takes lines waits for none of it: it gets the word without a fence, for the poison.
   if (threadIdx.x == 0) {
     Jitter(c.jitter_max_ns, blockIdx.x * 29u);
-    __threadfence_system();
-    StoreReleaseSys(
-        reinterpret_cast<uint64_t*>(peer_window + layout.CombineFlag(c.rank, group_block)),
-        shared_expired || DeadlineExpiredOnDevice(c.deadline) ? kA2aLlPoisonWord
-                                                              : FlagWord(epoch, c.layer, 0));
+    uint64_t* flag =
+        reinterpret_cast<uint64_t*>(peer_window + layout.CombineFlag(c.rank, group_block));
+    const uint64_t word = expired || DeadlineExpiredOnDevice(c.deadline)
+                              ? kA2aLlPoisonWord
+                              : FlagWord(epoch, c.layer, 0);
+    if (peer_takes_lines) {
+      StoreRelaxedSys(flag, word);
+    } else {
+      __threadfence_system();
+      StoreReleaseSys(flag, word);
+    }
   }
-  // Every block of every peer's group for this rank.
   const uint64_t want = FlagTag(epoch, c.layer);
+  const int rows = shared_rows;
+
+  if (source_takes_lines[c.rank]) {
+    // This rank's rows came back as lines, its own experts' in expert_out: (token, four lines)
+    // per warp, every pair's line awaited in k order and summed as below.
+    char* out = reinterpret_cast<char*>(p.out);
+    const int units = rows * line_groups;
+    for (int unit = warp_id; unit < units; unit += warps) {
+      const int token = unit / line_groups;
+      const int line = unit % line_groups * lines::kLinesPerWarp + line_group;
+      const bool has_line = line < lines_per_row;
+      const uint32_t valid = p.valid_pairs[token];
+      float sum[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+      bool arrived = true;
+      for (int k0 = 0; k0 < top_k && arrived; k0 += kLineSumLoads) {
+        // Every pair's route and weight loaded at once, then every line awaited at once (one
+        // round trip for kLineSumLoads pairs), summed after in k order.
+        int32_t route[kLineSumLoads];
+        float weight[kLineSumLoads];
+        bool sent[kLineSumLoads];
+#pragma unroll
+        for (int u = 0; u < kLineSumLoads; ++u) {
+          const int k = k0 + u;
+          sent[u] = k < top_k && (valid >> k & 1u);
+          route[u] = sent[u] ? __ldcg(p.pair_routes + token * top_k + k) : 0;
+          weight[u] = sent[u] ? __ldg(p.weights + static_cast<size_t>(token) * top_k + k) : 0.0f;
+        }
+        const uint64_t* at[kLineSumLoads];
+        uint64_t low[kLineSumLoads], high[kLineSumLoads];
+#pragma unroll
+        for (int u = 0; u < kLineSumLoads; ++u) {
+          low[u] = high[u] = 0;
+          const bool remote = sent[u] && route[u] < 0;
+          at[u] = remote && has_line
+                      ? reinterpret_cast<const uint64_t*>(
+                            local_base + layout.CombineLine(buffer, token, k0 + u, line)) +
+                            2 * part
+                      : nullptr;
+          if (sent[u] && !remote && has_line) {
+            LoadRowPart(expert_out + static_cast<size_t>(route[u]) * row_bytes, row_bytes, line,
+                        part, &low[u], &high[u]);
+          }
+        }
+        // A pair from another rank: its owner is -1 - route, and that owner's first block's flag
+        // here is poisoned when it expired.
+        const auto owner_of = [&](int u) { return route[u] < 0 ? -1 - route[u] : c.rank; };
+        const auto poison_of = [&](int u) -> const uint64_t* {
+          return route[u] < 0 ? reinterpret_cast<const uint64_t*>(
+                                    local_base + layout.CombineFlag(owner_of(u), 0))
+                              : nullptr;
+        };
+        arrived = AwaitLineParts(c, at, want, owner_of, poison_of, unit, low, high);
+#pragma unroll
+        for (int u = 0; u < kLineSumLoads; ++u) {
+          if (sent[u]) AddWeighted(low[u], part == lines::kTagLane ? 0 : high[u], weight[u], sum);
+        }
+      }
+      if (!arrived || !has_line) continue;
+      uint64_t packed[2];
+      __nv_bfloat162* out_pairs = reinterpret_cast<__nv_bfloat162*>(packed);
+#pragma unroll
+      for (int j = 0; j < 4; ++j)
+        out_pairs[j] = __floats2bfloat162_rn(sum[2 * j], sum[2 * j + 1]);
+      StoreRowPart(out + static_cast<size_t>(token) * row_bytes, row_bytes, line, part, packed[0],
+                   packed[1]);
+    }
+    return;
+  }
+
+  // Every block of every peer's group for this rank.
   if (threadIdx.x < world * group_blocks) {
     const int source = threadIdx.x / group_blocks;
     const uint64_t* flag = reinterpret_cast<const uint64_t*>(
@@ -355,8 +834,6 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
   if (!shared_all_arrived) return;
 
   // out[t] = sum_k w[t, k] * y[t, k] over the pairs that were sent, fp32 in k order.
-  const int top_k = layout.shape.top_k;
-  const int rows = shared_rows;
   const size_t items = static_cast<size_t>(rows) * words;
   for (size_t item = static_cast<size_t>(blockIdx.x) * blockDim.x + threadIdx.x; item < items;
        item += static_cast<size_t>(gridDim.x) * blockDim.x) {
@@ -459,6 +936,8 @@ struct A2aLl::State {
   DeviceBuffer recv_counts;
   DeviceBuffer sent_rows;
   DeviceBuffer valid_pairs;
+  DeviceBuffer line_modes;
+  DeviceBuffer pair_routes;
   DeviceBuffer counters;
 };
 
@@ -533,6 +1012,11 @@ absl::StatusOr<A2aLl> A2aLl::Create(ncclComm_t comm, const A2aLlOptions& options
                    fmt::format("must be in [world ({}), min(the device's SM count, {}) ({})]",
                                world, kThreadsPerBlock, most_sms));
   }
+  if (options.line_rows < kA2aLlLineRowsAuto || options.line_rows > kA2aLlMaxLineRows) {
+    return Invalid("line_rows", options.line_rows,
+                   fmt::format("must be in [0, {}], or {} for a quarter of max_sms",
+                               kA2aLlMaxLineRows, kA2aLlLineRowsAuto));
+  }
   if (options.jitter_max_ns > 1000000) {
     return Invalid("jitter_max_ns", options.jitter_max_ns, "must be at most 1000000");
   }
@@ -548,10 +1032,11 @@ absl::StatusOr<A2aLl> A2aLl::Create(ncclComm_t comm, const A2aLlOptions& options
     }
   }
   // Note [Same options everywhere].
-  const char* const names[] = {"num_experts", "top_k",   "hidden",
-                               "capacity",    "max_sms", "jitter_max_ns"};
-  const int64_t values[] = {options.num_experts, options.top_k,   options.hidden,
-                            options.capacity,    options.max_sms, options.jitter_max_ns};
+  const char* const names[] = {"num_experts", "top_k",     "hidden",       "capacity",
+                               "max_sms",     "line_rows", "jitter_max_ns"};
+  const int64_t values[] = {options.num_experts,  options.top_k,   options.hidden,
+                            options.capacity,     options.max_sms, options.line_rows,
+                            options.jitter_max_ns};
   PADGRAPH_RETURN_IF_ERROR(CheckSameOptions(comm, world, "a2a_ll", names, values));
   const int dispatch_warps = options.max_sms * kWarpsPerBlock;
   A2aLlShape shape;
@@ -564,6 +1049,11 @@ absl::StatusOr<A2aLl> A2aLl::Create(ncclComm_t comm, const A2aLlOptions& options
                                                               1, kA2aLlMaxDispatchParts)
                                                  : 1;
   shape.combine_group_blocks = std::min(options.max_sms / world, kA2aLlMaxCombineGroupBlocks);
+  // Note [Lines for small counts]: by default a quarter of the SM budget.
+  const int line_rows = options.line_rows == kA2aLlLineRowsAuto
+                            ? std::min(options.max_sms / 4, kA2aLlMaxLineRows)
+                            : options.line_rows;
+  shape.line_rows = std::clamp(line_rows, 0, std::max(options.capacity, 0));
   PADGRAPH_ASSIGN_OR_RETURN(A2aLlLayout layout, MakeA2aLlLayout(shape));
 
   A2aLl a2a;
@@ -602,6 +1092,11 @@ absl::StatusOr<A2aLl> A2aLl::Create(ncclComm_t comm, const A2aLlOptions& options
     PADGRAPH_ASSIGN_OR_RETURN(s.sent_rows, DeviceBuffer::Allocate(sizeof(int32_t)));
     PADGRAPH_ASSIGN_OR_RETURN(s.valid_pairs,
                               DeviceBuffer::Allocate(layout.shape.capacity * sizeof(uint16_t)));
+    PADGRAPH_ASSIGN_OR_RETURN(s.line_modes, DeviceBuffer::Allocate(world * sizeof(int32_t)));
+    PADGRAPH_ASSIGN_OR_RETURN(
+        s.pair_routes,
+        DeviceBuffer::Allocate(std::max(layout.shape.line_rows * layout.shape.top_k, 1) *
+                               sizeof(int32_t)));
     PADGRAPH_ASSIGN_OR_RETURN(s.counters, DeviceBuffer::Allocate(kCounters * sizeof(uint64_t)));
     DeviceBuffer bases;
     PADGRAPH_ASSIGN_OR_RETURN(bases, DeviceBuffer::Allocate(sizeof(s.peer_bases)));
@@ -609,8 +1104,9 @@ absl::StatusOr<A2aLl> A2aLl::Create(ncclComm_t comm, const A2aLlOptions& options
     PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGetLastError());
     PADGRAPH_CUDA_RETURN_IF_ERROR(
         cudaMemcpy(s.peer_bases, bases.data(), sizeof(s.peer_bases), cudaMemcpyDeviceToHost));
-    for (DeviceBuffer* buffer : {&s.dispatch_epochs, &s.combine_epochs, &s.recv_counts,
-                                 &s.sent_rows, &s.valid_pairs, &s.counters}) {
+    for (DeviceBuffer* buffer :
+         {&s.dispatch_epochs, &s.combine_epochs, &s.recv_counts, &s.sent_rows, &s.valid_pairs,
+          &s.line_modes, &s.pair_routes, &s.counters}) {
       PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemset(buffer->data(), 0, buffer->bytes()));
     }
     PADGRAPH_CUDA_RETURN_IF_ERROR(cudaDeviceSynchronize());
@@ -665,6 +1161,8 @@ absl::Status A2aLl::Dispatch(const A2aLlDispatchArgs& args, cudaStream_t stream)
   params.recv_counts = s.recv_counts.data<int32_t>();
   params.sent_rows = s.sent_rows.data<int32_t>();
   params.valid_pairs = s.valid_pairs.data<uint16_t>();
+  params.line_modes = s.line_modes.data<int32_t>();
+  params.pair_routes = s.pair_routes.data<int32_t>();
   PADGRAPH_CUDA_RETURN_IF_ERROR(
       LaunchCooperative(DispatchKernel, s.dispatch_blocks, kThreadsPerBlock, params, stream));
   return absl::OkStatus();
@@ -688,6 +1186,8 @@ absl::Status A2aLl::Combine(const A2aLlCombineArgs& args, cudaStream_t stream) c
   params.epochs = s.combine_epochs.data<uint32_t>();
   params.sent_rows = s.sent_rows.data<int32_t>();
   params.valid_pairs = s.valid_pairs.data<uint16_t>();
+  params.line_modes = s.line_modes.data<int32_t>();
+  params.pair_routes = s.pair_routes.data<int32_t>();
   params.out = static_cast<uint4*>(args.out);
   PADGRAPH_CUDA_RETURN_IF_ERROR(
       LaunchCooperative(CombineKernel, s.combine_blocks, kThreadsPerBlock, params, stream));

@@ -34,6 +34,12 @@ __device__ __forceinline__ void AddCount(unsigned long long* counter, unsigned l
   if (value != 0) atomicAdd(counter, value);
 }
 
+// A store other GPUs see without ordering anything before it: for words a waiter needs no data
+// behind (counts of lines, which carry their own tags; flags of blocks that sent nothing).
+__device__ __forceinline__ void StoreRelaxedSys(uint64_t* address, uint64_t value) {
+  asm volatile("st.relaxed.sys.global.u64 [%0], %1;" ::"l"(address), "l"(value) : "memory");
+}
+
 // A bounded wait for the flag word at `flag` to carry the tag `want` (a2a_ll_layout.h Note
 // [a2a_ll flag words]); the word read is left in *word. A poison word records the peer's expiry
 // here (source kPeerExpired) and fails the wait.

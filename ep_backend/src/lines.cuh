@@ -3,7 +3,7 @@
 // wait for. Internal to ep_backend; CUDA only.
 //
 // Note [Self-flagged lines]
-// A row of `row_bytes` is cut into lines of kLinePayloadBytes (120) bytes; line i carries bytes
+// A row is cut into lines of kLinePayloadBytes (120) bytes; line i carries bytes
 // [120 i, 120 i + 120) of the row (the last one padded) and a 64-bit tag in its last 8 bytes, 128
 // bytes in all. Eight lanes of a warp store one line, 16 bytes each, in one store instruction
 // (lanes 0-6: payload; lane 7: 8 bytes of payload and the tag), so a warp instruction stores four
@@ -21,24 +21,17 @@
 
 #include <cuda_runtime.h>
 
-#include <cstddef>
 #include <cstdint>
+
+#include "padgraph/ep_backend/a2a_ll_layout.h"
 
 namespace padgraph::lines {
 
-inline constexpr int kLineBytes = 128;
-inline constexpr int kLinePayloadBytes = 120;
-inline constexpr int kLanesPerLine = 8;
+inline constexpr int kLineBytes = kA2aLlLineBytes;
+inline constexpr int kLinePayloadBytes = kA2aLlLinePayloadBytes;
+inline constexpr int kLanesPerLine = kLineBytes / 16;  // 16 bytes a lane
 inline constexpr int kTagLane = kLanesPerLine - 1;
 inline constexpr int kLinesPerWarp = 32 / kLanesPerLine;
-
-// Lines a row of `row_bytes` takes, and the bytes they take in a line area.
-__host__ __device__ constexpr int LinesPerRow(size_t row_bytes) {
-  return static_cast<int>((row_bytes + kLinePayloadBytes - 1) / kLinePayloadBytes);
-}
-__host__ __device__ constexpr size_t LineRowBytes(size_t row_bytes) {
-  return static_cast<size_t>(LinesPerRow(row_bytes)) * kLineBytes;
-}
 
 // The 16 bytes a lane stores: lanes 0-6 two payload words, the tag lane one and the tag.
 __device__ __forceinline__ void StoreLinePart(uint64_t* address, uint64_t low, uint64_t high) {

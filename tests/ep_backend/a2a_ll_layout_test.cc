@@ -19,6 +19,7 @@ A2aLlShape DeepSeekShape(int world, int capacity) {
   shape.capacity = capacity;
   shape.dispatch_parts = 2;
   shape.combine_group_blocks = 16;
+  shape.line_rows = 16;
   return shape;
 }
 
@@ -34,10 +35,17 @@ TEST(A2aLlLayoutTest, SectionsFollowEachOtherAligned) {
   EXPECT_EQ(layout->dispatch_flags_offset, layout->recv_origins_offset + recv_rows * 4);
   EXPECT_EQ(layout->combine_rows_offset, layout->dispatch_flags_offset + 4096);  // 512 words
   EXPECT_EQ(layout->combine_flags_offset, layout->combine_rows_offset + 128u * 8 * 14336);
-  EXPECT_EQ(layout->window_bytes, layout->combine_flags_offset + 4096);
+  EXPECT_EQ(layout->line_counts_offset, layout->combine_flags_offset + 4096);
+  EXPECT_EQ(layout->dispatch_lines_offset, layout->line_counts_offset + 4096);  // 2 x 256 words
+  // 7168 bf16 = 14,336 bytes = 119.5 lines of 120: 120 lines, 15,360 bytes.
+  EXPECT_EQ(layout->lines_per_row(), 120);
+  EXPECT_EQ(layout->line_row_bytes(), 15360u);
+  EXPECT_EQ(layout->combine_lines_offset, layout->dispatch_lines_offset + 2u * 64 * 4 * 16 * 15360);
+  EXPECT_EQ(layout->window_bytes, layout->combine_lines_offset + 2u * 16 * 8 * 15360);
   for (size_t offset :
        {layout->recv_origins_offset, layout->dispatch_flags_offset, layout->combine_rows_offset,
-        layout->combine_flags_offset, layout->window_bytes}) {
+        layout->combine_flags_offset, layout->line_counts_offset, layout->dispatch_lines_offset,
+        layout->combine_lines_offset, layout->window_bytes}) {
     EXPECT_EQ(offset % kA2aLlSectionAlign, 0u);
   }
 }
@@ -62,6 +70,23 @@ TEST(A2aLlLayoutTest, IndexArithmetic) {
   EXPECT_EQ(layout->CombineRow(3, 7), layout->combine_rows_offset + (3u * 8 + 7) * 14336);
   // [world][combine_group_blocks]
   EXPECT_EQ(layout->CombineFlag(3, 5), layout->combine_flags_offset + (3u * 16 + 5) * 8);
+  // [2][local][world] words; [2][local][world][line_rows] and [2][line_rows][top_k] line rows of
+  // 120 lines of 128 bytes.
+  EXPECT_EQ(layout->LineCount(1, 6, 2), layout->line_counts_offset + ((64u + 6) * 4 + 2) * 8);
+  EXPECT_EQ(layout->DispatchLine(1, 6, 2, 5, 3),
+            layout->dispatch_lines_offset + (((64u + 6) * 4 + 2) * 16 + 5) * 15360 + 3 * 128);
+  EXPECT_EQ(layout->DispatchLine(1, 63, 3, 15, 119) + 128, layout->combine_lines_offset);
+  EXPECT_EQ(layout->CombineLine(1, 15, 7, 119) + 128, layout->window_bytes);
+  EXPECT_EQ(layout->CombineLine(0, 3, 7, 0), layout->combine_lines_offset + (3u * 8 + 7) * 15360);
+}
+
+TEST(A2aLlLayoutTest, NoLinesTakeNoWindow) {
+  A2aLlShape shape = DeepSeekShape(4, 128);
+  shape.line_rows = 0;
+  auto layout = MakeA2aLlLayout(shape);
+  ASSERT_TRUE(layout.ok());
+  EXPECT_EQ(layout->combine_lines_offset, layout->dispatch_lines_offset);
+  EXPECT_EQ(layout->window_bytes, layout->combine_lines_offset);
 }
 
 TEST(A2aLlLayoutTest, OriginsAndFlagWordsRoundTrip) {
@@ -115,6 +140,12 @@ TEST(A2aLlLayoutTest, RejectsEveryLimitNamingFieldValueAndLimit) {
        with([](A2aLlShape& s) { s.combine_group_blocks = 257; })},
       {"combine_group_blocks", "combine_group_blocks = 0",
        with([](A2aLlShape& s) { s.combine_group_blocks = 0; })},
+      {"line_rows", "line_rows = 65", with([](A2aLlShape& s) { s.line_rows = 65; })},
+      {"line_rows", "line_rows = -1", with([](A2aLlShape& s) { s.line_rows = -1; })},
+      {"line_rows", "line_rows = 9", with([](A2aLlShape& s) {
+         s.capacity = 8;
+         s.line_rows = 9;
+       })},
   };
   for (const BadShape& bad : cases) {
     auto layout = MakeA2aLlLayout(bad.shape);
@@ -135,6 +166,7 @@ TEST(A2aLlLayoutTest, LimitsThemselvesAreAccepted) {
   shape.capacity = kA2aLlMaxCapacity;
   shape.dispatch_parts = kA2aLlMaxDispatchParts;
   shape.combine_group_blocks = kA2aLlMaxCombineGroupBlocks;
+  shape.line_rows = kA2aLlMaxLineRows;
   EXPECT_TRUE(MakeA2aLlLayout(shape).ok());
   shape.world = 1;
   shape.num_experts = 1;
@@ -142,6 +174,7 @@ TEST(A2aLlLayoutTest, LimitsThemselvesAreAccepted) {
   shape.capacity = 1;
   shape.dispatch_parts = 1;
   shape.combine_group_blocks = 1;
+  shape.line_rows = 0;
   EXPECT_TRUE(MakeA2aLlLayout(shape).ok());
 }
 

@@ -44,6 +44,8 @@ struct Shape {
   int hidden = 256;
   int capacity = 32;
   int max_sms = 8;
+  // Ranks with 0-16 rows send lines, 17-32 rows (Note [Lines for small counts]).
+  int line_rows = 16;
 };
 
 // Every rank's inputs of one launch (a step of one layer), made from a seed on every thread alike.
@@ -156,7 +158,8 @@ absl::Status CheckOutput(const Shape& shape, const LaunchInputs& in, int rank, c
 }
 
 // Bytes a rank's dispatch stores to other ranks and to itself, and the bytes its combine stores
-// back to other ranks and to itself, for one launch.
+// back to other ranks and to itself, for one launch. A source that takes lines back reads its own
+// experts' outputs in place: no combine bytes to itself.
 struct Bytes {
   uint64_t dispatch_peer = 0, dispatch_self = 0, combine_peer = 0, combine_self = 0;
 };
@@ -170,7 +173,10 @@ Bytes ExpectedBytes(const Shape& shape, const LaunchInputs& in, int world, int r
         if (!ValidPair(shape, in.ids[source], t, k)) continue;
         const int owner = in.ids[source][t * shape.top_k + k] / local;
         if (source == rank) (owner == rank ? bytes.dispatch_self : bytes.dispatch_peer) += row;
-        if (owner == rank) (source == rank ? bytes.combine_self : bytes.combine_peer) += row;
+        if (owner == rank && source != rank) bytes.combine_peer += row;
+        if (owner == rank && source == rank && in.counts[rank] > shape.line_rows) {
+          bytes.combine_self += row;
+        }
       }
     }
   }
@@ -269,6 +275,7 @@ struct Rank {
     options.hidden = shape.hidden;
     options.capacity = shape.capacity;
     options.max_sms = shape.max_sms;
+    options.line_rows = shape.line_rows;
     options.jitter_max_ns = jitter_ns;
     PADGRAPH_ASSIGN_OR_RETURN(r.a2a, A2aLl::Create(r.comm.get(), options));
     PADGRAPH_ASSIGN_OR_RETURN(r.expert_out, DeviceBuffer::Allocate(r.a2a.layout().recv_row_count() *
@@ -301,61 +308,68 @@ TEST(A2aLlVersionTest, LoadedNcclMatchesTheHeaders) {
 // 1,000 launches of random distributions (idle ranks, full capacity; one launch in ten with
 // repeated or out-of-range ids), all queued before any result is read, each checked against the
 // float64 reference; device byte counters equal the bytes of real (token, expert) pairs, so no
-// padded row moved, and the invalid pairs are counted.
+// padded row moved, and the invalid pairs are counted. Three line thresholds: lines only for idle
+// ranks (0), for a rank with half the capacity or less (16, mixed modes in most launches), and
+// for every rank (32).
 TEST_P(A2aLlTest, RandomDistributionsMatchTheReference) {
   const int world = GetParam();
-  const Shape shape;
   constexpr int kLaunches = 1000;
   std::vector<LaunchInputs> launches;
   for (int i = 0; i < kLaunches; ++i)
-    launches.push_back(MakeInputs(shape, world, 1000 * world + i, true, {}, i % 10 == 9));
-  std::atomic<int> rows_checked = 0;
-  OnRanks(world, [&](int rank, const ncclUniqueId& id) -> absl::Status {
-    PADGRAPH_ASSIGN_OR_RETURN(Rank r, Rank::Create(world, rank, id, shape));
-    absl::Status result = [&]() -> absl::Status {
-      PADGRAPH_ASSIGN_OR_RETURN(DeviceInputs in, DeviceInputs::Upload(shape, launches, rank));
-      for (int i = 0; i < kLaunches; ++i)
-        PADGRAPH_RETURN_IF_ERROR(r.Layer(in, i, shape.capacity, i % 61, /*in_place=*/false));
-      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(r.stream.get()));
-      PADGRAPH_RETURN_IF_ERROR(r.deadline.Check());
-      PADGRAPH_ASSIGN_OR_RETURN(std::vector<uint16_t> out, in.ReadOut());
-      Bytes want;
-      uint64_t want_invalid = 0;
-      for (int i = 0; i < kLaunches; ++i) {
-        want_invalid += InvalidPairs(shape, launches[i], rank);
-        PADGRAPH_RETURN_IF_ERROR(CheckOutput(shape, launches[i], rank, out.data() + i * in.x_stride,
-                                             fmt::format("launch {}", i)));
-        rows_checked += launches[i].counts[rank];
-        Bytes b = ExpectedBytes(shape, launches[i], world, rank);
-        want.dispatch_peer += b.dispatch_peer;
-        want.dispatch_self += b.dispatch_self;
-        want.combine_peer += b.combine_peer;
-        want.combine_self += b.combine_self;
-      }
-      PADGRAPH_ASSIGN_OR_RETURN(A2aLlCounters got, r.a2a.ReadCounters());
-      if (got.dispatch_peer_bytes != want.dispatch_peer ||
-          got.dispatch_self_bytes != want.dispatch_self ||
-          got.combine_peer_bytes != want.combine_peer ||
-          got.combine_self_bytes != want.combine_self) {
-        return absl::InternalError(fmt::format(
-            "rank {} byte counters: dispatch {} + {} self, combine {} + {} self; real pairs give "
-            "{} + {}, {} + {}",
-            rank, got.dispatch_peer_bytes, got.dispatch_self_bytes, got.combine_peer_bytes,
-            got.combine_self_bytes, want.dispatch_peer, want.dispatch_self, want.combine_peer,
-            want.combine_self));
-      }
-      if (want_invalid == 0 || got.invalid_pairs != want_invalid) {
-        return absl::InternalError(fmt::format("rank {}: {} invalid pairs counted, {} given", rank,
-                                               got.invalid_pairs, want_invalid));
-      }
-      return absl::OkStatus();
-    }();
-    PADGRAPH_RETURN_IF_ERROR(r.Teardown());
-    return result;
-  });
-  std::printf("[ a2a_ll on %d GPUs ] %d launches, %d rows checked\n", world, kLaunches,
-              rows_checked.load());
-  EXPECT_GT(rows_checked.load(), 1000);
+    launches.push_back(MakeInputs(Shape(), world, 1000 * world + i, true, {}, i % 10 == 9));
+  for (int line_rows : {0, 16, 32}) {
+    Shape shape;
+    shape.line_rows = line_rows;
+    std::atomic<int> rows_checked = 0;
+    OnRanks(world, [&](int rank, const ncclUniqueId& id) -> absl::Status {
+      PADGRAPH_ASSIGN_OR_RETURN(Rank r, Rank::Create(world, rank, id, shape));
+      absl::Status result = [&]() -> absl::Status {
+        PADGRAPH_ASSIGN_OR_RETURN(DeviceInputs in, DeviceInputs::Upload(shape, launches, rank));
+        for (int i = 0; i < kLaunches; ++i)
+          PADGRAPH_RETURN_IF_ERROR(r.Layer(in, i, shape.capacity, i % 61, /*in_place=*/false));
+        PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(r.stream.get()));
+        PADGRAPH_RETURN_IF_ERROR(r.deadline.Check());
+        PADGRAPH_ASSIGN_OR_RETURN(std::vector<uint16_t> out, in.ReadOut());
+        Bytes want;
+        uint64_t want_invalid = 0;
+        for (int i = 0; i < kLaunches; ++i) {
+          want_invalid += InvalidPairs(shape, launches[i], rank);
+          PADGRAPH_RETURN_IF_ERROR(
+              CheckOutput(shape, launches[i], rank, out.data() + i * in.x_stride,
+                          fmt::format("line_rows {}, launch {}", line_rows, i)));
+          rows_checked += launches[i].counts[rank];
+          Bytes b = ExpectedBytes(shape, launches[i], world, rank);
+          want.dispatch_peer += b.dispatch_peer;
+          want.dispatch_self += b.dispatch_self;
+          want.combine_peer += b.combine_peer;
+          want.combine_self += b.combine_self;
+        }
+        PADGRAPH_ASSIGN_OR_RETURN(A2aLlCounters got, r.a2a.ReadCounters());
+        if (got.dispatch_peer_bytes != want.dispatch_peer ||
+            got.dispatch_self_bytes != want.dispatch_self ||
+            got.combine_peer_bytes != want.combine_peer ||
+            got.combine_self_bytes != want.combine_self) {
+          return absl::InternalError(
+              fmt::format("line_rows {}, rank {} byte counters: dispatch {} + {} self, combine {} "
+                          "+ {} self; real pairs give "
+                          "{} + {}, {} + {}",
+                          line_rows, rank, got.dispatch_peer_bytes, got.dispatch_self_bytes,
+                          got.combine_peer_bytes, got.combine_self_bytes, want.dispatch_peer,
+                          want.dispatch_self, want.combine_peer, want.combine_self));
+        }
+        if (want_invalid == 0 || got.invalid_pairs != want_invalid) {
+          return absl::InternalError(fmt::format("rank {}: {} invalid pairs counted, {} given",
+                                                 rank, got.invalid_pairs, want_invalid));
+        }
+        return absl::OkStatus();
+      }();
+      PADGRAPH_RETURN_IF_ERROR(r.Teardown());
+      return result;
+    });
+    std::printf("[ a2a_ll on %d GPUs, line_rows %d ] %d launches, %d rows checked\n", world,
+                line_rows, kLaunches, rows_checked.load());
+    EXPECT_GT(rows_checked.load(), 1000);
+  }
 }
 
 // kLayers MoE layers back to back in one graph, the experts writing recv_rows in place (the
@@ -450,9 +464,10 @@ TEST_P(A2aLlTest, JitterStressIsBitForBitStable) {
   const Shape shape;
   constexpr int kLayers = 2, kReplays = 10000;
   std::vector<LaunchInputs> launches;
-  // Rank 0 full in both layers; the last rank idle in layer 1.
+  // Rank 0 full (rows) in layer 0 and with 5 rows (lines) in layer 1; the last rank idle in
+  // layer 1.
   launches.push_back(MakeInputs(shape, world, 99, true, {{0, shape.capacity}}));
-  launches.push_back(MakeInputs(shape, world, 100, true, {{0, shape.capacity}, {world - 1, 0}}));
+  launches.push_back(MakeInputs(shape, world, 100, true, {{0, 5}, {world - 1, 0}}));
   std::vector<unsigned long long> mismatches(world, ~0ull);
   OnRanks(world, [&](int rank, const ncclUniqueId& id) -> absl::Status {
     PADGRAPH_ASSIGN_OR_RETURN(Rank r, Rank::Create(world, rank, id, shape, /*jitter_ns=*/3000));
@@ -724,6 +739,9 @@ TEST(A2aLlArgumentsTest, RejectsOutOfRangeArguments) {
     options.capacity = 32;
     options.max_sms = 100000;
     auto too_many_sms = A2aLl::Create(r.comm.get(), options);
+    options.max_sms = 8;
+    options.line_rows = kA2aLlMaxLineRows + 1;
+    auto too_many_line_rows = A2aLl::Create(r.comm.get(), options);
     PADGRAPH_RETURN_IF_ERROR(r.Teardown());
     if (!absl::IsInvalidArgument(rows) || rows.message().find("rows = 33") == std::string::npos)
       return absl::InternalError(rows.ToString());
@@ -733,6 +751,9 @@ TEST(A2aLlArgumentsTest, RejectsOutOfRangeArguments) {
     if (!absl::IsInvalidArgument(too_many_sms.status()) ||
         too_many_sms.status().message().find("max_sms") == std::string::npos)
       return absl::InternalError(too_many_sms.status().ToString());
+    if (!absl::IsInvalidArgument(too_many_line_rows.status()) ||
+        too_many_line_rows.status().message().find("line_rows = 65") == std::string::npos)
+      return absl::InternalError(too_many_line_rows.status().ToString());
     return absl::OkStatus();
   });
 }

@@ -15,9 +15,10 @@
 // never starts a collective: an A2aLl never destroyed warns and leaks its window.
 //
 // Note [Dispatch]
-// Input: x [rows, hidden] bf16, topk_ids [rows, top_k] int32 global expert ids, and the real row
-// count n in device memory (rows n.. are padding: never read, never sent). The kernel records n
-// for the combine that follows (which so cannot disagree with it). Work is split by
+// (The row path: a source with more than line_rows rows. Note [Lines for small counts] has the
+// other.) Input: x [rows, hidden] bf16, topk_ids [rows, top_k] int32 global expert ids, and the
+// real row count n in device memory (rows n.. are padding: never read, never sent). The kernel
+// records n for the combine that follows (which so cannot disagree with it). Work is split by
 // (expert, part): a warp owns expert e and the part-th of the n tokens, scans their ids in token
 // order (so a row's slot is a pure function of topk_ids: layouts are identical on every replay),
 // stores each matching row once into the owner's recv_rows block (le, me) with 16-byte stores
@@ -30,15 +31,16 @@
 // rank (n = 0) still publishes every word with count 0.
 //
 // Note [Combine]
-// Input: expert outputs in the recv_rows layout (a separate buffer, or recv_rows itself) and the
-// weights [rows, top_k] fp32; n is the dispatch's. Blocks are grouped by source rank
-// (combine_group_blocks = max_sms / world per source); a group flattens the rows it holds for its
-// source (count(le, src) over le) and stores each one into the source's combine_rows at
-// (token, k). Each block then publishes its own flag at the source (a fence and one release
-// store, no counter shared between blocks): per-block completion. Every block waits (bounded) for
-// every flag of this epoch addressed to its rank and the grid computes
-// out[t] = sum_k w[t, k] * y[t, k] over the pairs that were sent, for t < n, in fp32 in k order
-// (bit-reproducible), stored as bf16. Rows n.. of `out` are not written.
+// (The row path, for a source that sent rows; Note [Lines for small counts] has the other.) Input:
+// expert outputs in the recv_rows layout (a separate buffer, or recv_rows itself) and the weights
+// [rows, top_k] fp32; n is the dispatch's. Blocks are grouped by source rank (combine_group_blocks
+// = max_sms / world per source); a group flattens the rows it holds for its source (count(le, src)
+// over le) and stores each one into the source's combine_rows at (token, k). Each block then
+// publishes its own flag at the source (a fence and one release store, no counter shared between
+// blocks): per-block completion. Every block waits (bounded) for every flag of this epoch addressed
+// to its rank and the grid computes out[t] = sum_k w[t, k] * y[t, k] over the pairs that were sent,
+// for t < n, in fp32 in k order (bit-reproducible), stored as bf16. Rows n.. of `out` are not
+// written.
 //
 // Note [Invalid ids]
 // A (token, k) whose id is outside [0, num_experts) or repeats an earlier k of the same token is
@@ -48,15 +50,49 @@
 // counted result instead of a sum over stale rows.
 //
 // Note [Buffer reuse across layers]
-// Invariant: a rank starts a layer's dispatch only after its combine of the previous layer
-// returned every peer's rows (count 0 included), because combine waits for every peer's flag and
-// launches on one stream are ordered. A peer publishes its combine flag only after its expert
-// GEMM read recv_rows and its combine read recv_origins and recv_counts, and a rank receives a
-// peer's next dispatch rows only after the peer had every rank's combine. So one set of buffers
-// serves every layer with no extra synchronization. Callers keep it by launching dispatch,
-// expert compute and combine of each layer in order on one stream (or with events that order
-// them) and by launching the same sequence of layers on every rank; a rank that skips a layer
-// makes its peers' waits expire (Note [a2a_ll flag words]).
+// Invariant: no rank stores into a peer's buffer while that peer may still read what an earlier
+// layer put there. For rows: a source that sent rows to a peer in a layer waits, in that layer's
+// combine, for what the peer returns (every flag of every peer when it takes rows back; every line
+// of its own pairs when it takes lines), and the peer returns only after its expert GEMM read
+// recv_rows and its combine read recv_origins and recv_counts; launches on one stream are ordered.
+// A source that sent a peer nothing in a layer may race one layer ahead of it, but the peer reads
+// no row of that source in that layer (counts 0; a worst-case GEMM may read the block and gets
+// values it never returns). For words and lines: line_counts, dispatch_lines and combine_lines
+// alternate by epoch, and a rank's layer L + 2 dispatch needs every peer's layer L + 1 words,
+// which a peer publishes only after it read everything of layer L. So one set of buffers serves
+// every layer with no extra synchronization. Callers keep it by launching dispatch, expert
+// compute and combine of each layer in order on one stream (or with events that order them) and
+// by launching the same sequence of layers on every rank; a rank that skips a layer makes its
+// peers' waits expire (Note [a2a_ll flag words]).
+//
+// Note [Lines for small counts]
+// A fence before a flag costs a round trip over NVLink, on both legs; at a few rows that round
+// trip, not the bytes, sets the time. So a source whose real row count n is at most line_rows
+// (options.line_rows, capped at capacity; an idle source always) sends its pairs as self-flagged
+// lines (lines.cuh Note [Self-flagged lines]): no fence, no release, no flag to wait for.
+//   Dispatch: every block computes the same slot table for the n tokens (slots in token order, as
+//   the row path gives them), each peer gets one line_counts word per expert it owns (relaxed:
+//   mode and count; the row path's sources publish theirs too, with the mode "rows"), and the
+//   (pair, line) stores are spread over every warp of the grid, four lines per warp instruction.
+//   The tag of a line carries epoch, layer and the pair's origin. A pair for this rank's own
+//   experts is stored straight into recv_rows. The receiver reads every source's word first, waits
+//   for the row path's flags of the sources that send rows, and unpacks the lines of the others
+//   into recv_rows as they land, so the expert GEMMs see the one recv_rows layout.
+//   Combine: the owner sends each row held for such a source back as lines into its
+//   combine_lines at (token, k), over the whole grid; the source sums each line as it lands, in k
+//   order as on the row path (so the result is the same, bit for bit), and reads its own experts'
+//   outputs in place in expert_out (no copy to itself). Each block still writes its flag at the
+//   source, without a fence, so that a poisoned flag ends a wait for lines at once.
+// Costs: 128 bytes on the wire for every 120 of payload (6.7%); the receiver's copy out of
+// dispatch_lines (local); window space for 2 x line_rows rows per (local expert, source) and
+// 2 x line_rows x top_k rows of combine lines. The byte counters count payload, as on the row
+// path.
+// What it gains (2 x H200, hidden 7168, top-8 of 256; bench/results/2026-11-28-h200x2-lines):
+// lines spread a pair over the whole grid, so they pay where the grid is large against the rows.
+// At 8 and 16 rows they take 9-17% off with 64 or 128 SMs; at 32 SMs they gain nothing at 8 rows
+// and lose 16% at 16 rows; at 1 row both paths take the same 16 us, set by chains of dependent
+// loads and kernel boundaries rather than by the fences. Hence the default line_rows,
+// kA2aLlLineRowsAuto: a quarter of max_sms (8 at 32 SMs, 16 at 64, 32 at 128), at most 64.
 //
 // Note [Passing an expiry on]
 // Once this rank's deadline expired (any wait on the device, or a poison word from a peer), its
@@ -116,9 +152,10 @@ struct A2aLlOptions {
   int num_experts = 0;
   int top_k = 0;
   int hidden = 0;
-  int capacity = 0;            // rows per rank
-  int max_sms = 32;            // blocks per kernel (Note [SM budget])
-  uint32_t jitter_max_ns = 0;  // Note [Jitter]; tests only
+  int capacity = 0;                    // rows per rank
+  int max_sms = 32;                    // blocks per kernel (Note [SM budget])
+  int line_rows = kA2aLlLineRowsAuto;  // Note [Lines for small counts]; [0, 64] or auto
+  uint32_t jitter_max_ns = 0;          // Note [Jitter]; tests only
 };
 
 // Device byte counters since Create: bytes each kernel stored to other ranks and to itself (rows

@@ -12,10 +12,17 @@
 //   dispatch_flags uint64 [local_experts][world][dispatch_parts]   epoch-tagged counts
 //   combine_rows   bf16 [capacity][top_k][hidden]                  combine lands expert outputs
 //   combine_flags  uint64 [world][combine_group_blocks]            epoch-tagged completion
+//   line_counts    uint64 [2][local_experts][world]                each source's mode and count
+//   dispatch_lines [2][local_experts][world][line_rows] line rows  small counts' rows, self-flagged
+//   combine_lines  [2][line_rows][top_k] line rows                 their expert outputs, likewise
 //
 // recv_rows is DESIGN.md's masked layout [local_experts, ranks * capacity, hidden]: local expert
 // `le` holds world blocks of `capacity` rows, block `src` filled from its first row with the
-// rows rank `src` routed to it (at most capacity: a token picks an expert at most once). The
+// rows rank `src` routed to it (at most capacity: a token picks an expert at most once).
+// The last three sections serve a2a_ll.h Note [Lines for small counts]: a line row is a row cut
+// into kA2aLlLineBytes-byte lines of kA2aLlLinePayloadBytes payload bytes and a tag (lines.cuh),
+// and the leading [2] alternates by epoch (epoch & 1), so a rank one layer ahead of a peer never
+// overwrites what that peer has still to read. The
 // expert GEMMs read the first count(le, src) rows of each block. A row is stored once per
 // (token, expert) pair, so the receive region needs no per-pair deduplication. combine_rows holds,
 // on the rank that owns the tokens, one expert output per (token, k), summed there by weight.
@@ -62,6 +69,11 @@ inline constexpr int kA2aLlMaxDispatchParts = 8;
 inline constexpr int kA2aLlMaxCombineGroupBlocks = 256;  // combine blocks per source rank
 inline constexpr int kA2aLlMaxLayer = (1 << 15) - 1;     // 15 bits of a flag word
 inline constexpr size_t kA2aLlSectionAlign = 4096;
+inline constexpr int kA2aLlMaxLineRows = 64;        // rows per source sent as lines, at most
+inline constexpr int kA2aLlLineRowsAuto = -1;       // A2aLlOptions::line_rows: max_sms / 4
+inline constexpr int kA2aLlLineBytes = 128;         // a self-flagged line (lines.cuh)
+inline constexpr int kA2aLlLinePayloadBytes = 120;  // of which payload; the rest is the tag
+inline constexpr int kA2aLlLineCountBit = 1 << 16;  // in a line_counts word: lines follow
 
 // What the transport is sized for; every rank passes the same values.
 struct A2aLlShape {
@@ -72,6 +84,7 @@ struct A2aLlShape {
   int capacity = 0;        // rows per rank: the largest row count a launch may carry
   int dispatch_parts = 1;  // flag words per (local expert, source): see a2a_ll.h Note [Dispatch]
   int combine_group_blocks = 1;  // combine blocks per peer, each with its own flag (Note [Combine])
+  int line_rows = 0;             // a source with at most this many real rows sends lines; 0: never
 };
 
 struct A2aLlLayout {
@@ -82,6 +95,9 @@ struct A2aLlLayout {
   size_t dispatch_flags_offset = 0;
   size_t combine_rows_offset = 0;
   size_t combine_flags_offset = 0;
+  size_t line_counts_offset = 0;
+  size_t dispatch_lines_offset = 0;
+  size_t combine_lines_offset = 0;
   size_t window_bytes = 0;
 
   PADGRAPH_A2A_HD size_t row_bytes() const { return static_cast<size_t>(shape.hidden) * 2; }
@@ -109,6 +125,34 @@ struct A2aLlLayout {
   PADGRAPH_A2A_HD size_t CombineFlag(int source, int block) const {
     return combine_flags_offset +
            (static_cast<size_t>(source) * shape.combine_group_blocks + block) * sizeof(uint64_t);
+  }
+  // Lines of one row, and the bytes of a row sent as lines.
+  PADGRAPH_A2A_HD int lines_per_row() const {
+    return static_cast<int>((row_bytes() + kA2aLlLinePayloadBytes - 1) / kA2aLlLinePayloadBytes);
+  }
+  PADGRAPH_A2A_HD size_t line_row_bytes() const {
+    return static_cast<size_t>(lines_per_row()) * kA2aLlLineBytes;
+  }
+  // `buffer` is epoch & 1.
+  PADGRAPH_A2A_HD size_t LineCount(int buffer, int local_expert, int source) const {
+    return line_counts_offset +
+           ((static_cast<size_t>(buffer) * local_experts + local_expert) * shape.world + source) *
+               sizeof(uint64_t);
+  }
+  PADGRAPH_A2A_HD size_t DispatchLine(int buffer, int local_expert, int source, int slot,
+                                      int line) const {
+    return dispatch_lines_offset +
+           (((static_cast<size_t>(buffer) * local_experts + local_expert) * shape.world + source) *
+                shape.line_rows +
+            slot) *
+               line_row_bytes() +
+           static_cast<size_t>(line) * kA2aLlLineBytes;
+  }
+  PADGRAPH_A2A_HD size_t CombineLine(int buffer, int token, int k, int line) const {
+    return combine_lines_offset +
+           ((static_cast<size_t>(buffer) * shape.line_rows + token) * shape.top_k + k) *
+               line_row_bytes() +
+           static_cast<size_t>(line) * kA2aLlLineBytes;
   }
   // Rows of one rank's receive region: local_experts x world x capacity.
   PADGRAPH_A2A_HD size_t recv_row_count() const {
@@ -188,6 +232,12 @@ inline absl::StatusOr<A2aLlLayout> MakeA2aLlLayout(const A2aLlShape& shape) {
     return OutOfRange("combine_group_blocks", shape.combine_group_blocks,
                       StrCat("must be in [1, ", kA2aLlMaxCombineGroupBlocks, "]"));
   }
+  if (shape.line_rows < 0 || shape.line_rows > kA2aLlMaxLineRows ||
+      shape.line_rows > shape.capacity) {
+    return OutOfRange(
+        "line_rows", shape.line_rows,
+        StrCat("must be in [0, min(", kA2aLlMaxLineRows, ", capacity (", shape.capacity, "))]"));
+  }
   using a2a_ll_internal::AlignUp;
   A2aLlLayout layout;
   layout.shape = shape;
@@ -206,6 +256,15 @@ inline absl::StatusOr<A2aLlLayout> MakeA2aLlLayout(const A2aLlShape& shape) {
   layout.combine_flags_offset = offset;
   offset = AlignUp(offset + static_cast<size_t>(shape.world) * shape.combine_group_blocks *
                                 sizeof(uint64_t));
+  layout.line_counts_offset = offset;
+  offset = AlignUp(offset +
+                   2 * static_cast<size_t>(layout.local_experts) * shape.world * sizeof(uint64_t));
+  layout.dispatch_lines_offset = offset;
+  offset = AlignUp(offset + 2 * static_cast<size_t>(layout.local_experts) * shape.world *
+                                shape.line_rows * layout.line_row_bytes());
+  layout.combine_lines_offset = offset;
+  offset = AlignUp(offset + 2 * static_cast<size_t>(shape.line_rows) * shape.top_k *
+                                layout.line_row_bytes());
   layout.window_bytes = offset;
   return layout;
 }
