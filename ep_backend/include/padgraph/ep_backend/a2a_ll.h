@@ -5,14 +5,14 @@
 //
 // Note [a2a_ll lifetime and teardown]
 // Create is collective over the communicator (every rank, one thread per GPU, same options) and
-// runs before any capture: ncclMemAlloc, one cudaMemset of the window (the only one: no launch
-// ever clears anything), ncclCommWindowRegister(NCCL_WIN_COLL_SYMMETRIC) and ncclDevCommCreate.
-// The A2aLl must outlive every graph that captured its launches, and so must the Deadline whose
-// view a launch was given.
+// runs before any capture: the options' all-gather (Note [Same options everywhere]), then the
+// window's set-up (ep_backend/src/symmetric_window.h, Note [Symmetric window set-up and
+// teardown]). The A2aLl must outlive every graph that captured its launches, and so must the
+// Deadline whose view a launch was given.
 // Teardown is explicit and collective, in this order: destroy the graphs; Destroy() on every rank
-// (it synchronizes the device, then ncclDevCommDestroy, ncclCommWindowDeregister, ncclMemFree);
-// then ncclCommFinalize / ncclCommDestroy of the communicator (NcclComm::Finalize). The destructor
-// never starts a collective: an A2aLl never destroyed warns and leaks its window.
+// (the window's teardown, same Note); then ncclCommFinalize / ncclCommDestroy of the communicator
+// (NcclComm::Finalize). The destructor never starts a collective: an A2aLl never destroyed warns
+// and leaks its window.
 //
 // Note [Dispatch]
 // Input: x [rows, hidden] bf16, topk_ids [rows, top_k] int32 global expert ids, and the real row

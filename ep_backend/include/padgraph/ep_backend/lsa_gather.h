@@ -8,15 +8,13 @@
 //
 // Note [lsa_gather lifetime and teardown]
 // Create is collective over the communicator (every rank, one thread per GPU, same options) and
-// runs before any capture: an all-gather of the options, ncclMemAlloc, one cudaMemset of the
-// window (the only one: no launch ever clears anything), ncclCommWindowRegister
-// (NCCL_WIN_COLL_SYMMETRIC) and ncclDevCommCreate. The LsaGather must outlive every graph that
-// captured its launches, and so must the Deadline whose view a launch was given and the caller's
-// buffers a launch names. Teardown is explicit and collective, in this order: destroy the graphs;
-// Destroy() on every rank (it synchronizes the device, then ncclDevCommDestroy,
-// ncclCommWindowDeregister, ncclMemFree); then ncclCommFinalize / ncclCommDestroy of the
-// communicator (NcclComm::Finalize). The destructor never starts a collective: an LsaGather never
-// destroyed warns and leaks its window.
+// runs before any capture: an all-gather of the options (Note [lsa_gather options]), then the
+// window's set-up, as a2a_ll's (ep_backend/src/symmetric_window.h, Note [Symmetric window set-up
+// and teardown]). The LsaGather must outlive every graph that captured its launches, and so must
+// the Deadline whose view a launch was given and the caller's buffers a launch names. Teardown is
+// explicit and collective, in this order: destroy the graphs; Destroy() on every rank (the
+// window's teardown, same Note); then NcclComm::Finalize. The destructor never starts a
+// collective: an LsaGather never destroyed warns and leaks its window.
 //
 // Note [Gather]
 // Input: `local` [rows, row_bytes] and this rank's real row count n in device memory (clamped to
