@@ -493,73 +493,75 @@ A2aLl::~A2aLl() = default;
 absl::StatusOr<A2aLl> A2aLl::Create(ncclComm_t comm, const A2aLlOptions& options) {
   PADGRAPH_RETURN_IF_ERROR(CheckNcclVersion());
   if (comm == nullptr) return absl::InvalidArgumentError("a2a_ll: comm is null");
-  int world = 0, rank = 0, device = 0, sm_count = 0;
+  int world = 0, rank = 0;
   PADGRAPH_NCCL_RETURN_IF_ERROR(ncclCommCount(comm, &world));
   PADGRAPH_NCCL_RETURN_IF_ERROR(ncclCommUserRank(comm, &rank));
-  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGetDevice(&device));
-  PADGRAPH_CUDA_RETURN_IF_ERROR(
-      cudaDeviceGetAttribute(&sm_count, cudaDevAttrMultiProcessorCount, device));
-  // The combine's waits take one thread of a block per flag: at most kThreadsPerBlock blocks.
-  const int most_sms = std::min(sm_count, kThreadsPerBlock);
-  if (options.max_sms < world || options.max_sms > most_sms) {
-    return Invalid("max_sms", options.max_sms,
-                   fmt::format("must be in [world ({}), min(the device's SM count, {}) ({})]",
-                               world, kThreadsPerBlock, most_sms));
-  }
-  if (options.jitter_max_ns > 1000000) {
-    return Invalid("jitter_max_ns", options.jitter_max_ns, "must be at most 1000000");
-  }
-  // Cooperative launches need every block resident at once (Note [SM budget]).
-  for (const void* kernel : {reinterpret_cast<const void*>(DispatchKernel),
-                             reinterpret_cast<const void*>(CombineKernel)}) {
-    int per_sm = 0;
-    PADGRAPH_CUDA_RETURN_IF_ERROR(
-        cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, kThreadsPerBlock, 0));
-    if (per_sm < 1) {
-      return absl::FailedPreconditionError(
-          "a2a_ll: a kernel's block does not fit on one SM (registers or shared memory)");
-    }
-  }
-  // Note [Same options everywhere].
+  // Note [Same options everywhere]: first, so that options valid on some ranks only fail on every
+  // rank.
   const char* const names[] = {"num_experts", "top_k",   "hidden",
                                "capacity",    "max_sms", "jitter_max_ns"};
   const int64_t values[] = {options.num_experts, options.top_k,   options.hidden,
                             options.capacity,    options.max_sms, options.jitter_max_ns};
   PADGRAPH_RETURN_IF_ERROR(CheckSameOptions(comm, world, "a2a_ll", names, values));
-  const int dispatch_warps = options.max_sms * kWarpsPerBlock;
-  A2aLlShape shape;
-  shape.world = world;
-  shape.num_experts = options.num_experts;
-  shape.top_k = options.top_k;
-  shape.hidden = options.hidden;
-  shape.capacity = options.capacity;
-  shape.dispatch_parts = options.num_experts > 0 ? std::clamp(dispatch_warps / options.num_experts,
-                                                              1, kA2aLlMaxDispatchParts)
-                                                 : 1;
-  shape.combine_group_blocks = std::min(options.max_sms / world, kA2aLlMaxCombineGroupBlocks);
-  PADGRAPH_ASSIGN_OR_RETURN(A2aLlLayout layout, MakeA2aLlLayout(shape));
 
   A2aLl a2a;
   a2a.state_ = std::make_unique<State>();
   State& s = *a2a.state_;
   s.rank = rank;
-  s.layout = layout;
   s.options = options;
-  s.dispatch_blocks = options.max_sms;
-  s.combine_blocks = layout.shape.combine_group_blocks * world;
-  absl::Status status = [&]() -> absl::Status {
-    PADGRAPH_ASSIGN_OR_RETURN(s.window,
-                              SymmetricWindow::Create(comm, layout.window_bytes, "a2a_ll"));
+  // Every check that can differ across GPUs and every allocation, before any collective step;
+  // the window agrees on their outcome (Note [Symmetric window set-up and teardown]).
+  const absl::Status set_up = [&]() -> absl::Status {
+    int device = 0, sm_count = 0;
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGetDevice(&device));
+    PADGRAPH_CUDA_RETURN_IF_ERROR(
+        cudaDeviceGetAttribute(&sm_count, cudaDevAttrMultiProcessorCount, device));
+    // The combine's waits take one thread of a block per flag: at most kThreadsPerBlock blocks.
+    const int most_sms = std::min(sm_count, kThreadsPerBlock);
+    if (options.max_sms < world || options.max_sms > most_sms) {
+      return Invalid("max_sms", options.max_sms,
+                     fmt::format("must be in [world ({}), min(the device's SM count, {}) ({})]",
+                                 world, kThreadsPerBlock, most_sms));
+    }
+    if (options.jitter_max_ns > 1000000) {
+      return Invalid("jitter_max_ns", options.jitter_max_ns, "must be at most 1000000");
+    }
+    // Cooperative launches need every block resident at once (Note [SM budget]).
+    for (const void* kernel : {reinterpret_cast<const void*>(DispatchKernel),
+                               reinterpret_cast<const void*>(CombineKernel)}) {
+      int per_sm = 0;
+      PADGRAPH_CUDA_RETURN_IF_ERROR(
+          cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, kThreadsPerBlock, 0));
+      if (per_sm < 1) {
+        return absl::FailedPreconditionError(
+            "a2a_ll: a kernel's block does not fit on one SM (registers or shared memory)");
+      }
+    }
+    const int dispatch_warps = options.max_sms * kWarpsPerBlock;
+    A2aLlShape shape;
+    shape.world = world;
+    shape.num_experts = options.num_experts;
+    shape.top_k = options.top_k;
+    shape.hidden = options.hidden;
+    shape.capacity = options.capacity;
+    shape.dispatch_parts =
+        options.num_experts > 0
+            ? std::clamp(dispatch_warps / options.num_experts, 1, kA2aLlMaxDispatchParts)
+            : 1;
+    shape.combine_group_blocks = std::min(options.max_sms / world, kA2aLlMaxCombineGroupBlocks);
+    PADGRAPH_ASSIGN_OR_RETURN(s.layout, MakeA2aLlLayout(shape));
+    s.dispatch_blocks = options.max_sms;
+    s.combine_blocks = s.layout.shape.combine_group_blocks * world;
     PADGRAPH_ASSIGN_OR_RETURN(s.dispatch_epochs,
                               DeviceBuffer::Allocate(s.dispatch_blocks * sizeof(uint32_t)));
     PADGRAPH_ASSIGN_OR_RETURN(s.combine_epochs,
                               DeviceBuffer::Allocate(s.combine_blocks * sizeof(uint32_t)));
     PADGRAPH_ASSIGN_OR_RETURN(
-        s.recv_counts, DeviceBuffer::Allocate(static_cast<size_t>(layout.local_experts) * world *
+        s.recv_counts, DeviceBuffer::Allocate(static_cast<size_t>(s.layout.local_experts) * world *
                                               sizeof(int32_t)));
     PADGRAPH_ASSIGN_OR_RETURN(s.sent_rows, DeviceBuffer::Allocate(sizeof(int32_t)));
     PADGRAPH_ASSIGN_OR_RETURN(s.valid_pairs,
-                              DeviceBuffer::Allocate(layout.shape.capacity * sizeof(uint16_t)));
+                              DeviceBuffer::Allocate(s.layout.shape.capacity * sizeof(uint16_t)));
     PADGRAPH_ASSIGN_OR_RETURN(s.counters, DeviceBuffer::Allocate(kCounters * sizeof(uint64_t)));
     for (DeviceBuffer* buffer : {&s.dispatch_epochs, &s.combine_epochs, &s.recv_counts,
                                  &s.sent_rows, &s.valid_pairs, &s.counters}) {
@@ -568,12 +570,8 @@ absl::StatusOr<A2aLl> A2aLl::Create(ncclComm_t comm, const A2aLlOptions& options
     PADGRAPH_CUDA_RETURN_IF_ERROR(cudaDeviceSynchronize());
     return absl::OkStatus();
   }();
-  if (!status.ok()) {
-    // Every rank fails the same way at the same step (same options, same communicator), so the
-    // collective teardown of what was made is safe here.
-    (void)a2a.Destroy();
-    return status;
-  }
+  PADGRAPH_ASSIGN_OR_RETURN(s.window,
+                            SymmetricWindow::Create(comm, s.layout.window_bytes, "a2a_ll", set_up));
   return a2a;
 }
 

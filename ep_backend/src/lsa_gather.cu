@@ -250,37 +250,39 @@ LsaGather::~LsaGather() = default;
 absl::StatusOr<LsaGather> LsaGather::Create(ncclComm_t comm, const LsaGatherOptions& options) {
   PADGRAPH_RETURN_IF_ERROR(CheckNcclVersion());
   if (comm == nullptr) return absl::InvalidArgumentError("lsa_gather: comm is null");
-  int world = 0, rank = 0, device = 0, sm_count = 0;
+  int world = 0, rank = 0;
   PADGRAPH_NCCL_RETURN_IF_ERROR(ncclCommCount(comm, &world));
   PADGRAPH_NCCL_RETURN_IF_ERROR(ncclCommUserRank(comm, &rank));
-  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGetDevice(&device));
-  PADGRAPH_CUDA_RETURN_IF_ERROR(
-      cudaDeviceGetAttribute(&sm_count, cudaDevAttrMultiProcessorCount, device));
   // First the collective, so that options valid on some ranks only fail on every rank.
   const char* const names[] = {"row_bytes", "slot_rows", "max_sms", "jitter_max_ns"};
   const int64_t values[] = {options.row_bytes, options.slot_rows, options.max_sms,
                             options.jitter_max_ns};
   PADGRAPH_RETURN_IF_ERROR(CheckSameOptions(comm, world, "lsa_gather", names, values));
-  PADGRAPH_ASSIGN_OR_RETURN(LsaGatherLayout layout, MakeLsaGatherLayout(world, sm_count, options));
-  // Cooperative launches need every block resident at once (Note [lsa_gather SM budget]).
-  int per_sm = 0;
-  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaOccupancyMaxActiveBlocksPerMultiprocessor(
-      &per_sm, ExchangeKernel, kLsaGatherThreadsPerBlock, 0));
-  if (per_sm < 1) {
-    return absl::FailedPreconditionError(
-        "lsa_gather: the kernel's block does not fit on one SM (registers or shared memory)");
-  }
 
   LsaGather gather;
   gather.state_ = std::make_unique<State>();
   State& s = *gather.state_;
   s.rank = rank;
-  s.layout = layout;
   s.options = options;
-  absl::Status status = [&]() -> absl::Status {
-    PADGRAPH_ASSIGN_OR_RETURN(s.window,
-                              SymmetricWindow::Create(comm, layout.window_bytes, "lsa_gather"));
-    PADGRAPH_ASSIGN_OR_RETURN(s.epochs, DeviceBuffer::Allocate(layout.blocks() * sizeof(uint32_t)));
+  // Every check that can differ across GPUs (the SM count's) and every allocation, before any
+  // collective step; the window agrees on their outcome (Note [Symmetric window set-up and
+  // teardown]).
+  const absl::Status set_up = [&]() -> absl::Status {
+    int device = 0, sm_count = 0;
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGetDevice(&device));
+    PADGRAPH_CUDA_RETURN_IF_ERROR(
+        cudaDeviceGetAttribute(&sm_count, cudaDevAttrMultiProcessorCount, device));
+    PADGRAPH_ASSIGN_OR_RETURN(s.layout, MakeLsaGatherLayout(world, sm_count, options));
+    // Cooperative launches need every block resident at once (Note [lsa_gather SM budget]).
+    int per_sm = 0;
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaOccupancyMaxActiveBlocksPerMultiprocessor(
+        &per_sm, ExchangeKernel, kLsaGatherThreadsPerBlock, 0));
+    if (per_sm < 1) {
+      return absl::FailedPreconditionError(
+          "lsa_gather: the kernel's block does not fit on one SM (registers or shared memory)");
+    }
+    PADGRAPH_ASSIGN_OR_RETURN(s.epochs,
+                              DeviceBuffer::Allocate(s.layout.blocks() * sizeof(uint32_t)));
     PADGRAPH_ASSIGN_OR_RETURN(s.counts, DeviceBuffer::Allocate(world * sizeof(int32_t)));
     PADGRAPH_ASSIGN_OR_RETURN(s.counters, DeviceBuffer::Allocate(kCounters * sizeof(uint64_t)));
     for (DeviceBuffer* buffer : {&s.epochs, &s.counts, &s.counters}) {
@@ -289,12 +291,8 @@ absl::StatusOr<LsaGather> LsaGather::Create(ncclComm_t comm, const LsaGatherOpti
     PADGRAPH_CUDA_RETURN_IF_ERROR(cudaDeviceSynchronize());
     return absl::OkStatus();
   }();
-  if (!status.ok()) {
-    // Every rank fails the same way at the same step (same options, same communicator), so the
-    // collective teardown of what was made is safe here.
-    (void)gather.Destroy();
-    return status;
-  }
+  PADGRAPH_ASSIGN_OR_RETURN(
+      s.window, SymmetricWindow::Create(comm, s.layout.window_bytes, "lsa_gather", set_up));
   return gather;
 }
 

@@ -1,5 +1,5 @@
-// SymmetricWindow: the collective Create and teardown (symmetric_window.h). nvcc compiles this
-// file: nccl_device.h is CUDA-only.
+// SymmetricWindow: the three phases of the collective Create and the collective teardown
+// (symmetric_window.h). nvcc compiles this file: nccl_device.h is CUDA-only.
 #include <cuda_runtime_api.h>
 #include <nccl.h>
 #include <nccl_device.h>
@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "fmt/format.h"
+#include "padgraph/ep_backend/collective_setup.h"
 #include "padgraph/ep_backend/nccl_comm.h"
 #include "padgraph/graph_runtime/cuda_check.h"
 #include "padgraph/graph_runtime/cuda_handles.h"
@@ -60,19 +61,26 @@ SymmetricWindow::~SymmetricWindow() {
 }
 
 absl::StatusOr<SymmetricWindow> SymmetricWindow::Create(ncclComm_t comm, size_t bytes,
-                                                        const char* owner_name) {
+                                                        const char* owner_name,
+                                                        const absl::Status& owner_set_up) {
   SymmetricWindow window;
   window.state_ = std::make_unique<State>();
   State& s = *window.state_;
   s.comm = comm;
   s.owner_name = owner_name;
-  const absl::Status status = [&]() -> absl::Status {
-    int world = 0;
+  int world = 0;
+  DeviceBuffer bases;
+  auto allocate = [&]() -> absl::Status {  // phase 1: rank-local
     PADGRAPH_NCCL_RETURN_IF_ERROR(ncclCommCount(comm, &world));
     PADGRAPH_CHECK(world <= kA2aLlMaxWorld);  // the owners' layouts bound it
     PADGRAPH_NCCL_RETURN_IF_ERROR(ncclMemAlloc(&s.memory, bytes));
     PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemset(s.memory, 0, bytes));
+    PADGRAPH_ASSIGN_OR_RETURN(bases, DeviceBuffer::Allocate(sizeof(s.peer_bases)));
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemset(bases.data(), 0, bases.bytes()));
     PADGRAPH_CUDA_RETURN_IF_ERROR(cudaDeviceSynchronize());
+    return absl::OkStatus();
+  };
+  auto make_collective = [&]() -> absl::Status {  // phase 3
     PADGRAPH_NCCL_RETURN_IF_ERROR(
         ncclCommWindowRegister(comm, s.memory, bytes, &s.window, NCCL_WIN_COLL_SYMMETRIC));
     ncclDevCommRequirements requirements;
@@ -85,16 +93,18 @@ absl::StatusOr<SymmetricWindow> SymmetricWindow::Create(ncclComm_t comm, size_t 
           fmt::format("{} needs every rank in one NVLink (LSA) domain: {} of {} ranks are",
                       owner_name, s.dev_comm.lsaSize, world));
     }
-    PADGRAPH_ASSIGN_OR_RETURN(DeviceBuffer bases, DeviceBuffer::Allocate(sizeof(s.peer_bases)));
-    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemset(bases.data(), 0, bases.bytes()));
     PeerBasesKernel<<<1, kA2aLlMaxWorld>>>(s.window, world, bases.data<char*>());
     PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGetLastError());
     PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemcpy(s.peer_bases.data(), bases.data(),
                                              sizeof(s.peer_bases), cudaMemcpyDeviceToHost));
     return absl::OkStatus();
-  }();
+  };
+  const absl::Status local = owner_set_up.ok() ? allocate() : owner_set_up;
+  const absl::Status agreed = AgreeOnSetup(comm, owner_name, local);  // phase 2
+  const absl::Status status = agreed.ok() ? make_collective() : agreed;
   if (!status.ok()) {
-    // Every rank fails the same way at the same step, so the collective teardown is safe here.
+    // After phase 1 or 2 only rank-local memory is held; after phase 3 every rank tears down the
+    // same collective steps.
     (void)window.Destroy();
     return status;
   }
