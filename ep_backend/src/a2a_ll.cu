@@ -5,9 +5,6 @@
 #include <nccl_device.h>
 
 #include <algorithm>
-#include <cstdio>
-#include <cstring>
-#include <utility>
 
 #include "device_exchange.cuh"
 #include "fmt/format.h"
@@ -20,6 +17,7 @@
 #include "padgraph/graph_runtime/cuda_handles.h"
 #include "padgraph/padding_policy/status_macros.h"
 #include "same_options.h"
+#include "symmetric_window.h"
 
 namespace padgraph {
 namespace {
@@ -877,14 +875,6 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
   }
 }
 
-// Each rank's window as this GPU addresses it, once at Create (the kernels take them as
-// arguments rather than asking the window on every launch).
-__global__ void PeerBasesKernel(ncclWindow_t window, int world, char** bases) {
-  if (threadIdx.x < world) {
-    bases[threadIdx.x] = static_cast<char*>(ncclGetPeerPointer(window, 0, threadIdx.x));
-  }
-}
-
 // LaunchEgressProbe: blocks split evenly over the peers; each stores its share of
 // `words_per_peer` 16-byte words into its peer's recv_rows.
 __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock)
@@ -920,17 +910,12 @@ absl::Status Invalid(const char* field, int64_t value, const std::string& limit)
 }  // namespace
 
 struct A2aLl::State {
-  ncclComm_t comm = nullptr;
   int rank = 0;
   A2aLlLayout layout;
   A2aLlOptions options;
-  void* window_memory = nullptr;  // ncclMemAlloc
-  ncclWindow_t window = nullptr;
-  ncclDevComm dev_comm;
-  bool dev_comm_created = false;
   int dispatch_blocks = 0;
   int combine_blocks = 0;
-  char* peer_bases[kA2aLlMaxWorld] = {};
+  SymmetricWindow window;
   DeviceBuffer dispatch_epochs;
   DeviceBuffer combine_epochs;
   DeviceBuffer recv_counts;
@@ -968,7 +953,8 @@ KernelCommon CommonFor(const State& s, int layer, const DeadlineView& deadline) 
   common.layout = s.layout;
   common.deadline = deadline;
   common.counters = s.counters.template data<unsigned long long>();
-  std::copy(std::begin(s.peer_bases), std::end(s.peer_bases), common.peers);
+  const SymmetricWindow::PeerBases& peers = s.window.peer_bases();
+  std::copy(peers.begin(), peers.end(), common.peers);
   common.rank = s.rank;
   common.layer = layer;
   common.jitter_max_ns = s.options.jitter_max_ns;
@@ -977,133 +963,101 @@ KernelCommon CommonFor(const State& s, int layer, const DeadlineView& deadline) 
 
 }  // namespace
 
+// An A2aLl dropped without Destroy: its window warns and leaks (symmetric_window.h).
 A2aLl::A2aLl() = default;
 A2aLl::A2aLl(A2aLl&&) noexcept = default;
-A2aLl& A2aLl::operator=(A2aLl&& other) noexcept {
-  if (this != &other) {
-    if (state_ != nullptr && state_->window_memory != nullptr) {
-      std::fprintf(stderr, "padgraph: an A2aLl was replaced without Destroy; its window leaks\n");
-    }
-    state_ = std::move(other.state_);
-  }
-  return *this;
-}
-
-A2aLl::~A2aLl() {
-  if (state_ != nullptr && state_->window_memory != nullptr) {
-    // Deregistering is collective: never here (Note [a2a_ll lifetime and teardown]).
-    std::fprintf(stderr, "padgraph: an A2aLl was destroyed without Destroy; its window leaks\n");
-  }
-}
+A2aLl& A2aLl::operator=(A2aLl&&) noexcept = default;
+A2aLl::~A2aLl() = default;
 
 absl::StatusOr<A2aLl> A2aLl::Create(ncclComm_t comm, const A2aLlOptions& options) {
   PADGRAPH_RETURN_IF_ERROR(CheckNcclVersion());
   if (comm == nullptr) return absl::InvalidArgumentError("a2a_ll: comm is null");
-  int world = 0, rank = 0, device = 0, sm_count = 0;
+  int world = 0, rank = 0;
   PADGRAPH_NCCL_RETURN_IF_ERROR(ncclCommCount(comm, &world));
   PADGRAPH_NCCL_RETURN_IF_ERROR(ncclCommUserRank(comm, &rank));
-  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGetDevice(&device));
-  PADGRAPH_CUDA_RETURN_IF_ERROR(
-      cudaDeviceGetAttribute(&sm_count, cudaDevAttrMultiProcessorCount, device));
-  // The combine's waits take one thread of a block per flag: at most kThreadsPerBlock blocks.
-  const int most_sms = std::min(sm_count, kThreadsPerBlock);
-  if (options.max_sms < world || options.max_sms > most_sms) {
-    return Invalid("max_sms", options.max_sms,
-                   fmt::format("must be in [world ({}), min(the device's SM count, {}) ({})]",
-                               world, kThreadsPerBlock, most_sms));
-  }
-  if (options.line_rows < kA2aLlLineRowsAuto || options.line_rows > kA2aLlMaxLineRows) {
-    return Invalid("line_rows", options.line_rows,
-                   fmt::format("must be in [0, {}], or {} for a quarter of max_sms",
-                               kA2aLlMaxLineRows, kA2aLlLineRowsAuto));
-  }
-  if (options.jitter_max_ns > 1000000) {
-    return Invalid("jitter_max_ns", options.jitter_max_ns, "must be at most 1000000");
-  }
-  // Cooperative launches need every block resident at once (Note [SM budget]).
-  for (const void* kernel : {reinterpret_cast<const void*>(DispatchKernel),
-                             reinterpret_cast<const void*>(CombineKernel)}) {
-    int per_sm = 0;
-    PADGRAPH_CUDA_RETURN_IF_ERROR(
-        cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, kThreadsPerBlock, 0));
-    if (per_sm < 1) {
-      return absl::FailedPreconditionError(
-          "a2a_ll: a kernel's block does not fit on one SM (registers or shared memory)");
-    }
-  }
-  // Note [Same options everywhere].
+  // Note [Same options everywhere]: first, so that options valid on some ranks only fail on every
+  // rank.
   const char* const names[] = {"num_experts", "top_k",     "hidden",       "capacity",
                                "max_sms",     "line_rows", "jitter_max_ns"};
   const int64_t values[] = {options.num_experts,  options.top_k,   options.hidden,
                             options.capacity,     options.max_sms, options.line_rows,
                             options.jitter_max_ns};
   PADGRAPH_RETURN_IF_ERROR(CheckSameOptions(comm, world, "a2a_ll", names, values));
-  const int dispatch_warps = options.max_sms * kWarpsPerBlock;
-  A2aLlShape shape;
-  shape.world = world;
-  shape.num_experts = options.num_experts;
-  shape.top_k = options.top_k;
-  shape.hidden = options.hidden;
-  shape.capacity = options.capacity;
-  shape.dispatch_parts = options.num_experts > 0 ? std::clamp(dispatch_warps / options.num_experts,
-                                                              1, kA2aLlMaxDispatchParts)
-                                                 : 1;
-  shape.combine_group_blocks = std::min(options.max_sms / world, kA2aLlMaxCombineGroupBlocks);
-  // Note [Lines for small counts]: by default a quarter of the SM budget.
-  const int line_rows = options.line_rows == kA2aLlLineRowsAuto
-                            ? std::min(options.max_sms / 4, kA2aLlMaxLineRows)
-                            : options.line_rows;
-  shape.line_rows = std::clamp(line_rows, 0, std::max(options.capacity, 0));
-  PADGRAPH_ASSIGN_OR_RETURN(A2aLlLayout layout, MakeA2aLlLayout(shape));
 
   A2aLl a2a;
   a2a.state_ = std::make_unique<State>();
   State& s = *a2a.state_;
-  s.comm = comm;
   s.rank = rank;
-  s.layout = layout;
   s.options = options;
-  s.dispatch_blocks = options.max_sms;
-  s.combine_blocks = layout.shape.combine_group_blocks * world;
-  absl::Status status = [&]() -> absl::Status {
-    PADGRAPH_NCCL_RETURN_IF_ERROR(ncclMemAlloc(&s.window_memory, layout.window_bytes));
-    // Zeroed before registering: no peer can address the window before every rank registered.
-    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemset(s.window_memory, 0, layout.window_bytes));
-    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaDeviceSynchronize());
-    PADGRAPH_NCCL_RETURN_IF_ERROR(ncclCommWindowRegister(comm, s.window_memory, layout.window_bytes,
-                                                         &s.window, NCCL_WIN_COLL_SYMMETRIC));
-    ncclDevCommRequirements requirements;
-    std::memset(&requirements, 0, sizeof(requirements));
-    std::memset(&s.dev_comm, 0, sizeof(s.dev_comm));
-    PADGRAPH_NCCL_RETURN_IF_ERROR(ncclDevCommCreate(comm, &requirements, &s.dev_comm));
-    s.dev_comm_created = true;
-    if (s.dev_comm.lsaSize != world) {
-      return absl::FailedPreconditionError(
-          fmt::format("a2a_ll needs every rank in one NVLink (LSA) domain: {} of {} ranks are",
-                      s.dev_comm.lsaSize, world));
+  // Every check that can differ across GPUs and every allocation, before any collective step;
+  // the window agrees on their outcome (Note [Symmetric window set-up and teardown]).
+  const absl::Status set_up = [&]() -> absl::Status {
+    int device = 0, sm_count = 0;
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGetDevice(&device));
+    PADGRAPH_CUDA_RETURN_IF_ERROR(
+        cudaDeviceGetAttribute(&sm_count, cudaDevAttrMultiProcessorCount, device));
+    // The combine's waits take one thread of a block per flag: at most kThreadsPerBlock blocks.
+    const int most_sms = std::min(sm_count, kThreadsPerBlock);
+    if (options.max_sms < world || options.max_sms > most_sms) {
+      return Invalid("max_sms", options.max_sms,
+                     fmt::format("must be in [world ({}), min(the device's SM count, {}) ({})]",
+                                 world, kThreadsPerBlock, most_sms));
     }
+    if (options.line_rows < kA2aLlLineRowsAuto || options.line_rows > kA2aLlMaxLineRows) {
+      return Invalid("line_rows", options.line_rows,
+                     fmt::format("must be in [0, {}], or {} for a quarter of max_sms",
+                                 kA2aLlMaxLineRows, kA2aLlLineRowsAuto));
+    }
+    if (options.jitter_max_ns > 1000000) {
+      return Invalid("jitter_max_ns", options.jitter_max_ns, "must be at most 1000000");
+    }
+    // Cooperative launches need every block resident at once (Note [SM budget]).
+    for (const void* kernel : {reinterpret_cast<const void*>(DispatchKernel),
+                               reinterpret_cast<const void*>(CombineKernel)}) {
+      int per_sm = 0;
+      PADGRAPH_CUDA_RETURN_IF_ERROR(
+          cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, kThreadsPerBlock, 0));
+      if (per_sm < 1) {
+        return absl::FailedPreconditionError(
+            "a2a_ll: a kernel's block does not fit on one SM (registers or shared memory)");
+      }
+    }
+    const int dispatch_warps = options.max_sms * kWarpsPerBlock;
+    A2aLlShape shape;
+    shape.world = world;
+    shape.num_experts = options.num_experts;
+    shape.top_k = options.top_k;
+    shape.hidden = options.hidden;
+    shape.capacity = options.capacity;
+    shape.dispatch_parts =
+        options.num_experts > 0
+            ? std::clamp(dispatch_warps / options.num_experts, 1, kA2aLlMaxDispatchParts)
+            : 1;
+    shape.combine_group_blocks = std::min(options.max_sms / world, kA2aLlMaxCombineGroupBlocks);
+    // Note [Lines for small counts]: by default a quarter of the SM budget.
+    const int line_rows = options.line_rows == kA2aLlLineRowsAuto
+                              ? std::min(options.max_sms / 4, kA2aLlMaxLineRows)
+                              : options.line_rows;
+    shape.line_rows = std::clamp(line_rows, 0, std::max(options.capacity, 0));
+    PADGRAPH_ASSIGN_OR_RETURN(s.layout, MakeA2aLlLayout(shape));
+    s.dispatch_blocks = options.max_sms;
+    s.combine_blocks = s.layout.shape.combine_group_blocks * world;
     PADGRAPH_ASSIGN_OR_RETURN(s.dispatch_epochs,
                               DeviceBuffer::Allocate(s.dispatch_blocks * sizeof(uint32_t)));
     PADGRAPH_ASSIGN_OR_RETURN(s.combine_epochs,
                               DeviceBuffer::Allocate(s.combine_blocks * sizeof(uint32_t)));
     PADGRAPH_ASSIGN_OR_RETURN(
-        s.recv_counts, DeviceBuffer::Allocate(static_cast<size_t>(layout.local_experts) * world *
+        s.recv_counts, DeviceBuffer::Allocate(static_cast<size_t>(s.layout.local_experts) * world *
                                               sizeof(int32_t)));
     PADGRAPH_ASSIGN_OR_RETURN(s.sent_rows, DeviceBuffer::Allocate(sizeof(int32_t)));
     PADGRAPH_ASSIGN_OR_RETURN(s.valid_pairs,
-                              DeviceBuffer::Allocate(layout.shape.capacity * sizeof(uint16_t)));
+                              DeviceBuffer::Allocate(s.layout.shape.capacity * sizeof(uint16_t)));
     PADGRAPH_ASSIGN_OR_RETURN(s.line_modes, DeviceBuffer::Allocate(world * sizeof(int32_t)));
     PADGRAPH_ASSIGN_OR_RETURN(
         s.pair_routes,
-        DeviceBuffer::Allocate(std::max(layout.shape.line_rows * layout.shape.top_k, 1) *
+        DeviceBuffer::Allocate(std::max(s.layout.shape.line_rows * s.layout.shape.top_k, 1) *
                                sizeof(int32_t)));
     PADGRAPH_ASSIGN_OR_RETURN(s.counters, DeviceBuffer::Allocate(kCounters * sizeof(uint64_t)));
-    DeviceBuffer bases;
-    PADGRAPH_ASSIGN_OR_RETURN(bases, DeviceBuffer::Allocate(sizeof(s.peer_bases)));
-    PeerBasesKernel<<<1, kA2aLlMaxWorld>>>(s.window, world, bases.data<char*>());
-    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGetLastError());
-    PADGRAPH_CUDA_RETURN_IF_ERROR(
-        cudaMemcpy(s.peer_bases, bases.data(), sizeof(s.peer_bases), cudaMemcpyDeviceToHost));
     for (DeviceBuffer* buffer :
          {&s.dispatch_epochs, &s.combine_epochs, &s.recv_counts, &s.sent_rows, &s.valid_pairs,
           &s.line_modes, &s.pair_routes, &s.counters}) {
@@ -1112,32 +1066,14 @@ absl::StatusOr<A2aLl> A2aLl::Create(ncclComm_t comm, const A2aLlOptions& options
     PADGRAPH_CUDA_RETURN_IF_ERROR(cudaDeviceSynchronize());
     return absl::OkStatus();
   }();
-  if (!status.ok()) {
-    // Every rank fails the same way at the same step (same options, same communicator), so the
-    // collective teardown of what was made is safe here.
-    (void)a2a.Destroy();
-    return status;
-  }
+  PADGRAPH_ASSIGN_OR_RETURN(s.window,
+                            SymmetricWindow::Create(comm, s.layout.window_bytes, "a2a_ll", set_up));
   return a2a;
 }
 
 absl::Status A2aLl::Destroy() {
   if (state_ == nullptr) return absl::OkStatus();
-  State& s = *state_;
-  // Kernels still running may store into peers' windows: let them finish first.
-  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaDeviceSynchronize());
-  if (s.dev_comm_created) {
-    PADGRAPH_NCCL_RETURN_IF_ERROR(ncclDevCommDestroy(s.comm, &s.dev_comm));
-    s.dev_comm_created = false;
-  }
-  if (s.window != nullptr) {
-    PADGRAPH_NCCL_RETURN_IF_ERROR(ncclCommWindowDeregister(s.comm, s.window));
-    s.window = nullptr;
-  }
-  if (s.window_memory != nullptr) {
-    PADGRAPH_NCCL_RETURN_IF_ERROR(ncclMemFree(s.window_memory));
-    s.window_memory = nullptr;
-  }
+  PADGRAPH_RETURN_IF_ERROR(state_->window.Destroy());
   state_.reset();
   return absl::OkStatus();
 }
@@ -1208,8 +1144,8 @@ absl::Status A2aLl::LaunchEgressProbe(const void* source, size_t bytes_per_peer,
   if (blocks < world - 1) return Invalid("blocks", blocks, "must be at least world - 1");
   blocks = blocks / (world - 1) * (world - 1);
   EgressProbeKernel<<<blocks, kThreadsPerBlock, 0, stream>>>(
-      s.window, s.layout.recv_rows_offset, s.rank, world, static_cast<const uint4*>(source),
-      bytes_per_peer / 16);
+      s.window.handle(), s.layout.recv_rows_offset, s.rank, world,
+      static_cast<const uint4*>(source), bytes_per_peer / 16);
   PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGetLastError());
   return absl::OkStatus();
 }
@@ -1230,13 +1166,13 @@ int A2aLl::combine_blocks() const {
   return state_->combine_blocks;
 }
 void* A2aLl::recv_rows() const {
-  return static_cast<char*>(state_->window_memory) + state_->layout.recv_rows_offset;
+  return state_->window.base() + state_->layout.recv_rows_offset;
 }
 const int32_t* A2aLl::recv_counts() const {
   return state_->recv_counts.data<int32_t>();
 }
 const int32_t* A2aLl::recv_origins() const {
-  return reinterpret_cast<const int32_t*>(static_cast<char*>(state_->window_memory) +
+  return reinterpret_cast<const int32_t*>(state_->window.base() +
                                           state_->layout.recv_origins_offset);
 }
 

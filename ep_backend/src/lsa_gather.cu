@@ -1,12 +1,8 @@
 // lsa_gather: the exchange kernel behind Gather and Return, and the collective set-up and teardown
-// (lsa_gather.h). nvcc compiles this file: nccl_device.h is CUDA-only.
+// (lsa_gather.h).
 #include <nccl.h>
-#include <nccl_device.h>
 
 #include <algorithm>
-#include <cstdio>
-#include <cstring>
-#include <utility>
 #include <vector>
 
 #include "device_exchange.cuh"
@@ -19,6 +15,7 @@
 #include "padgraph/graph_runtime/cuda_handles.h"
 #include "padgraph/padding_policy/status_macros.h"
 #include "same_options.h"
+#include "symmetric_window.h"
 
 namespace padgraph {
 namespace {
@@ -173,14 +170,6 @@ __global__ void __launch_bounds__(kLsaGatherThreadsPerBlock, 1)
                   0);
 }
 
-// Each rank's window as this GPU addresses it, once at Create (the kernel takes them as
-// arguments rather than asking the window on every launch).
-__global__ void PeerBasesKernel(ncclWindow_t window, int world, char** bases) {
-  if (static_cast<int>(threadIdx.x) < world) {
-    bases[threadIdx.x] = static_cast<char*>(ncclGetPeerPointer(window, 0, threadIdx.x));
-  }
-}
-
 absl::Status Invalid(const char* field, int64_t value, const std::string& limit) {
   return absl::InvalidArgumentError(
       fmt::format("lsa_gather: {} = {} is out of range: {}", field, value, limit));
@@ -193,15 +182,10 @@ bool Aligned(const void* pointer) {
 }  // namespace
 
 struct LsaGather::State {
-  ncclComm_t comm = nullptr;
   int rank = 0;
   LsaGatherLayout layout;
   LsaGatherOptions options;
-  void* window_memory = nullptr;  // ncclMemAlloc
-  ncclWindow_t window = nullptr;
-  ncclDevComm dev_comm;
-  bool dev_comm_created = false;
-  char* peer_bases[kLsaGatherMaxWorld] = {};
+  SymmetricWindow window;
   DeviceBuffer epochs;  // uint32 [blocks], shared by Gather and Return
   DeviceBuffer counts;  // int32 [world]
   DeviceBuffer counters;
@@ -244,7 +228,9 @@ ExchangeParams ParamsFor(const State& s, int slot_rows, int row_bytes, int layer
   params.layout = s.layout;
   params.deadline = deadline;
   params.counters = s.counters.template data<unsigned long long>();
-  std::copy(std::begin(s.peer_bases), std::end(s.peer_bases), params.peers);
+  const SymmetricWindow::PeerBases& peers = s.window.peer_bases();
+  static_assert(std::tuple_size_v<SymmetricWindow::PeerBases> == kLsaGatherMaxWorld);
+  std::copy(peers.begin(), peers.end(), params.peers);
   params.epochs = s.epochs.template data<uint32_t>();
   params.row_words = row_bytes / kWordBytes;
   params.rank = s.rank;
@@ -255,116 +241,64 @@ ExchangeParams ParamsFor(const State& s, int slot_rows, int row_bytes, int layer
 
 }  // namespace
 
+// An LsaGather dropped without Destroy: its window warns and leaks (symmetric_window.h).
 LsaGather::LsaGather() = default;
 LsaGather::LsaGather(LsaGather&&) noexcept = default;
-LsaGather& LsaGather::operator=(LsaGather&& other) noexcept {
-  if (this != &other) {
-    if (state_ != nullptr && state_->window_memory != nullptr) {
-      std::fprintf(stderr,
-                   "padgraph: an LsaGather was replaced without Destroy; its window leaks\n");
-    }
-    state_ = std::move(other.state_);
-  }
-  return *this;
-}
-
-LsaGather::~LsaGather() {
-  if (state_ != nullptr && state_->window_memory != nullptr) {
-    // Deregistering is collective: never here (Note [lsa_gather lifetime and teardown]).
-    std::fprintf(stderr,
-                 "padgraph: an LsaGather was destroyed without Destroy; its window leaks\n");
-  }
-}
+LsaGather& LsaGather::operator=(LsaGather&&) noexcept = default;
+LsaGather::~LsaGather() = default;
 
 absl::StatusOr<LsaGather> LsaGather::Create(ncclComm_t comm, const LsaGatherOptions& options) {
   PADGRAPH_RETURN_IF_ERROR(CheckNcclVersion());
   if (comm == nullptr) return absl::InvalidArgumentError("lsa_gather: comm is null");
-  int world = 0, rank = 0, device = 0, sm_count = 0;
+  int world = 0, rank = 0;
   PADGRAPH_NCCL_RETURN_IF_ERROR(ncclCommCount(comm, &world));
   PADGRAPH_NCCL_RETURN_IF_ERROR(ncclCommUserRank(comm, &rank));
-  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGetDevice(&device));
-  PADGRAPH_CUDA_RETURN_IF_ERROR(
-      cudaDeviceGetAttribute(&sm_count, cudaDevAttrMultiProcessorCount, device));
   // First the collective, so that options valid on some ranks only fail on every rank.
   const char* const names[] = {"row_bytes", "slot_rows", "max_sms", "jitter_max_ns"};
   const int64_t values[] = {options.row_bytes, options.slot_rows, options.max_sms,
                             options.jitter_max_ns};
   PADGRAPH_RETURN_IF_ERROR(CheckSameOptions(comm, world, "lsa_gather", names, values));
-  PADGRAPH_ASSIGN_OR_RETURN(LsaGatherLayout layout, MakeLsaGatherLayout(world, sm_count, options));
-  // Cooperative launches need every block resident at once (Note [lsa_gather SM budget]).
-  int per_sm = 0;
-  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaOccupancyMaxActiveBlocksPerMultiprocessor(
-      &per_sm, ExchangeKernel, kLsaGatherThreadsPerBlock, 0));
-  if (per_sm < 1) {
-    return absl::FailedPreconditionError(
-        "lsa_gather: the kernel's block does not fit on one SM (registers or shared memory)");
-  }
 
   LsaGather gather;
   gather.state_ = std::make_unique<State>();
   State& s = *gather.state_;
-  s.comm = comm;
   s.rank = rank;
-  s.layout = layout;
   s.options = options;
-  absl::Status status = [&]() -> absl::Status {
-    PADGRAPH_NCCL_RETURN_IF_ERROR(ncclMemAlloc(&s.window_memory, layout.window_bytes));
-    // Zeroed before registering: no peer can address the window before every rank registered.
-    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemset(s.window_memory, 0, layout.window_bytes));
-    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaDeviceSynchronize());
-    PADGRAPH_NCCL_RETURN_IF_ERROR(ncclCommWindowRegister(comm, s.window_memory, layout.window_bytes,
-                                                         &s.window, NCCL_WIN_COLL_SYMMETRIC));
-    ncclDevCommRequirements requirements;
-    std::memset(&requirements, 0, sizeof(requirements));
-    std::memset(&s.dev_comm, 0, sizeof(s.dev_comm));
-    PADGRAPH_NCCL_RETURN_IF_ERROR(ncclDevCommCreate(comm, &requirements, &s.dev_comm));
-    s.dev_comm_created = true;
-    if (s.dev_comm.lsaSize != world) {
+  // Every check that can differ across GPUs (the SM count's) and every allocation, before any
+  // collective step; the window agrees on their outcome (Note [Symmetric window set-up and
+  // teardown]).
+  const absl::Status set_up = [&]() -> absl::Status {
+    int device = 0, sm_count = 0;
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGetDevice(&device));
+    PADGRAPH_CUDA_RETURN_IF_ERROR(
+        cudaDeviceGetAttribute(&sm_count, cudaDevAttrMultiProcessorCount, device));
+    PADGRAPH_ASSIGN_OR_RETURN(s.layout, MakeLsaGatherLayout(world, sm_count, options));
+    // Cooperative launches need every block resident at once (Note [lsa_gather SM budget]).
+    int per_sm = 0;
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaOccupancyMaxActiveBlocksPerMultiprocessor(
+        &per_sm, ExchangeKernel, kLsaGatherThreadsPerBlock, 0));
+    if (per_sm < 1) {
       return absl::FailedPreconditionError(
-          fmt::format("lsa_gather needs every rank in one NVLink (LSA) domain: {} of {} ranks are",
-                      s.dev_comm.lsaSize, world));
+          "lsa_gather: the kernel's block does not fit on one SM (registers or shared memory)");
     }
-    PADGRAPH_ASSIGN_OR_RETURN(s.epochs, DeviceBuffer::Allocate(layout.blocks() * sizeof(uint32_t)));
+    PADGRAPH_ASSIGN_OR_RETURN(s.epochs,
+                              DeviceBuffer::Allocate(s.layout.blocks() * sizeof(uint32_t)));
     PADGRAPH_ASSIGN_OR_RETURN(s.counts, DeviceBuffer::Allocate(world * sizeof(int32_t)));
     PADGRAPH_ASSIGN_OR_RETURN(s.counters, DeviceBuffer::Allocate(kCounters * sizeof(uint64_t)));
-    DeviceBuffer bases;
-    PADGRAPH_ASSIGN_OR_RETURN(bases, DeviceBuffer::Allocate(sizeof(s.peer_bases)));
-    PeerBasesKernel<<<1, kLsaGatherMaxWorld>>>(s.window, world, bases.data<char*>());
-    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGetLastError());
-    PADGRAPH_CUDA_RETURN_IF_ERROR(
-        cudaMemcpy(s.peer_bases, bases.data(), sizeof(s.peer_bases), cudaMemcpyDeviceToHost));
     for (DeviceBuffer* buffer : {&s.epochs, &s.counts, &s.counters}) {
       PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemset(buffer->data(), 0, buffer->bytes()));
     }
     PADGRAPH_CUDA_RETURN_IF_ERROR(cudaDeviceSynchronize());
     return absl::OkStatus();
   }();
-  if (!status.ok()) {
-    // Every rank fails the same way at the same step (same options, same communicator), so the
-    // collective teardown of what was made is safe here.
-    (void)gather.Destroy();
-    return status;
-  }
+  PADGRAPH_ASSIGN_OR_RETURN(
+      s.window, SymmetricWindow::Create(comm, s.layout.window_bytes, "lsa_gather", set_up));
   return gather;
 }
 
 absl::Status LsaGather::Destroy() {
   if (state_ == nullptr) return absl::OkStatus();
-  State& s = *state_;
-  // Kernels still running may store into peers' windows: let them finish first.
-  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaDeviceSynchronize());
-  if (s.dev_comm_created) {
-    PADGRAPH_NCCL_RETURN_IF_ERROR(ncclDevCommDestroy(s.comm, &s.dev_comm));
-    s.dev_comm_created = false;
-  }
-  if (s.window != nullptr) {
-    PADGRAPH_NCCL_RETURN_IF_ERROR(ncclCommWindowDeregister(s.comm, s.window));
-    s.window = nullptr;
-  }
-  if (s.window_memory != nullptr) {
-    PADGRAPH_NCCL_RETURN_IF_ERROR(ncclMemFree(s.window_memory));
-    s.window_memory = nullptr;
-  }
+  PADGRAPH_RETURN_IF_ERROR(state_->window.Destroy());
   state_.reset();
   return absl::OkStatus();
 }

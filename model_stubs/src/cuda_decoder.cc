@@ -8,6 +8,7 @@
 
 #include "cuda_kernels.cuh"
 #include "fmt/format.h"
+#include "padgraph/ep_backend/collective_setup.h"
 #include "padgraph/ep_backend/nccl_collectives.h"
 #include "padgraph/ep_backend/nccl_comm.h"
 #include "padgraph/graph_runtime/cuda_check.h"
@@ -61,13 +62,29 @@ absl::StatusOr<std::unique_ptr<CudaDecoder>> CudaDecoder::Create(
   }
   auto decoder = std::unique_ptr<CudaDecoder>(
       new CudaDecoder(model, seed, config, rank, comm, max_step_tokens, stream));
-  // The transports first, so that every rank reaches these collectives unless the config itself
-  // is refused; in the same order on every rank.
-  int device = 0, sm_count = 0;
-  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGetDevice(&device));
-  PADGRAPH_CUDA_RETURN_IF_ERROR(
-      cudaDeviceGetAttribute(&sm_count, cudaDevAttrMultiProcessorCount, device));
-  if (config.world > 1 && config.moe == MoeBackend::kA2aLl) {
+  // The rank-local set-up (cuBLAS, buffers, weights: any step can fail on one rank only) comes
+  // before the transports, whose Create is collective: a rank failing after one would tear it down
+  // alone, and one failing just before would leave its peers waiting in the transport's
+  // collectives, so every rank agrees on the set-up's outcome first. After that only the
+  // transports' Create can fail, alike on every rank; they follow in the same order on every rank.
+  int sm_count = 0;
+  const absl::Status set_up = [&]() -> absl::Status {
+    int device = 0;
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGetDevice(&device));
+    PADGRAPH_CUDA_RETURN_IF_ERROR(
+        cudaDeviceGetAttribute(&sm_count, cudaDevAttrMultiProcessorCount, device));
+    PADGRAPH_CUBLAS_RETURN_IF_ERROR(cublasCreate(&decoder->cublas_));
+    PADGRAPH_CUBLAS_RETURN_IF_ERROR(cublasSetStream(decoder->cublas_, stream));
+    PADGRAPH_RETURN_IF_ERROR(decoder->Allocate());
+    PADGRAPH_CUBLAS_RETURN_IF_ERROR(cublasSetWorkspace(
+        decoder->cublas_, decoder->cublas_workspace_.data(), decoder->cublas_workspace_.bytes()));
+    PADGRAPH_RETURN_IF_ERROR(decoder->FillAll());
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
+    return absl::OkStatus();
+  }();
+  const bool a2a = config.world > 1 && config.moe == MoeBackend::kA2aLl;
+  PADGRAPH_RETURN_IF_ERROR(a2a || lsa ? AgreeOnSetup(comm, "CudaDecoder", set_up) : set_up);
+  if (a2a) {
     PADGRAPH_ASSIGN_OR_RETURN(
         decoder->a2a_, A2aLl::Create(comm, {.num_experts = static_cast<int>(model.dims.num_experts),
                                             .top_k = static_cast<int>(model.dims.top_k),
@@ -80,18 +97,18 @@ absl::StatusOr<std::unique_ptr<CudaDecoder>> CudaDecoder::Create(
     const int64_t row_bytes =
         std::max(decoder->RowBytes(),
                  config.lm_head == LmHeadMode::kTp ? decoder->vocab_shard_ * 4 : int64_t{0});
-    PADGRAPH_ASSIGN_OR_RETURN(
-        decoder->lsa_, LsaGather::Create(comm, {.row_bytes = static_cast<int>(row_bytes),
-                                                .slot_rows = decoder->max_rows_,
-                                                .max_sms = std::min(kLsaGatherMaxSms, sm_count)}));
+    absl::StatusOr<LsaGather> created =
+        LsaGather::Create(comm, {.row_bytes = static_cast<int>(row_bytes),
+                                 .slot_rows = decoder->max_rows_,
+                                 .max_sms = std::min(kLsaGatherMaxSms, sm_count)});
+    if (!created.ok()) {
+      // Failed on every rank, so every rank tears its A2aLl down (collectively); should that fail
+      // too, the destructor reports the leak.
+      (void)decoder->Shutdown();
+      return created.status();
+    }
+    decoder->lsa_ = *std::move(created);
   }
-  PADGRAPH_CUBLAS_RETURN_IF_ERROR(cublasCreate(&decoder->cublas_));
-  PADGRAPH_CUBLAS_RETURN_IF_ERROR(cublasSetStream(decoder->cublas_, stream));
-  PADGRAPH_RETURN_IF_ERROR(decoder->Allocate());
-  PADGRAPH_CUBLAS_RETURN_IF_ERROR(cublasSetWorkspace(
-      decoder->cublas_, decoder->cublas_workspace_.data(), decoder->cublas_workspace_.bytes()));
-  PADGRAPH_RETURN_IF_ERROR(decoder->FillAll());
-  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
   return decoder;
 }
 

@@ -4,7 +4,8 @@
 // to the same launches made eagerly, rows a launch must not write left alone, and device byte
 // counters equal to the real rows' bytes; the same under jitter; a bounded wait that expires
 // naming the layer and the peer when one rank skips a Gather; an expiry passed on to a slow rank;
-// options that differ across ranks failing Create on every rank; bad arguments rejected.
+// options that differ across ranks failing Create on every rank, and so does a window that one
+// rank cannot allocate; bad arguments rejected.
 #include "padgraph/ep_backend/lsa_gather.h"
 
 #include <cuda_runtime_api.h>
@@ -592,6 +593,48 @@ TEST_P(LsaGatherTest, DifferentOptionsFailOnEveryRank) {
         }
       }
       return absl::OkStatus();
+    }();
+    PADGRAPH_RETURN_IF_ERROR(r.Teardown());
+    return result;
+  });
+}
+
+// (e) Note [Symmetric window set-up and teardown] (ep_backend/src/symmetric_window.h): the last
+// rank's GPU memory is held, so its window cannot be allocated, while the other ranks' can. Create
+// fails on every rank (there with ncclMemAlloc's error, on the others naming that rank) instead of
+// leaving them blocked in the window's collective steps, and nothing is left half made: the next
+// Create succeeds on every rank.
+TEST_P(LsaGatherTest, WindowThatOneRankCannotAllocateFailsOnEveryRank) {
+  const int world = GetParam();
+  LsaGatherOptions large = Options();
+  large.row_bytes = kLsaGatherMaxRowBytes;
+  large.slot_rows = 1024;  // a window of 2 buffers x world slots x 1 GiB
+  const size_t window_bytes = size_t{2} * world * (size_t{1} << 30);
+  OnRanks(world, [&](int rank, const ncclUniqueId& id) -> absl::Status {
+    PADGRAPH_ASSIGN_OR_RETURN(Rank r, Rank::Create(world, rank, id, Options()));
+    absl::Status result = [&]() -> absl::Status {
+      DeviceBuffer held;
+      if (rank == world - 1) {  // half the window's bytes left free
+        size_t free_bytes = 0, total_bytes = 0;
+        PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemGetInfo(&free_bytes, &total_bytes));
+        PADGRAPH_ASSIGN_OR_RETURN(held, DeviceBuffer::Allocate(free_bytes - window_bytes / 2));
+      }
+      absl::StatusOr<LsaGather> failed = LsaGather::Create(r.comm.get(), large);
+      held = DeviceBuffer();
+      if (failed.ok()) {
+        PADGRAPH_RETURN_IF_ERROR(failed->Destroy());
+        return absl::InternalError("Create succeeded with the last rank's memory held");
+      }
+      const bool own = rank == world - 1;
+      const std::string want =
+          own ? "ncclMemAlloc" : fmt::format("lsa_gather: Create failed on rank {}", world - 1);
+      if ((!own && !absl::IsFailedPrecondition(failed.status())) ||
+          failed.status().message().find(want) == std::string::npos) {
+        return absl::InternalError(
+            fmt::format("wanted \"{}\", got {}", want, failed.status().ToString()));
+      }
+      PADGRAPH_ASSIGN_OR_RETURN(LsaGather again, LsaGather::Create(r.comm.get(), Options()));
+      return again.Destroy();
     }();
     PADGRAPH_RETURN_IF_ERROR(r.Teardown());
     return result;

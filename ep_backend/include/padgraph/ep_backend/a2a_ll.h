@@ -5,14 +5,15 @@
 //
 // Note [a2a_ll lifetime and teardown]
 // Create is collective over the communicator (every rank, one thread per GPU, same options) and
-// runs before any capture: ncclMemAlloc, one cudaMemset of the window (the only one: no launch
-// ever clears anything), ncclCommWindowRegister(NCCL_WIN_COLL_SYMMETRIC) and ncclDevCommCreate.
-// The A2aLl must outlive every graph that captured its launches, and so must the Deadline whose
-// view a launch was given.
+// runs before any capture: the options' all-gather (Note [Same options everywhere]), then every
+// check that can differ across GPUs and every allocation, agreed on across ranks before the
+// window's collective steps (ep_backend/src/symmetric_window.h, Note [Symmetric window set-up and
+// teardown]), so that a failure on one rank fails Create on every rank. The A2aLl must outlive
+// every graph that captured its launches, and so must the Deadline whose view a launch was given.
 // Teardown is explicit and collective, in this order: destroy the graphs; Destroy() on every rank
-// (it synchronizes the device, then ncclDevCommDestroy, ncclCommWindowDeregister, ncclMemFree);
-// then ncclCommFinalize / ncclCommDestroy of the communicator (NcclComm::Finalize). The destructor
-// never starts a collective: an A2aLl never destroyed warns and leaks its window.
+// (the window's teardown, same Note); then ncclCommFinalize / ncclCommDestroy of the communicator
+// (NcclComm::Finalize). The destructor never starts a collective: an A2aLl never destroyed warns
+// and leaks its window.
 //
 // Note [Dispatch]
 // (The row path: a source with more than line_rows rows. Note [Lines for small counts] has the
@@ -126,8 +127,8 @@
 // Note [Same options everywhere]
 // Offsets in the window depend on the options (max_sms sets dispatch_parts and
 // combine_group_blocks), so Create all-gathers every rank's options once (a host-API collective,
-// before any capture) and fails on every rank, naming the field and two differing values, when
-// they differ.
+// before any capture and before any check of them) and fails on every rank, naming the field and
+// two differing values, when they differ.
 //
 // Note [Jitter]
 // A test switch (options.jitter_max_ns > 0) puts a pseudo-random __nanosleep of up to that many

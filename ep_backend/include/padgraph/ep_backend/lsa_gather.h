@@ -8,15 +8,14 @@
 //
 // Note [lsa_gather lifetime and teardown]
 // Create is collective over the communicator (every rank, one thread per GPU, same options) and
-// runs before any capture: an all-gather of the options, ncclMemAlloc, one cudaMemset of the
-// window (the only one: no launch ever clears anything), ncclCommWindowRegister
-// (NCCL_WIN_COLL_SYMMETRIC) and ncclDevCommCreate. The LsaGather must outlive every graph that
-// captured its launches, and so must the Deadline whose view a launch was given and the caller's
-// buffers a launch names. Teardown is explicit and collective, in this order: destroy the graphs;
-// Destroy() on every rank (it synchronizes the device, then ncclDevCommDestroy,
-// ncclCommWindowDeregister, ncclMemFree); then ncclCommFinalize / ncclCommDestroy of the
-// communicator (NcclComm::Finalize). The destructor never starts a collective: an LsaGather never
-// destroyed warns and leaks its window.
+// runs before any capture: an all-gather of the options (Note [lsa_gather options]), then, as
+// a2a_ll's, rank-local checks and allocations that every rank agrees on before the window's
+// collective steps (ep_backend/src/symmetric_window.h, Note [Symmetric window set-up and
+// teardown]): a failure on one rank fails Create on every rank. The LsaGather must outlive every
+// graph that captured its launches, and so must the Deadline whose view a launch was given and the
+// caller's buffers a launch names. Teardown is explicit and collective, in this order: destroy the
+// graphs; Destroy() on every rank (the window's teardown, same Note); then NcclComm::Finalize. The
+// destructor never starts a collective: an LsaGather never destroyed warns and leaks its window.
 //
 // Note [Gather]
 // Input: `local` [rows, row_bytes] and this rank's real row count n in device memory (clamped to
@@ -85,10 +84,11 @@
 //
 // Note [lsa_gather options]
 // Window offsets depend on the options, so Create all-gathers every rank's options once (a
-// host-API collective, before any capture and before any check that could fail on one rank only)
-// and fails on every rank, naming the field and two differing values, when they differ. Then
-// MakeLsaGatherLayout checks each against its limit, alike on every rank. jitter_max_ns > 0 puts
-// random sleeps before row stores, flag stores and polls (a2a_ll.h Note [Jitter]).
+// host-API collective, before any capture and before any check of them) and fails on every rank,
+// naming the field and two differing values, when they differ. Then MakeLsaGatherLayout checks
+// each against its limit (max_sms against this GPU's SM count: a rank-local check, agreed on as
+// Note [lsa_gather lifetime and teardown] says). jitter_max_ns > 0 puts random sleeps before row
+// stores, flag stores and polls (a2a_ll.h Note [Jitter]).
 #pragma once
 
 #include <cuda_runtime_api.h>

@@ -90,8 +90,9 @@ class CudaDecoder {
   // Buffers hold max(largest bucket, ep_capacity, max_step_tokens) rows per rank; logits hold
   // max_step_tokens rows (eager steps write chunk after chunk). `comm` (the engine's, outliving
   // the decoder) is required when config.world > 1; this rank's GPU must be current. With moe
-  // a2a_ll over several GPUs, Create is collective (every rank, one thread per GPU) and Shutdown
-  // must be called before the decoder is destroyed.
+  // a2a_ll or lsa gathers over several GPUs, Create is collective (every rank, one thread per GPU;
+  // a failure on one rank fails it on every rank) and Shutdown must be called before the decoder
+  // is destroyed.
   static absl::StatusOr<std::unique_ptr<CudaDecoder>> Create(const ModelSpec& model, uint64_t seed,
                                                              const ParallelConfig& config, int rank,
                                                              ncclComm_t comm, int max_step_tokens,

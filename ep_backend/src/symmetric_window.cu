@@ -1,0 +1,145 @@
+// SymmetricWindow: the three phases of the collective Create and the collective teardown
+// (symmetric_window.h). nvcc compiles this file: nccl_device.h is CUDA-only.
+#include <cuda_runtime_api.h>
+#include <nccl.h>
+#include <nccl_device.h>
+
+#include <cstdio>
+#include <cstring>
+#include <utility>
+
+#include "fmt/format.h"
+#include "padgraph/ep_backend/collective_setup.h"
+#include "padgraph/ep_backend/nccl_comm.h"
+#include "padgraph/graph_runtime/cuda_check.h"
+#include "padgraph/graph_runtime/cuda_handles.h"
+#include "padgraph/padding_policy/status_macros.h"
+#include "symmetric_window.h"
+
+namespace padgraph {
+namespace {
+
+// Each rank's window as this GPU addresses it, once at Create (the transports' kernels take them
+// as arguments rather than asking the window on every launch).
+__global__ void PeerBasesKernel(ncclWindow_t window, int world, char** bases) {
+  if (static_cast<int>(threadIdx.x) < world) {
+    bases[threadIdx.x] = static_cast<char*>(ncclGetPeerPointer(window, 0, threadIdx.x));
+  }
+}
+
+// Deregistering is collective: never in a destructor (Note [Symmetric window set-up and
+// teardown]).
+void WarnLeak(const char* owner_name, const char* how) {
+  std::fprintf(stderr, "padgraph: the %s window was %s without Destroy; it leaks\n", owner_name,
+               how);
+}
+
+}  // namespace
+
+struct SymmetricWindow::State {
+  ncclComm_t comm = nullptr;
+  const char* owner_name = "";
+  void* memory = nullptr;  // ncclMemAlloc
+  ncclWindow_t window = nullptr;
+  ncclDevComm dev_comm;
+  bool dev_comm_created = false;
+  PeerBases peer_bases = {};
+};
+
+SymmetricWindow::SymmetricWindow() = default;
+SymmetricWindow::SymmetricWindow(SymmetricWindow&&) noexcept = default;
+SymmetricWindow& SymmetricWindow::operator=(SymmetricWindow&& other) noexcept {
+  if (this != &other) {
+    if (state_ != nullptr) WarnLeak(state_->owner_name, "replaced");
+    state_ = std::move(other.state_);
+  }
+  return *this;
+}
+
+SymmetricWindow::~SymmetricWindow() {
+  if (state_ != nullptr) WarnLeak(state_->owner_name, "destroyed");
+}
+
+absl::StatusOr<SymmetricWindow> SymmetricWindow::Create(ncclComm_t comm, size_t bytes,
+                                                        const char* owner_name,
+                                                        const absl::Status& owner_set_up) {
+  SymmetricWindow window;
+  window.state_ = std::make_unique<State>();
+  State& s = *window.state_;
+  s.comm = comm;
+  s.owner_name = owner_name;
+  int world = 0;
+  DeviceBuffer bases;
+  auto allocate = [&]() -> absl::Status {  // phase 1: rank-local
+    PADGRAPH_NCCL_RETURN_IF_ERROR(ncclCommCount(comm, &world));
+    PADGRAPH_CHECK(world <= kA2aLlMaxWorld);  // the owners' layouts bound it
+    PADGRAPH_NCCL_RETURN_IF_ERROR(ncclMemAlloc(&s.memory, bytes));
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemset(s.memory, 0, bytes));
+    PADGRAPH_ASSIGN_OR_RETURN(bases, DeviceBuffer::Allocate(sizeof(s.peer_bases)));
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemset(bases.data(), 0, bases.bytes()));
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaDeviceSynchronize());
+    return absl::OkStatus();
+  };
+  auto make_collective = [&]() -> absl::Status {  // phase 3
+    PADGRAPH_NCCL_RETURN_IF_ERROR(
+        ncclCommWindowRegister(comm, s.memory, bytes, &s.window, NCCL_WIN_COLL_SYMMETRIC));
+    ncclDevCommRequirements requirements;
+    std::memset(&requirements, 0, sizeof(requirements));
+    std::memset(&s.dev_comm, 0, sizeof(s.dev_comm));
+    PADGRAPH_NCCL_RETURN_IF_ERROR(ncclDevCommCreate(comm, &requirements, &s.dev_comm));
+    s.dev_comm_created = true;
+    if (s.dev_comm.lsaSize != world) {
+      return absl::FailedPreconditionError(
+          fmt::format("{} needs every rank in one NVLink (LSA) domain: {} of {} ranks are",
+                      owner_name, s.dev_comm.lsaSize, world));
+    }
+    PeerBasesKernel<<<1, kA2aLlMaxWorld>>>(s.window, world, bases.data<char*>());
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGetLastError());
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemcpy(s.peer_bases.data(), bases.data(),
+                                             sizeof(s.peer_bases), cudaMemcpyDeviceToHost));
+    return absl::OkStatus();
+  };
+  const absl::Status local = owner_set_up.ok() ? allocate() : owner_set_up;
+  const absl::Status agreed = AgreeOnSetup(comm, owner_name, local);  // phase 2
+  const absl::Status status = agreed.ok() ? make_collective() : agreed;
+  if (!status.ok()) {
+    // After phase 1 or 2 only rank-local memory is held; after phase 3 every rank tears down the
+    // same collective steps.
+    (void)window.Destroy();
+    return status;
+  }
+  return window;
+}
+
+absl::Status SymmetricWindow::Destroy() {
+  if (state_ == nullptr) return absl::OkStatus();
+  State& s = *state_;
+  // Kernels still running may store into peers' windows: let them finish first.
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaDeviceSynchronize());
+  if (s.dev_comm_created) {
+    PADGRAPH_NCCL_RETURN_IF_ERROR(ncclDevCommDestroy(s.comm, &s.dev_comm));
+    s.dev_comm_created = false;
+  }
+  if (s.window != nullptr) {
+    PADGRAPH_NCCL_RETURN_IF_ERROR(ncclCommWindowDeregister(s.comm, s.window));
+    s.window = nullptr;
+  }
+  if (s.memory != nullptr) {
+    PADGRAPH_NCCL_RETURN_IF_ERROR(ncclMemFree(s.memory));
+    s.memory = nullptr;
+  }
+  state_.reset();
+  return absl::OkStatus();
+}
+
+char* SymmetricWindow::base() const {
+  return static_cast<char*>(state_->memory);
+}
+ncclWindow_t SymmetricWindow::handle() const {
+  return state_->window;
+}
+const SymmetricWindow::PeerBases& SymmetricWindow::peer_bases() const {
+  return state_->peer_bases;
+}
+
+}  // namespace padgraph
