@@ -114,16 +114,19 @@ __device__ __forceinline__ int FindExpert(const int32_t* __restrict__ topk_ids, 
   return hit;
 }
 
-// Note [Invalid ids]: the mask of `token`'s pairs that travel (bit k: an id in range that no
-// earlier k of the token repeats), its ids left in id[]. Every id is loaded at once: a chain of
-// dependent loads here would delay the sends.
-__device__ __forceinline__ uint32_t ValidPairMask(const int32_t* __restrict__ topk_ids, int top_k,
-                                                  int experts, int token,
-                                                  int32_t (&id)[kA2aLlMaxTopK]) {
+// `token`'s ids, every one loaded at once: a chain of dependent loads here would delay the sends.
+__device__ __forceinline__ void LoadIds(const int32_t* __restrict__ topk_ids, int top_k, int token,
+                                        int32_t (&id)[kA2aLlMaxTopK]) {
   const int32_t* ids = topk_ids + static_cast<size_t>(token) * top_k;
 #pragma unroll
   for (int k = 0; k < kA2aLlMaxTopK; ++k)
     id[k] = k < top_k ? __ldg(ids + k) : -1;
+}
+
+// Note [Invalid ids]: the mask of a token's pairs that travel (bit k: an id in range that no
+// earlier k of the token repeats).
+__device__ __forceinline__ uint32_t ValidPairs(const int32_t (&id)[kA2aLlMaxTopK], int top_k,
+                                               int experts) {
   uint32_t mask = 0;
 #pragma unroll
   for (int k = 0; k < kA2aLlMaxTopK; ++k) {
@@ -292,6 +295,7 @@ __device__ __forceinline__ void AddWeighted(uint64_t low, uint64_t high, float w
 // Note [Dispatch] and Note [Lines for small counts].
 __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
     DispatchKernel(const DispatchParams p) {
+  const uint32_t last_epoch = device_exchange::OwnLaunchCounter(p.epochs);
   device_exchange::AwaitPredecessor();
   __shared__ uint32_t shared_epoch;
   __shared__ int shared_rows;
@@ -309,8 +313,14 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
   const KernelCommon& c = p.common;
   const A2aLlLayout& layout = c.layout;
   const int world = layout.shape.world;
+  // The ids of the first min(rows, line_rows) tokens, one token per thread, loaded while thread 0
+  // reads the count (unused when the launch takes the row path).
+  int32_t early_id[kA2aLlMaxTopK];
+  if (threadIdx.x < min(p.rows, layout.shape.line_rows)) {
+    LoadIds(p.topk_ids, layout.shape.top_k, threadIdx.x, early_id);
+  }
   if (threadIdx.x == 0) {
-    const uint32_t epoch = p.epochs[blockIdx.x] + 1;
+    const uint32_t epoch = last_epoch + 1;
     p.epochs[blockIdx.x] = epoch;
     shared_epoch = epoch;
     const int rows = min(max(*p.num_rows, 0), p.rows);
@@ -347,11 +357,13 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
     for (int i = threadIdx.x; i < rows * expert_words; i += blockDim.x)
       token_experts[i / expert_words][i % expert_words] = 0;
     unsigned long long invalid = 0;
-    for (int token = threadIdx.x; token < rows; token += blockDim.x) {
-      int32_t id[kA2aLlMaxTopK];
-      const uint32_t mask = ValidPairMask(p.topk_ids, top_k, experts, token, id);
-      for (int k = 0; k < top_k; ++k)
-        pair_expert[token * top_k + k] = mask >> k & 1u ? id[k] : -1;
+    if (threadIdx.x < rows) {  // rows <= line_rows <= blockDim.x: early_id holds the ids
+      const int token = threadIdx.x;
+      const uint32_t mask = ValidPairs(early_id, top_k, experts);
+#pragma unroll
+      for (int k = 0; k < kA2aLlMaxTopK; ++k) {
+        if (k < top_k) pair_expert[token * top_k + k] = mask >> k & 1u ? early_id[k] : -1;
+      }
       if (blockIdx.x == 0) {
         p.valid_pairs[token] = static_cast<uint16_t>(mask);
         invalid += top_k - __popc(mask);
@@ -454,7 +466,8 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
     for (int token = blockIdx.x * blockDim.x + threadIdx.x; token < rows;
          token += gridDim.x * blockDim.x) {
       int32_t id[kA2aLlMaxTopK];
-      const uint32_t mask = ValidPairMask(p.topk_ids, top_k, experts, token, id);
+      LoadIds(p.topk_ids, top_k, token, id);
+      const uint32_t mask = ValidPairs(id, top_k, experts);
       p.valid_pairs[token] = static_cast<uint16_t>(mask);
       invalid += top_k - __popc(mask);
     }
@@ -601,6 +614,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
 
 // Note [Combine] and Note [Lines for small counts].
 __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(const CombineParams p) {
+  const uint32_t last_epoch = device_exchange::OwnLaunchCounter(p.epochs);
   device_exchange::AwaitPredecessor();
   __shared__ uint32_t shared_epoch;
   __shared__ int shared_rows;
@@ -623,7 +637,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
   const int warp_id = blockIdx.x * kWarpsPerBlock + warp;
   const int warps = gridDim.x * kWarpsPerBlock;
   if (threadIdx.x == 0) {
-    const uint32_t epoch = p.epochs[blockIdx.x] + 1;
+    const uint32_t epoch = last_epoch + 1;
     p.epochs[blockIdx.x] = epoch;
     shared_epoch = epoch;
     shared_rows = min(*p.sent_rows, p.rows);

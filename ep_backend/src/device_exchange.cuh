@@ -67,12 +67,24 @@ __device__ __forceinline__ bool WaitForWord(const DeadlineView& deadline, int la
 // transport ever run past that point at once, and their epoch counters never race. Two transport
 // kernels back to back (as in the tests and the benchmark) therefore hold up to twice the SM
 // budget for a while: the second waits, resident, while the first waits on its peers. In the
-// decoder another kernel (a GEMM, an add) always sits between two of them.
+// decoder another kernel (a GEMM, an add) always sits between two of them. The one thing a
+// kernel reads before the wait is its block's own launch counter (OwnLaunchCounter).
 __device__ __forceinline__ void AwaitPredecessor() {
 #if __CUDA_ARCH__ >= 900  // griddepcontrol: Hopper on; older GPUs launch without overlap
   asm volatile("griddepcontrol.wait;" ::: "memory");
   asm volatile("griddepcontrol.launch_dependents;" ::: "memory");
 #endif
+}
+
+// This block's launch counter (a2a_ll.h Note [Epochs without host state]) on thread 0 (0 on the
+// others), read before AwaitPredecessor so that its load overlaps the wait. That is safe where
+// nothing else is: only this kernel's previous launch writes the counter, and that launch had
+// completed before the kernel ahead could let this one start. The kernel ahead is either one of
+// the transport's, which lets its successor start only after its own wait, or a kernel launched
+// after one of them; and every kernel launched with programmatic serialization waits for its
+// predecessor before it completes (the contract of programmatic dependent launch).
+__device__ __forceinline__ uint32_t OwnLaunchCounter(const uint32_t* counters) {
+  return threadIdx.x == 0 ? __ldcg(counters + blockIdx.x) : 0;
 }
 
 // Blocks of these kernels wait for peers' blocks that wait for theirs, so every block of a grid

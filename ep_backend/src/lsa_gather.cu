@@ -91,6 +91,7 @@ __device__ __forceinline__ void CopyShare(const uint4* __restrict__ source, uint
 // SM budget]).
 __global__ void __launch_bounds__(kLsaGatherThreadsPerBlock, 1)
     ExchangeKernel(const ExchangeParams p) {
+  const uint32_t last_epoch = device_exchange::OwnLaunchCounter(p.epochs);
   device_exchange::AwaitPredecessor();
   __shared__ uint32_t shared_epoch;
   __shared__ int shared_send_rows;
@@ -102,7 +103,7 @@ __global__ void __launch_bounds__(kLsaGatherThreadsPerBlock, 1)
   const int share = static_cast<int>(blockIdx.x) / world;
   const int shares = layout.group_blocks;
   if (threadIdx.x == 0) {
-    const uint32_t epoch = p.epochs[blockIdx.x] + 1;
+    const uint32_t epoch = last_epoch + 1;
     p.epochs[blockIdx.x] = epoch;
     shared_epoch = epoch;
     shared_send_rows =
