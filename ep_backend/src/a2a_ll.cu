@@ -780,18 +780,21 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
       float sum[8] = {0, 0, 0, 0, 0, 0, 0, 0};
       bool arrived = true;
       for (int k0 = 0; k0 < top_k && arrived; k0 += kLineSumLoads) {
-        // Every pair's route and weight loaded at once, then every line awaited at once (one
-        // round trip for kLineSumLoads pairs), summed after in k order.
+        // Every pair's route and weight loaded at once, without waiting for the mask of the
+        // pairs sent (both are in bounds for every k: token < rows <= line_rows), then every line
+        // awaited at once (one round trip for kLineSumLoads pairs), summed after in k order.
         int32_t route[kLineSumLoads];
         float weight[kLineSumLoads];
         bool sent[kLineSumLoads];
 #pragma unroll
         for (int u = 0; u < kLineSumLoads; ++u) {
           const int k = k0 + u;
-          sent[u] = k < top_k && (valid >> k & 1u);
-          route[u] = sent[u] ? __ldcg(p.pair_routes + token * top_k + k) : 0;
-          weight[u] = sent[u] ? __ldg(p.weights + static_cast<size_t>(token) * top_k + k) : 0.0f;
+          route[u] = k < top_k ? __ldcg(p.pair_routes + token * top_k + k) : 0;
+          weight[u] = k < top_k ? __ldg(p.weights + static_cast<size_t>(token) * top_k + k) : 0.0f;
         }
+#pragma unroll
+        for (int u = 0; u < kLineSumLoads; ++u)
+          sent[u] = k0 + u < top_k && (valid >> (k0 + u) & 1u);
         const uint64_t* at[kLineSumLoads];
         uint64_t low[kLineSumLoads], high[kLineSumLoads];
 #pragma unroll
