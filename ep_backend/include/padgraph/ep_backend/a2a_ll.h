@@ -88,12 +88,13 @@
 // dispatch_lines (local); window space for 2 x line_rows rows per (local expert, source) and
 // 2 x line_rows x top_k rows of combine lines. The byte counters count payload, as on the row
 // path.
-// What it gains (2 x H200, hidden 7168, top-8 of 256; bench/results/2026-11-28-h200x2-lines):
-// lines spread a pair over the whole grid, so they pay where the grid is large against the rows.
-// At 8 and 16 rows they take 9-17% off with 64 or 128 SMs; at 32 SMs they gain nothing at 8 rows
-// and lose 16% at 16 rows; at 1 row both paths take the same 16 us, set by chains of dependent
-// loads and kernel boundaries rather than by the fences. Hence the default line_rows,
-// kA2aLlLineRowsAuto: a quarter of max_sms (8 at 32 SMs, 16 at 64, 32 at 128), at most 64.
+// What it gains (H200, hidden 7168, top-8 of 256; bench/results/2026-11-28-h200x2-lines and
+// 2026-11-28-h200x4-lines-final): lines spread a pair over the whole grid, so they pay where the
+// grid is large against the rows. With 64 or 128 SMs they take 9-22% off at 8 rows and 3-20% at 16;
+// at 32 SMs they gain nothing at 8 rows and lose 16% at 16. At 1 row they save about 0.8 us
+// of 15.7: the time there is chains of dependent loads and two kernel boundaries, not the fences.
+// Hence the default line_rows, kA2aLlLineRowsAuto: a quarter of max_sms (8 at 32 SMs, 16 at 64, 32
+// at 128), at most 64.
 //
 // Note [Passing an expiry on]
 // Once this rank's deadline expired (any wait on the device, or a poison word from a peer), its
