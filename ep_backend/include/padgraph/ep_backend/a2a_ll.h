@@ -67,10 +67,11 @@
 // peers' waits expire (Note [a2a_ll flag words]).
 //
 // Note [Lines for small counts]
-// A fence before a flag costs a round trip over NVLink, on both legs; at a few rows that round
-// trip, not the bytes, sets the time. So a source whose real row count n is at most line_rows
-// (options.line_rows, capped at capacity; an idle source always) sends its pairs as self-flagged
-// lines (lines.cuh Note [Self-flagged lines]): no fence, no release, no flag to wait for.
+// On the row path each leg ends in a system-scope fence before a flag, and one warp copies a
+// whole row. A source whose real row count n is at most line_rows (options.line_rows, capped at
+// capacity; an idle source always) sends its pairs as self-flagged lines instead (lines.cuh Note
+// [Self-flagged lines]): no fence, no release, no flag to wait for, and each pair's lines spread
+// over every warp of the grid.
 //   Dispatch: every block computes the same slot table for the n tokens (slots in token order, as
 //   the row path gives them), each peer gets one line_counts word per expert it owns (relaxed:
 //   mode and count; the row path's sources publish theirs too, with the mode "rows"), and the
