@@ -1051,11 +1051,7 @@ absl::StatusOr<A2aLl> A2aLl::Create(ncclComm_t comm, const A2aLlOptions& options
             ? std::clamp(dispatch_warps / options.num_experts, 1, kA2aLlMaxDispatchParts)
             : 1;
     shape.combine_group_blocks = std::min(options.max_sms / world, kA2aLlMaxCombineGroupBlocks);
-    // Note [Lines for small counts]: by default a quarter of the SM budget.
-    const int line_rows = options.line_rows == kA2aLlLineRowsAuto
-                              ? std::min(options.max_sms / 4, kA2aLlMaxLineRows)
-                              : options.line_rows;
-    shape.line_rows = std::clamp(line_rows, 0, std::max(options.capacity, 0));
+    shape.line_rows = LineRowsFor(options.line_rows, options.max_sms, options.capacity);
     PADGRAPH_ASSIGN_OR_RETURN(s.layout, MakeA2aLlLayout(shape));
     s.dispatch_blocks = options.max_sms;
     s.combine_blocks = s.layout.shape.combine_group_blocks * world;

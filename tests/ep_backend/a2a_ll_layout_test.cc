@@ -80,6 +80,18 @@ TEST(A2aLlLayoutTest, IndexArithmetic) {
   EXPECT_EQ(layout->CombineLine(0, 3, 7, 0), layout->combine_lines_offset + (3u * 8 + 7) * 15360);
 }
 
+TEST(A2aLlLayoutTest, LineRowsDefaultToAQuarterOfTheSmBudget) {
+  EXPECT_EQ(LineRowsFor(kA2aLlLineRowsAuto, 32, 128), 8);
+  EXPECT_EQ(LineRowsFor(kA2aLlLineRowsAuto, 64, 128), 16);
+  EXPECT_EQ(LineRowsFor(kA2aLlLineRowsAuto, 128, 128), 32);
+  EXPECT_EQ(LineRowsFor(kA2aLlLineRowsAuto, 132, 128), 33);
+  EXPECT_EQ(LineRowsFor(kA2aLlLineRowsAuto, 512, 128), kA2aLlMaxLineRows);
+  EXPECT_EQ(LineRowsFor(kA2aLlLineRowsAuto, 32, 4), 4);  // capped at the capacity
+  EXPECT_EQ(LineRowsFor(0, 128, 128), 0);
+  EXPECT_EQ(LineRowsFor(16, 32, 128), 16);  // an explicit value wins over the budget
+  EXPECT_EQ(LineRowsFor(16, 32, 8), 8);
+}
+
 TEST(A2aLlLayoutTest, NoLinesTakeNoWindow) {
   A2aLlShape shape = DeepSeekShape(4, 128);
   shape.line_rows = 0;

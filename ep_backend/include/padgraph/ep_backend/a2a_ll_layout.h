@@ -42,6 +42,7 @@
 // waits]).
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -194,6 +195,14 @@ inline size_t AlignUp(size_t bytes) {
   return (bytes + kA2aLlSectionAlign - 1) / kA2aLlSectionAlign * kA2aLlSectionAlign;
 }
 }  // namespace a2a_ll_internal
+
+// The shape's line_rows for an option value (kA2aLlLineRowsAuto: a quarter of the SM budget,
+// a2a_ll.h Note [Lines for small counts]), capped at kA2aLlMaxLineRows and at the capacity. The
+// option itself is checked by A2aLl::Create.
+inline int LineRowsFor(int option, int max_sms, int capacity) {
+  const int wanted = option == kA2aLlLineRowsAuto ? max_sms / 4 : option;
+  return std::clamp(wanted, 0, std::max(0, std::min(capacity, kA2aLlMaxLineRows)));
+}
 
 // Checks every field against its limit (InvalidArgument naming the field, the value and the
 // limit) and lays the window out.
