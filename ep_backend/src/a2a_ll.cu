@@ -11,7 +11,6 @@
 #include "lines.cuh"
 #include "padgraph/ep_backend/a2a_ll.h"
 #include "padgraph/ep_backend/nccl_comm.h"
-#include "padgraph/ep_backend/nccl_version.h"
 #include "padgraph/graph_runtime/bounded_wait.cuh"
 #include "padgraph/graph_runtime/cuda_check.h"
 #include "padgraph/graph_runtime/cuda_handles.h"
@@ -23,7 +22,7 @@ namespace padgraph {
 namespace {
 
 using device_exchange::AddCount;
-using device_exchange::CheckSameOptions;
+using device_exchange::BeginCollectiveCreate;
 using device_exchange::Jitter;
 using device_exchange::LaunchCooperative;
 using device_exchange::StoreRelaxedSys;
@@ -987,11 +986,6 @@ A2aLl& A2aLl::operator=(A2aLl&&) noexcept = default;
 A2aLl::~A2aLl() = default;
 
 absl::StatusOr<A2aLl> A2aLl::Create(ncclComm_t comm, const A2aLlOptions& options) {
-  PADGRAPH_RETURN_IF_ERROR(CheckNcclVersion());
-  if (comm == nullptr) return absl::InvalidArgumentError("a2a_ll: comm is null");
-  int world = 0, rank = 0;
-  PADGRAPH_NCCL_RETURN_IF_ERROR(ncclCommCount(comm, &world));
-  PADGRAPH_NCCL_RETURN_IF_ERROR(ncclCommUserRank(comm, &rank));
   // Note [Same options everywhere]: first, so that options valid on some ranks only fail on every
   // rank.
   const char* const names[] = {"num_experts", "top_k",     "hidden",       "capacity",
@@ -999,7 +993,10 @@ absl::StatusOr<A2aLl> A2aLl::Create(ncclComm_t comm, const A2aLlOptions& options
   const int64_t values[] = {options.num_experts,  options.top_k,   options.hidden,
                             options.capacity,     options.max_sms, options.line_rows,
                             options.jitter_max_ns};
-  PADGRAPH_RETURN_IF_ERROR(CheckSameOptions(comm, world, "a2a_ll", names, values));
+  PADGRAPH_ASSIGN_OR_RETURN(const device_exchange::CommPlace place,
+                            BeginCollectiveCreate(comm, "a2a_ll", names, values));
+  const int world = place.world;
+  const int rank = place.rank;
 
   A2aLl a2a;
   a2a.state_ = std::make_unique<State>();

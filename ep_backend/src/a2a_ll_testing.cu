@@ -69,10 +69,18 @@ __device__ __forceinline__ uint64_t ProbeWord(uint32_t round, uint32_t line, uin
 }
 
 __device__ __forceinline__ bool ProbeExpired(uint64_t start, uint64_t budget_ns, int32_t* expired) {
-  uint64_t now;
-  asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(now));
-  if (now - start > budget_ns) atomicExch(expired, 1);
+  if (GlobalTimerNs() - start > budget_ns) atomicExch(expired, 1);
   return *reinterpret_cast<volatile int32_t*>(expired) != 0;
+}
+
+// Writer and reader split the lines alike: this thread's first line (eight lanes per line, four
+// lines per warp) and the stride between its lines.
+__device__ __forceinline__ int ProbeFirstLine() {
+  return (blockIdx.x * (kProbeThreads / 32) + threadIdx.x / 32) * lines::kLinesPerWarp +
+         threadIdx.x % 32 / lines::kLanesPerLine;
+}
+__device__ __forceinline__ int ProbeLineStride() {
+  return gridDim.x * (kProbeThreads / 32) * lines::kLinesPerWarp;
 }
 
 // Block b writes lines b, b + kProbeBlocks, ...: eight lanes per line, one line part each.
@@ -80,13 +88,11 @@ __global__ void __launch_bounds__(kProbeThreads)
     LineWriterKernel(uint64_t* lines_at_reader, int lines, int rounds, bool tag_first,
                      const uint64_t* acks, uint64_t budget_ns, int32_t* expired) {
   using namespace lines;
-  uint64_t start;
-  asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(start));
+  const uint64_t start = GlobalTimerNs();
   const int lane = threadIdx.x % 32;
   const int part = lane % kLanesPerLine;
-  const int first =
-      (blockIdx.x * (kProbeThreads / 32) + threadIdx.x / 32) * kLinesPerWarp + lane / kLanesPerLine;
-  const int stride = gridDim.x * (kProbeThreads / 32) * kLinesPerWarp;
+  const int first = ProbeFirstLine();
+  const int stride = ProbeLineStride();
   __shared__ int stop;
   for (int round = 1; round <= rounds; ++round) {
     for (int line = first; line < lines; line += stride) {
@@ -121,13 +127,11 @@ __global__ void __launch_bounds__(kProbeThreads)
                      uint64_t budget_ns, int32_t* expired, unsigned long long* checked,
                      unsigned long long* torn) {
   using namespace lines;
-  uint64_t start;
-  asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(start));
+  const uint64_t start = GlobalTimerNs();
   const int lane = threadIdx.x % 32;
   const int part = lane % kLanesPerLine;
-  const int first =
-      (blockIdx.x * (kProbeThreads / 32) + threadIdx.x / 32) * kLinesPerWarp + lane / kLanesPerLine;
-  const int stride = gridDim.x * (kProbeThreads / 32) * kLinesPerWarp;
+  const int first = ProbeFirstLine();
+  const int stride = ProbeLineStride();
   const int lines_per_pass = (lines + stride - 1) / stride;
   unsigned long long seen = 0, bad = 0;
   bool stop = false;

@@ -9,7 +9,6 @@
 #include "fmt/format.h"
 #include "padgraph/ep_backend/lsa_gather.h"
 #include "padgraph/ep_backend/nccl_comm.h"
-#include "padgraph/ep_backend/nccl_version.h"
 #include "padgraph/graph_runtime/bounded_wait.cuh"
 #include "padgraph/graph_runtime/cuda_check.h"
 #include "padgraph/graph_runtime/cuda_handles.h"
@@ -21,7 +20,7 @@ namespace padgraph {
 namespace {
 
 using device_exchange::AddCount;
-using device_exchange::CheckSameOptions;
+using device_exchange::BeginCollectiveCreate;
 using device_exchange::Jitter;
 using device_exchange::LaunchCooperative;
 
@@ -249,16 +248,14 @@ LsaGather& LsaGather::operator=(LsaGather&&) noexcept = default;
 LsaGather::~LsaGather() = default;
 
 absl::StatusOr<LsaGather> LsaGather::Create(ncclComm_t comm, const LsaGatherOptions& options) {
-  PADGRAPH_RETURN_IF_ERROR(CheckNcclVersion());
-  if (comm == nullptr) return absl::InvalidArgumentError("lsa_gather: comm is null");
-  int world = 0, rank = 0;
-  PADGRAPH_NCCL_RETURN_IF_ERROR(ncclCommCount(comm, &world));
-  PADGRAPH_NCCL_RETURN_IF_ERROR(ncclCommUserRank(comm, &rank));
   // First the collective, so that options valid on some ranks only fail on every rank.
   const char* const names[] = {"row_bytes", "slot_rows", "max_sms", "jitter_max_ns"};
   const int64_t values[] = {options.row_bytes, options.slot_rows, options.max_sms,
                             options.jitter_max_ns};
-  PADGRAPH_RETURN_IF_ERROR(CheckSameOptions(comm, world, "lsa_gather", names, values));
+  PADGRAPH_ASSIGN_OR_RETURN(const device_exchange::CommPlace place,
+                            BeginCollectiveCreate(comm, "lsa_gather", names, values));
+  const int world = place.world;
+  const int rank = place.rank;
 
   LsaGather gather;
   gather.state_ = std::make_unique<State>();

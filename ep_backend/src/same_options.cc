@@ -6,6 +6,7 @@
 
 #include "fmt/format.h"
 #include "padgraph/ep_backend/nccl_comm.h"
+#include "padgraph/ep_backend/nccl_version.h"
 #include "padgraph/graph_runtime/cuda_check.h"
 #include "padgraph/graph_runtime/cuda_handles.h"
 #include "padgraph/padding_policy/status_macros.h"
@@ -44,6 +45,19 @@ absl::Status CheckSameOptions(ncclComm_t comm, int world, const char* component,
     }
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<CommPlace> BeginCollectiveCreate(ncclComm_t comm, const char* component,
+                                                absl::Span<const char* const> names,
+                                                absl::Span<const int64_t> values) {
+  PADGRAPH_RETURN_IF_ERROR(CheckNcclVersion());
+  if (comm == nullptr)
+    return absl::InvalidArgumentError(fmt::format("{}: comm is null", component));
+  CommPlace place;
+  PADGRAPH_NCCL_RETURN_IF_ERROR(ncclCommCount(comm, &place.world));
+  PADGRAPH_NCCL_RETURN_IF_ERROR(ncclCommUserRank(comm, &place.rank));
+  PADGRAPH_RETURN_IF_ERROR(CheckSameOptions(comm, place.world, component, names, values));
+  return place;
 }
 
 }  // namespace padgraph::device_exchange

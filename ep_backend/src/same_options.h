@@ -1,5 +1,6 @@
-// The options check of the device-API transports' collective Create: window offsets depend on the
-// options, so every rank must pass the same ones. Internal to ep_backend.
+// The start of the device-API transports' collective Create: the NCCL check, the communicator and
+// the options check (window offsets depend on the options, so every rank must pass the same ones).
+// Internal to ep_backend.
 #pragma once
 
 #include <nccl.h>
@@ -7,6 +8,7 @@
 #include <cstdint>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/types/span.h"
 
 namespace padgraph::device_exchange {
@@ -16,5 +18,18 @@ namespace padgraph::device_exchange {
 absl::Status CheckSameOptions(ncclComm_t comm, int world, const char* component,
                               absl::Span<const char* const> names,
                               absl::Span<const int64_t> values);
+
+// This GPU's place in a communicator.
+struct CommPlace {
+  int world = 0;
+  int rank = 0;
+};
+
+// What every transport's Create does first, in this order: the loaded NCCL is the version of the
+// headers (nccl_version.h), `comm` is set, and every rank passed the same options
+// (CheckSameOptions, collective). Returns this rank's place in `comm`.
+absl::StatusOr<CommPlace> BeginCollectiveCreate(ncclComm_t comm, const char* component,
+                                                absl::Span<const char* const> names,
+                                                absl::Span<const int64_t> values);
 
 }  // namespace padgraph::device_exchange
