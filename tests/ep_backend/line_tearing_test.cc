@@ -7,6 +7,7 @@
 
 #include "gtest/gtest.h"
 #include "padgraph/ep_backend/a2a_ll_testing.h"
+#include "ranks_test_util.h"
 
 namespace padgraph {
 namespace {
@@ -15,10 +16,7 @@ constexpr int kLines = 4096;                    // 512 KiB of lines per round
 constexpr int kRounds = 256;                    // about 10^6 lines in all
 constexpr uint64_t kBudgetNs = 20'000'000'000;  // generous: a stuck probe fails, never hangs
 
-int GpuCount() {
-  int count = 0;
-  return cudaGetDeviceCount(&count) == cudaSuccess ? count : 0;
-}
+using ranks_test::GpuCount;
 
 void SkipWithoutPeers() {
   if (GpuCount() < 2) GTEST_SKIP() << "needs 2 GPUs, found " << GpuCount();
