@@ -13,7 +13,9 @@
 // an SM kernel storing to all peers at once through the symmetric window. Every a2a_ll result is
 // checked against a float64 CPU reference (with the test experts of a2a_ll_testing.h) before it is
 // reported. Beside allgather, lsa_gather: the same dense-TP exchange on the lsa gather backend
-// (only real rows move), checked bit for bit against the rows sent.
+// (only real rows move), checked bit for bit against the rows sent. Last, loopback/: a2a_ll
+// between 2 and 4 loopback ranks on GPU 0 (a2a_ll.h CreateLoopback), which a machine with one GPU
+// runs: the protocol's own steps without NVLink's latency or bandwidth.
 #include <benchmark/benchmark.h>
 #include <cuda_runtime_api.h>
 #include <nccl.h>
@@ -57,6 +59,8 @@ constexpr size_t kRowBytes = kHidden * 2;
 constexpr size_t kProbeBytes = size_t{256} << 20;  // per probe launch, all peers together
 const int kRows[] = {1, 8, 16, 32, 128};
 const int kSmBudgets[] = {32, 64, 128};
+// Loopback ranks (a2a_ll.h CreateLoopback) share one GPU's SMs: at most SMs / (2 x world) each.
+constexpr int kLoopbackSms = 16;
 
 int GpuCount() {
   int count = 0;
@@ -106,9 +110,21 @@ uint64_t NvlinkBytes(const Routing& routing, int world, int rank) {
   return 2 * pairs * kRowBytes;
 }
 
+A2aLlOptions A2aLlOptionsFor(int sms) {
+  A2aLlOptions options;
+  options.num_experts = kExperts;
+  options.top_k = kTopK;
+  options.hidden = kHidden;
+  options.capacity = kCapacity;
+  options.max_sms = sms;
+  return options;
+}
+
 // One GPU's state, owned by its thread.
 struct RankState {
   int rank = 0, world = 0;
+  bool loopback = false;            // every rank on GPU 0, no communicator
+  std::barrier<>* ranks = nullptr;  // the team's host barrier (loopback replays start on it)
   NcclComm comm;
   CudaStream stream;
   Deadline deadline;
@@ -126,9 +142,14 @@ struct RankState {
 // World threads that run jobs on their ranks; the benchmark thread posts and waits.
 class Team {
  public:
-  explicit Team(int world) : world_(world), states_(world), barrier_(world) {
-    ncclUniqueId id;
-    ncclGetUniqueId(&id);
+  Team(int world, bool loopback)
+      : world_(world), loopback_(loopback), states_(world), barrier_(world) {
+    ncclUniqueId id = {};
+    if (loopback) {
+      loopback_status_ = MakeLoopback();
+    } else {
+      ncclGetUniqueId(&id);
+    }
     landings_.assign(world, nullptr);
     for (int rank = 0; rank < world; ++rank) {
       threads_.emplace_back([this, rank, id] { Loop(rank, id); });
@@ -143,7 +164,7 @@ class Team {
       for (auto& [sms, a2a] : s.a2a_row_path)
         PADGRAPH_RETURN_IF_ERROR(a2a.Destroy());
       if (s.lsa.has_value()) PADGRAPH_RETURN_IF_ERROR(s.lsa->Destroy());
-      return s.comm.Finalize();
+      return s.loopback ? absl::OkStatus() : s.comm.Finalize();
     });
     {
       std::lock_guard lock(mutex_);
@@ -157,6 +178,7 @@ class Team {
 
   const absl::Status& init_status() const { return init_status_; }
   int world() const { return world_; }
+  bool loopback() const { return loopback_; }
   std::barrier<>& barrier() { return barrier_; }
   double egress_gbps = 0;
 
@@ -201,10 +223,30 @@ class Team {
     }
   }
 
+  // Every loopback rank's transports, made at once on GPU 0 (Note [Loopback ranks]).
+  absl::Status MakeLoopback() {
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaSetDevice(0));
+    PADGRAPH_RETURN_IF_ERROR(LoadTestKernels());
+    A2aLlOptions options = A2aLlOptionsFor(kLoopbackSms);
+    PADGRAPH_ASSIGN_OR_RETURN(loopback_a2a_, A2aLl::CreateLoopback(world_, options));
+    options.line_rows = 0;
+    PADGRAPH_ASSIGN_OR_RETURN(loopback_row_path_, A2aLl::CreateLoopback(world_, options));
+    return absl::OkStatus();
+  }
+
   absl::Status Setup(RankState& s, int rank, ncclUniqueId id) {
     s.rank = rank;
     s.world = world_;
+    s.loopback = loopback_;
+    s.ranks = &barrier_;
     s.landings = &landings_;
+    if (loopback_) {
+      PADGRAPH_RETURN_IF_ERROR(loopback_status_);
+      s.a2a.emplace(kLoopbackSms, std::move(loopback_a2a_[rank]));
+      s.a2a_row_path.emplace(kLoopbackSms, std::move(loopback_row_path_[rank]));
+      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaSetDevice(0));
+      return AllocateRankBuffers(s);
+    }
     PADGRAPH_CUDA_RETURN_IF_ERROR(cudaSetDevice(rank));
     for (int peer = 0; peer < world_; ++peer) {
       if (peer == rank) continue;
@@ -215,17 +257,8 @@ class Team {
       (void)cudaGetLastError();
     }
     PADGRAPH_ASSIGN_OR_RETURN(s.comm, NcclComm::InitRank(world_, rank, id));
-    PADGRAPH_ASSIGN_OR_RETURN(s.stream, MakeStream());
-    PADGRAPH_ASSIGN_OR_RETURN(s.deadline, Deadline::Create(absl::Seconds(30)));
-    PADGRAPH_ASSIGN_OR_RETURN(s.start, MakeEvent(cudaEventDefault));
-    PADGRAPH_ASSIGN_OR_RETURN(s.stop, MakeEvent(cudaEventDefault));
     for (int sms : kSmBudgets) {
-      A2aLlOptions options;
-      options.num_experts = kExperts;
-      options.top_k = kTopK;
-      options.hidden = kHidden;
-      options.capacity = kCapacity;
-      options.max_sms = sms;
+      A2aLlOptions options = A2aLlOptionsFor(sms);
       PADGRAPH_ASSIGN_OR_RETURN(A2aLl a2a, A2aLl::Create(s.comm.get(), options));
       s.a2a.emplace(sms, std::move(a2a));
       options.line_rows = 0;
@@ -236,6 +269,15 @@ class Team {
         s.lsa, LsaGather::Create(s.comm.get(), {.row_bytes = static_cast<int>(kRowBytes),
                                                 .slot_rows = kCapacity,
                                                 .max_sms = kSmBudgets[0]}));
+    return AllocateRankBuffers(s);
+  }
+
+  // A rank's stream, deadline, events and buffers, once its transports exist.
+  absl::Status AllocateRankBuffers(RankState& s) {
+    PADGRAPH_ASSIGN_OR_RETURN(s.stream, MakeStream());
+    PADGRAPH_ASSIGN_OR_RETURN(s.deadline, Deadline::Create(absl::Seconds(30)));
+    PADGRAPH_ASSIGN_OR_RETURN(s.start, MakeEvent(cudaEventDefault));
+    PADGRAPH_ASSIGN_OR_RETURN(s.stop, MakeEvent(cudaEventDefault));
     const size_t rows_bytes = kCapacity * kRowBytes;
     PADGRAPH_ASSIGN_OR_RETURN(s.x, DeviceBuffer::Allocate(rows_bytes));
     PADGRAPH_ASSIGN_OR_RETURN(s.out, DeviceBuffer::Allocate(rows_bytes));
@@ -253,12 +295,15 @@ class Team {
     PADGRAPH_ASSIGN_OR_RETURN(s.landing, DeviceBuffer::Allocate(kProbeBytes));
     PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemset(s.probe_source.data(), 1, kProbeBytes));
     PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemset(s.x.data(), 0, rows_bytes));
-    landings_[rank] = s.landing.data();
+    landings_[s.rank] = s.landing.data();
     PADGRAPH_CUDA_RETURN_IF_ERROR(cudaDeviceSynchronize());
     return absl::OkStatus();
   }
 
   int world_;
+  bool loopback_;
+  absl::Status loopback_status_;
+  std::vector<A2aLl> loopback_a2a_, loopback_row_path_;  // until each rank's Setup takes its own
   std::vector<RankState> states_;
   std::vector<void*> landings_;
   std::barrier<> barrier_;
@@ -278,23 +323,24 @@ std::unique_ptr<Team>& CurrentTeam() {
   return *team;
 }
 
-// The team for `world` ranks (the previous one, of another size, is torn down first).
-Team* TeamFor(int world) {
+// The team for `world` ranks (the previous one, of another kind, is torn down first).
+Team* TeamFor(int world, bool loopback) {
   std::unique_ptr<Team>& team = CurrentTeam();
-  if (team == nullptr || team->world() != world) {
+  if (team == nullptr || team->world() != world || team->loopback() != loopback) {
     team.reset();
-    team = std::make_unique<Team>(world);
+    team = std::make_unique<Team>(world, loopback);
   }
   return team.get();
 }
 
 // The team for `world` ranks, or null after telling `state` why the benchmark is skipped.
-Team* TeamOrSkip(benchmark::State& state, int world) {
-  if (GpuCount() < world) {
-    state.SkipWithError(fmt::format("needs {} GPUs", world).c_str());
+Team* TeamOrSkip(benchmark::State& state, int world, bool loopback = false) {
+  const int need = loopback ? 1 : world;
+  if (GpuCount() < need) {
+    state.SkipWithError(fmt::format("needs {} GPUs", need).c_str());
     return nullptr;
   }
-  Team* team = TeamFor(world);
+  Team* team = TeamFor(world, loopback);
   if (!team->init_status().ok()) {
     state.SkipWithError(std::string(team->init_status().message()).c_str());
     return nullptr;
@@ -497,11 +543,23 @@ absl::Status Enqueue(RankState& s, Backend backend, int sms, int iteration) {
   return absl::InternalError("unknown backend");
 }
 
-// Device-side barrier across ranks, then the timed work, then the elapsed device time in ms.
+// Loopback ranks wait for each other here before launching, so that none launches while a peer
+// may still allocate, free or instantiate: calls that can wait for the GPU's kernels, which wait
+// for that peer (a2a_ll_test.cc, Rank::AllRanksReady).
+void LoopbackRendezvous(RankState& s) {
+  if (s.loopback) s.ranks->arrive_and_wait();
+}
+
+// Device-side barrier across ranks (for loopback ranks, whose streams share a GPU, a host barrier
+// once each has finished its last replay), then the timed work, then the elapsed device time in ms.
 absl::Status TimedReplay(RankState& s, const std::function<absl::Status()>& work, float* ms) {
   cudaStream_t stream = s.stream.get();
-  PADGRAPH_NCCL_RETURN_IF_ERROR(ncclAllReduce(s.barrier_int.data(), s.barrier_int.data(), 1,
-                                              ncclInt32, ncclSum, s.comm.get(), stream));
+  if (s.loopback) {
+    LoopbackRendezvous(s);
+  } else {
+    PADGRAPH_NCCL_RETURN_IF_ERROR(ncclAllReduce(s.barrier_int.data(), s.barrier_int.data(), 1,
+                                                ncclInt32, ncclSum, s.comm.get(), stream));
+  }
   PADGRAPH_CUDA_RETURN_IF_ERROR(cudaEventRecord(s.start.get(), stream));
   PADGRAPH_RETURN_IF_ERROR(work());
   PADGRAPH_CUDA_RETURN_IF_ERROR(cudaEventRecord(s.stop.get(), stream));
@@ -569,17 +627,19 @@ void BM_DispatchCombine(benchmark::State& state) {
   const auto backend = static_cast<Backend>(state.range(1));
   const int rows = static_cast<int>(state.range(2));
   const int sms = static_cast<int>(state.range(3));
-  Team* team_or_null = TeamOrSkip(state, world);
+  const bool loopback = state.range(4) != 0;
+  Team* team_or_null = TeamOrSkip(state, world, loopback);
   if (team_or_null == nullptr) return;
   Team& team = *team_or_null;
   const Routing routing = MakeRouting(world, rows);
   absl::Status built = team.Run([&](RankState& s) -> absl::Status {
+    s.exec.Reset();
     PADGRAPH_RETURN_IF_ERROR(Stage(s, routing, rows));
+    LoopbackRendezvous(s);
     if (backend == Backend::kA2aLl || backend == Backend::kA2aLlRowPath)
       PADGRAPH_RETURN_IF_ERROR(CheckA2aLl(s, A2aLlOf(s, backend, sms), routing, rows));
     if (backend == Backend::kLsaGather) PADGRAPH_RETURN_IF_ERROR(CheckLsaGather(s, routing, rows));
     cudaStream_t stream = s.stream.get();
-    s.exec.Reset();
     // One eager round first: NCCL connects peers for send/recv lazily, which capture cannot do.
     PADGRAPH_RETURN_IF_ERROR(Enqueue(s, backend, sms, 0));
     PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
@@ -595,6 +655,7 @@ void BM_DispatchCombine(benchmark::State& state) {
     cudaGraphExec_t raw_exec = nullptr;
     PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGraphInstantiate(&raw_exec, graph.get(), 0));
     s.exec = CudaGraphExec(raw_exec);
+    LoopbackRendezvous(s);
     PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGraphLaunch(s.exec.get(), stream));  // warm-up
     PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
     return s.deadline.Check();
@@ -612,6 +673,11 @@ void BM_DispatchCombine(benchmark::State& state) {
   for (int rank = 0; rank < world && backend != Backend::kLsaGather; ++rank)
     busiest = std::max(busiest, NvlinkBytes(routing, world, rank));
   const double median_us = state.counters["median_us"];
+  state.counters["checked"] = backend == Backend::kA2aLl || backend == Backend::kA2aLlRowPath ||
+                                      backend == Backend::kLsaGather
+                                  ? 1
+                                  : 0;
+  if (loopback) return;  // no NVLink: no bytes over it, no floor
   state.counters["nvlink_bytes"] = static_cast<double>(busiest);
   state.counters["GBps"] = busiest / (median_us * 1e3);
   if (team.egress_gbps > 0 && busiest > 0) {
@@ -620,10 +686,6 @@ void BM_DispatchCombine(benchmark::State& state) {
     state.counters["floor_us"] = floor_us;
     state.counters["ratio_to_floor"] = median_us / floor_us;
   }
-  state.counters["checked"] = backend == Backend::kA2aLl || backend == Backend::kA2aLlRowPath ||
-                                      backend == Backend::kLsaGather
-                                  ? 1
-                                  : 0;
 }
 
 const char* BackendName(Backend backend) {
@@ -670,7 +732,7 @@ void Register() {
                                        : fmt::format("dispatch_combine/world:{}/{}/rows:{}", world,
                                                      BackendName(backend), rows);
           benchmark::RegisterBenchmark(name.c_str(), BM_DispatchCombine)
-              ->Args({world, static_cast<int>(backend), rows, sms})
+              ->Args({world, static_cast<int>(backend), rows, sms, 0})
               ->UseManualTime()
               ->Iterations(kReplays)
               ->Unit(benchmark::kMicrosecond);
@@ -685,10 +747,26 @@ void Register() {
                                                BackendName(backend), rows, kSmBudgets[0])
                                        .c_str(),
                                    BM_DispatchCombine)
-          ->Args({world, static_cast<int>(backend), rows, kSmBudgets[0]})
+          ->Args({world, static_cast<int>(backend), rows, kSmBudgets[0], 0})
           ->UseManualTime()
           ->Iterations(kReplays)
           ->Unit(benchmark::kMicrosecond);
+    }
+  }
+  // Loopback ranks (Note [Loopback ranks]): the protocol's own steps on one GPU, without NVLink,
+  // with the row path beside it; rows 0 is the flags alone.
+  for (int world : {2, 4}) {
+    for (int rows : {0, 1, 8, 16, 32, 128}) {
+      for (Backend backend : {Backend::kA2aLl, Backend::kA2aLlRowPath}) {
+        benchmark::RegisterBenchmark(fmt::format("loopback/world:{}/{}/rows:{}/sms:{}", world,
+                                                 BackendName(backend), rows, kLoopbackSms)
+                                         .c_str(),
+                                     BM_DispatchCombine)
+            ->Args({world, static_cast<int>(backend), rows, kLoopbackSms, 1})
+            ->UseManualTime()
+            ->Iterations(kReplays)
+            ->Unit(benchmark::kMicrosecond);
+      }
     }
   }
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # On a GPU machine: MoE dispatch + combine per backend (bench/dispatch_combine_bench.cc) and the
-# PyTorch peer (bench/peers/torch_all_to_all.py) on 2 and 4 GPUs, side by side in one run. Writes
+# PyTorch peer (bench/peers/torch_all_to_all.py) on 2 and 4 GPUs, side by side in one run, and
+# a2a_ll between loopback ranks on GPU 0 (the protocol without NVLink). Writes
 # JSON into $OUT (else BUILD/dispatch-results) and prints a short table last.
 #   source build-gpu/env.sh; tools/dispatch-bench.sh build-gpu
 set -uo pipefail
@@ -29,6 +30,7 @@ bench, torch = load("dispatch_combine.json"), load("torch_peer.json")
 rows = {}
 egress = {}
 pieces = {}
+loopback = {}  # (world, rows) -> backend -> us: every rank on one GPU, no NVLink
 errors = []
 for b in (bench or {}).get("benchmarks", []):
     parts = b["name"].split("/")
@@ -42,6 +44,9 @@ for b in (bench or {}).get("benchmarks", []):
     if parts[0] == "parts":
         pieces[(world, parts[2] + "/" + parts[3])] = b["median_us"]
         continue
+    if parts[0] == "loopback":
+        loopback.setdefault((world, int(parts[3].split(":")[1])), {})[parts[2]] = b["median_us"]
+        continue
     backend, nrows = parts[2], int(parts[3].split(":")[1])
     name = backend if not backend.startswith("a2a_ll") else f"{backend}@{parts[4].split(':')[1]}sm"
     r = rows.setdefault((world, nrows), {})
@@ -54,7 +59,9 @@ for b in (bench or {}).get("benchmarks", []):
 summary = {"card": card, "gpus": int(gpus), "commit": commit,
            "rc": {"bench": int(bench_rc), "peer": int(peer_rc)}, "errors": errors,
            "egress_GBps": {f"{w}/{k}": v for (w, k), v in egress.items()},
-           "parts_us": {f"{w}/{k}": v for (w, k), v in pieces.items()}, "rows": []}
+           "parts_us": {f"{w}/{k}": v for (w, k), v in pieces.items()},
+           "loopback_us": [{"world": w, "rows": n, **r} for (w, n), r in sorted(loopback.items())],
+           "rows": []}
 print(f"card {card} x{gpus}, commit {commit}, bench rc {bench_rc}, torch rc {peer_rc}")
 for e in errors:
     print("ERROR", e)
@@ -83,5 +90,11 @@ for (w, n), r in sorted(rows.items()):
     print(f"{w:>2} {n:>4} {f(us):>8} {best.split('@')[1][:-2] if best else '-':>5} {f(entry['GBps'],0):>6} "
           f"{f(floor):>7} {f(entry['ratio_to_floor'],2):>7} {f(ta):>9} {f(entry['ratio_to_torch'],2):>7} "
           f"{f(min(row_path) if row_path else None):>8} {f(r.get('a2a_padded')):>8} {f(r.get('allgather')):>8} {f(tg):>8} {f(r.get('lsa_gather')):>8}")
+if loopback:
+    print("loopback ranks on one GPU (no NVLink), us:")
+    print(f"{'W':>2} {'rows':>4} {'a2a_ll':>8} {'rowpath':>8}")
+    for (w, n), r in sorted(loopback.items()):
+        f = lambda v: "-" if v is None else f"{v:.1f}"
+        print(f"{w:>2} {n:>4} {f(r.get('a2a_ll')):>8} {f(r.get('a2a_ll_row_path')):>8}")
 json.dump(summary, open(os.path.join(out, "dispatch_summary.json"), "w"), indent=2)
 PY

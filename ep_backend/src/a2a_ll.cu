@@ -940,6 +940,8 @@ struct A2aLl::State {
   DeviceBuffer line_modes;
   DeviceBuffer pair_routes;
   DeviceBuffer counters;
+
+  absl::Status SetUp(int world, int ranks_per_gpu);
 };
 
 namespace {
@@ -979,6 +981,87 @@ KernelCommon CommonFor(const State& s, int layer, const DeadlineView& deadline) 
 
 }  // namespace
 
+// Every check that can differ across GPUs and every allocation of one rank, before any collective
+// step (Note [Symmetric window set-up and teardown]). `ranks_per_gpu` is 1, or world for loopback
+// ranks (Note [Loopback ranks]), which share the GPU's SMs.
+absl::Status A2aLl::State::SetUp(int world, int ranks_per_gpu) {
+  int device = 0, sm_count = 0;
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGetDevice(&device));
+  PADGRAPH_CUDA_RETURN_IF_ERROR(
+      cudaDeviceGetAttribute(&sm_count, cudaDevAttrMultiProcessorCount, device));
+  // The combine's waits take one thread of a block per flag: at most kThreadsPerBlock blocks.
+  const int most_sms = std::min(sm_count, kThreadsPerBlock);
+  if (options.max_sms < world || options.max_sms > most_sms) {
+    return Invalid("max_sms", options.max_sms,
+                   fmt::format("must be in [world ({}), min(the device's SM count, {}) ({})]",
+                               world, kThreadsPerBlock, most_sms));
+  }
+  // Note [Loopback ranks]: every rank's dispatch and combine resident at once (a combine launched
+  // behind its dispatch holds its SMs while it waits, Note [Launches overlap their predecessor's
+  // end]).
+  if (ranks_per_gpu > 1 && 2 * ranks_per_gpu * options.max_sms > sm_count) {
+    return Invalid("max_sms", options.max_sms,
+                   fmt::format("must be at most the device's SM count ({}) / (2 x {} loopback "
+                               "ranks) so that every rank's kernels are resident at once",
+                               sm_count, ranks_per_gpu));
+  }
+  if (options.line_rows < kA2aLlLineRowsAuto || options.line_rows > kA2aLlMaxLineRows) {
+    return Invalid("line_rows", options.line_rows,
+                   fmt::format("must be in [0, {}], or {} for a quarter of max_sms",
+                               kA2aLlMaxLineRows, kA2aLlLineRowsAuto));
+  }
+  if (options.jitter_max_ns > 1000000) {
+    return Invalid("jitter_max_ns", options.jitter_max_ns, "must be at most 1000000");
+  }
+  // Cooperative launches need every block resident at once (Note [SM budget]).
+  for (const void* kernel : {reinterpret_cast<const void*>(DispatchKernel),
+                             reinterpret_cast<const void*>(CombineKernel)}) {
+    int per_sm = 0;
+    PADGRAPH_CUDA_RETURN_IF_ERROR(
+        cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, kThreadsPerBlock, 0));
+    if (per_sm < 1) {
+      return absl::FailedPreconditionError(
+          "a2a_ll: a kernel's block does not fit on one SM (registers or shared memory)");
+    }
+  }
+  const int dispatch_warps = options.max_sms * kWarpsPerBlock;
+  A2aLlShape shape;
+  shape.world = world;
+  shape.num_experts = options.num_experts;
+  shape.top_k = options.top_k;
+  shape.hidden = options.hidden;
+  shape.capacity = options.capacity;
+  shape.dispatch_parts = options.num_experts > 0 ? std::clamp(dispatch_warps / options.num_experts,
+                                                              1, kA2aLlMaxDispatchParts)
+                                                 : 1;
+  shape.combine_group_blocks = std::min(options.max_sms / world, kA2aLlMaxCombineGroupBlocks);
+  shape.line_rows = LineRowsFor(options.line_rows, options.max_sms, options.capacity);
+  PADGRAPH_ASSIGN_OR_RETURN(layout, MakeA2aLlLayout(shape));
+  dispatch_blocks = options.max_sms;
+  combine_blocks = layout.shape.combine_group_blocks * world;
+  PADGRAPH_ASSIGN_OR_RETURN(dispatch_epochs,
+                            DeviceBuffer::Allocate(dispatch_blocks * sizeof(uint32_t)));
+  PADGRAPH_ASSIGN_OR_RETURN(combine_epochs,
+                            DeviceBuffer::Allocate(combine_blocks * sizeof(uint32_t)));
+  PADGRAPH_ASSIGN_OR_RETURN(
+      recv_counts,
+      DeviceBuffer::Allocate(static_cast<size_t>(layout.local_experts) * world * sizeof(int32_t)));
+  PADGRAPH_ASSIGN_OR_RETURN(sent_rows, DeviceBuffer::Allocate(sizeof(int32_t)));
+  PADGRAPH_ASSIGN_OR_RETURN(valid_pairs,
+                            DeviceBuffer::Allocate(layout.shape.capacity * sizeof(uint16_t)));
+  PADGRAPH_ASSIGN_OR_RETURN(line_modes, DeviceBuffer::Allocate(world * sizeof(int32_t)));
+  PADGRAPH_ASSIGN_OR_RETURN(
+      pair_routes, DeviceBuffer::Allocate(std::max(layout.shape.line_rows * layout.shape.top_k, 1) *
+                                          sizeof(int32_t)));
+  PADGRAPH_ASSIGN_OR_RETURN(counters, DeviceBuffer::Allocate(kCounters * sizeof(uint64_t)));
+  for (DeviceBuffer* buffer : {&dispatch_epochs, &combine_epochs, &recv_counts, &sent_rows,
+                               &valid_pairs, &line_modes, &pair_routes, &counters}) {
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemset(buffer->data(), 0, buffer->bytes()));
+  }
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaDeviceSynchronize());
+  return absl::OkStatus();
+}
+
 // An A2aLl dropped without Destroy: its window warns and leaks (symmetric_window.h).
 A2aLl::A2aLl() = default;
 A2aLl::A2aLl(A2aLl&&) noexcept = default;
@@ -1003,82 +1086,30 @@ absl::StatusOr<A2aLl> A2aLl::Create(ncclComm_t comm, const A2aLlOptions& options
   State& s = *a2a.state_;
   s.rank = rank;
   s.options = options;
-  // Every check that can differ across GPUs and every allocation, before any collective step;
-  // the window agrees on their outcome (Note [Symmetric window set-up and teardown]).
-  const absl::Status set_up = [&]() -> absl::Status {
-    int device = 0, sm_count = 0;
-    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGetDevice(&device));
-    PADGRAPH_CUDA_RETURN_IF_ERROR(
-        cudaDeviceGetAttribute(&sm_count, cudaDevAttrMultiProcessorCount, device));
-    // The combine's waits take one thread of a block per flag: at most kThreadsPerBlock blocks.
-    const int most_sms = std::min(sm_count, kThreadsPerBlock);
-    if (options.max_sms < world || options.max_sms > most_sms) {
-      return Invalid("max_sms", options.max_sms,
-                     fmt::format("must be in [world ({}), min(the device's SM count, {}) ({})]",
-                                 world, kThreadsPerBlock, most_sms));
-    }
-    if (options.line_rows < kA2aLlLineRowsAuto || options.line_rows > kA2aLlMaxLineRows) {
-      return Invalid("line_rows", options.line_rows,
-                     fmt::format("must be in [0, {}], or {} for a quarter of max_sms",
-                                 kA2aLlMaxLineRows, kA2aLlLineRowsAuto));
-    }
-    if (options.jitter_max_ns > 1000000) {
-      return Invalid("jitter_max_ns", options.jitter_max_ns, "must be at most 1000000");
-    }
-    // Cooperative launches need every block resident at once (Note [SM budget]).
-    for (const void* kernel : {reinterpret_cast<const void*>(DispatchKernel),
-                               reinterpret_cast<const void*>(CombineKernel)}) {
-      int per_sm = 0;
-      PADGRAPH_CUDA_RETURN_IF_ERROR(
-          cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, kThreadsPerBlock, 0));
-      if (per_sm < 1) {
-        return absl::FailedPreconditionError(
-            "a2a_ll: a kernel's block does not fit on one SM (registers or shared memory)");
-      }
-    }
-    const int dispatch_warps = options.max_sms * kWarpsPerBlock;
-    A2aLlShape shape;
-    shape.world = world;
-    shape.num_experts = options.num_experts;
-    shape.top_k = options.top_k;
-    shape.hidden = options.hidden;
-    shape.capacity = options.capacity;
-    shape.dispatch_parts =
-        options.num_experts > 0
-            ? std::clamp(dispatch_warps / options.num_experts, 1, kA2aLlMaxDispatchParts)
-            : 1;
-    shape.combine_group_blocks = std::min(options.max_sms / world, kA2aLlMaxCombineGroupBlocks);
-    shape.line_rows = LineRowsFor(options.line_rows, options.max_sms, options.capacity);
-    PADGRAPH_ASSIGN_OR_RETURN(s.layout, MakeA2aLlLayout(shape));
-    s.dispatch_blocks = options.max_sms;
-    s.combine_blocks = s.layout.shape.combine_group_blocks * world;
-    PADGRAPH_ASSIGN_OR_RETURN(s.dispatch_epochs,
-                              DeviceBuffer::Allocate(s.dispatch_blocks * sizeof(uint32_t)));
-    PADGRAPH_ASSIGN_OR_RETURN(s.combine_epochs,
-                              DeviceBuffer::Allocate(s.combine_blocks * sizeof(uint32_t)));
-    PADGRAPH_ASSIGN_OR_RETURN(
-        s.recv_counts, DeviceBuffer::Allocate(static_cast<size_t>(s.layout.local_experts) * world *
-                                              sizeof(int32_t)));
-    PADGRAPH_ASSIGN_OR_RETURN(s.sent_rows, DeviceBuffer::Allocate(sizeof(int32_t)));
-    PADGRAPH_ASSIGN_OR_RETURN(s.valid_pairs,
-                              DeviceBuffer::Allocate(s.layout.shape.capacity * sizeof(uint16_t)));
-    PADGRAPH_ASSIGN_OR_RETURN(s.line_modes, DeviceBuffer::Allocate(world * sizeof(int32_t)));
-    PADGRAPH_ASSIGN_OR_RETURN(
-        s.pair_routes,
-        DeviceBuffer::Allocate(std::max(s.layout.shape.line_rows * s.layout.shape.top_k, 1) *
-                               sizeof(int32_t)));
-    PADGRAPH_ASSIGN_OR_RETURN(s.counters, DeviceBuffer::Allocate(kCounters * sizeof(uint64_t)));
-    for (DeviceBuffer* buffer :
-         {&s.dispatch_epochs, &s.combine_epochs, &s.recv_counts, &s.sent_rows, &s.valid_pairs,
-          &s.line_modes, &s.pair_routes, &s.counters}) {
-      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemset(buffer->data(), 0, buffer->bytes()));
-    }
-    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaDeviceSynchronize());
-    return absl::OkStatus();
-  }();
+  const absl::Status set_up = s.SetUp(world, /*ranks_per_gpu=*/1);
   PADGRAPH_ASSIGN_OR_RETURN(s.window,
                             SymmetricWindow::Create(comm, s.layout.window_bytes, "a2a_ll", set_up));
   return a2a;
+}
+
+absl::StatusOr<std::vector<A2aLl>> A2aLl::CreateLoopback(int world, const A2aLlOptions& options) {
+  if (world < 1 || world > kA2aLlMaxWorld) {
+    return Invalid("world", world, fmt::format("must be in [1, {}]", kA2aLlMaxWorld));
+  }
+  std::vector<A2aLl> team(world);
+  for (int rank = 0; rank < world; ++rank) {
+    team[rank].state_ = std::make_unique<State>();
+    State& s = *team[rank].state_;
+    s.rank = rank;
+    s.options = options;
+    PADGRAPH_RETURN_IF_ERROR(s.SetUp(world, /*ranks_per_gpu=*/world));
+  }
+  PADGRAPH_ASSIGN_OR_RETURN(
+      std::vector<SymmetricWindow> windows,
+      SymmetricWindow::CreateLoopback(world, team[0].state_->layout.window_bytes, "a2a_ll"));
+  for (int rank = 0; rank < world; ++rank)
+    team[rank].state_->window = std::move(windows[rank]);
+  return team;
 }
 
 absl::Status A2aLl::Destroy() {
@@ -1147,6 +1178,9 @@ absl::Status A2aLl::LaunchEgressProbe(const void* source, size_t bytes_per_peer,
   const int world = s.layout.shape.world;
   const size_t limit = s.layout.recv_row_count() * s.layout.row_bytes();
   if (world < 2) return absl::FailedPreconditionError("a2a_ll: the egress probe needs a peer");
+  if (s.window.handle() == nullptr) {
+    return absl::FailedPreconditionError("a2a_ll: the egress probe needs NCCL, not loopback ranks");
+  }
   if (bytes_per_peer % 16 != 0 || bytes_per_peer > limit) {
     return Invalid("bytes_per_peer", static_cast<int64_t>(bytes_per_peer),
                    fmt::format("must be a multiple of 16 and at most {}", limit));

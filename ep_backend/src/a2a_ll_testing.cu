@@ -198,6 +198,16 @@ absl::Status LaunchEmptyKernel(int blocks, bool cooperative, cudaStream_t stream
   return absl::OkStatus();
 }
 
+absl::Status LoadTestKernels() {
+  cudaFuncAttributes attributes;
+  for (const void* kernel : {reinterpret_cast<const void*>(EmptyKernel),
+                             reinterpret_cast<const void*>(TestExpertsKernel),
+                             reinterpret_cast<const void*>(CountMismatchesKernel)}) {
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaFuncGetAttributes(&attributes, kernel));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status LaunchTestExperts(const A2aLlLayout& layout, int rank, const void* recv_rows,
                                const int32_t* recv_counts, void* expert_out, cudaStream_t stream) {
   TestExpertsKernel<<<layout.local_experts * layout.shape.world, 256, 0, stream>>>(

@@ -39,7 +39,8 @@ void WarnLeak(const char* owner_name, const char* how) {
 struct SymmetricWindow::State {
   ncclComm_t comm = nullptr;
   const char* owner_name = "";
-  void* memory = nullptr;  // ncclMemAlloc
+  void* memory = nullptr;          // ncclMemAlloc, or this rank's part of `loopback`
+  std::shared_ptr<void> loopback;  // Note [Loopback ranks]: the team's one allocation
   ncclWindow_t window = nullptr;
   ncclDevComm dev_comm;
   bool dev_comm_created = false;
@@ -111,11 +112,44 @@ absl::StatusOr<SymmetricWindow> SymmetricWindow::Create(ncclComm_t comm, size_t 
   return window;
 }
 
+absl::StatusOr<std::vector<SymmetricWindow>> SymmetricWindow::CreateLoopback(
+    int world, size_t bytes, const char* owner_name) {
+  if (world < 1 || world > kA2aLlMaxWorld) {
+    return absl::InvalidArgumentError(
+        fmt::format("{}: a loopback team of {} ranks is out of range: [1, {}]", owner_name, world,
+                    kA2aLlMaxWorld));
+  }
+  // Each window starts on a 256-byte boundary, as ncclMemAlloc's do.
+  const size_t stride = (bytes + 255) / 256 * 256;
+  void* raw = nullptr;
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMalloc(&raw, stride * world));
+  std::shared_ptr<void> memory(raw, [](void* p) { (void)cudaFree(p); });
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemset(raw, 0, stride * world));
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaDeviceSynchronize());
+  PeerBases bases = {};
+  for (int rank = 0; rank < world; ++rank)
+    bases[rank] = static_cast<char*>(raw) + stride * rank;
+  std::vector<SymmetricWindow> windows(world);
+  for (int rank = 0; rank < world; ++rank) {
+    windows[rank].state_ = std::make_unique<State>();
+    State& s = *windows[rank].state_;
+    s.owner_name = owner_name;
+    s.memory = bases[rank];
+    s.loopback = memory;
+    s.peer_bases = bases;
+  }
+  return windows;
+}
+
 absl::Status SymmetricWindow::Destroy() {
   if (state_ == nullptr) return absl::OkStatus();
   State& s = *state_;
   // Kernels still running may store into peers' windows: let them finish first.
   PADGRAPH_CUDA_RETURN_IF_ERROR(cudaDeviceSynchronize());
+  if (s.loopback != nullptr) {
+    state_.reset();  // the team's memory goes with its last window
+    return absl::OkStatus();
+  }
   if (s.dev_comm_created) {
     PADGRAPH_NCCL_RETURN_IF_ERROR(ncclDevCommDestroy(s.comm, &s.dev_comm));
     s.dev_comm_created = false;

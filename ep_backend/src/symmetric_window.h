@@ -24,6 +24,24 @@
 // still running may store into peers' windows), then ncclDevCommDestroy, ncclCommWindowDeregister
 // and ncclMemFree. The destructor never starts a collective: a window never destroyed warns,
 // naming its owner, and leaks.
+//
+// Note [Loopback ranks]
+// For tests and benchmarks on a machine with one GPU, CreateLoopback gives every rank of a team a
+// window on that GPU, carved from one zeroed allocation, with the same peer bases on every rank:
+// the transports' kernels then run their whole protocol (counts, flags, lines, epochs, poison)
+// between ranks whose launches go to different streams of the one GPU. What it cannot show is
+// what depends on NVLink: peers' stores never leave the GPU, so the system-scope ordering between
+// GPUs and the arrival of lines over the wire (line_tearing_test) go unexercised, and its times
+// are the protocol's own steps, not the wire's latency or bandwidth. Every rank's kernels must be
+// resident at once, so the owner bounds world x its SM budget by the GPU's SMs. And every kernel
+// the ranks launch must be loaded before the first of them runs: under CUDA's lazy loading (the
+// default) a kernel's first launch may wait for the kernels running on the GPU, and a loopback
+// rank's kernel waits for its peers' launches. (Seen: a test's expert kernel launched for the
+// first time behind one rank's dispatch stalled both ranks until the deadline.) The owner loads
+// its own kernels at Create; a caller loads the rest. For the same reason no rank's thread may
+// allocate, free or instantiate a graph while a peer may be waiting for its launches: set every
+// rank up, meet on a host barrier, then launch. (Seen: without the barrier, one run in three of
+// a test whose ranks upload inputs and then launch hung at its first layer.)
 #pragma once
 
 #include <nccl.h>
@@ -31,6 +49,7 @@
 #include <array>
 #include <cstddef>
 #include <memory>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -49,6 +68,12 @@ class SymmetricWindow {
   static absl::StatusOr<SymmetricWindow> Create(ncclComm_t comm, size_t bytes,
                                                 const char* owner_name,
                                                 const absl::Status& owner_set_up);
+
+  // Note [Loopback ranks]: `world` windows of `bytes` each in one allocation on the current GPU,
+  // each window's peer bases the whole team's; no NCCL. Destroy each; the memory is freed with
+  // the last. handle() is null.
+  static absl::StatusOr<std::vector<SymmetricWindow>> CreateLoopback(int world, size_t bytes,
+                                                                     const char* owner_name);
 
   SymmetricWindow();
   SymmetricWindow(SymmetricWindow&&) noexcept;

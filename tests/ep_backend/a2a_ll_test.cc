@@ -1,9 +1,11 @@
-// a2a_ll on 2 and 4 GPUs, one thread per GPU: dispatch + test experts + combine against a float64
-// CPU reference over many random and idle-rank distributions with every launch queued before any
-// result is read; many MoE layers back to back in one CUDA graph (Note [Buffer reuse across
-// layers]) equal to the same launches made eagerly, bit for bit; padded rows never sent (device
-// byte counters, poisoned output rows); a jitter stress of 10,000 replays; and a bounded wait
-// that expires naming the layer and the peer when one rank skips a layer.
+// a2a_ll on 2 and 4 GPUs, one thread per GPU, and as 2 and 4 loopback ranks on one GPU (Note
+// [Loopback ranks]: the protocol without NVLink, for machines with one GPU): dispatch + test
+// experts + combine against a float64 CPU reference over many random and idle-rank distributions
+// with every launch queued before any result is read; many MoE layers back to back in one CUDA
+// graph (Note [Buffer reuse across layers]) equal to the same launches made eagerly, bit for bit;
+// padded rows never sent (device byte counters, poisoned output rows); a jitter stress of 10,000
+// replays; and a bounded wait that expires naming the layer and the peer when one rank skips a
+// layer.
 #include "padgraph/ep_backend/a2a_ll.h"
 
 #include <cuda_runtime_api.h>
@@ -11,6 +13,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <barrier>
 #include <chrono>
 #include <cmath>
 #include <functional>
@@ -251,7 +254,27 @@ struct DeviceInputs {
   }
 };
 
-// One rank's transport: communicator, stream, deadline, A2aLl; torn down in the documented order.
+// How a test's ranks run: one per GPU over NCCL, or every rank on GPU 0 (a2a_ll.h
+// CreateLoopback, Note [Loopback ranks]), which runs the whole protocol on a machine with one GPU.
+struct Team {
+  int world = 2;
+  bool loopback = false;
+};
+
+A2aLlOptions OptionsFor(const Shape& shape, uint32_t jitter_ns) {
+  A2aLlOptions options;
+  options.num_experts = shape.experts;
+  options.top_k = shape.top_k;
+  options.hidden = shape.hidden;
+  options.capacity = shape.capacity;
+  options.max_sms = shape.max_sms;
+  options.line_rows = shape.line_rows;
+  options.jitter_max_ns = jitter_ns;
+  return options;
+}
+
+// One rank's transport: communicator (none for loopback ranks), stream, deadline, A2aLl; torn
+// down in the documented order.
 struct Rank {
   int rank = 0;
   NcclComm comm;
@@ -259,25 +282,33 @@ struct Rank {
   Deadline deadline;
   A2aLl a2a;
   DeviceBuffer expert_out;
+  std::barrier<>* ready = nullptr;  // loopback ranks' rendezvous
 
+  // Loopback ranks (Note [Loopback ranks]): waits for every rank of the team, so that none
+  // launches while a peer may still allocate, free or instantiate (calls that can wait for the
+  // kernels on the GPU, which wait for that peer's launches: a hang until the deadline, seen on
+  // one run in three). A no-op for ranks on their own GPUs.
+  void AllRanksReady() const {
+    if (ready != nullptr) ready->arrive_and_wait();
+  }
+
+  // With `loopback` the transport comes made (its team's rank `rank`); else Create makes it over
+  // a new communicator.
   static absl::StatusOr<Rank> Create(int world, int rank, const ncclUniqueId& id,
                                      const Shape& shape, uint32_t jitter_ns = 0,
-                                     absl::Duration budget = absl::Seconds(20)) {
+                                     absl::Duration budget = absl::Seconds(20),
+                                     A2aLl* loopback = nullptr) {
     Rank r;
     r.rank = rank;
-    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaSetDevice(rank));
-    PADGRAPH_ASSIGN_OR_RETURN(r.comm, NcclComm::InitRank(world, rank, id));
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaSetDevice(loopback != nullptr ? 0 : rank));
     PADGRAPH_ASSIGN_OR_RETURN(r.stream, MakeStream());
     PADGRAPH_ASSIGN_OR_RETURN(r.deadline, Deadline::Create(budget));
-    A2aLlOptions options;
-    options.num_experts = shape.experts;
-    options.top_k = shape.top_k;
-    options.hidden = shape.hidden;
-    options.capacity = shape.capacity;
-    options.max_sms = shape.max_sms;
-    options.line_rows = shape.line_rows;
-    options.jitter_max_ns = jitter_ns;
-    PADGRAPH_ASSIGN_OR_RETURN(r.a2a, A2aLl::Create(r.comm.get(), options));
+    if (loopback != nullptr) {
+      r.a2a = std::move(*loopback);
+    } else {
+      PADGRAPH_ASSIGN_OR_RETURN(r.comm, NcclComm::InitRank(world, rank, id));
+      PADGRAPH_ASSIGN_OR_RETURN(r.a2a, A2aLl::Create(r.comm.get(), OptionsFor(shape, jitter_ns)));
+    }
     PADGRAPH_ASSIGN_OR_RETURN(r.expert_out, DeviceBuffer::Allocate(r.a2a.layout().recv_row_count() *
                                                                    r.a2a.layout().row_bytes()));
     return r;
@@ -294,11 +325,52 @@ struct Rank {
   }
   absl::Status Teardown() {
     PADGRAPH_RETURN_IF_ERROR(a2a.Destroy());
-    return comm.Finalize();
+    return comm.get() != nullptr ? comm.Finalize() : absl::OkStatus();
   }
 };
 
-class A2aLlTest : public ranks_test::GpuCountTest {};
+// Runs `body` on one thread per rank of `team`, each with its Rank, and tears every Rank down.
+void OnTeam(const Team& team, const Shape& shape, uint32_t jitter_ns, absl::Duration budget,
+            const std::function<absl::Status(Rank&)>& body) {
+  std::vector<A2aLl> loopback;
+  if (team.loopback) {
+    ASSERT_EQ(cudaSetDevice(0), cudaSuccess);
+    ASSERT_TRUE(LoadTestKernels().ok());
+    absl::StatusOr<std::vector<A2aLl>> made =
+        A2aLl::CreateLoopback(team.world, OptionsFor(shape, jitter_ns));
+    ASSERT_TRUE(made.ok()) << made.status();
+    loopback = std::move(*made);
+  }
+  std::barrier<> ready(team.world);
+  OnRanks(team.world, [&](int rank, const ncclUniqueId& id) -> absl::Status {
+    absl::StatusOr<Rank> made = Rank::Create(team.world, rank, id, shape, jitter_ns, budget,
+                                             team.loopback ? &loopback[rank] : nullptr);
+    absl::Status result = made.status();
+    if (made.ok()) {
+      made->ready = team.loopback ? &ready : nullptr;
+      result = body(*made);
+    }
+    if (team.loopback) ready.arrive_and_drop();  // later rendezvous no longer wait for this rank
+    if (made.ok()) PADGRAPH_RETURN_IF_ERROR(made->Teardown());
+    return result;
+  });
+}
+
+std::string TeamName(const Team& team) {
+  return team.loopback ? fmt::format("{}ranks_on_1gpu", team.world)
+                       : fmt::format("{}gpus", team.world);
+}
+
+class A2aLlTest : public ::testing::TestWithParam<Team> {
+ protected:
+  void SetUp() override {
+    const int need = GetParam().loopback ? 1 : GetParam().world;
+    if (GpuCount() < need) GTEST_SKIP() << "needs " << need << " GPUs, found " << GpuCount();
+  }
+};
+
+// Tests of what only ranks on their own GPUs have: a communicator, and every SM of a GPU.
+class A2aLlNcclTest : public ranks_test::GpuCountTest {};
 
 TEST(A2aLlVersionTest, LoadedNcclMatchesTheHeaders) {
   EXPECT_TRUE(CheckNcclVersion().ok()) << CheckNcclVersion();
@@ -312,7 +384,7 @@ TEST(A2aLlVersionTest, LoadedNcclMatchesTheHeaders) {
 // ranks (0), for a rank with half the capacity or less (16, mixed modes in most launches), and
 // for every rank (32).
 TEST_P(A2aLlTest, RandomDistributionsMatchTheReference) {
-  const int world = GetParam();
+  const int world = GetParam().world;
   constexpr int kLaunches = 1000;
   std::vector<LaunchInputs> launches;
   for (int i = 0; i < kLaunches; ++i)
@@ -321,53 +393,49 @@ TEST_P(A2aLlTest, RandomDistributionsMatchTheReference) {
     Shape shape;
     shape.line_rows = line_rows;
     std::atomic<int> rows_checked = 0;
-    OnRanks(world, [&](int rank, const ncclUniqueId& id) -> absl::Status {
-      PADGRAPH_ASSIGN_OR_RETURN(Rank r, Rank::Create(world, rank, id, shape));
-      absl::Status result = [&]() -> absl::Status {
-        PADGRAPH_ASSIGN_OR_RETURN(DeviceInputs in, DeviceInputs::Upload(shape, launches, rank));
-        for (int i = 0; i < kLaunches; ++i)
-          PADGRAPH_RETURN_IF_ERROR(r.Layer(in, i, shape.capacity, i % 61, /*in_place=*/false));
-        PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(r.stream.get()));
-        PADGRAPH_RETURN_IF_ERROR(r.deadline.Check());
-        PADGRAPH_ASSIGN_OR_RETURN(std::vector<uint16_t> out, in.ReadOut());
-        Bytes want;
-        uint64_t want_invalid = 0;
-        for (int i = 0; i < kLaunches; ++i) {
-          want_invalid += InvalidPairs(shape, launches[i], rank);
-          PADGRAPH_RETURN_IF_ERROR(
-              CheckOutput(shape, launches[i], rank, out.data() + i * in.x_stride,
-                          fmt::format("line_rows {}, launch {}", line_rows, i)));
-          rows_checked += launches[i].counts[rank];
-          Bytes b = ExpectedBytes(shape, launches[i], world, rank);
-          want.dispatch_peer += b.dispatch_peer;
-          want.dispatch_self += b.dispatch_self;
-          want.combine_peer += b.combine_peer;
-          want.combine_self += b.combine_self;
-        }
-        PADGRAPH_ASSIGN_OR_RETURN(A2aLlCounters got, r.a2a.ReadCounters());
-        if (got.dispatch_peer_bytes != want.dispatch_peer ||
-            got.dispatch_self_bytes != want.dispatch_self ||
-            got.combine_peer_bytes != want.combine_peer ||
-            got.combine_self_bytes != want.combine_self) {
-          return absl::InternalError(
-              fmt::format("line_rows {}, rank {} byte counters: dispatch {} + {} self, combine {} "
-                          "+ {} self; real pairs give "
-                          "{} + {}, {} + {}",
-                          line_rows, rank, got.dispatch_peer_bytes, got.dispatch_self_bytes,
-                          got.combine_peer_bytes, got.combine_self_bytes, want.dispatch_peer,
-                          want.dispatch_self, want.combine_peer, want.combine_self));
-        }
-        if (want_invalid == 0 || got.invalid_pairs != want_invalid) {
-          return absl::InternalError(fmt::format("rank {}: {} invalid pairs counted, {} given",
-                                                 rank, got.invalid_pairs, want_invalid));
-        }
-        return absl::OkStatus();
-      }();
-      PADGRAPH_RETURN_IF_ERROR(r.Teardown());
-      return result;
+    OnTeam(GetParam(), shape, /*jitter_ns=*/0, absl::Seconds(20), [&](Rank& r) -> absl::Status {
+      const int rank = r.rank;
+      PADGRAPH_ASSIGN_OR_RETURN(DeviceInputs in, DeviceInputs::Upload(shape, launches, rank));
+      r.AllRanksReady();
+      for (int i = 0; i < kLaunches; ++i)
+        PADGRAPH_RETURN_IF_ERROR(r.Layer(in, i, shape.capacity, i % 61, /*in_place=*/false));
+      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(r.stream.get()));
+      PADGRAPH_RETURN_IF_ERROR(r.deadline.Check());
+      PADGRAPH_ASSIGN_OR_RETURN(std::vector<uint16_t> out, in.ReadOut());
+      Bytes want;
+      uint64_t want_invalid = 0;
+      for (int i = 0; i < kLaunches; ++i) {
+        want_invalid += InvalidPairs(shape, launches[i], rank);
+        PADGRAPH_RETURN_IF_ERROR(CheckOutput(shape, launches[i], rank, out.data() + i * in.x_stride,
+                                             fmt::format("line_rows {}, launch {}", line_rows, i)));
+        rows_checked += launches[i].counts[rank];
+        Bytes b = ExpectedBytes(shape, launches[i], world, rank);
+        want.dispatch_peer += b.dispatch_peer;
+        want.dispatch_self += b.dispatch_self;
+        want.combine_peer += b.combine_peer;
+        want.combine_self += b.combine_self;
+      }
+      PADGRAPH_ASSIGN_OR_RETURN(A2aLlCounters got, r.a2a.ReadCounters());
+      if (got.dispatch_peer_bytes != want.dispatch_peer ||
+          got.dispatch_self_bytes != want.dispatch_self ||
+          got.combine_peer_bytes != want.combine_peer ||
+          got.combine_self_bytes != want.combine_self) {
+        return absl::InternalError(
+            fmt::format("line_rows {}, rank {} byte counters: dispatch {} + {} self, combine {} "
+                        "+ {} self; real pairs give "
+                        "{} + {}, {} + {}",
+                        line_rows, rank, got.dispatch_peer_bytes, got.dispatch_self_bytes,
+                        got.combine_peer_bytes, got.combine_self_bytes, want.dispatch_peer,
+                        want.dispatch_self, want.combine_peer, want.combine_self));
+      }
+      if (want_invalid == 0 || got.invalid_pairs != want_invalid) {
+        return absl::InternalError(fmt::format("rank {}: {} invalid pairs counted, {} given", rank,
+                                               got.invalid_pairs, want_invalid));
+      }
+      return absl::OkStatus();
     });
-    std::printf("[ a2a_ll on %d GPUs, line_rows %d ] %d launches, %d rows checked\n", world,
-                line_rows, kLaunches, rows_checked.load());
+    std::printf("[ a2a_ll, %s, line_rows %d ] %d launches, %d rows checked\n",
+                TeamName(GetParam()).c_str(), line_rows, kLaunches, rows_checked.load());
     EXPECT_GT(rows_checked.load(), 1000);
   }
 }
@@ -377,82 +445,78 @@ TEST_P(A2aLlTest, RandomDistributionsMatchTheReference) {
 // outputs saved after it, all queued; then the same launches eagerly: equal bit for bit, and
 // equal to the reference.
 TEST_P(A2aLlTest, GraphOfManyLayersEqualsEagerBitForBit) {
-  const int world = GetParam();
+  const int world = GetParam().world;
   const Shape shape;
   constexpr int kLayers = 6, kReplays = 120;
   std::vector<LaunchInputs> launches;  // [replay][layer]
   for (int i = 0; i < kLayers * kReplays; ++i)
     launches.push_back(MakeInputs(shape, world, 7000 * world + i));
-  OnRanks(world, [&](int rank, const ncclUniqueId& id) -> absl::Status {
-    PADGRAPH_ASSIGN_OR_RETURN(Rank r, Rank::Create(world, rank, id, shape));
-    absl::Status result = [&]() -> absl::Status {
-      cudaStream_t stream = r.stream.get();
-      PADGRAPH_ASSIGN_OR_RETURN(DeviceInputs pool, DeviceInputs::Upload(shape, launches, rank));
-      PADGRAPH_ASSIGN_OR_RETURN(
-          DeviceInputs statics,
-          DeviceInputs::Upload(
-              shape, std::vector<LaunchInputs>(launches.begin(), launches.begin() + kLayers),
-              rank));
-      cudaGraph_t raw_graph = nullptr;
+  OnTeam(GetParam(), shape, /*jitter_ns=*/0, absl::Seconds(20), [&](Rank& r) -> absl::Status {
+    const int rank = r.rank;
+    cudaStream_t stream = r.stream.get();
+    PADGRAPH_ASSIGN_OR_RETURN(DeviceInputs pool, DeviceInputs::Upload(shape, launches, rank));
+    PADGRAPH_ASSIGN_OR_RETURN(
+        DeviceInputs statics,
+        DeviceInputs::Upload(
+            shape, std::vector<LaunchInputs>(launches.begin(), launches.begin() + kLayers), rank));
+    cudaGraph_t raw_graph = nullptr;
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamBeginCapture(stream, cudaStreamCaptureModeThreadLocal));
+    for (int layer = 0; layer < kLayers; ++layer) {
+      absl::Status status = r.Layer(statics, layer, shape.capacity, layer, /*in_place=*/true);
+      if (!status.ok()) {
+        cudaStreamEndCapture(stream, &raw_graph);
+        if (raw_graph != nullptr) cudaGraphDestroy(raw_graph);
+        return status;
+      }
+    }
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamEndCapture(stream, &raw_graph));
+    CudaGraph graph(raw_graph);
+    cudaGraphExec_t raw_exec = nullptr;
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGraphInstantiate(&raw_exec, graph.get(), 0));
+    CudaGraphExec exec(raw_exec);
+    r.AllRanksReady();
+    const size_t layer_x = statics.x_stride * 2, layer_k = statics.k_stride * 4;
+    for (int replay = 0; replay < kReplays; ++replay) {
+      const size_t first = static_cast<size_t>(replay) * kLayers;
+      auto copy = [&](DeviceBuffer& to, const DeviceBuffer& from, size_t bytes_per_layer) {
+        return cudaMemcpyAsync(to.data(), from.data<char>() + first * bytes_per_layer,
+                               kLayers * bytes_per_layer, cudaMemcpyDeviceToDevice, stream);
+      };
+      PADGRAPH_CUDA_RETURN_IF_ERROR(copy(statics.x, pool.x, layer_x));
+      PADGRAPH_CUDA_RETURN_IF_ERROR(copy(statics.ids, pool.ids, layer_k));
+      PADGRAPH_CUDA_RETURN_IF_ERROR(copy(statics.weights, pool.weights, layer_k));
+      PADGRAPH_CUDA_RETURN_IF_ERROR(copy(statics.counts, pool.counts, 4));
       PADGRAPH_CUDA_RETURN_IF_ERROR(
-          cudaStreamBeginCapture(stream, cudaStreamCaptureModeThreadLocal));
-      for (int layer = 0; layer < kLayers; ++layer) {
-        absl::Status status = r.Layer(statics, layer, shape.capacity, layer, /*in_place=*/true);
-        if (!status.ok()) {
-          cudaStreamEndCapture(stream, &raw_graph);
-          if (raw_graph != nullptr) cudaGraphDestroy(raw_graph);
-          return status;
-        }
-      }
-      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamEndCapture(stream, &raw_graph));
-      CudaGraph graph(raw_graph);
-      cudaGraphExec_t raw_exec = nullptr;
-      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGraphInstantiate(&raw_exec, graph.get(), 0));
-      CudaGraphExec exec(raw_exec);
-      const size_t layer_x = statics.x_stride * 2, layer_k = statics.k_stride * 4;
-      for (int replay = 0; replay < kReplays; ++replay) {
-        const size_t first = static_cast<size_t>(replay) * kLayers;
-        auto copy = [&](DeviceBuffer& to, const DeviceBuffer& from, size_t bytes_per_layer) {
-          return cudaMemcpyAsync(to.data(), from.data<char>() + first * bytes_per_layer,
-                                 kLayers * bytes_per_layer, cudaMemcpyDeviceToDevice, stream);
-        };
-        PADGRAPH_CUDA_RETURN_IF_ERROR(copy(statics.x, pool.x, layer_x));
-        PADGRAPH_CUDA_RETURN_IF_ERROR(copy(statics.ids, pool.ids, layer_k));
-        PADGRAPH_CUDA_RETURN_IF_ERROR(copy(statics.weights, pool.weights, layer_k));
-        PADGRAPH_CUDA_RETURN_IF_ERROR(copy(statics.counts, pool.counts, 4));
-        PADGRAPH_CUDA_RETURN_IF_ERROR(
-            cudaMemsetAsync(statics.out.data(), 0xff, statics.out.bytes(), stream));
-        PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGraphLaunch(exec.get(), stream));
-        PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemcpyAsync(pool.out.data<char>() + first * layer_x,
-                                                      statics.out.data(), kLayers * layer_x,
-                                                      cudaMemcpyDeviceToDevice, stream));
-      }
-      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
-      PADGRAPH_RETURN_IF_ERROR(r.deadline.Check());
-      PADGRAPH_ASSIGN_OR_RETURN(std::vector<uint16_t> graph_out, pool.ReadOut());
-      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemset(pool.out.data(), 0xff, pool.out.bytes()));
-      for (int i = 0; i < kLayers * kReplays; ++i)
-        PADGRAPH_RETURN_IF_ERROR(r.Layer(pool, i, shape.capacity, i % kLayers, /*in_place=*/true));
-      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
-      PADGRAPH_RETURN_IF_ERROR(r.deadline.Check());
-      PADGRAPH_ASSIGN_OR_RETURN(std::vector<uint16_t> eager_out, pool.ReadOut());
-      if (graph_out != eager_out) {
-        size_t first_diff = 0;
-        while (graph_out[first_diff] == eager_out[first_diff])
-          ++first_diff;
-        return absl::InternalError(
-            fmt::format("rank {}: graph replay differs from eager at launch {}", rank,
-                        first_diff / pool.x_stride));
-      }
-      for (int i = 0; i < kLayers * kReplays; ++i) {
-        PADGRAPH_RETURN_IF_ERROR(
-            CheckOutput(shape, launches[i], rank, graph_out.data() + i * pool.x_stride,
-                        fmt::format("replay {} layer {}", i / kLayers, i % kLayers)));
-      }
-      return absl::OkStatus();
-    }();
-    PADGRAPH_RETURN_IF_ERROR(r.Teardown());
-    return result;
+          cudaMemsetAsync(statics.out.data(), 0xff, statics.out.bytes(), stream));
+      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGraphLaunch(exec.get(), stream));
+      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemcpyAsync(pool.out.data<char>() + first * layer_x,
+                                                    statics.out.data(), kLayers * layer_x,
+                                                    cudaMemcpyDeviceToDevice, stream));
+    }
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
+    PADGRAPH_RETURN_IF_ERROR(r.deadline.Check());
+    PADGRAPH_ASSIGN_OR_RETURN(std::vector<uint16_t> graph_out, pool.ReadOut());
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemset(pool.out.data(), 0xff, pool.out.bytes()));
+    r.AllRanksReady();
+    for (int i = 0; i < kLayers * kReplays; ++i)
+      PADGRAPH_RETURN_IF_ERROR(r.Layer(pool, i, shape.capacity, i % kLayers, /*in_place=*/true));
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
+    PADGRAPH_RETURN_IF_ERROR(r.deadline.Check());
+    PADGRAPH_ASSIGN_OR_RETURN(std::vector<uint16_t> eager_out, pool.ReadOut());
+    if (graph_out != eager_out) {
+      size_t first_diff = 0;
+      while (graph_out[first_diff] == eager_out[first_diff])
+        ++first_diff;
+      return absl::InternalError(
+          fmt::format("rank {}: graph replay differs from eager at launch {}", rank,
+                      first_diff / pool.x_stride));
+    }
+    for (int i = 0; i < kLayers * kReplays; ++i) {
+      PADGRAPH_RETURN_IF_ERROR(
+          CheckOutput(shape, launches[i], rank, graph_out.data() + i * pool.x_stride,
+                      fmt::format("replay {} layer {}", i / kLayers, i % kLayers)));
+    }
+    return absl::OkStatus();
   });
 }
 
@@ -460,7 +524,7 @@ TEST_P(A2aLlTest, GraphOfManyLayersEqualsEagerBitForBit) {
 // fixed inputs (an idle rank and a full one among them); a kernel in the graph counts output words
 // that differ from the first eager result. Any race shows as a nonzero count.
 TEST_P(A2aLlTest, JitterStressIsBitForBitStable) {
-  const int world = GetParam();
+  const int world = GetParam().world;
   const Shape shape;
   constexpr int kLayers = 2, kReplays = 10000;
   std::vector<LaunchInputs> launches;
@@ -469,51 +533,48 @@ TEST_P(A2aLlTest, JitterStressIsBitForBitStable) {
   launches.push_back(MakeInputs(shape, world, 99, true, {{0, shape.capacity}}));
   launches.push_back(MakeInputs(shape, world, 100, true, {{0, 5}, {world - 1, 0}}));
   std::vector<unsigned long long> mismatches(world, ~0ull);
-  OnRanks(world, [&](int rank, const ncclUniqueId& id) -> absl::Status {
-    PADGRAPH_ASSIGN_OR_RETURN(Rank r, Rank::Create(world, rank, id, shape, /*jitter_ns=*/3000));
-    absl::Status result = [&]() -> absl::Status {
-      cudaStream_t stream = r.stream.get();
-      PADGRAPH_ASSIGN_OR_RETURN(DeviceInputs in, DeviceInputs::Upload(shape, launches, rank));
+  OnTeam(GetParam(), shape, /*jitter_ns=*/3000, absl::Seconds(20), [&](Rank& r) -> absl::Status {
+    const int rank = r.rank;
+    cudaStream_t stream = r.stream.get();
+    PADGRAPH_ASSIGN_OR_RETURN(DeviceInputs in, DeviceInputs::Upload(shape, launches, rank));
+    r.AllRanksReady();
+    for (int layer = 0; layer < kLayers; ++layer)
+      PADGRAPH_RETURN_IF_ERROR(r.Layer(in, layer, shape.capacity, layer, false));
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
+    PADGRAPH_ASSIGN_OR_RETURN(std::vector<uint16_t> golden_host, in.ReadOut());
+    for (int layer = 0; layer < kLayers; ++layer) {
+      PADGRAPH_RETURN_IF_ERROR(CheckOutput(shape, launches[layer], rank,
+                                           golden_host.data() + layer * in.x_stride, "eager"));
+    }
+    PADGRAPH_ASSIGN_OR_RETURN(DeviceBuffer golden, DeviceBuffer::Allocate(in.out.bytes()));
+    PADGRAPH_CUDA_RETURN_IF_ERROR(
+        cudaMemcpy(golden.data(), in.out.data(), in.out.bytes(), cudaMemcpyDeviceToDevice));
+    PADGRAPH_ASSIGN_OR_RETURN(DeviceBuffer counter, DeviceBuffer::Allocate(8));
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemset(counter.data(), 0, 8));
+    cudaGraph_t raw_graph = nullptr;
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamBeginCapture(stream, cudaStreamCaptureModeThreadLocal));
+    absl::Status captured = [&]() -> absl::Status {
+      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemsetAsync(in.out.data(), 0xff, in.out.bytes(), stream));
       for (int layer = 0; layer < kLayers; ++layer)
         PADGRAPH_RETURN_IF_ERROR(r.Layer(in, layer, shape.capacity, layer, false));
-      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
-      PADGRAPH_ASSIGN_OR_RETURN(std::vector<uint16_t> golden_host, in.ReadOut());
-      for (int layer = 0; layer < kLayers; ++layer) {
-        PADGRAPH_RETURN_IF_ERROR(CheckOutput(shape, launches[layer], rank,
-                                             golden_host.data() + layer * in.x_stride, "eager"));
-      }
-      PADGRAPH_ASSIGN_OR_RETURN(DeviceBuffer golden, DeviceBuffer::Allocate(in.out.bytes()));
-      PADGRAPH_CUDA_RETURN_IF_ERROR(
-          cudaMemcpy(golden.data(), in.out.data(), in.out.bytes(), cudaMemcpyDeviceToDevice));
-      PADGRAPH_ASSIGN_OR_RETURN(DeviceBuffer counter, DeviceBuffer::Allocate(8));
-      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemset(counter.data(), 0, 8));
-      cudaGraph_t raw_graph = nullptr;
-      PADGRAPH_CUDA_RETURN_IF_ERROR(
-          cudaStreamBeginCapture(stream, cudaStreamCaptureModeThreadLocal));
-      absl::Status captured = [&]() -> absl::Status {
-        PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemsetAsync(in.out.data(), 0xff, in.out.bytes(), stream));
-        for (int layer = 0; layer < kLayers; ++layer)
-          PADGRAPH_RETURN_IF_ERROR(r.Layer(in, layer, shape.capacity, layer, false));
-        return LaunchCountMismatches(in.out.data(), golden.data(), in.out.bytes(),
-                                     counter.data<unsigned long long>(), stream);
-      }();
-      cudaError_t ended = cudaStreamEndCapture(stream, &raw_graph);
-      CudaGraph graph(raw_graph);
-      PADGRAPH_RETURN_IF_ERROR(captured);
-      PADGRAPH_CUDA_RETURN_IF_ERROR(ended);
-      cudaGraphExec_t raw_exec = nullptr;
-      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGraphInstantiate(&raw_exec, graph.get(), 0));
-      CudaGraphExec exec(raw_exec);
-      for (int replay = 0; replay < kReplays; ++replay)
-        PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGraphLaunch(exec.get(), stream));
-      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
-      PADGRAPH_RETURN_IF_ERROR(r.deadline.Check());
-      PADGRAPH_CUDA_RETURN_IF_ERROR(
-          cudaMemcpy(&mismatches[rank], counter.data(), 8, cudaMemcpyDeviceToHost));
-      return absl::OkStatus();
+      return LaunchCountMismatches(in.out.data(), golden.data(), in.out.bytes(),
+                                   counter.data<unsigned long long>(), stream);
     }();
-    PADGRAPH_RETURN_IF_ERROR(r.Teardown());
-    return result;
+    cudaError_t ended = cudaStreamEndCapture(stream, &raw_graph);
+    CudaGraph graph(raw_graph);
+    PADGRAPH_RETURN_IF_ERROR(captured);
+    PADGRAPH_CUDA_RETURN_IF_ERROR(ended);
+    cudaGraphExec_t raw_exec = nullptr;
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGraphInstantiate(&raw_exec, graph.get(), 0));
+    CudaGraphExec exec(raw_exec);
+    r.AllRanksReady();
+    for (int replay = 0; replay < kReplays; ++replay)
+      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGraphLaunch(exec.get(), stream));
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
+    PADGRAPH_RETURN_IF_ERROR(r.deadline.Check());
+    PADGRAPH_CUDA_RETURN_IF_ERROR(
+        cudaMemcpy(&mismatches[rank], counter.data(), 8, cudaMemcpyDeviceToHost));
+    return absl::OkStatus();
   });
   for (int rank = 0; rank < world; ++rank)
     EXPECT_EQ(mismatches[rank], 0u) << "rank " << rank << " words differing over 10,000 replays";
@@ -524,69 +585,63 @@ TEST_P(A2aLlTest, JitterStressIsBitForBitStable) {
 // rank 0's next launches exit at once. Rank 1's layer-2 wait expires likewise, naming another
 // rank, or ends on the poison rank 0 then sends (Note [Passing an expiry on]).
 TEST_P(A2aLlTest, SkippedLayerExpiresNamingTheLayerAndThePeer) {
-  const int world = GetParam();
+  const int world = GetParam().world;
   const Shape shape;
   constexpr absl::Duration kBudget = absl::Milliseconds(100);
   std::vector<LaunchInputs> launches;
   for (int i = 0; i < 3; ++i)
     launches.push_back(MakeInputs(shape, world, 500 + i, /*allow_idle=*/false));
-  OnRanks(world, [&](int rank, const ncclUniqueId& id) -> absl::Status {
-    PADGRAPH_ASSIGN_OR_RETURN(Rank r, Rank::Create(world, rank, id, shape, 0, kBudget));
-    absl::Status result = [&]() -> absl::Status {
-      cudaStream_t stream = r.stream.get();
-      PADGRAPH_ASSIGN_OR_RETURN(DeviceInputs in, DeviceInputs::Upload(shape, launches, rank));
-      PADGRAPH_RETURN_IF_ERROR(r.Layer(in, 0, shape.capacity, 0, false));
-      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
-      PADGRAPH_RETURN_IF_ERROR(r.deadline.Check());
-      const int layer = rank == 1 ? 2 : 1;  // rank 1 skips layer 1
-      auto start = std::chrono::steady_clock::now();
-      PADGRAPH_RETURN_IF_ERROR(
-          r.a2a.Dispatch(in.DispatchArgs(layer, shape.capacity, layer, r.deadline.view()), stream));
-      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
-      const double expired_ms =
-          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-              .count();
-      if (rank > 1) return absl::OkStatus();  // ranks 2, 3 wait for rank 1 too; not checked here
-      absl::Status check = r.deadline.Check();
-      // Rank 0 waits only for rank 1; rank 1 waits for every other rank, any of which may be named.
-      const std::string want_layer = fmt::format("layer {}", layer);
-      const std::string want_peer = rank == 0 ? "waiting for rank 1" : "waiting for rank";
-      const bool poisoned = rank == 1 && check.message().find("that its own") != std::string::npos;
-      if (!absl::IsDeadlineExceeded(check) ||
-          check.message().find(want_layer) == std::string::npos ||
-          (check.message().find(want_peer) == std::string::npos && !poisoned) ||
-          (rank == 1 && check.message().find("waiting for rank 1") != std::string::npos)) {
-        return absl::InternalError(
-            fmt::format("rank {}: wanted DeadlineExceeded naming {} and {}, got {}", rank,
-                        want_layer, want_peer, check.ToString()));
-      }
-      if (expired_ms < 0.9 * absl::ToDoubleMilliseconds(kBudget) ||
-          expired_ms > absl::ToDoubleMilliseconds(kBudget) + 2000) {
-        return absl::InternalError(
-            fmt::format("rank {}: the wait expired after {} ms", rank, expired_ms));
-      }
-      start = std::chrono::steady_clock::now();
-      PADGRAPH_RETURN_IF_ERROR(r.a2a.Combine(
-          in.CombineArgs(layer, shape.capacity, layer, r.expert_out.data(), r.deadline.view()),
-          stream));
-      PADGRAPH_RETURN_IF_ERROR(
-          r.a2a.Dispatch(in.DispatchArgs(2, shape.capacity, 2, r.deadline.view()), stream));
-      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
-      const double later_ms =
-          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-              .count();
-      if (later_ms > 0.2 * absl::ToDoubleMilliseconds(kBudget)) {
-        return absl::InternalError(
-            fmt::format("rank {}: launches after the expiry took {} ms", rank, later_ms));
-      }
-      std::printf(
-          "[ rank %d ] wait expired after %.1f ms (budget %.0f ms); later launches %.3f ms: %s\n",
-          rank, expired_ms, absl::ToDoubleMilliseconds(kBudget), later_ms,
-          std::string(check.message()).c_str());
-      return absl::OkStatus();
-    }();
-    PADGRAPH_RETURN_IF_ERROR(r.Teardown());
-    return result;
+  OnTeam(GetParam(), shape, /*jitter_ns=*/0, kBudget, [&](Rank& r) -> absl::Status {
+    const int rank = r.rank;
+    cudaStream_t stream = r.stream.get();
+    PADGRAPH_ASSIGN_OR_RETURN(DeviceInputs in, DeviceInputs::Upload(shape, launches, rank));
+    r.AllRanksReady();
+    PADGRAPH_RETURN_IF_ERROR(r.Layer(in, 0, shape.capacity, 0, false));
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
+    PADGRAPH_RETURN_IF_ERROR(r.deadline.Check());
+    const int layer = rank == 1 ? 2 : 1;  // rank 1 skips layer 1
+    auto start = std::chrono::steady_clock::now();
+    PADGRAPH_RETURN_IF_ERROR(
+        r.a2a.Dispatch(in.DispatchArgs(layer, shape.capacity, layer, r.deadline.view()), stream));
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
+    const double expired_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    if (rank > 1) return absl::OkStatus();  // ranks 2, 3 wait for rank 1 too; not checked here
+    absl::Status check = r.deadline.Check();
+    // Rank 0 waits only for rank 1; rank 1 waits for every other rank, any of which may be named.
+    const std::string want_layer = fmt::format("layer {}", layer);
+    const std::string want_peer = rank == 0 ? "waiting for rank 1" : "waiting for rank";
+    const bool poisoned = rank == 1 && check.message().find("that its own") != std::string::npos;
+    if (!absl::IsDeadlineExceeded(check) || check.message().find(want_layer) == std::string::npos ||
+        (check.message().find(want_peer) == std::string::npos && !poisoned) ||
+        (rank == 1 && check.message().find("waiting for rank 1") != std::string::npos)) {
+      return absl::InternalError(
+          fmt::format("rank {}: wanted DeadlineExceeded naming {} and {}, got {}", rank, want_layer,
+                      want_peer, check.ToString()));
+    }
+    if (expired_ms < 0.9 * absl::ToDoubleMilliseconds(kBudget) ||
+        expired_ms > absl::ToDoubleMilliseconds(kBudget) + 2000) {
+      return absl::InternalError(
+          fmt::format("rank {}: the wait expired after {} ms", rank, expired_ms));
+    }
+    start = std::chrono::steady_clock::now();
+    PADGRAPH_RETURN_IF_ERROR(r.a2a.Combine(
+        in.CombineArgs(layer, shape.capacity, layer, r.expert_out.data(), r.deadline.view()),
+        stream));
+    PADGRAPH_RETURN_IF_ERROR(
+        r.a2a.Dispatch(in.DispatchArgs(2, shape.capacity, 2, r.deadline.view()), stream));
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
+    const double later_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    if (later_ms > 0.2 * absl::ToDoubleMilliseconds(kBudget)) {
+      return absl::InternalError(
+          fmt::format("rank {}: launches after the expiry took {} ms", rank, later_ms));
+    }
+    std::printf(
+        "[ rank %d ] wait expired after %.1f ms (budget %.0f ms); later launches %.3f ms: %s\n",
+        rank, expired_ms, absl::ToDoubleMilliseconds(kBudget), later_ms,
+        std::string(check.message()).c_str());
+    return absl::OkStatus();
   });
 }
 
@@ -595,43 +650,39 @@ TEST_P(A2aLlTest, SkippedLayerExpiresNamingTheLayerAndThePeer) {
 // so rank 1, whose own layer-1 dispatch still finds their (sent before they expired) rows, fails
 // its combine at once, naming a peer that expired first, instead of summing rows never sent.
 TEST_P(A2aLlTest, SlowRankMakesEveryRankFail) {
-  const int world = GetParam();
+  const int world = GetParam().world;
   const Shape shape;
   constexpr absl::Duration kBudget = absl::Milliseconds(100);
   std::vector<LaunchInputs> launches;
   for (int i = 0; i < 2; ++i)
     launches.push_back(MakeInputs(shape, world, 700 + i, /*allow_idle=*/false));
-  OnRanks(world, [&](int rank, const ncclUniqueId& id) -> absl::Status {
-    PADGRAPH_ASSIGN_OR_RETURN(Rank r, Rank::Create(world, rank, id, shape, 0, kBudget));
-    absl::Status result = [&]() -> absl::Status {
-      cudaStream_t stream = r.stream.get();
-      PADGRAPH_ASSIGN_OR_RETURN(DeviceInputs in, DeviceInputs::Upload(shape, launches, rank));
-      PADGRAPH_RETURN_IF_ERROR(r.Layer(in, 0, shape.capacity, 0, false));
-      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
-      PADGRAPH_RETURN_IF_ERROR(r.deadline.Check());
-      if (rank == 1) std::this_thread::sleep_for(absl::ToChronoMilliseconds(3 * kBudget));
-      const auto start = std::chrono::steady_clock::now();
-      PADGRAPH_RETURN_IF_ERROR(r.Layer(in, 1, shape.capacity, 1, false));
-      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
-      const double ms =
-          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-              .count();
-      absl::Status check = r.deadline.Check();
-      std::printf("[ rank %d ] layer 1 ended after %.1f ms: %s\n", rank, ms,
-                  check.ToString().c_str());
-      if (!absl::IsDeadlineExceeded(check)) {
-        return absl::InternalError(
-            fmt::format("rank {}: wanted DeadlineExceeded, got {}", rank, check.ToString()));
-      }
-      if (rank == 1 && (check.message().find("that its own") == std::string::npos ||
-                        ms > 0.5 * absl::ToDoubleMilliseconds(kBudget))) {
-        return absl::InternalError(fmt::format(
-            "rank 1 should fail at once on a peer's poison: {} after {} ms", check.ToString(), ms));
-      }
-      return absl::OkStatus();
-    }();
-    PADGRAPH_RETURN_IF_ERROR(r.Teardown());
-    return result;
+  OnTeam(GetParam(), shape, /*jitter_ns=*/0, kBudget, [&](Rank& r) -> absl::Status {
+    const int rank = r.rank;
+    cudaStream_t stream = r.stream.get();
+    PADGRAPH_ASSIGN_OR_RETURN(DeviceInputs in, DeviceInputs::Upload(shape, launches, rank));
+    r.AllRanksReady();
+    PADGRAPH_RETURN_IF_ERROR(r.Layer(in, 0, shape.capacity, 0, false));
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
+    PADGRAPH_RETURN_IF_ERROR(r.deadline.Check());
+    if (rank == 1) std::this_thread::sleep_for(absl::ToChronoMilliseconds(3 * kBudget));
+    const auto start = std::chrono::steady_clock::now();
+    PADGRAPH_RETURN_IF_ERROR(r.Layer(in, 1, shape.capacity, 1, false));
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
+    const double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    absl::Status check = r.deadline.Check();
+    std::printf("[ rank %d ] layer 1 ended after %.1f ms: %s\n", rank, ms,
+                check.ToString().c_str());
+    if (!absl::IsDeadlineExceeded(check)) {
+      return absl::InternalError(
+          fmt::format("rank {}: wanted DeadlineExceeded, got {}", rank, check.ToString()));
+    }
+    if (rank == 1 && (check.message().find("that its own") == std::string::npos ||
+                      ms > 0.5 * absl::ToDoubleMilliseconds(kBudget))) {
+      return absl::InternalError(fmt::format(
+          "rank 1 should fail at once on a peer's poison: {} after {} ms", check.ToString(), ms));
+    }
+    return absl::OkStatus();
   });
 }
 
@@ -639,7 +690,7 @@ TEST_P(A2aLlTest, SlowRankMakesEveryRankFail) {
 // a layer on every SM waits for them (a cooperative launch starts whole) and then completes within
 // its budget and matches the reference. A grid that started partly would have its resident blocks
 // wait for flags its unstarted blocks publish, and expire.
-TEST_P(A2aLlTest, HeldSmsDelayTheLaunchInsteadOfStallingIt) {
+TEST_P(A2aLlNcclTest, HeldSmsDelayTheLaunchInsteadOfStallingIt) {
   const int world = GetParam();
   Shape shape;
   constexpr absl::Duration kBudget = absl::Milliseconds(100);
@@ -685,7 +736,7 @@ TEST_P(A2aLlTest, HeldSmsDelayTheLaunchInsteadOfStallingIt) {
 
 // Note [Same options everywhere]: ranks that pass different options fail Create alike, naming
 // the field.
-TEST_P(A2aLlTest, DifferentOptionsFailOnEveryRank) {
+TEST_P(A2aLlNcclTest, DifferentOptionsFailOnEveryRank) {
   const int world = GetParam();
   const Shape shape;
   OnRanks(world, [&](int rank, const ncclUniqueId& id) -> absl::Status {
@@ -714,7 +765,13 @@ TEST_P(A2aLlTest, DifferentOptionsFailOnEveryRank) {
   });
 }
 
-INSTANTIATE_TEST_SUITE_P(Gpus, A2aLlTest, ::testing::Values(2, 4),
+INSTANTIATE_TEST_SUITE_P(Teams, A2aLlTest,
+                         ::testing::Values(Team{2, false}, Team{4, false}, Team{2, true},
+                                           Team{4, true}),
+                         [](const ::testing::TestParamInfo<Team>& info) {
+                           return TeamName(info.param);
+                         });
+INSTANTIATE_TEST_SUITE_P(Gpus, A2aLlNcclTest, ::testing::Values(2, 4),
                          [](const ::testing::TestParamInfo<int>& info) {
                            return fmt::format("{}gpus", info.param);
                          });

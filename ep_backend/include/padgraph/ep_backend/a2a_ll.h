@@ -143,6 +143,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -199,6 +200,13 @@ class A2aLl {
   // must be in one NVLink (LSA) domain. The deadline comes with each launch, so an engine can
   // create the transport before the runner whose Deadline bounds its waits.
   static absl::StatusOr<A2aLl> Create(ncclComm_t comm, const A2aLlOptions& options);
+
+  // For tests and benchmarks on one GPU: `world` ranks on the current GPU, no NCCL (Note [Loopback
+  // ranks] in ep_backend/src/symmetric_window.h). Each rank's launches must go to its own stream;
+  // max_sms is at most the GPU's SMs / (2 x world); any other kernel on those streams must be
+  // loaded first (cudaFuncGetAttributes; the tests' in a2a_ll_testing.h LoadTestKernels). Destroy
+  // every rank.
+  static absl::StatusOr<std::vector<A2aLl>> CreateLoopback(int world, const A2aLlOptions& options);
 
   A2aLl();
   A2aLl(A2aLl&&) noexcept;

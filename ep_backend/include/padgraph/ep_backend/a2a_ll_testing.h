@@ -43,6 +43,11 @@ inline uint16_t TestExpertHost(int expert, uint16_t x) {
       std::fmaf(Bf16BitsToFloat(x), TestExpertScale(expert), TestExpertBias(expert)));
 }
 
+// Loads the test experts, the mismatch counter and the empty kernel on the current GPU, as their
+// first launch would under lazy loading. Loopback ranks need it before they launch anything
+// (a2a_ll.h CreateLoopback).
+absl::Status LoadTestKernels();
+
 // Applies the test expert of every local expert of `rank` to the first recv_counts[le][src] rows
 // of each block of `recv_rows` (the a2a_ll receive layout), writing `expert_out` in the same layout
 // (it may be recv_rows itself).
