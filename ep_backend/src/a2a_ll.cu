@@ -66,6 +66,8 @@ struct DispatchParams {
   uint16_t* valid_pairs;  // [capacity]: bit k set when (token, k) was sent (Note [Invalid ids])
   int32_t* line_modes;    // [world]: 1 when the source sends (and takes back) lines
   int32_t* pair_routes;   // [line_rows][top_k]: own experts' recv_rows index, else -1 - owner
+  int4* line_sends;       // [line_send_rows]: Note [The combine's list of lines to send]
+  int line_send_rows;
 };
 
 struct CombineParams {
@@ -78,7 +80,10 @@ struct CombineParams {
   const uint16_t* valid_pairs;
   const int32_t* line_modes;
   const int32_t* pair_routes;
-  uint32_t* epochs;  // [gridDim.x]
+  const int4* line_sends;  // [line_send_rows], from the dispatch
+  int line_send_rows;
+  const uint32_t* dispatch_epochs;  // the dispatch's launch counters; [0] tags line_sends
+  uint32_t* epochs;                 // [gridDim.x]
   uint4* out;
 };
 
@@ -605,8 +610,14 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
     StoreRowPart(local_base + layout.RecvRow(local_expert, source, slot), row_bytes, line, part,
                  low[0], high[0]);
     if (line == 0 && part == lines::kTagLane) {
+      const int32_t origin = FlagWordCount(high[0]);
       *reinterpret_cast<int32_t*>(local_base + layout.RecvOrigin(local_expert, source, slot)) =
-          FlagWordCount(high[0]);
+          origin;
+      if (row < p.line_send_rows) {
+        p.line_sends[row] = make_int4(
+            static_cast<int>(epoch),
+            static_cast<int>(layout.RecvRowIndex(local_expert, source, slot)), origin, source);
+      }
     }
   }
 }
@@ -620,7 +631,6 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
   __shared__ int shared_expired;
   __shared__ int shared_all_arrived;
   __shared__ int prefix[kA2aLlMaxExperts + 1];
-  __shared__ int held_for_lines[kA2aLlMaxExperts + 1];  // per (source, local expert), then prefix
   __shared__ int source_takes_lines[kA2aLlMaxWorld];
   const KernelCommon& c = p.common;
   const A2aLlLayout& layout = c.layout;
@@ -644,87 +654,72 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
     shared_all_arrived = 1;
   }
   if (threadIdx.x < world) source_takes_lines[threadIdx.x] = __ldcg(p.line_modes + threadIdx.x);
-  // Rows held for `peer`, flattened over local experts: prefix[le] = rows of experts before le.
-  // Every count loaded at once into prefix[le + 1], then scanned there by one warp.
+  // Rows held for `peer`, per local expert, scanned below into where each expert's rows start.
   for (int local_expert = threadIdx.x; local_expert < local_experts; local_expert += blockDim.x)
-    prefix[local_expert + 1] = __ldcg(p.recv_counts + local_expert * world + peer);
-  __syncthreads();
-  if (warp == 0) {
-    int running = 0;
-    for (int base = 0; base < local_experts; base += kWarpSize) {
-      const int local_expert = base + lane;
-      int value = local_expert < local_experts ? prefix[local_expert + 1] : 0;
-      for (int d = 1; d < kWarpSize; d <<= 1) {
-        const int other = __shfl_up_sync(kFullMask, value, d);
-        if (lane >= d) value += other;
-      }
-      if (local_expert < local_experts) prefix[local_expert + 1] = running + value;
-      running += __shfl_sync(kFullMask, value, kWarpSize - 1);
+    prefix[local_expert] = __ldcg(p.recv_counts + local_expert * world + peer);
+  const int dispatch_epoch = static_cast<int>(__ldcg(p.dispatch_epochs));
+  const int lines_per_row = layout.lines_per_row();
+  const int line_groups = (lines_per_row + lines::kLinesPerWarp - 1) / lines::kLinesPerWarp;
+  // The entries of the list (Note [The combine's list of lines to send]) for the kLineUnroll
+  // units from `base`; the first ones load while the counts do.
+  int4 entry[kLineUnroll];
+  const auto load_entries = [&](int base) {
+#pragma unroll
+    for (int u = 0; u < kLineUnroll; ++u) {
+      const int row = (base + u * warps) / line_groups;
+      entry[u] = row < p.line_send_rows ? __ldcg(p.line_sends + row) : make_int4(0, 0, 0, 0);
     }
-    if (lane == 0) prefix[0] = 0;
-  }
-  // Rows held for sources that take lines, other than this rank, per (source, local expert).
-  const int blocks_out = world * local_experts;
-  for (int i = threadIdx.x; i < blocks_out; i += blockDim.x) {
-    const int source = i / local_experts;
-    held_for_lines[i] = source != c.rank && source_takes_lines[source]
-                            ? __ldcg(p.recv_counts + (i % local_experts) * world + source)
-                            : 0;
-  }
+  };
+  load_entries(warp_id);
   __syncthreads();
-  BlockExclusiveScan(held_for_lines, blocks_out);
   const uint32_t epoch = shared_epoch;
   const int buffer = epoch & 1;
   const bool expired = shared_expired != 0;
   const int words = layout.shape.hidden / 8;
   const size_t row_bytes = layout.row_bytes();
-  const int lines_per_row = layout.lines_per_row();
-  const int line_groups = (lines_per_row + lines::kLinesPerWarp - 1) / lines::kLinesPerWarp;
   const int top_k = layout.shape.top_k;
   const bool peer_takes_lines = source_takes_lines[peer] != 0;
+  bool others_take_lines = false;
+  for (int source = 0; source < world; ++source)
+    others_take_lines |= source != c.rank && source_takes_lines[source] != 0;
   char* peer_window = c.peers[peer];
   const char* local_base = c.peers[c.rank];
   const char* expert_out = reinterpret_cast<const char*>(p.expert_out);
   unsigned long long moved_lines = 0, moved_rows = 0;
 
-  // Lines to every source that takes them: (row, four lines) per warp over the whole grid.
-  const int line_units = expired ? 0 : held_for_lines[blocks_out] * line_groups;
-  for (int base = warp_id; base < line_units; base += warps * kLineUnroll) {
+  // Lines to every source that takes them, from the dispatch's list (Note [The combine's list of
+  // lines to send]): (row, four lines) per warp over the whole grid, up to the first entry that
+  // the dispatch did not write (rows are numbered densely). Skipped when no other rank takes
+  // lines, so that the row path waits for no entry.
+  for (int base = warp_id; others_take_lines && !expired && entry[0].x == dispatch_epoch;) {
     uint64_t low[kLineUnroll], high[kLineUnroll];
-    int source[kLineUnroll], local_expert[kLineUnroll], slot[kLineUnroll];
 #pragma unroll
     for (int u = 0; u < kLineUnroll; ++u) {
-      const int unit = base + u * warps;
-      const int line = unit % line_groups * lines::kLinesPerWarp + line_group;
-      if (unit >= line_units) continue;
-      const int row = unit / line_groups;
-      const int i = FindSegment(held_for_lines, blocks_out, row);
-      source[u] = i / local_experts;
-      local_expert[u] = i % local_experts;
-      slot[u] = row - held_for_lines[i];
-      if (line < lines_per_row) {
-        LoadRowPart(
-            expert_out + layout.RecvRowIndex(local_expert[u], source[u], slot[u]) * row_bytes,
-            row_bytes, line, part, &low[u], &high[u]);
+      const int line = (base + u * warps) % line_groups * lines::kLinesPerWarp + line_group;
+      if (entry[u].x == dispatch_epoch && line < lines_per_row) {
+        LoadRowPart(expert_out + static_cast<size_t>(entry[u].y) * row_bytes, row_bytes, line, part,
+                    &low[u], &high[u]);
       }
     }
 #pragma unroll
     for (int u = 0; u < kLineUnroll; ++u) {
       const int unit = base + u * warps;
       const int line = unit % line_groups * lines::kLinesPerWarp + line_group;
-      if (unit >= line_units || line >= lines_per_row) continue;
-      const int32_t origin = __ldcg(reinterpret_cast<const int32_t*>(
-          local_base + layout.RecvOrigin(local_expert[u], source[u], slot[u])));
+      if (entry[u].x != dispatch_epoch || line >= lines_per_row) continue;
+      const int32_t origin = entry[u].z;
       if (part == lines::kTagLane) high[u] = FlagWord(epoch, c.layer, 0);
       Jitter(c.jitter_max_ns, unit * 613u + part);
       lines::StoreLinePart(reinterpret_cast<uint64_t*>(
-                               c.peers[source[u]] + layout.CombineLine(buffer, OriginToken(origin),
-                                                                       OriginK(origin), line)) +
+                               c.peers[entry[u].w] + layout.CombineLine(buffer, OriginToken(origin),
+                                                                        OriginK(origin), line)) +
                                2 * part,
                            low[u], high[u]);
       if (line == 0 && part == 0) moved_lines += row_bytes;
     }
+    base += warps * kLineUnroll;
+    load_entries(base);
   }
+  BlockExclusiveScan(prefix, local_experts);
 
   // Rows to `peer` when it takes rows: this block's share, one row per warp at a time.
   const int total = expired || peer_takes_lines ? 0 : prefix[local_experts];
@@ -939,6 +934,8 @@ struct A2aLl::State {
   DeviceBuffer valid_pairs;
   DeviceBuffer line_modes;
   DeviceBuffer pair_routes;
+  DeviceBuffer line_sends;
+  int line_send_rows = 0;
   DeviceBuffer counters;
 
   absl::Status SetUp(int world, int ranks_per_gpu);
@@ -1053,9 +1050,15 @@ absl::Status A2aLl::State::SetUp(int world, int ranks_per_gpu) {
   PADGRAPH_ASSIGN_OR_RETURN(
       pair_routes, DeviceBuffer::Allocate(std::max(layout.shape.line_rows * layout.shape.top_k, 1) *
                                           sizeof(int32_t)));
+  // Rows this rank can hold for other sources that take lines: each sends at most line_rows
+  // tokens, each of whose pairs meets at most min(top_k, local_experts) of this rank's experts.
+  line_send_rows =
+      (world - 1) * layout.shape.line_rows * std::min(layout.shape.top_k, layout.local_experts);
+  PADGRAPH_ASSIGN_OR_RETURN(line_sends,
+                            DeviceBuffer::Allocate(std::max(line_send_rows, 1) * sizeof(int4)));
   PADGRAPH_ASSIGN_OR_RETURN(counters, DeviceBuffer::Allocate(kCounters * sizeof(uint64_t)));
   for (DeviceBuffer* buffer : {&dispatch_epochs, &combine_epochs, &recv_counts, &sent_rows,
-                               &valid_pairs, &line_modes, &pair_routes, &counters}) {
+                               &valid_pairs, &line_modes, &pair_routes, &line_sends, &counters}) {
     PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemset(buffer->data(), 0, buffer->bytes()));
   }
   PADGRAPH_CUDA_RETURN_IF_ERROR(cudaDeviceSynchronize());
@@ -1140,6 +1143,8 @@ absl::Status A2aLl::Dispatch(const A2aLlDispatchArgs& args, cudaStream_t stream)
   params.valid_pairs = s.valid_pairs.data<uint16_t>();
   params.line_modes = s.line_modes.data<int32_t>();
   params.pair_routes = s.pair_routes.data<int32_t>();
+  params.line_sends = s.line_sends.data<int4>();
+  params.line_send_rows = s.line_send_rows;
   PADGRAPH_CUDA_RETURN_IF_ERROR(
       LaunchCooperative(DispatchKernel, s.dispatch_blocks, kThreadsPerBlock, params, stream));
   return absl::OkStatus();
@@ -1165,6 +1170,9 @@ absl::Status A2aLl::Combine(const A2aLlCombineArgs& args, cudaStream_t stream) c
   params.valid_pairs = s.valid_pairs.data<uint16_t>();
   params.line_modes = s.line_modes.data<int32_t>();
   params.pair_routes = s.pair_routes.data<int32_t>();
+  params.line_sends = s.line_sends.data<int4>();
+  params.line_send_rows = s.line_send_rows;
+  params.dispatch_epochs = s.dispatch_epochs.data<uint32_t>();
   params.out = static_cast<uint4*>(args.out);
   PADGRAPH_CUDA_RETURN_IF_ERROR(
       LaunchCooperative(CombineKernel, s.combine_blocks, kThreadsPerBlock, params, stream));

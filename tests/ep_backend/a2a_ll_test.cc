@@ -305,6 +305,9 @@ struct Rank {
     PADGRAPH_ASSIGN_OR_RETURN(r.deadline, Deadline::Create(budget));
     if (loopback != nullptr) {
       r.a2a = std::move(*loopback);
+      // The stream's first launch, made and finished before any rank launches the protocol.
+      PADGRAPH_RETURN_IF_ERROR(LaunchEmptyKernel(1, /*cooperative=*/false, r.stream.get()));
+      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(r.stream.get()));
     } else {
       PADGRAPH_ASSIGN_OR_RETURN(r.comm, NcclComm::InitRank(world, rank, id));
       PADGRAPH_ASSIGN_OR_RETURN(r.a2a, A2aLl::Create(r.comm.get(), OptionsFor(shape, jitter_ns)));

@@ -81,10 +81,11 @@
 //   for the row path's flags of the sources that send rows, and unpacks the lines of the others
 //   into recv_rows as they land, so the expert GEMMs see the one recv_rows layout.
 //   Combine: the owner sends each row held for such a source back as lines into its
-//   combine_lines at (token, k), over the whole grid; the source sums each line as it lands, in k
-//   order as on the row path (so the result is the same, bit for bit), and reads its own experts'
-//   outputs in place in expert_out (no copy to itself). Each block still writes its flag at the
-//   source, without a fence, so that a poisoned flag ends a wait for lines at once.
+//   combine_lines at (token, k), over the whole grid, reading where each row is from a list the
+//   dispatch wrote (Note [The combine's list of lines to send]); the source sums each line as it
+//   lands, in k order as on the row path (so the result is the same, bit for bit), and reads its
+//   own experts' outputs in place in expert_out (no copy to itself). Each block still writes its
+//   flag at the source, without a fence, so that a poisoned flag ends a wait for lines at once.
 // Costs: 128 bytes on the wire for every 120 of payload (6.7%); the receiver's copy out of
 // dispatch_lines (local); window space for 2 x line_rows rows per (local expert, source) and
 // 2 x line_rows x top_k rows of combine lines. The byte counters count payload, as on the row
@@ -96,6 +97,17 @@
 // of 15.7: the time there is chains of dependent loads and two kernel boundaries, not the fences.
 // Hence the default line_rows, kA2aLlLineRowsAuto: a quarter of max_sms (8 at 32 SMs, 16 at 64, 32
 // at 128), at most 64.
+//
+// Note [The combine's list of lines to send]
+// The dispatch that unpacks a source's lines knows each row's place in recv_rows, its origin and
+// its source. It writes them as one 16-byte entry per row held for another rank that takes lines,
+// tagged with its own launch counter, into a list local to this rank, in the order the rows are
+// numbered while unpacked (local expert, then source, then slot). The combine loads the entries
+// and the dispatch's counter together, and the first entry whose tag is not that counter ends the
+// list (rows are numbered densely from 0). Before the list, the combine loaded the counts, scanned
+// them, searched each row's segment and then loaded its origin: three dependent steps before the
+// first line went out, now one. The list holds (world - 1) x line_rows x min(top_k, local
+// experts) entries, the most rows that other ranks' lines can bring.
 //
 // Note [Passing an expiry on]
 // Once this rank's deadline expired (any wait on the device, or a poison word from a peer), its
