@@ -231,7 +231,8 @@ __device__ bool AwaitLineParts(const KernelCommon& c, const uint64_t* const (&at
   constexpr uint32_t kCheckEvery = 64;
   const int lane = threadIdx.x % kWarpSize;
   const int tag_source = lane | lines::kTagLane;
-  if (__any_sync(kFullMask, DeadlineExpiredOnDevice(c.deadline))) return false;
+  // The expired flag loads with the lines, not before them (Note [Bounded device waits]).
+  const bool expired = DeadlineExpiredOnDevice(c.deadline);
   uint32_t missing = 0;
 #pragma unroll
   for (int u = 0; u < N; ++u) {
@@ -240,6 +241,7 @@ __device__ bool AwaitLineParts(const KernelCommon& c, const uint64_t* const (&at
       missing |= 1u << u;
     }
   }
+  if (__any_sync(kFullMask, expired)) return false;
   const uint64_t start_ns = GlobalTimerNs();
   for (uint32_t polls = 1;; ++polls) {
     // The tag lane's verdict holds for its line's eight lanes.

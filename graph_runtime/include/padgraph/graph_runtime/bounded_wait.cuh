@@ -3,8 +3,11 @@
 // For .cu files only.
 //
 // Note [Bounded device waits]
-// BoundedWait checks the device copy of the expired flag before it polls at all, so a launch after
-// an expiry costs one load per wait. While polling it re-reads that flag and the timer every
+// BoundedWait reads the device copy of the expired flag together with its first poll, and fails
+// when the flag is set whatever the poll found: so a launch after an expiry costs one load per
+// wait, and a wait whose word has already landed costs one load's latency, not two in a row
+// (a2a_ll's dispatch + combine at 1 row took 0.3 us less so on H200,
+// bench/results/2026-11-28-h200-loopback). While polling it re-reads that flag and the timer every
 // kCheckEvery polls (a poll is one acquire load, about a microsecond's fraction), so an expiry
 // seen by any wait on the device ends every other wait within microseconds. The first wait to
 // expire wins a compare-and-swap on the device flag and alone writes the mapped host record
@@ -64,8 +67,10 @@ template <typename Ready>
 __device__ __forceinline__ bool BoundedWait(const DeadlineView& deadline, int layer, int peer,
                                             Ready&& ready) {
   constexpr uint32_t kCheckEvery = 64;
-  if (DeadlineExpiredOnDevice(deadline)) return false;
-  if (ready()) return true;
+  const bool expired = DeadlineExpiredOnDevice(deadline);
+  const bool landed = ready();
+  if (expired) return false;
+  if (landed) return true;
   const uint64_t start_ns = GlobalTimerNs();
   for (uint32_t polls = 1;; ++polls) {
     if (ready()) return true;
