@@ -189,6 +189,8 @@ struct LsaGather::State {
   DeviceBuffer epochs;  // uint32 [blocks], shared by Gather and Return
   DeviceBuffer counts;  // int32 [world]
   DeviceBuffer counters;
+
+  absl::Status SetUp(int world, int ranks_per_gpu);
 };
 
 namespace {
@@ -241,6 +243,40 @@ ExchangeParams ParamsFor(const State& s, int slot_rows, int row_bytes, int layer
 
 }  // namespace
 
+// Every check that can differ across GPUs (the SM count's) and every allocation of one rank,
+// before any collective step (Note [Symmetric window set-up and teardown]). `ranks_per_gpu` is 1,
+// or world for loopback ranks (Note [Loopback ranks]), which share the GPU's SMs.
+absl::Status LsaGather::State::SetUp(int world, int ranks_per_gpu) {
+  int device = 0, sm_count = 0;
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGetDevice(&device));
+  PADGRAPH_CUDA_RETURN_IF_ERROR(
+      cudaDeviceGetAttribute(&sm_count, cudaDevAttrMultiProcessorCount, device));
+  PADGRAPH_ASSIGN_OR_RETURN(layout, MakeLsaGatherLayout(world, sm_count, options));
+  // Note [Loopback ranks]: every rank's Gather and Return resident at once.
+  if (ranks_per_gpu > 1 && 2 * ranks_per_gpu * layout.blocks() > sm_count) {
+    return Invalid("max_sms", options.max_sms,
+                   fmt::format("gives {} blocks; loopback needs 2 x {} ranks x blocks at most the "
+                               "device's SM count ({})",
+                               layout.blocks(), ranks_per_gpu, sm_count));
+  }
+  // Cooperative launches need every block resident at once (Note [lsa_gather SM budget]).
+  int per_sm = 0;
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaOccupancyMaxActiveBlocksPerMultiprocessor(
+      &per_sm, ExchangeKernel, kLsaGatherThreadsPerBlock, 0));
+  if (per_sm < 1) {
+    return absl::FailedPreconditionError(
+        "lsa_gather: the kernel's block does not fit on one SM (registers or shared memory)");
+  }
+  PADGRAPH_ASSIGN_OR_RETURN(epochs, DeviceBuffer::Allocate(layout.blocks() * sizeof(uint32_t)));
+  PADGRAPH_ASSIGN_OR_RETURN(counts, DeviceBuffer::Allocate(world * sizeof(int32_t)));
+  PADGRAPH_ASSIGN_OR_RETURN(counters, DeviceBuffer::Allocate(kCounters * sizeof(uint64_t)));
+  for (DeviceBuffer* buffer : {&epochs, &counts, &counters}) {
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemset(buffer->data(), 0, buffer->bytes()));
+  }
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaDeviceSynchronize());
+  return absl::OkStatus();
+}
+
 // An LsaGather dropped without Destroy: its window warns and leaks (symmetric_window.h).
 LsaGather::LsaGather() = default;
 LsaGather::LsaGather(LsaGather&&) noexcept = default;
@@ -262,36 +298,31 @@ absl::StatusOr<LsaGather> LsaGather::Create(ncclComm_t comm, const LsaGatherOpti
   State& s = *gather.state_;
   s.rank = rank;
   s.options = options;
-  // Every check that can differ across GPUs (the SM count's) and every allocation, before any
-  // collective step; the window agrees on their outcome (Note [Symmetric window set-up and
-  // teardown]).
-  const absl::Status set_up = [&]() -> absl::Status {
-    int device = 0, sm_count = 0;
-    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGetDevice(&device));
-    PADGRAPH_CUDA_RETURN_IF_ERROR(
-        cudaDeviceGetAttribute(&sm_count, cudaDevAttrMultiProcessorCount, device));
-    PADGRAPH_ASSIGN_OR_RETURN(s.layout, MakeLsaGatherLayout(world, sm_count, options));
-    // Cooperative launches need every block resident at once (Note [lsa_gather SM budget]).
-    int per_sm = 0;
-    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaOccupancyMaxActiveBlocksPerMultiprocessor(
-        &per_sm, ExchangeKernel, kLsaGatherThreadsPerBlock, 0));
-    if (per_sm < 1) {
-      return absl::FailedPreconditionError(
-          "lsa_gather: the kernel's block does not fit on one SM (registers or shared memory)");
-    }
-    PADGRAPH_ASSIGN_OR_RETURN(s.epochs,
-                              DeviceBuffer::Allocate(s.layout.blocks() * sizeof(uint32_t)));
-    PADGRAPH_ASSIGN_OR_RETURN(s.counts, DeviceBuffer::Allocate(world * sizeof(int32_t)));
-    PADGRAPH_ASSIGN_OR_RETURN(s.counters, DeviceBuffer::Allocate(kCounters * sizeof(uint64_t)));
-    for (DeviceBuffer* buffer : {&s.epochs, &s.counts, &s.counters}) {
-      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemset(buffer->data(), 0, buffer->bytes()));
-    }
-    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaDeviceSynchronize());
-    return absl::OkStatus();
-  }();
+  const absl::Status set_up = s.SetUp(world, /*ranks_per_gpu=*/1);
   PADGRAPH_ASSIGN_OR_RETURN(
       s.window, SymmetricWindow::Create(comm, s.layout.window_bytes, "lsa_gather", set_up));
   return gather;
+}
+
+absl::StatusOr<std::vector<LsaGather>> LsaGather::CreateLoopback(int world,
+                                                                 const LsaGatherOptions& options) {
+  if (world < 1 || world > kLsaGatherMaxWorld) {
+    return Invalid("world", world, fmt::format("must be in [1, {}]", kLsaGatherMaxWorld));
+  }
+  std::vector<LsaGather> team(world);
+  for (int rank = 0; rank < world; ++rank) {
+    team[rank].state_ = std::make_unique<State>();
+    State& s = *team[rank].state_;
+    s.rank = rank;
+    s.options = options;
+    PADGRAPH_RETURN_IF_ERROR(s.SetUp(world, /*ranks_per_gpu=*/world));
+  }
+  PADGRAPH_ASSIGN_OR_RETURN(
+      std::vector<SymmetricWindow> windows,
+      SymmetricWindow::CreateLoopback(world, team[0].state_->layout.window_bytes, "lsa_gather"));
+  for (int rank = 0; rank < world; ++rank)
+    team[rank].state_->window = std::move(windows[rank]);
+  return team;
 }
 
 absl::Status LsaGather::Destroy() {

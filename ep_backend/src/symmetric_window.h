@@ -38,10 +38,12 @@
 // default) a kernel's first launch may wait for the kernels running on the GPU, and a loopback
 // rank's kernel waits for its peers' launches. (Seen: a test's expert kernel launched for the
 // first time behind one rank's dispatch stalled both ranks until the deadline.) The owner loads
-// its own kernels at Create; a caller loads the rest. For the same reason no rank's thread may
-// allocate, free or instantiate a graph while a peer may be waiting for its launches: set every
-// rank up, meet on a host barrier, then launch. (Seen: without the barrier, one run in three of
-// a test whose ranks upload inputs and then launch hung at its first layer.)
+// its own kernels at Create; a caller loads the rest. Likewise no rank's thread may allocate,
+// free, instantiate a graph or copy from pageable host memory while a peer may be waiting for its
+// launches: set every rank up, meet on a host barrier, then launch. (Seen: without the barrier,
+// one run in three of a2a_ll_test's random launches, whose ranks upload inputs and then launch,
+// hung at the first layer; lsa_gather_test, whose ranks copy each batch's inputs from pageable
+// memory, hung in three of four runs until they met after every copy.)
 #pragma once
 
 #include <nccl.h>

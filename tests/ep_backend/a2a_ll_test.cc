@@ -38,6 +38,9 @@ namespace {
 
 using ranks_test::GpuCount;
 using ranks_test::OnRanks;
+using ranks_test::OnTeamThreads;
+using ranks_test::Team;
+using ranks_test::TeamName;
 
 constexpr uint16_t kPoison = 0xffff;  // a bf16 NaN: rows a launch must not write keep it
 
@@ -254,13 +257,6 @@ struct DeviceInputs {
   }
 };
 
-// How a test's ranks run: one per GPU over NCCL, or every rank on GPU 0 (a2a_ll.h
-// CreateLoopback, Note [Loopback ranks]), which runs the whole protocol on a machine with one GPU.
-struct Team {
-  int world = 2;
-  bool loopback = false;
-};
-
 A2aLlOptions OptionsFor(const Shape& shape, uint32_t jitter_ns) {
   A2aLlOptions options;
   options.num_experts = shape.experts;
@@ -282,15 +278,10 @@ struct Rank {
   Deadline deadline;
   A2aLl a2a;
   DeviceBuffer expert_out;
-  std::barrier<>* ready = nullptr;  // loopback ranks' rendezvous
+  Team team;
+  std::barrier<>* ranks = nullptr;  // every rank's thread (ranks_test::OnTeamThreads)
 
-  // Loopback ranks (Note [Loopback ranks]): waits for every rank of the team, so that none
-  // launches while a peer may still allocate, free or instantiate (calls that can wait for the
-  // kernels on the GPU, which wait for that peer's launches: a hang until the deadline, seen on
-  // one run in three). A no-op for ranks on their own GPUs.
-  void AllRanksReady() const {
-    if (ready != nullptr) ready->arrive_and_wait();
-  }
+  void AllRanksReady() const { ranks_test::AllRanksReady(team, ranks); }
 
   // With `loopback` the transport comes made (its team's rank `rank`); else Create makes it over
   // a new communicator.
@@ -332,7 +323,8 @@ struct Rank {
   }
 };
 
-// Runs `body` on one thread per rank of `team`, each with its Rank, and tears every Rank down.
+// Runs `body` on one thread per rank of `team`, each with its Rank (loopback ranks from a2a_ll.h
+// CreateLoopback), and tears every Rank down.
 void OnTeam(const Team& team, const Shape& shape, uint32_t jitter_ns, absl::Duration budget,
             const std::function<absl::Status(Rank&)>& body) {
   std::vector<A2aLl> loopback;
@@ -344,33 +336,20 @@ void OnTeam(const Team& team, const Shape& shape, uint32_t jitter_ns, absl::Dura
     ASSERT_TRUE(made.ok()) << made.status();
     loopback = std::move(*made);
   }
-  std::barrier<> ready(team.world);
-  OnRanks(team.world, [&](int rank, const ncclUniqueId& id) -> absl::Status {
-    absl::StatusOr<Rank> made = Rank::Create(team.world, rank, id, shape, jitter_ns, budget,
-                                             team.loopback ? &loopback[rank] : nullptr);
-    absl::Status result = made.status();
-    if (made.ok()) {
-      made->ready = team.loopback ? &ready : nullptr;
-      result = body(*made);
-    }
-    if (team.loopback) ready.arrive_and_drop();  // later rendezvous no longer wait for this rank
-    if (made.ok()) PADGRAPH_RETURN_IF_ERROR(made->Teardown());
-    return result;
-  });
+  OnTeamThreads(team.world,
+                [&](int rank, const ncclUniqueId& id, std::barrier<>* ranks) -> absl::Status {
+                  PADGRAPH_ASSIGN_OR_RETURN(
+                      Rank r, Rank::Create(team.world, rank, id, shape, jitter_ns, budget,
+                                           team.loopback ? &loopback[rank] : nullptr));
+                  r.team = team;
+                  r.ranks = ranks;
+                  absl::Status result = body(r);
+                  PADGRAPH_RETURN_IF_ERROR(r.Teardown());
+                  return result;
+                });
 }
 
-std::string TeamName(const Team& team) {
-  return team.loopback ? fmt::format("{}ranks_on_1gpu", team.world)
-                       : fmt::format("{}gpus", team.world);
-}
-
-class A2aLlTest : public ::testing::TestWithParam<Team> {
- protected:
-  void SetUp() override {
-    const int need = GetParam().loopback ? 1 : GetParam().world;
-    if (GpuCount() < need) GTEST_SKIP() << "needs " << need << " GPUs, found " << GpuCount();
-  }
-};
+class A2aLlTest : public ranks_test::TeamTest {};
 
 // Tests of what only ranks on their own GPUs have: a communicator, and every SM of a GPU.
 class A2aLlNcclTest : public ranks_test::GpuCountTest {};
@@ -771,9 +750,7 @@ TEST_P(A2aLlNcclTest, DifferentOptionsFailOnEveryRank) {
 INSTANTIATE_TEST_SUITE_P(Teams, A2aLlTest,
                          ::testing::Values(Team{2, false}, Team{4, false}, Team{2, true},
                                            Team{4, true}),
-                         [](const ::testing::TestParamInfo<Team>& info) {
-                           return TeamName(info.param);
-                         });
+                         ranks_test::TeamNames());
 INSTANTIATE_TEST_SUITE_P(Gpus, A2aLlNcclTest, ::testing::Values(2, 4),
                          [](const ::testing::TestParamInfo<int>& info) {
                            return fmt::format("{}gpus", info.param);

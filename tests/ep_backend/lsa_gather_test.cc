@@ -1,4 +1,5 @@
-// lsa_gather on 2 and 4 GPUs, one thread per GPU: 1,000 Gather + Return pairs back to back with
+// lsa_gather on 2 and 4 GPUs, one thread per GPU, and (but for the tests of Create) as 2 and 4
+// loopback ranks on one GPU (Note [Loopback ranks]): 1,000 Gather + Return pairs back to back with
 // seeded random counts (idle and full ranks, out-of-range device counts that the kernel clamps),
 // half of them as replays of a captured graph, every row checked bit for bit, graph replays equal
 // to the same launches made eagerly, rows a launch must not write left alone, and device byte
@@ -24,6 +25,7 @@
 
 #include "fmt/format.h"
 #include "gtest/gtest.h"
+#include "padgraph/ep_backend/a2a_ll_testing.h"
 #include "padgraph/ep_backend/nccl_comm.h"
 #include "padgraph/graph_runtime/cuda_check.h"
 #include "padgraph/graph_runtime/cuda_handles.h"
@@ -36,6 +38,8 @@ namespace {
 
 using ranks_test::GpuCount;
 using ranks_test::OnRanks;
+using ranks_test::OnTeamThreads;
+using ranks_test::Team;
 
 constexpr uint32_t kPoisonWord = 0xffffffffu;  // caller rows a launch must not write keep it
 constexpr int kSlotRows = 32;
@@ -272,27 +276,41 @@ struct StepBuffers {
   }
 };
 
-// One rank's transport: communicator, stream, deadline, LsaGather; torn down in the documented
-// order (graphs first, by their owners' scopes; then Destroy; then the communicator).
+// One rank's transport: communicator (none for loopback ranks), stream, deadline, LsaGather;
+// torn down in the documented order (graphs first, by their owners' scopes; then Destroy; then
+// the communicator).
 struct Rank {
   int rank = 0;
   NcclComm comm;
   CudaStream stream;
   Deadline deadline;
   LsaGather gather;
+  Team team;
+  std::barrier<>* ranks = nullptr;  // every rank's thread (ranks_test::OnTeamThreads)
 
+  // With `loopback` the transport comes made (its team's rank `rank`); else Create makes it over
+  // a new communicator.
   static absl::StatusOr<Rank> Create(int world, int rank, const ncclUniqueId& id,
                                      const LsaGatherOptions& options,
-                                     absl::Duration budget = absl::Seconds(20)) {
+                                     absl::Duration budget = absl::Seconds(20),
+                                     LsaGather* loopback = nullptr) {
     Rank r;
     r.rank = rank;
-    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaSetDevice(rank));
-    PADGRAPH_ASSIGN_OR_RETURN(r.comm, NcclComm::InitRank(world, rank, id));
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaSetDevice(loopback != nullptr ? 0 : rank));
     PADGRAPH_ASSIGN_OR_RETURN(r.stream, MakeStream());
     PADGRAPH_ASSIGN_OR_RETURN(r.deadline, Deadline::Create(budget));
-    PADGRAPH_ASSIGN_OR_RETURN(r.gather, LsaGather::Create(r.comm.get(), options));
+    if (loopback != nullptr) {
+      r.gather = std::move(*loopback);
+      // The stream's first launch, made and finished before any rank launches the protocol.
+      PADGRAPH_RETURN_IF_ERROR(LaunchEmptyKernel(1, /*cooperative=*/false, r.stream.get()));
+      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(r.stream.get()));
+    } else {
+      PADGRAPH_ASSIGN_OR_RETURN(r.comm, NcclComm::InitRank(world, rank, id));
+      PADGRAPH_ASSIGN_OR_RETURN(r.gather, LsaGather::Create(r.comm.get(), options));
+    }
     return r;
   }
+  void AllRanksReady() const { ranks_test::AllRanksReady(team, ranks); }
   // Gather, counts() saved beside the outputs, Return: one layer's pair.
   absl::Status Pair(const StepBuffers& b, int i, int rows, int layer) {
     PADGRAPH_RETURN_IF_ERROR(
@@ -308,9 +326,33 @@ struct Rank {
   }
   absl::Status Teardown() {
     PADGRAPH_RETURN_IF_ERROR(gather.Destroy());
-    return comm.Finalize();
+    return comm.get() != nullptr ? comm.Finalize() : absl::OkStatus();
   }
 };
+
+// Runs `body` on one thread per rank of `team`, each with its Rank (loopback ranks from
+// LsaGather::CreateLoopback), and tears every Rank down.
+void OnTeam(const Team& team, const LsaGatherOptions& options, absl::Duration budget,
+            const std::function<absl::Status(Rank&)>& body) {
+  std::vector<LsaGather> loopback;
+  if (team.loopback) {
+    ASSERT_EQ(cudaSetDevice(0), cudaSuccess);
+    ASSERT_TRUE(LoadTestKernels().ok());
+    absl::StatusOr<std::vector<LsaGather>> made = LsaGather::CreateLoopback(team.world, options);
+    ASSERT_TRUE(made.ok()) << made.status();
+    loopback = std::move(*made);
+  }
+  OnTeamThreads(
+      team.world, [&](int rank, const ncclUniqueId& id, std::barrier<>* ranks) -> absl::Status {
+        PADGRAPH_ASSIGN_OR_RETURN(Rank r, Rank::Create(team.world, rank, id, options, budget,
+                                                       team.loopback ? &loopback[rank] : nullptr));
+        r.team = team;
+        r.ranks = ranks;
+        absl::Status result = body(r);
+        PADGRAPH_RETURN_IF_ERROR(r.Teardown());
+        return result;
+      });
+}
 
 double MillisecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
@@ -348,86 +390,87 @@ absl::Status ReplayBatch(Rank& r, cudaGraphExec_t exec, const StepBuffers& stati
 // `total_steps` pairs in batches of kBatchSteps, even batches eager, odd ones graph replays that
 // are then made eagerly too and compared bit for bit; every pair checked against the patterns,
 // and the byte counters against the real rows of every launch made.
-void RunPairs(int world, uint32_t jitter_ns, int total_steps, uint64_t seed) {
+void RunPairs(const Team& team, uint32_t jitter_ns, int total_steps, uint64_t seed) {
+  const int world = team.world;
   std::vector<std::vector<Step>> batches;
   for (int first = 0; first < total_steps; first += kBatchSteps) {
     const bool graph = first / kBatchSteps % 2 == 1;
     batches.push_back(MakeSteps(world, first, kBatchSteps, seed, graph));
   }
-  OnRanks(world, [&](int rank, const ncclUniqueId& id) -> absl::Status {
-    PADGRAPH_ASSIGN_OR_RETURN(Rank r, Rank::Create(world, rank, id, Options(jitter_ns)));
-    absl::Status result = [&]() -> absl::Status {
-      cudaStream_t stream = r.stream.get();
-      PADGRAPH_ASSIGN_OR_RETURN(StepBuffers pool, StepBuffers::Allocate(world, kBatchSteps));
-      PADGRAPH_ASSIGN_OR_RETURN(StepBuffers eager, StepBuffers::Allocate(world, kBatchSteps));
-      PADGRAPH_ASSIGN_OR_RETURN(StepBuffers statics, StepBuffers::Allocate(world, kGraphPairs));
-      cudaGraph_t raw_graph = nullptr;
-      PADGRAPH_CUDA_RETURN_IF_ERROR(
-          cudaStreamBeginCapture(stream, cudaStreamCaptureModeThreadLocal));
-      absl::Status captured = [&]() -> absl::Status {
-        for (int i = 0; i < kGraphPairs; ++i)
-          PADGRAPH_RETURN_IF_ERROR(r.Pair(statics, i, kSlotRows, /*layer=*/i));
-        return absl::OkStatus();
-      }();
-      const cudaError_t ended = cudaStreamEndCapture(stream, &raw_graph);
-      CudaGraph graph(raw_graph);
-      PADGRAPH_RETURN_IF_ERROR(captured);
-      PADGRAPH_CUDA_RETURN_IF_ERROR(ended);
-      cudaGraphExec_t raw_exec = nullptr;
-      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGraphInstantiate(&raw_exec, graph.get(), 0));
-      CudaGraphExec exec(raw_exec);
-
-      Bytes want;
-      for (size_t b = 0; b < batches.size(); ++b) {
-        const std::vector<Step>& steps = batches[b];
-        const bool graph_batch = b % 2 == 1;
-        PADGRAPH_RETURN_IF_ERROR(pool.Fill(rank, steps, stream));
-        if (graph_batch) {
-          PADGRAPH_RETURN_IF_ERROR(ReplayBatch(r, exec.get(), statics, pool));
-          PADGRAPH_RETURN_IF_ERROR(eager.Fill(rank, steps, stream));
-        }
-        const StepBuffers& eager_out = graph_batch ? eager : pool;
-        for (int i = 0; i < kBatchSteps; ++i) {
-          PADGRAPH_RETURN_IF_ERROR(r.Pair(eager_out, i, steps[i].rows, i % kGraphPairs));
-        }
-        PADGRAPH_RETURN_IF_ERROR(r.Synchronize());
-        PADGRAPH_ASSIGN_OR_RETURN(StepBuffers::Outputs out, pool.Read());
-        for (int i = 0; i < kBatchSteps; ++i) {
-          for (int times = graph_batch ? 2 : 1; times > 0; --times)
-            want.Add(steps[i], world, rank);
-          PADGRAPH_RETURN_IF_ERROR(pool.Check(
-              out, i, rank, steps[i],
-              fmt::format("{} step {}", graph_batch ? "replayed" : "eager", steps[i].index)));
-        }
-        if (graph_batch) {
-          PADGRAPH_ASSIGN_OR_RETURN(StepBuffers::Outputs eager_host, eager.Read());
-          if (!(eager_host == out)) {
-            return absl::InternalError(fmt::format(
-                "rank {}: batch {} replayed differs from the same pairs made eagerly", rank, b));
-          }
-        }
-      }
-      PADGRAPH_ASSIGN_OR_RETURN(LsaGatherCounters got, r.gather.ReadCounters());
-      const Bytes counted = {got.gather_peer_bytes,     got.gather_self_bytes,
-                             got.gather_received_bytes, got.return_peer_bytes,
-                             got.return_self_bytes,     got.return_received_bytes};
-      if (!(counted == want)) {
-        return absl::InternalError(fmt::format(
-            "rank {} byte counters: gather {} + {} self, {} received; return {} + {} self, {} "
-            "received; real rows give {} + {}, {}; {} + {}, {}",
-            rank, counted.gather_peer, counted.gather_self, counted.gather_received,
-            counted.return_peer, counted.return_self, counted.return_received, want.gather_peer,
-            want.gather_self, want.gather_received, want.return_peer, want.return_self,
-            want.return_received));
-      }
+  OnTeam(team, Options(jitter_ns), absl::Seconds(20), [&](Rank& r) -> absl::Status {
+    const int rank = r.rank;
+    cudaStream_t stream = r.stream.get();
+    PADGRAPH_ASSIGN_OR_RETURN(StepBuffers pool, StepBuffers::Allocate(world, kBatchSteps));
+    PADGRAPH_ASSIGN_OR_RETURN(StepBuffers eager, StepBuffers::Allocate(world, kBatchSteps));
+    PADGRAPH_ASSIGN_OR_RETURN(StepBuffers statics, StepBuffers::Allocate(world, kGraphPairs));
+    cudaGraph_t raw_graph = nullptr;
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamBeginCapture(stream, cudaStreamCaptureModeThreadLocal));
+    absl::Status captured = [&]() -> absl::Status {
+      for (int i = 0; i < kGraphPairs; ++i)
+        PADGRAPH_RETURN_IF_ERROR(r.Pair(statics, i, kSlotRows, /*layer=*/i));
       return absl::OkStatus();
     }();
-    PADGRAPH_RETURN_IF_ERROR(r.Teardown());
-    return result;
+    const cudaError_t ended = cudaStreamEndCapture(stream, &raw_graph);
+    CudaGraph graph(raw_graph);
+    PADGRAPH_RETURN_IF_ERROR(captured);
+    PADGRAPH_CUDA_RETURN_IF_ERROR(ended);
+    cudaGraphExec_t raw_exec = nullptr;
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGraphInstantiate(&raw_exec, graph.get(), 0));
+    CudaGraphExec exec(raw_exec);
+
+    Bytes want;
+    for (size_t b = 0; b < batches.size(); ++b) {
+      const std::vector<Step>& steps = batches[b];
+      const bool graph_batch = b % 2 == 1;
+      // Fill copies from pageable memory: loopback ranks do it only while no peer waits on them.
+      PADGRAPH_RETURN_IF_ERROR(pool.Fill(rank, steps, stream));
+      r.AllRanksReady();
+      if (graph_batch) {
+        PADGRAPH_RETURN_IF_ERROR(ReplayBatch(r, exec.get(), statics, pool));
+        PADGRAPH_RETURN_IF_ERROR(eager.Fill(rank, steps, stream));
+        r.AllRanksReady();
+      }
+      const StepBuffers& eager_out = graph_batch ? eager : pool;
+      for (int i = 0; i < kBatchSteps; ++i) {
+        PADGRAPH_RETURN_IF_ERROR(r.Pair(eager_out, i, steps[i].rows, i % kGraphPairs));
+      }
+      PADGRAPH_RETURN_IF_ERROR(r.Synchronize());
+      PADGRAPH_ASSIGN_OR_RETURN(StepBuffers::Outputs out, pool.Read());
+      for (int i = 0; i < kBatchSteps; ++i) {
+        for (int times = graph_batch ? 2 : 1; times > 0; --times)
+          want.Add(steps[i], world, rank);
+        PADGRAPH_RETURN_IF_ERROR(pool.Check(
+            out, i, rank, steps[i],
+            fmt::format("{} step {}", graph_batch ? "replayed" : "eager", steps[i].index)));
+      }
+      if (graph_batch) {
+        PADGRAPH_ASSIGN_OR_RETURN(StepBuffers::Outputs eager_host, eager.Read());
+        if (!(eager_host == out)) {
+          return absl::InternalError(fmt::format(
+              "rank {}: batch {} replayed differs from the same pairs made eagerly", rank, b));
+        }
+      }
+    }
+    PADGRAPH_ASSIGN_OR_RETURN(LsaGatherCounters got, r.gather.ReadCounters());
+    const Bytes counted = {got.gather_peer_bytes, got.gather_self_bytes, got.gather_received_bytes,
+                           got.return_peer_bytes, got.return_self_bytes, got.return_received_bytes};
+    if (!(counted == want)) {
+      return absl::InternalError(fmt::format(
+          "rank {} byte counters: gather {} + {} self, {} received; return {} + {} self, {} "
+          "received; real rows give {} + {}, {}; {} + {}, {}",
+          rank, counted.gather_peer, counted.gather_self, counted.gather_received,
+          counted.return_peer, counted.return_self, counted.return_received, want.gather_peer,
+          want.gather_self, want.gather_received, want.return_peer, want.return_self,
+          want.return_received));
+    }
+    return absl::OkStatus();
   });
 }
 
-class LsaGatherTest : public ranks_test::GpuCountTest {};
+class LsaGatherTest : public ranks_test::TeamTest {};
+
+// Tests of Create, which only ranks with a communicator have.
+class LsaGatherNcclTest : public ranks_test::GpuCountTest {};
 
 // (a) 1,000 pairs: 500 eager, 500 as 125 replays of a four-pair graph (then eagerly again, equal
 // bit for bit). Only real rows move: padded rows of every input carry patterns, and every output
@@ -448,23 +491,18 @@ TEST_P(LsaGatherTest, JitterStressIsBitForBitStable) {
 // naming layer 2 and another rank. No rank launches again until every rank's wait ended (so no
 // poison word can end one early); later launches then exit at once.
 TEST_P(LsaGatherTest, SkippedGatherExpiresNamingTheLayerAndThePeer) {
-  const int world = GetParam();
+  const int world = GetParam().world;
   constexpr absl::Duration kBudget = absl::Milliseconds(100);
   const std::vector<Step> steps = MakeSteps(world, 0, 3, 500, /*graph=*/false);
-  std::barrier<> waits_ended(world);
-  OnRanks(world, [&](int rank, const ncclUniqueId& id) -> absl::Status {
-    absl::StatusOr<Rank> made = Rank::Create(world, rank, id, Options(), kBudget);
-    if (!made.ok()) {
-      waits_ended.arrive_and_drop();
-      return made.status();
-    }
-    Rank r = *std::move(made);
+  OnTeam(GetParam(), Options(), kBudget, [&](Rank& r) -> absl::Status {
+    const int rank = r.rank;
     StepBuffers b;
     const int layer = rank == 1 ? 2 : 1;
     double expired_ms = 0;
     absl::Status waited = [&]() -> absl::Status {
       PADGRAPH_ASSIGN_OR_RETURN(b, StepBuffers::Allocate(world, 3));
       PADGRAPH_RETURN_IF_ERROR(b.Fill(rank, steps, r.stream.get()));
+      r.AllRanksReady();
       PADGRAPH_RETURN_IF_ERROR(r.Pair(b, 0, steps[0].rows, 0));
       PADGRAPH_RETURN_IF_ERROR(r.Synchronize());
       const auto start = std::chrono::steady_clock::now();
@@ -474,46 +512,41 @@ TEST_P(LsaGatherTest, SkippedGatherExpiresNamingTheLayerAndThePeer) {
       expired_ms = MillisecondsSince(start);
       return absl::OkStatus();
     }();
-    waits_ended.arrive_and_wait();
-    absl::Status result = [&]() -> absl::Status {
-      PADGRAPH_RETURN_IF_ERROR(waited);
-      const absl::Status check = r.deadline.Check();
-      const std::string message(check.message());
-      const std::string want_layer = fmt::format("at layer {},", layer);
-      const bool names_peer = rank == 1
-                                  ? message.find("waiting for rank ") != std::string::npos &&
-                                        message.find("waiting for rank 1;") == std::string::npos
-                                  : message.find("waiting for rank 1;") != std::string::npos;
-      if (!absl::IsDeadlineExceeded(check) || message.find(want_layer) == std::string::npos ||
-          !names_peer) {
-        return absl::InternalError(
-            fmt::format("rank {}: wanted DeadlineExceeded naming layer {} and {}, got {}", rank,
-                        layer, rank == 1 ? "a rank other than 1" : "rank 1", check.ToString()));
-      }
-      if (expired_ms < 0.9 * absl::ToDoubleMilliseconds(kBudget) ||
-          expired_ms > absl::ToDoubleMilliseconds(kBudget) + 2000) {
-        return absl::InternalError(
-            fmt::format("rank {}: the wait expired after {} ms", rank, expired_ms));
-      }
-      const auto start = std::chrono::steady_clock::now();
-      PADGRAPH_RETURN_IF_ERROR(
-          r.gather.Return(b.ReturnArgs(1, layer, r.deadline.view()), r.stream.get()));
-      PADGRAPH_RETURN_IF_ERROR(
-          r.gather.Gather(b.GatherArgs(2, steps[2].rows, 2, r.deadline.view()), r.stream.get()));
-      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(r.stream.get()));
-      const double later_ms = MillisecondsSince(start);
-      if (later_ms > 0.2 * absl::ToDoubleMilliseconds(kBudget)) {
-        return absl::InternalError(
-            fmt::format("rank {}: launches after the expiry took {} ms", rank, later_ms));
-      }
-      std::printf(
-          "[ rank %d ] wait expired after %.1f ms (budget %.0f ms), later launches %.3f ms: "
-          "%s\n",
-          rank, expired_ms, absl::ToDoubleMilliseconds(kBudget), later_ms, message.c_str());
-      return absl::OkStatus();
-    }();
-    PADGRAPH_RETURN_IF_ERROR(r.Teardown());
-    return result;
+    r.ranks->arrive_and_wait();  // every rank's wait ended (a rank that failed has left)
+    PADGRAPH_RETURN_IF_ERROR(waited);
+    const absl::Status check = r.deadline.Check();
+    const std::string message(check.message());
+    const std::string want_layer = fmt::format("at layer {},", layer);
+    const bool names_peer = rank == 1 ? message.find("waiting for rank ") != std::string::npos &&
+                                            message.find("waiting for rank 1;") == std::string::npos
+                                      : message.find("waiting for rank 1;") != std::string::npos;
+    if (!absl::IsDeadlineExceeded(check) || message.find(want_layer) == std::string::npos ||
+        !names_peer) {
+      return absl::InternalError(
+          fmt::format("rank {}: wanted DeadlineExceeded naming layer {} and {}, got {}", rank,
+                      layer, rank == 1 ? "a rank other than 1" : "rank 1", check.ToString()));
+    }
+    if (expired_ms < 0.9 * absl::ToDoubleMilliseconds(kBudget) ||
+        expired_ms > absl::ToDoubleMilliseconds(kBudget) + 2000) {
+      return absl::InternalError(
+          fmt::format("rank {}: the wait expired after {} ms", rank, expired_ms));
+    }
+    const auto start = std::chrono::steady_clock::now();
+    PADGRAPH_RETURN_IF_ERROR(
+        r.gather.Return(b.ReturnArgs(1, layer, r.deadline.view()), r.stream.get()));
+    PADGRAPH_RETURN_IF_ERROR(
+        r.gather.Gather(b.GatherArgs(2, steps[2].rows, 2, r.deadline.view()), r.stream.get()));
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(r.stream.get()));
+    const double later_ms = MillisecondsSince(start);
+    if (later_ms > 0.2 * absl::ToDoubleMilliseconds(kBudget)) {
+      return absl::InternalError(
+          fmt::format("rank {}: launches after the expiry took {} ms", rank, later_ms));
+    }
+    std::printf(
+        "[ rank %d ] wait expired after %.1f ms (budget %.0f ms), later launches %.3f ms: "
+        "%s\n",
+        rank, expired_ms, absl::ToDoubleMilliseconds(kBudget), later_ms, message.c_str());
+    return absl::OkStatus();
   });
 }
 
@@ -522,44 +555,40 @@ TEST_P(LsaGatherTest, SkippedGatherExpiresNamingTheLayerAndThePeer) {
 // their rows (stored before they expired), and its Return fails at once on the poison, naming a
 // peer that expired first, instead of copying rows never sent.
 TEST_P(LsaGatherTest, SlowRankMakesEveryRankFail) {
-  const int world = GetParam();
+  const int world = GetParam().world;
   constexpr absl::Duration kBudget = absl::Milliseconds(100);
   const std::vector<Step> steps = MakeSteps(world, 0, 2, 700, /*graph=*/false);
-  OnRanks(world, [&](int rank, const ncclUniqueId& id) -> absl::Status {
-    PADGRAPH_ASSIGN_OR_RETURN(Rank r, Rank::Create(world, rank, id, Options(), kBudget));
-    absl::Status result = [&]() -> absl::Status {
-      PADGRAPH_ASSIGN_OR_RETURN(StepBuffers b, StepBuffers::Allocate(world, 2));
-      PADGRAPH_RETURN_IF_ERROR(b.Fill(rank, steps, r.stream.get()));
-      PADGRAPH_RETURN_IF_ERROR(r.Pair(b, 0, steps[0].rows, 0));
-      PADGRAPH_RETURN_IF_ERROR(r.Synchronize());
-      if (rank == 1) std::this_thread::sleep_for(absl::ToChronoMilliseconds(3 * kBudget));
-      const auto start = std::chrono::steady_clock::now();
-      PADGRAPH_RETURN_IF_ERROR(r.Pair(b, 1, steps[1].rows, 1));
-      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(r.stream.get()));
-      const double ms = MillisecondsSince(start);
-      const absl::Status check = r.deadline.Check();
-      std::printf("[ rank %d ] layer 1 ended after %.1f ms: %s\n", rank, ms,
-                  check.ToString().c_str());
-      if (!absl::IsDeadlineExceeded(check) ||
-          check.message().find("layer 1") == std::string::npos) {
-        return absl::InternalError(fmt::format(
-            "rank {}: wanted DeadlineExceeded at layer 1, got {}", rank, check.ToString()));
-      }
-      if (rank == 1 && (check.message().find("that its own") == std::string::npos ||
-                        ms > 0.5 * absl::ToDoubleMilliseconds(kBudget))) {
-        return absl::InternalError(fmt::format(
-            "rank 1 should fail at once on a peer's poison: {} after {} ms", check.ToString(), ms));
-      }
-      return absl::OkStatus();
-    }();
-    PADGRAPH_RETURN_IF_ERROR(r.Teardown());
-    return result;
+  OnTeam(GetParam(), Options(), kBudget, [&](Rank& r) -> absl::Status {
+    const int rank = r.rank;
+    PADGRAPH_ASSIGN_OR_RETURN(StepBuffers b, StepBuffers::Allocate(world, 2));
+    PADGRAPH_RETURN_IF_ERROR(b.Fill(rank, steps, r.stream.get()));
+    r.AllRanksReady();
+    PADGRAPH_RETURN_IF_ERROR(r.Pair(b, 0, steps[0].rows, 0));
+    PADGRAPH_RETURN_IF_ERROR(r.Synchronize());
+    if (rank == 1) std::this_thread::sleep_for(absl::ToChronoMilliseconds(3 * kBudget));
+    const auto start = std::chrono::steady_clock::now();
+    PADGRAPH_RETURN_IF_ERROR(r.Pair(b, 1, steps[1].rows, 1));
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(r.stream.get()));
+    const double ms = MillisecondsSince(start);
+    const absl::Status check = r.deadline.Check();
+    std::printf("[ rank %d ] layer 1 ended after %.1f ms: %s\n", rank, ms,
+                check.ToString().c_str());
+    if (!absl::IsDeadlineExceeded(check) || check.message().find("layer 1") == std::string::npos) {
+      return absl::InternalError(fmt::format("rank {}: wanted DeadlineExceeded at layer 1, got {}",
+                                             rank, check.ToString()));
+    }
+    if (rank == 1 && (check.message().find("that its own") == std::string::npos ||
+                      ms > 0.5 * absl::ToDoubleMilliseconds(kBudget))) {
+      return absl::InternalError(fmt::format(
+          "rank 1 should fail at once on a peer's poison: {} after {} ms", check.ToString(), ms));
+    }
+    return absl::OkStatus();
   });
 }
 
 // (d) Note [lsa_gather options]: one rank passes a different value (valid there, or out of range
 // there only); Create fails on every rank alike, naming the field and both values.
-TEST_P(LsaGatherTest, DifferentOptionsFailOnEveryRank) {
+TEST_P(LsaGatherNcclTest, DifferentOptionsFailOnEveryRank) {
   const int world = GetParam();
   struct Case {
     std::string field;
@@ -604,7 +633,7 @@ TEST_P(LsaGatherTest, DifferentOptionsFailOnEveryRank) {
 // fails on every rank (there with ncclMemAlloc's error, on the others naming that rank) instead of
 // leaving them blocked in the window's collective steps, and nothing is left half made: the next
 // Create succeeds on every rank.
-TEST_P(LsaGatherTest, WindowThatOneRankCannotAllocateFailsOnEveryRank) {
+TEST_P(LsaGatherNcclTest, WindowThatOneRankCannotAllocateFailsOnEveryRank) {
   const int world = GetParam();
   LsaGatherOptions large = Options();
   large.row_bytes = kLsaGatherMaxRowBytes;
@@ -641,7 +670,11 @@ TEST_P(LsaGatherTest, WindowThatOneRankCannotAllocateFailsOnEveryRank) {
   });
 }
 
-INSTANTIATE_TEST_SUITE_P(Gpus, LsaGatherTest, ::testing::Values(2, 4),
+INSTANTIATE_TEST_SUITE_P(Teams, LsaGatherTest,
+                         ::testing::Values(Team{2, false}, Team{4, false}, Team{2, true},
+                                           Team{4, true}),
+                         ranks_test::TeamNames());
+INSTANTIATE_TEST_SUITE_P(Gpus, LsaGatherNcclTest, ::testing::Values(2, 4),
                          [](const ::testing::TestParamInfo<int>& info) {
                            return fmt::format("{}gpus", info.param);
                          });

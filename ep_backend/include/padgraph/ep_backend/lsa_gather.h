@@ -96,6 +96,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -148,6 +149,13 @@ class LsaGather {
   // Every rank must be in one NVLink (LSA) domain. The deadline comes with each launch, so an
   // engine can create the transport before the runner whose Deadline bounds its waits.
   static absl::StatusOr<LsaGather> Create(ncclComm_t comm, const LsaGatherOptions& options);
+
+  // For tests on one GPU: `world` ranks on the current GPU, no NCCL (Note [Loopback ranks] in
+  // ep_backend/src/symmetric_window.h). Each rank's launches must go to its own stream; twice
+  // world x the kernel's blocks must fit the GPU's SMs; any other kernel on those streams must
+  // be loaded first. Destroy every rank.
+  static absl::StatusOr<std::vector<LsaGather>> CreateLoopback(int world,
+                                                               const LsaGatherOptions& options);
 
   LsaGather();
   LsaGather(LsaGather&&) noexcept;
