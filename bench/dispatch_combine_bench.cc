@@ -643,18 +643,12 @@ void BM_DispatchCombine(benchmark::State& state) {
     // One eager round first: NCCL connects peers for send/recv lazily, which capture cannot do.
     PADGRAPH_RETURN_IF_ERROR(Enqueue(s, backend, sms, 0));
     PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
-    cudaGraph_t raw_graph = nullptr;
-    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamBeginCapture(stream, cudaStreamCaptureModeThreadLocal));
-    absl::Status captured = absl::OkStatus();
-    for (int i = 0; i < kItersPerGraph && captured.ok(); ++i)
-      captured = Enqueue(s, backend, sms, i);
-    cudaError_t ended = cudaStreamEndCapture(stream, &raw_graph);
-    CudaGraph graph(raw_graph);
-    PADGRAPH_RETURN_IF_ERROR(captured);
-    PADGRAPH_CUDA_RETURN_IF_ERROR(ended);
-    cudaGraphExec_t raw_exec = nullptr;
-    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGraphInstantiate(&raw_exec, graph.get(), 0));
-    s.exec = CudaGraphExec(raw_exec);
+    PADGRAPH_ASSIGN_OR_RETURN(const CudaGraph graph, CaptureGraph(stream, [&]() -> absl::Status {
+                                for (int i = 0; i < kItersPerGraph; ++i)
+                                  PADGRAPH_RETURN_IF_ERROR(Enqueue(s, backend, sms, i));
+                                return absl::OkStatus();
+                              }));
+    PADGRAPH_ASSIGN_OR_RETURN(s.exec, Instantiate(graph));
     LoopbackRendezvous(s);
     PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGraphLaunch(s.exec.get(), stream));  // warm-up
     PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));

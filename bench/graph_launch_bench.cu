@@ -257,16 +257,11 @@ class ChainBench {
   // The kernels `launch` puts on the stream, captured.
   template <typename Launches>
   absl::StatusOr<CudaGraph> Capture(const Launches& launch) {
-    PADGRAPH_CUDA_RETURN_IF_ERROR(
-        cudaStreamBeginCapture(stream_.get(), cudaStreamCaptureModeThreadLocal));
-    launch();
-    const cudaError_t launched = cudaGetLastError();
-    cudaGraph_t raw = nullptr;
-    const cudaError_t ended = cudaStreamEndCapture(stream_.get(), &raw);
-    CudaGraph graph(raw);
-    PADGRAPH_CUDA_RETURN_IF_ERROR(launched);
-    PADGRAPH_CUDA_RETURN_IF_ERROR(ended);
-    return graph;
+    return CaptureGraph(stream_.get(), [&]() -> absl::Status {
+      launch();
+      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGetLastError());
+      return absl::OkStatus();
+    });
   }
 
   const Launch launch_;

@@ -1098,23 +1098,16 @@ absl::StatusOr<A2aLl> A2aLl::Create(ncclComm_t comm, const A2aLlOptions& options
 }
 
 absl::StatusOr<std::vector<A2aLl>> A2aLl::CreateLoopback(int world, const A2aLlOptions& options) {
-  if (world < 1 || world > kA2aLlMaxWorld) {
-    return Invalid("world", world, fmt::format("must be in [1, {}]", kA2aLlMaxWorld));
-  }
-  std::vector<A2aLl> team(world);
-  for (int rank = 0; rank < world; ++rank) {
-    team[rank].state_ = std::make_unique<State>();
-    State& s = *team[rank].state_;
-    s.rank = rank;
-    s.options = options;
-    PADGRAPH_RETURN_IF_ERROR(s.SetUp(world, /*ranks_per_gpu=*/world));
-  }
-  PADGRAPH_ASSIGN_OR_RETURN(
-      std::vector<SymmetricWindow> windows,
-      SymmetricWindow::CreateLoopback(world, team[0].state_->layout.window_bytes, "a2a_ll"));
-  for (int rank = 0; rank < world; ++rank)
-    team[rank].state_->window = std::move(windows[rank]);
-  return team;
+  return MakeLoopbackTeam<A2aLl>(
+      world, "a2a_ll",
+      [&](A2aLl& a2a, int rank) -> absl::StatusOr<size_t> {
+        a2a.state_ = std::make_unique<State>();
+        a2a.state_->rank = rank;
+        a2a.state_->options = options;
+        PADGRAPH_RETURN_IF_ERROR(a2a.state_->SetUp(world, /*ranks_per_gpu=*/world));
+        return a2a.state_->layout.window_bytes;
+      },
+      [](A2aLl& a2a, SymmetricWindow window) { a2a.state_->window = std::move(window); });
 }
 
 absl::Status A2aLl::Destroy() {

@@ -306,23 +306,16 @@ absl::StatusOr<LsaGather> LsaGather::Create(ncclComm_t comm, const LsaGatherOpti
 
 absl::StatusOr<std::vector<LsaGather>> LsaGather::CreateLoopback(int world,
                                                                  const LsaGatherOptions& options) {
-  if (world < 1 || world > kLsaGatherMaxWorld) {
-    return Invalid("world", world, fmt::format("must be in [1, {}]", kLsaGatherMaxWorld));
-  }
-  std::vector<LsaGather> team(world);
-  for (int rank = 0; rank < world; ++rank) {
-    team[rank].state_ = std::make_unique<State>();
-    State& s = *team[rank].state_;
-    s.rank = rank;
-    s.options = options;
-    PADGRAPH_RETURN_IF_ERROR(s.SetUp(world, /*ranks_per_gpu=*/world));
-  }
-  PADGRAPH_ASSIGN_OR_RETURN(
-      std::vector<SymmetricWindow> windows,
-      SymmetricWindow::CreateLoopback(world, team[0].state_->layout.window_bytes, "lsa_gather"));
-  for (int rank = 0; rank < world; ++rank)
-    team[rank].state_->window = std::move(windows[rank]);
-  return team;
+  return MakeLoopbackTeam<LsaGather>(
+      world, "lsa_gather",
+      [&](LsaGather& gather, int rank) -> absl::StatusOr<size_t> {
+        gather.state_ = std::make_unique<State>();
+        gather.state_->rank = rank;
+        gather.state_->options = options;
+        PADGRAPH_RETURN_IF_ERROR(gather.state_->SetUp(world, /*ranks_per_gpu=*/world));
+        return gather.state_->layout.window_bytes;
+      },
+      [](LsaGather& gather, SymmetricWindow window) { gather.state_->window = std::move(window); });
 }
 
 absl::Status LsaGather::Destroy() {

@@ -51,11 +51,14 @@
 #include <array>
 #include <cstddef>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "fmt/format.h"
 #include "padgraph/ep_backend/a2a_ll_layout.h"
+#include "padgraph/padding_policy/status_macros.h"
 
 namespace padgraph {
 
@@ -98,5 +101,27 @@ class SymmetricWindow {
   struct State;
   std::unique_ptr<State> state_;
 };
+
+// Note [Loopback ranks]: `world` owners (A2aLl, LsaGather) as loopback ranks on the current GPU.
+// `set_up(owner, rank)` makes one rank's owner with its rank-local state (Create's phase 1) and
+// returns its window's size, the same for every rank; `attach(owner, window)` hands it its window.
+template <typename Owner, typename SetUp, typename Attach>
+absl::StatusOr<std::vector<Owner>> MakeLoopbackTeam(int world, const char* owner_name,
+                                                    SetUp&& set_up, Attach&& attach) {
+  if (world < 1 || world > kA2aLlMaxWorld) {
+    return absl::InvalidArgumentError(fmt::format(
+        "{}: world = {} is out of range: must be in [1, {}]", owner_name, world, kA2aLlMaxWorld));
+  }
+  std::vector<Owner> team(world);
+  size_t bytes = 0;
+  for (int rank = 0; rank < world; ++rank) {
+    PADGRAPH_ASSIGN_OR_RETURN(bytes, set_up(team[rank], rank));
+  }
+  PADGRAPH_ASSIGN_OR_RETURN(std::vector<SymmetricWindow> windows,
+                            SymmetricWindow::CreateLoopback(world, bytes, owner_name));
+  for (int rank = 0; rank < world; ++rank)
+    attach(team[rank], std::move(windows[rank]));
+  return team;
+}
 
 }  // namespace padgraph

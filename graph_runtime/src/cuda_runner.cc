@@ -166,20 +166,13 @@ absl::Status CudaGraphRunner::Capture(const std::function<void(const CaptureRepo
     size_t free_before = 0, free_after = 0, total = 0;
     PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemGetInfo(&free_before, &total));
     auto start = std::chrono::steady_clock::now();
-    PADGRAPH_CUDA_RETURN_IF_ERROR(
-        cudaStreamBeginCapture(stream_, cudaStreamCaptureModeThreadLocal));
     args.capturing = true;
     args.warm_up = false;
-    absl::Status captured = LaunchStagingKernel();
-    if (captured.ok()) captured = forward_(args);
-    cudaGraph_t raw_graph = nullptr;
-    cudaError_t end_status = cudaStreamEndCapture(stream_, &raw_graph);
-    CudaGraph graph(raw_graph);
-    PADGRAPH_RETURN_IF_ERROR(captured);
-    PADGRAPH_CUDA_RETURN_IF_ERROR(end_status);
-    cudaGraphExec_t raw_exec = nullptr;
-    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGraphInstantiate(&raw_exec, graph.get(), 0));
-    CudaGraphExec exec(raw_exec);
+    PADGRAPH_ASSIGN_OR_RETURN(const CudaGraph graph, CaptureGraph(stream_, [&]() -> absl::Status {
+                                PADGRAPH_RETURN_IF_ERROR(LaunchStagingKernel());
+                                return forward_(args);
+                              }));
+    PADGRAPH_ASSIGN_OR_RETURN(CudaGraphExec exec, Instantiate(graph));
     PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGraphUpload(exec.get(), stream_));
     PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream_));
     auto end = std::chrono::steady_clock::now();

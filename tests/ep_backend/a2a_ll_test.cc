@@ -296,9 +296,7 @@ struct Rank {
     PADGRAPH_ASSIGN_OR_RETURN(r.deadline, Deadline::Create(budget));
     if (loopback != nullptr) {
       r.a2a = std::move(*loopback);
-      // The stream's first launch, made and finished before any rank launches the protocol.
-      PADGRAPH_RETURN_IF_ERROR(LaunchEmptyKernel(1, /*cooperative=*/false, r.stream.get()));
-      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(r.stream.get()));
+      PADGRAPH_RETURN_IF_ERROR(ranks_test::MakeFirstLaunch(r.stream.get()));
     } else {
       PADGRAPH_ASSIGN_OR_RETURN(r.comm, NcclComm::InitRank(world, rank, id));
       PADGRAPH_ASSIGN_OR_RETURN(r.a2a, A2aLl::Create(r.comm.get(), OptionsFor(shape, jitter_ns)));
@@ -317,6 +315,17 @@ struct Rank {
         LaunchTestExperts(a2a.layout(), rank, a2a.recv_rows(), a2a.recv_counts(), y, stream.get()));
     return a2a.Combine(in.CombineArgs(i, capacity, layer, y, deadline.view()), stream.get());
   }
+  // The expiry tests' start: `launches` uploaded, every rank met, launch 0 run as layer 0 to
+  // completion.
+  absl::StatusOr<DeviceInputs> FirstLayer(const Shape& shape,
+                                          const std::vector<LaunchInputs>& launches) {
+    PADGRAPH_ASSIGN_OR_RETURN(DeviceInputs in, DeviceInputs::Upload(shape, launches, rank));
+    AllRanksReady();
+    PADGRAPH_RETURN_IF_ERROR(Layer(in, 0, shape.capacity, 0, /*in_place=*/false));
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream.get()));
+    PADGRAPH_RETURN_IF_ERROR(deadline.Check());
+    return in;
+  }
   absl::Status Teardown() {
     PADGRAPH_RETURN_IF_ERROR(a2a.Destroy());
     return comm.get() != nullptr ? comm.Finalize() : absl::OkStatus();
@@ -327,26 +336,12 @@ struct Rank {
 // CreateLoopback), and tears every Rank down.
 void OnTeam(const Team& team, const Shape& shape, uint32_t jitter_ns, absl::Duration budget,
             const std::function<absl::Status(Rank&)>& body) {
-  std::vector<A2aLl> loopback;
-  if (team.loopback) {
-    ASSERT_EQ(cudaSetDevice(0), cudaSuccess);
-    ASSERT_TRUE(LoadTestKernels().ok());
-    absl::StatusOr<std::vector<A2aLl>> made =
-        A2aLl::CreateLoopback(team.world, OptionsFor(shape, jitter_ns));
-    ASSERT_TRUE(made.ok()) << made.status();
-    loopback = std::move(*made);
-  }
-  OnTeamThreads(team.world,
-                [&](int rank, const ncclUniqueId& id, std::barrier<>* ranks) -> absl::Status {
-                  PADGRAPH_ASSIGN_OR_RETURN(
-                      Rank r, Rank::Create(team.world, rank, id, shape, jitter_ns, budget,
-                                           team.loopback ? &loopback[rank] : nullptr));
-                  r.team = team;
-                  r.ranks = ranks;
-                  absl::Status result = body(r);
-                  PADGRAPH_RETURN_IF_ERROR(r.Teardown());
-                  return result;
-                });
+  ranks_test::OnTeam<Rank, A2aLl>(
+      team, [&] { return A2aLl::CreateLoopback(team.world, OptionsFor(shape, jitter_ns)); },
+      [&](int rank, const ncclUniqueId& id, A2aLl* loopback) {
+        return Rank::Create(team.world, rank, id, shape, jitter_ns, budget, loopback);
+      },
+      body);
 }
 
 class A2aLlTest : public ranks_test::TeamTest {};
@@ -441,21 +436,14 @@ TEST_P(A2aLlTest, GraphOfManyLayersEqualsEagerBitForBit) {
         DeviceInputs statics,
         DeviceInputs::Upload(
             shape, std::vector<LaunchInputs>(launches.begin(), launches.begin() + kLayers), rank));
-    cudaGraph_t raw_graph = nullptr;
-    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamBeginCapture(stream, cudaStreamCaptureModeThreadLocal));
-    for (int layer = 0; layer < kLayers; ++layer) {
-      absl::Status status = r.Layer(statics, layer, shape.capacity, layer, /*in_place=*/true);
-      if (!status.ok()) {
-        cudaStreamEndCapture(stream, &raw_graph);
-        if (raw_graph != nullptr) cudaGraphDestroy(raw_graph);
-        return status;
-      }
-    }
-    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamEndCapture(stream, &raw_graph));
-    CudaGraph graph(raw_graph);
-    cudaGraphExec_t raw_exec = nullptr;
-    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGraphInstantiate(&raw_exec, graph.get(), 0));
-    CudaGraphExec exec(raw_exec);
+    PADGRAPH_ASSIGN_OR_RETURN(const CudaGraph graph, CaptureGraph(stream, [&]() -> absl::Status {
+                                for (int layer = 0; layer < kLayers; ++layer) {
+                                  PADGRAPH_RETURN_IF_ERROR(r.Layer(statics, layer, shape.capacity,
+                                                                   layer, /*in_place=*/true));
+                                }
+                                return absl::OkStatus();
+                              }));
+    PADGRAPH_ASSIGN_OR_RETURN(const CudaGraphExec exec, Instantiate(graph));
     r.AllRanksReady();
     const size_t layer_x = statics.x_stride * 2, layer_k = statics.k_stride * 4;
     for (int replay = 0; replay < kReplays; ++replay) {
@@ -533,22 +521,16 @@ TEST_P(A2aLlTest, JitterStressIsBitForBitStable) {
         cudaMemcpy(golden.data(), in.out.data(), in.out.bytes(), cudaMemcpyDeviceToDevice));
     PADGRAPH_ASSIGN_OR_RETURN(DeviceBuffer counter, DeviceBuffer::Allocate(8));
     PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemset(counter.data(), 0, 8));
-    cudaGraph_t raw_graph = nullptr;
-    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamBeginCapture(stream, cudaStreamCaptureModeThreadLocal));
-    absl::Status captured = [&]() -> absl::Status {
-      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemsetAsync(in.out.data(), 0xff, in.out.bytes(), stream));
-      for (int layer = 0; layer < kLayers; ++layer)
-        PADGRAPH_RETURN_IF_ERROR(r.Layer(in, layer, shape.capacity, layer, false));
-      return LaunchCountMismatches(in.out.data(), golden.data(), in.out.bytes(),
-                                   counter.data<unsigned long long>(), stream);
-    }();
-    cudaError_t ended = cudaStreamEndCapture(stream, &raw_graph);
-    CudaGraph graph(raw_graph);
-    PADGRAPH_RETURN_IF_ERROR(captured);
-    PADGRAPH_CUDA_RETURN_IF_ERROR(ended);
-    cudaGraphExec_t raw_exec = nullptr;
-    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGraphInstantiate(&raw_exec, graph.get(), 0));
-    CudaGraphExec exec(raw_exec);
+    PADGRAPH_ASSIGN_OR_RETURN(
+        const CudaGraph graph, CaptureGraph(stream, [&]() -> absl::Status {
+          PADGRAPH_CUDA_RETURN_IF_ERROR(
+              cudaMemsetAsync(in.out.data(), 0xff, in.out.bytes(), stream));
+          for (int layer = 0; layer < kLayers; ++layer)
+            PADGRAPH_RETURN_IF_ERROR(r.Layer(in, layer, shape.capacity, layer, false));
+          return LaunchCountMismatches(in.out.data(), golden.data(), in.out.bytes(),
+                                       counter.data<unsigned long long>(), stream);
+        }));
+    PADGRAPH_ASSIGN_OR_RETURN(const CudaGraphExec exec, Instantiate(graph));
     r.AllRanksReady();
     for (int replay = 0; replay < kReplays; ++replay)
       PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGraphLaunch(exec.get(), stream));
@@ -576,11 +558,7 @@ TEST_P(A2aLlTest, SkippedLayerExpiresNamingTheLayerAndThePeer) {
   OnTeam(GetParam(), shape, /*jitter_ns=*/0, kBudget, [&](Rank& r) -> absl::Status {
     const int rank = r.rank;
     cudaStream_t stream = r.stream.get();
-    PADGRAPH_ASSIGN_OR_RETURN(DeviceInputs in, DeviceInputs::Upload(shape, launches, rank));
-    r.AllRanksReady();
-    PADGRAPH_RETURN_IF_ERROR(r.Layer(in, 0, shape.capacity, 0, false));
-    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
-    PADGRAPH_RETURN_IF_ERROR(r.deadline.Check());
+    PADGRAPH_ASSIGN_OR_RETURN(DeviceInputs in, r.FirstLayer(shape, launches));
     const int layer = rank == 1 ? 2 : 1;  // rank 1 skips layer 1
     auto start = std::chrono::steady_clock::now();
     PADGRAPH_RETURN_IF_ERROR(
@@ -641,30 +619,14 @@ TEST_P(A2aLlTest, SlowRankMakesEveryRankFail) {
   OnTeam(GetParam(), shape, /*jitter_ns=*/0, kBudget, [&](Rank& r) -> absl::Status {
     const int rank = r.rank;
     cudaStream_t stream = r.stream.get();
-    PADGRAPH_ASSIGN_OR_RETURN(DeviceInputs in, DeviceInputs::Upload(shape, launches, rank));
-    r.AllRanksReady();
-    PADGRAPH_RETURN_IF_ERROR(r.Layer(in, 0, shape.capacity, 0, false));
-    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
-    PADGRAPH_RETURN_IF_ERROR(r.deadline.Check());
+    PADGRAPH_ASSIGN_OR_RETURN(DeviceInputs in, r.FirstLayer(shape, launches));
     if (rank == 1) std::this_thread::sleep_for(absl::ToChronoMilliseconds(3 * kBudget));
     const auto start = std::chrono::steady_clock::now();
     PADGRAPH_RETURN_IF_ERROR(r.Layer(in, 1, shape.capacity, 1, false));
     PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
     const double ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-    absl::Status check = r.deadline.Check();
-    std::printf("[ rank %d ] layer 1 ended after %.1f ms: %s\n", rank, ms,
-                check.ToString().c_str());
-    if (!absl::IsDeadlineExceeded(check)) {
-      return absl::InternalError(
-          fmt::format("rank {}: wanted DeadlineExceeded, got {}", rank, check.ToString()));
-    }
-    if (rank == 1 && (check.message().find("that its own") == std::string::npos ||
-                      ms > 0.5 * absl::ToDoubleMilliseconds(kBudget))) {
-      return absl::InternalError(fmt::format(
-          "rank 1 should fail at once on a peer's poison: {} after {} ms", check.ToString(), ms));
-    }
-    return absl::OkStatus();
+    return ranks_test::CheckSlowRankOutcome(rank, r.deadline.Check(), ms, kBudget);
   });
 }
 

@@ -301,9 +301,7 @@ struct Rank {
     PADGRAPH_ASSIGN_OR_RETURN(r.deadline, Deadline::Create(budget));
     if (loopback != nullptr) {
       r.gather = std::move(*loopback);
-      // The stream's first launch, made and finished before any rank launches the protocol.
-      PADGRAPH_RETURN_IF_ERROR(LaunchEmptyKernel(1, /*cooperative=*/false, r.stream.get()));
-      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(r.stream.get()));
+      PADGRAPH_RETURN_IF_ERROR(ranks_test::MakeFirstLaunch(r.stream.get()));
     } else {
       PADGRAPH_ASSIGN_OR_RETURN(r.comm, NcclComm::InitRank(world, rank, id));
       PADGRAPH_ASSIGN_OR_RETURN(r.gather, LsaGather::Create(r.comm.get(), options));
@@ -334,24 +332,12 @@ struct Rank {
 // LsaGather::CreateLoopback), and tears every Rank down.
 void OnTeam(const Team& team, const LsaGatherOptions& options, absl::Duration budget,
             const std::function<absl::Status(Rank&)>& body) {
-  std::vector<LsaGather> loopback;
-  if (team.loopback) {
-    ASSERT_EQ(cudaSetDevice(0), cudaSuccess);
-    ASSERT_TRUE(LoadTestKernels().ok());
-    absl::StatusOr<std::vector<LsaGather>> made = LsaGather::CreateLoopback(team.world, options);
-    ASSERT_TRUE(made.ok()) << made.status();
-    loopback = std::move(*made);
-  }
-  OnTeamThreads(
-      team.world, [&](int rank, const ncclUniqueId& id, std::barrier<>* ranks) -> absl::Status {
-        PADGRAPH_ASSIGN_OR_RETURN(Rank r, Rank::Create(team.world, rank, id, options, budget,
-                                                       team.loopback ? &loopback[rank] : nullptr));
-        r.team = team;
-        r.ranks = ranks;
-        absl::Status result = body(r);
-        PADGRAPH_RETURN_IF_ERROR(r.Teardown());
-        return result;
-      });
+  ranks_test::OnTeam<Rank, LsaGather>(
+      team, [&] { return LsaGather::CreateLoopback(team.world, options); },
+      [&](int rank, const ncclUniqueId& id, LsaGather* loopback) {
+        return Rank::Create(team.world, rank, id, options, budget, loopback);
+      },
+      body);
 }
 
 double MillisecondsSince(std::chrono::steady_clock::time_point start) {
@@ -403,20 +389,13 @@ void RunPairs(const Team& team, uint32_t jitter_ns, int total_steps, uint64_t se
     PADGRAPH_ASSIGN_OR_RETURN(StepBuffers pool, StepBuffers::Allocate(world, kBatchSteps));
     PADGRAPH_ASSIGN_OR_RETURN(StepBuffers eager, StepBuffers::Allocate(world, kBatchSteps));
     PADGRAPH_ASSIGN_OR_RETURN(StepBuffers statics, StepBuffers::Allocate(world, kGraphPairs));
-    cudaGraph_t raw_graph = nullptr;
-    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamBeginCapture(stream, cudaStreamCaptureModeThreadLocal));
-    absl::Status captured = [&]() -> absl::Status {
-      for (int i = 0; i < kGraphPairs; ++i)
-        PADGRAPH_RETURN_IF_ERROR(r.Pair(statics, i, kSlotRows, /*layer=*/i));
-      return absl::OkStatus();
-    }();
-    const cudaError_t ended = cudaStreamEndCapture(stream, &raw_graph);
-    CudaGraph graph(raw_graph);
-    PADGRAPH_RETURN_IF_ERROR(captured);
-    PADGRAPH_CUDA_RETURN_IF_ERROR(ended);
-    cudaGraphExec_t raw_exec = nullptr;
-    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGraphInstantiate(&raw_exec, graph.get(), 0));
-    CudaGraphExec exec(raw_exec);
+    PADGRAPH_ASSIGN_OR_RETURN(
+        const CudaGraph graph, CaptureGraph(stream, [&]() -> absl::Status {
+          for (int i = 0; i < kGraphPairs; ++i)
+            PADGRAPH_RETURN_IF_ERROR(r.Pair(statics, i, kSlotRows, /*layer=*/i));
+          return absl::OkStatus();
+        }));
+    PADGRAPH_ASSIGN_OR_RETURN(const CudaGraphExec exec, Instantiate(graph));
 
     Bytes want;
     for (size_t b = 0; b < batches.size(); ++b) {
@@ -570,19 +549,7 @@ TEST_P(LsaGatherTest, SlowRankMakesEveryRankFail) {
     PADGRAPH_RETURN_IF_ERROR(r.Pair(b, 1, steps[1].rows, 1));
     PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(r.stream.get()));
     const double ms = MillisecondsSince(start);
-    const absl::Status check = r.deadline.Check();
-    std::printf("[ rank %d ] layer 1 ended after %.1f ms: %s\n", rank, ms,
-                check.ToString().c_str());
-    if (!absl::IsDeadlineExceeded(check) || check.message().find("layer 1") == std::string::npos) {
-      return absl::InternalError(fmt::format("rank {}: wanted DeadlineExceeded at layer 1, got {}",
-                                             rank, check.ToString()));
-    }
-    if (rank == 1 && (check.message().find("that its own") == std::string::npos ||
-                      ms > 0.5 * absl::ToDoubleMilliseconds(kBudget))) {
-      return absl::InternalError(fmt::format(
-          "rank 1 should fail at once on a peer's poison: {} after {} ms", check.ToString(), ms));
-    }
-    return absl::OkStatus();
+    return ranks_test::CheckSlowRankOutcome(rank, r.deadline.Check(), ms, kBudget);
   });
 }
 

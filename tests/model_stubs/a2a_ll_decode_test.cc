@@ -236,19 +236,6 @@ absl::StatusOr<GraphKernels> InspectGraph(cudaGraph_t graph) {
   return found;
 }
 
-// Captures `body`'s launches on `stream` into a graph that is never launched.
-absl::StatusOr<CudaGraph> CaptureOnly(cudaStream_t stream,
-                                      const std::function<absl::Status()>& body) {
-  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamBeginCapture(stream, cudaStreamCaptureModeThreadLocal));
-  absl::Status captured = body();
-  cudaGraph_t raw = nullptr;
-  cudaError_t ended = cudaStreamEndCapture(stream, &raw);
-  CudaGraph graph(raw);
-  PADGRAPH_RETURN_IF_ERROR(captured);
-  PADGRAPH_CUDA_RETURN_IF_ERROR(ended);
-  return graph;
-}
-
 class A2aLlDecodeTest : public ::testing::TestWithParam<int> {
  protected:
   void SetUp() override {
@@ -329,7 +316,7 @@ TEST_P(A2aLlDecodeTest, CapturedGraphsHoldNoNcclKernel) {
                                    .capturing = true,
                                    .deadline = r.runner->deadline().view()};
         PADGRAPH_ASSIGN_OR_RETURN(CudaGraph graph,
-                                  CaptureOnly(stream, [&] { return r.decoder->Forward(args); }));
+                                  CaptureGraph(stream, [&] { return r.decoder->Forward(args); }));
         PADGRAPH_ASSIGN_OR_RETURN(GraphKernels found, InspectGraph(graph.get()));
         if (found.kernels == 0 || found.nccl != 0 || found.host_nodes != 0) {
           return absl::InternalError(fmt::format(
@@ -347,7 +334,7 @@ TEST_P(A2aLlDecodeTest, CapturedGraphsHoldNoNcclKernel) {
       PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemsetAsync(value.data(), 0, sizeof(float), stream));
       PADGRAPH_RETURN_IF_ERROR(all_reduce());
       PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
-      PADGRAPH_ASSIGN_OR_RETURN(CudaGraph control, CaptureOnly(stream, all_reduce));
+      PADGRAPH_ASSIGN_OR_RETURN(CudaGraph control, CaptureGraph(stream, all_reduce));
       PADGRAPH_ASSIGN_OR_RETURN(GraphKernels found, InspectGraph(control.get()));
       if (found.nccl == 0) {
         return absl::InternalError(

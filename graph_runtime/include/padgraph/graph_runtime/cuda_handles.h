@@ -5,10 +5,12 @@
 #include <cuda_runtime_api.h>
 
 #include <cstdio>
+#include <functional>
 #include <utility>
 
 #include "absl/status/statusor.h"
 #include "padgraph/graph_runtime/cuda_check.h"
+#include "padgraph/padding_policy/status_macros.h"
 
 namespace padgraph {
 
@@ -54,6 +56,26 @@ using CudaStream = CudaHandle<cudaStream_t, cudaStreamDestroy>;
 using CudaEvent = CudaHandle<cudaEvent_t, cudaEventDestroy>;
 using CudaGraph = CudaHandle<cudaGraph_t, cudaGraphDestroy>;
 using CudaGraphExec = CudaHandle<cudaGraphExec_t, cudaGraphExecDestroy>;
+
+// What `record` launches on `stream`, captured (thread-local mode) into a graph. The capture ends
+// whatever `record` returns; its failure is reported before the capture's own.
+inline absl::StatusOr<CudaGraph> CaptureGraph(cudaStream_t stream,
+                                              const std::function<absl::Status()>& record) {
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamBeginCapture(stream, cudaStreamCaptureModeThreadLocal));
+  const absl::Status recorded = record();
+  cudaGraph_t raw = nullptr;
+  const cudaError_t ended = cudaStreamEndCapture(stream, &raw);
+  CudaGraph graph(raw);
+  PADGRAPH_RETURN_IF_ERROR(recorded);
+  PADGRAPH_CUDA_RETURN_IF_ERROR(ended);
+  return graph;
+}
+
+inline absl::StatusOr<CudaGraphExec> Instantiate(const CudaGraph& graph) {
+  cudaGraphExec_t raw = nullptr;
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGraphInstantiate(&raw, graph.get(), 0));
+  return CudaGraphExec(raw);
+}
 
 inline absl::StatusOr<CudaStream> MakeStream() {
   cudaStream_t stream = nullptr;
