@@ -174,6 +174,10 @@ class Team {
     wake_.notify_all();
     for (auto& thread : threads_)
       thread.join();
+    for (std::vector<A2aLl>* left : {&loopback_a2a_, &loopback_row_path_}) {
+      for (A2aLl& a2a : *left)  // transports no rank's Setup took
+        (void)a2a.Destroy();
+    }
   }
 
   const absl::Status& init_status() const { return init_status_; }

@@ -68,6 +68,7 @@ struct DispatchParams {
   int32_t* pair_routes;   // [line_rows][top_k]: own experts' recv_rows index, else -1 - owner
   int4* line_sends;       // [line_send_rows]: Note [The combine's list of lines to send]
   int line_send_rows;
+  int32_t* line_send_count;  // the rows the list holds this launch
 };
 
 struct CombineParams {
@@ -82,6 +83,7 @@ struct CombineParams {
   const int32_t* pair_routes;
   const int4* line_sends;  // [line_send_rows], from the dispatch
   int line_send_rows;
+  const int32_t* line_send_count;
   const uint32_t* dispatch_epochs;  // the dispatch's launch counters; [0] tags line_sends
   uint32_t* epochs;                 // [gridDim.x]
   uint4* out;
@@ -588,6 +590,9 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
 
   // Sources that send lines: (row, four lines) per warp, unpacked into recv_rows.
   BlockExclusiveScan(lines_in, blocks_in);
+  if (blockIdx.x == 0 && threadIdx.x == 0) {
+    *p.line_send_count = min(lines_in[blocks_in], p.line_send_rows);
+  }
   const int units = lines_in[blocks_in] * line_groups;
   for (int unit = warp_id; unit < units; unit += warps) {
     const int row = unit / line_groups;
@@ -660,10 +665,12 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
   for (int local_expert = threadIdx.x; local_expert < local_experts; local_expert += blockDim.x)
     prefix[local_expert] = __ldcg(p.recv_counts + local_expert * world + peer);
   const int dispatch_epoch = static_cast<int>(__ldcg(p.dispatch_epochs));
+  const int listed_rows = __ldcg(p.line_send_count);
   const int lines_per_row = layout.lines_per_row();
   const int line_groups = (lines_per_row + lines::kLinesPerWarp - 1) / lines::kLinesPerWarp;
   // The entries of the list (Note [The combine's list of lines to send]) for the kLineUnroll
-  // units from `base`; the first ones load while the counts do.
+  // units from `base`; the first ones load while the counts do. An entry counts when its row is
+  // below the list's count and its tag is the dispatch's counter.
   int4 entry[kLineUnroll];
   const auto load_entries = [&](int base) {
 #pragma unroll
@@ -671,6 +678,9 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
       const int row = (base + u * warps) / line_groups;
       entry[u] = row < p.line_send_rows ? __ldcg(p.line_sends + row) : make_int4(0, 0, 0, 0);
     }
+  };
+  const auto listed = [&](int base, int u) {
+    return (base + u * warps) / line_groups < listed_rows && entry[u].x == dispatch_epoch;
   };
   load_entries(warp_id);
   __syncthreads();
@@ -690,15 +700,14 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
   unsigned long long moved_lines = 0, moved_rows = 0;
 
   // Lines to every source that takes them, from the dispatch's list (Note [The combine's list of
-  // lines to send]): (row, four lines) per warp over the whole grid, up to the first entry that
-  // the dispatch did not write (rows are numbered densely). Skipped when no other rank takes
-  // lines, so that the row path waits for no entry.
-  for (int base = warp_id; others_take_lines && !expired && entry[0].x == dispatch_epoch;) {
+  // lines to send]): (row, four lines) per warp over the whole grid, up to the list's count.
+  // Skipped when no other rank takes lines, so that the row path waits on no entry it loaded.
+  for (int base = warp_id; others_take_lines && !expired && listed(base, 0);) {
     uint64_t low[kLineUnroll], high[kLineUnroll];
 #pragma unroll
     for (int u = 0; u < kLineUnroll; ++u) {
       const int line = (base + u * warps) % line_groups * lines::kLinesPerWarp + line_group;
-      if (entry[u].x == dispatch_epoch && line < lines_per_row) {
+      if (listed(base, u) && line < lines_per_row) {
         LoadRowPart(expert_out + static_cast<size_t>(entry[u].y) * row_bytes, row_bytes, line, part,
                     &low[u], &high[u]);
       }
@@ -707,7 +716,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
     for (int u = 0; u < kLineUnroll; ++u) {
       const int unit = base + u * warps;
       const int line = unit % line_groups * lines::kLinesPerWarp + line_group;
-      if (entry[u].x != dispatch_epoch || line >= lines_per_row) continue;
+      if (!listed(base, u) || line >= lines_per_row) continue;
       const int32_t origin = entry[u].z;
       if (part == lines::kTagLane) high[u] = FlagWord(epoch, c.layer, 0);
       Jitter(c.jitter_max_ns, unit * 613u + part);
@@ -937,6 +946,7 @@ struct A2aLl::State {
   DeviceBuffer line_modes;
   DeviceBuffer pair_routes;
   DeviceBuffer line_sends;
+  DeviceBuffer line_send_count;
   int line_send_rows = 0;
   DeviceBuffer counters;
 
@@ -1000,9 +1010,9 @@ absl::Status A2aLl::State::SetUp(int world, int ranks_per_gpu) {
   // end]).
   if (ranks_per_gpu > 1 && 2 * ranks_per_gpu * options.max_sms > sm_count) {
     return Invalid("max_sms", options.max_sms,
-                   fmt::format("must be at most the device's SM count ({}) / (2 x {} loopback "
-                               "ranks) so that every rank's kernels are resident at once",
-                               sm_count, ranks_per_gpu));
+                   fmt::format("must be at most {} for {} loopback ranks: the device's {} SMs / "
+                               "(2 x ranks), so that every rank's kernels are resident at once",
+                               sm_count / (2 * ranks_per_gpu), ranks_per_gpu, sm_count));
   }
   if (options.line_rows < kA2aLlLineRowsAuto || options.line_rows > kA2aLlMaxLineRows) {
     return Invalid("line_rows", options.line_rows,
@@ -1058,9 +1068,11 @@ absl::Status A2aLl::State::SetUp(int world, int ranks_per_gpu) {
       (world - 1) * layout.shape.line_rows * std::min(layout.shape.top_k, layout.local_experts);
   PADGRAPH_ASSIGN_OR_RETURN(line_sends,
                             DeviceBuffer::Allocate(std::max(line_send_rows, 1) * sizeof(int4)));
+  PADGRAPH_ASSIGN_OR_RETURN(line_send_count, DeviceBuffer::Allocate(sizeof(int32_t)));
   PADGRAPH_ASSIGN_OR_RETURN(counters, DeviceBuffer::Allocate(kCounters * sizeof(uint64_t)));
-  for (DeviceBuffer* buffer : {&dispatch_epochs, &combine_epochs, &recv_counts, &sent_rows,
-                               &valid_pairs, &line_modes, &pair_routes, &line_sends, &counters}) {
+  for (DeviceBuffer* buffer :
+       {&dispatch_epochs, &combine_epochs, &recv_counts, &sent_rows, &valid_pairs, &line_modes,
+        &pair_routes, &line_sends, &line_send_count, &counters}) {
     PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemset(buffer->data(), 0, buffer->bytes()));
   }
   PADGRAPH_CUDA_RETURN_IF_ERROR(cudaDeviceSynchronize());
@@ -1140,6 +1152,7 @@ absl::Status A2aLl::Dispatch(const A2aLlDispatchArgs& args, cudaStream_t stream)
   params.pair_routes = s.pair_routes.data<int32_t>();
   params.line_sends = s.line_sends.data<int4>();
   params.line_send_rows = s.line_send_rows;
+  params.line_send_count = s.line_send_count.data<int32_t>();
   PADGRAPH_CUDA_RETURN_IF_ERROR(
       LaunchCooperative(DispatchKernel, s.dispatch_blocks, kThreadsPerBlock, params, stream));
   return absl::OkStatus();
@@ -1167,6 +1180,7 @@ absl::Status A2aLl::Combine(const A2aLlCombineArgs& args, cudaStream_t stream) c
   params.pair_routes = s.pair_routes.data<int32_t>();
   params.line_sends = s.line_sends.data<int4>();
   params.line_send_rows = s.line_send_rows;
+  params.line_send_count = s.line_send_count.data<int32_t>();
   params.dispatch_epochs = s.dispatch_epochs.data<uint32_t>();
   params.out = static_cast<uint4*>(args.out);
   PADGRAPH_CUDA_RETURN_IF_ERROR(

@@ -254,10 +254,12 @@ absl::Status LsaGather::State::SetUp(int world, int ranks_per_gpu) {
   PADGRAPH_ASSIGN_OR_RETURN(layout, MakeLsaGatherLayout(world, sm_count, options));
   // Note [Loopback ranks]: every rank's Gather and Return resident at once.
   if (ranks_per_gpu > 1 && 2 * ranks_per_gpu * layout.blocks() > sm_count) {
-    return Invalid("max_sms", options.max_sms,
-                   fmt::format("gives {} blocks; loopback needs 2 x {} ranks x blocks at most the "
-                               "device's SM count ({})",
-                               layout.blocks(), ranks_per_gpu, sm_count));
+    return Invalid(
+        "max_sms", options.max_sms,
+        fmt::format("gives {} blocks; {} loopback ranks allow at most {}: the device's "
+                    "{} SMs / (2 x ranks), so that every rank's kernels are resident "
+                    "at once",
+                    layout.blocks(), ranks_per_gpu, sm_count / (2 * ranks_per_gpu), sm_count));
   }
   // Cooperative launches need every block resident at once (Note [lsa_gather SM budget]).
   int per_sm = 0;

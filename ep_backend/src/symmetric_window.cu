@@ -51,14 +51,16 @@ SymmetricWindow::SymmetricWindow() = default;
 SymmetricWindow::SymmetricWindow(SymmetricWindow&&) noexcept = default;
 SymmetricWindow& SymmetricWindow::operator=(SymmetricWindow&& other) noexcept {
   if (this != &other) {
-    if (state_ != nullptr) WarnLeak(state_->owner_name, "replaced");
+    if (state_ != nullptr && state_->loopback == nullptr) WarnLeak(state_->owner_name, "replaced");
     state_ = std::move(other.state_);
   }
   return *this;
 }
 
 SymmetricWindow::~SymmetricWindow() {
-  if (state_ != nullptr) WarnLeak(state_->owner_name, "destroyed");
+  // A loopback window needs no collective: its memory goes with the team's last window (cudaFree
+  // waits for the kernels still running).
+  if (state_ != nullptr && state_->loopback == nullptr) WarnLeak(state_->owner_name, "destroyed");
 }
 
 absl::StatusOr<SymmetricWindow> SymmetricWindow::Create(ncclComm_t comm, size_t bytes,

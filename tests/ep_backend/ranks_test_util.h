@@ -118,6 +118,8 @@ void OnTeam(const Team& team,
                   PADGRAPH_RETURN_IF_ERROR(r.Teardown());
                   return result;
                 });
+  for (Transport& left : loopback)  // a rank whose Rank was never made
+    EXPECT_TRUE(left.Destroy().ok());
 }
 
 // Loopback ranks wait here for every rank of the team, so that none launches while a peer may

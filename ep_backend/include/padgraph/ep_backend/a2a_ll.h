@@ -102,12 +102,16 @@
 // The dispatch that unpacks a source's lines knows each row's place in recv_rows, its origin and
 // its source. It writes them as one 16-byte entry per row held for another rank that takes lines,
 // tagged with its own launch counter, into a list local to this rank, in the order the rows are
-// numbered while unpacked (local expert, then source, then slot). The combine loads the entries
-// and the dispatch's counter together, and the first entry whose tag is not that counter ends the
-// list (rows are numbered densely from 0). Before the list, the combine loaded the counts, scanned
-// them, searched each row's segment and then loaded its origin: three dependent steps before the
-// first line went out, now one. The list holds (world - 1) x line_rows x min(top_k, local
-// experts) entries, the most rows that other ranks' lines can bring.
+// numbered while unpacked (local expert, then source, then slot), and the list's row count beside
+// it. The combine loads the count, the dispatch's counter and its first entries together, and
+// sends the rows below the count whose tag is that counter. The count, not the tag, ends the list:
+// rows past it hold older entries or the zeros the list starts with, and a 32-bit counter that
+// wraps must never take one of those for this launch's. The tag catches rows the dispatch left
+// unwritten because a wait failed, and the combine then sends nothing anyway: its deadline has
+// expired. Before the list, the combine loaded the counts, scanned them, searched each row's
+// segment and then loaded its origin: three dependent steps before the first line went out, now
+// one. The list holds (world - 1) x line_rows x min(top_k, local experts) entries, the most rows
+// that other ranks' lines can bring (each token's pairs name distinct experts).
 //
 // Note [Passing an expiry on]
 // Once this rank's deadline expired (any wait on the device, or a poison word from a peer), its
