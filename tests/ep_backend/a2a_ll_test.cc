@@ -103,6 +103,22 @@ LaunchInputs MakeInputs(const Shape& shape, int world, uint64_t seed, bool allow
   return in;
 }
 
+// Every real token of every rank picks top_k distinct experts of `owner` alone (top_k <= the
+// experts a rank owns): the most rows that other ranks' lines can bring to one rank.
+void RouteAllTo(const Shape& shape, int world, int owner, uint64_t seed, LaunchInputs* in) {
+  const int local = shape.experts / world;
+  std::mt19937_64 rng(seed);
+  std::vector<int> experts(local);
+  for (int rank = 0; rank < world; ++rank) {
+    for (int t = 0; t < in->counts[rank]; ++t) {
+      std::iota(experts.begin(), experts.end(), owner * local);
+      std::shuffle(experts.begin(), experts.end(), rng);
+      for (int k = 0; k < shape.top_k; ++k)
+        in->ids[rank][t * shape.top_k + k] = experts[k];
+    }
+  }
+}
+
 // Whether (token t, k) of `ids` travels: an id in range, not repeating an earlier k.
 bool ValidPair(const Shape& shape, const std::vector<int32_t>& ids, int t, int k) {
   const int32_t* row = &ids[static_cast<size_t>(t) * shape.top_k];
@@ -415,6 +431,39 @@ TEST_P(A2aLlTest, RandomDistributionsMatchTheReference) {
                 TeamName(GetParam()).c_str(), line_rows, kLaunches, rows_checked.load());
     EXPECT_GT(rows_checked.load(), 1000);
   }
+}
+
+// Note [The combine's list of lines to send]: every rank sends line_rows tokens whose pairs all
+// go to rank 0, which so holds as many rows for other ranks' lines as the list can take ((world -
+// 1) x line_rows x top_k). Those launches alternate with launches of one token per rank, so that
+// rows past a launch's count hold an earlier launch's entries. Every launch against float64.
+TEST_P(A2aLlTest, ListOfLinesToSendAtItsBound) {
+  const int world = GetParam().world;
+  const Shape shape;
+  constexpr int kLaunches = 40;
+  std::vector<LaunchInputs> launches;
+  for (int i = 0; i < kLaunches; ++i) {
+    std::vector<std::pair<int, int>> counts;
+    for (int rank = 0; rank < world; ++rank)
+      counts.push_back({rank, i % 2 == 0 ? shape.line_rows : 1});
+    LaunchInputs in = MakeInputs(shape, world, 3000 + i, /*allow_idle=*/false, counts);
+    RouteAllTo(shape, world, /*owner=*/0, 4000 + i, &in);
+    launches.push_back(std::move(in));
+  }
+  OnTeam(GetParam(), shape, /*jitter_ns=*/0, absl::Seconds(20), [&](Rank& r) -> absl::Status {
+    PADGRAPH_ASSIGN_OR_RETURN(DeviceInputs in, DeviceInputs::Upload(shape, launches, r.rank));
+    r.AllRanksReady();
+    for (int i = 0; i < kLaunches; ++i)
+      PADGRAPH_RETURN_IF_ERROR(r.Layer(in, i, shape.capacity, i % 61, /*in_place=*/false));
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(r.stream.get()));
+    PADGRAPH_RETURN_IF_ERROR(r.deadline.Check());
+    PADGRAPH_ASSIGN_OR_RETURN(std::vector<uint16_t> out, in.ReadOut());
+    for (int i = 0; i < kLaunches; ++i) {
+      PADGRAPH_RETURN_IF_ERROR(CheckOutput(shape, launches[i], r.rank, out.data() + i * in.x_stride,
+                                           fmt::format("launch {}", i)));
+    }
+    return absl::OkStatus();
+  });
 }
 
 // kLayers MoE layers back to back in one graph, the experts writing recv_rows in place (the
