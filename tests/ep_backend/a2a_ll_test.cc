@@ -331,6 +331,20 @@ struct Rank {
         LaunchTestExperts(a2a.layout(), rank, a2a.recv_rows(), a2a.recv_counts(), y, stream.get()));
     return a2a.Combine(in.CombineArgs(i, capacity, layer, y, deadline.view()), stream.get());
   }
+  // Every one of `launches` queued as a layer (launch i as layer i % 61) before any result is
+  // read; the outputs, launch i's at i * capacity * hidden.
+  absl::StatusOr<std::vector<uint16_t>> RunQueued(const Shape& shape,
+                                                  const std::vector<LaunchInputs>& launches) {
+    PADGRAPH_ASSIGN_OR_RETURN(DeviceInputs in, DeviceInputs::Upload(shape, launches, rank));
+    AllRanksReady();
+    for (size_t i = 0; i < launches.size(); ++i) {
+      PADGRAPH_RETURN_IF_ERROR(Layer(in, i, shape.capacity, static_cast<int>(i % 61),
+                                     /*in_place=*/false));
+    }
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream.get()));
+    PADGRAPH_RETURN_IF_ERROR(deadline.Check());
+    return in.ReadOut();
+  }
   // The expiry tests' start: `launches` uploaded, every rank met, launch 0 run as layer 0 to
   // completion.
   absl::StatusOr<DeviceInputs> FirstLayer(const Shape& shape,
@@ -388,18 +402,13 @@ TEST_P(A2aLlTest, RandomDistributionsMatchTheReference) {
     std::atomic<int> rows_checked = 0;
     OnTeam(GetParam(), shape, /*jitter_ns=*/0, absl::Seconds(20), [&](Rank& r) -> absl::Status {
       const int rank = r.rank;
-      PADGRAPH_ASSIGN_OR_RETURN(DeviceInputs in, DeviceInputs::Upload(shape, launches, rank));
-      r.AllRanksReady();
-      for (int i = 0; i < kLaunches; ++i)
-        PADGRAPH_RETURN_IF_ERROR(r.Layer(in, i, shape.capacity, i % 61, /*in_place=*/false));
-      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(r.stream.get()));
-      PADGRAPH_RETURN_IF_ERROR(r.deadline.Check());
-      PADGRAPH_ASSIGN_OR_RETURN(std::vector<uint16_t> out, in.ReadOut());
+      PADGRAPH_ASSIGN_OR_RETURN(std::vector<uint16_t> out, r.RunQueued(shape, launches));
+      const size_t x_stride = static_cast<size_t>(shape.capacity) * shape.hidden;
       Bytes want;
       uint64_t want_invalid = 0;
       for (int i = 0; i < kLaunches; ++i) {
         want_invalid += InvalidPairs(shape, launches[i], rank);
-        PADGRAPH_RETURN_IF_ERROR(CheckOutput(shape, launches[i], rank, out.data() + i * in.x_stride,
+        PADGRAPH_RETURN_IF_ERROR(CheckOutput(shape, launches[i], rank, out.data() + i * x_stride,
                                              fmt::format("line_rows {}, launch {}", line_rows, i)));
         rows_checked += launches[i].counts[rank];
         Bytes b = ExpectedBytes(shape, launches[i], world, rank);
@@ -451,15 +460,10 @@ TEST_P(A2aLlTest, ListOfLinesToSendAtItsBound) {
     launches.push_back(std::move(in));
   }
   OnTeam(GetParam(), shape, /*jitter_ns=*/0, absl::Seconds(20), [&](Rank& r) -> absl::Status {
-    PADGRAPH_ASSIGN_OR_RETURN(DeviceInputs in, DeviceInputs::Upload(shape, launches, r.rank));
-    r.AllRanksReady();
-    for (int i = 0; i < kLaunches; ++i)
-      PADGRAPH_RETURN_IF_ERROR(r.Layer(in, i, shape.capacity, i % 61, /*in_place=*/false));
-    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(r.stream.get()));
-    PADGRAPH_RETURN_IF_ERROR(r.deadline.Check());
-    PADGRAPH_ASSIGN_OR_RETURN(std::vector<uint16_t> out, in.ReadOut());
+    PADGRAPH_ASSIGN_OR_RETURN(std::vector<uint16_t> out, r.RunQueued(shape, launches));
+    const size_t x_stride = static_cast<size_t>(shape.capacity) * shape.hidden;
     for (int i = 0; i < kLaunches; ++i) {
-      PADGRAPH_RETURN_IF_ERROR(CheckOutput(shape, launches[i], r.rank, out.data() + i * in.x_stride,
+      PADGRAPH_RETURN_IF_ERROR(CheckOutput(shape, launches[i], r.rank, out.data() + i * x_stride,
                                            fmt::format("launch {}", i)));
     }
     return absl::OkStatus();
