@@ -116,11 +116,7 @@ absl::StatusOr<SymmetricWindow> SymmetricWindow::Create(ncclComm_t comm, size_t 
 
 absl::StatusOr<std::vector<SymmetricWindow>> SymmetricWindow::CreateLoopback(
     int world, size_t bytes, const char* owner_name) {
-  if (world < 1 || world > kA2aLlMaxWorld) {
-    return absl::InvalidArgumentError(
-        fmt::format("{}: a loopback team of {} ranks is out of range: [1, {}]", owner_name, world,
-                    kA2aLlMaxWorld));
-  }
+  PADGRAPH_CHECK(world >= 1 && world <= kA2aLlMaxWorld);  // MakeLoopbackTeam checked it
   // Each window starts on a 256-byte boundary, as ncclMemAlloc's do.
   const size_t stride = (bytes + 255) / 256 * 256;
   void* raw = nullptr;

@@ -76,7 +76,8 @@ class SymmetricWindow {
 
   // Note [Loopback ranks]: `world` windows of `bytes` each in one allocation on the current GPU,
   // each window's peer bases the whole team's; no NCCL. Destroy each; the memory is freed with
-  // the last. handle() is null.
+  // the last. handle() is null. 1 <= world <= kA2aLlMaxWorld: owners go through MakeLoopbackTeam,
+  // which checks it.
   static absl::StatusOr<std::vector<SymmetricWindow>> CreateLoopback(int world, size_t bytes,
                                                                      const char* owner_name);
 
