@@ -125,6 +125,7 @@ struct RankState {
   int rank = 0, world = 0;
   bool loopback = false;            // every rank on GPU 0, no communicator
   std::barrier<>* ranks = nullptr;  // the team's host barrier (loopback replays start on it)
+  bool left_barrier = false;        // after a failure (Team::Loop)
   NcclComm comm;
   CudaStream stream;
   Deadline deadline;
@@ -183,6 +184,8 @@ class Team {
   const absl::Status& init_status() const { return init_status_; }
   int world() const { return world_; }
   bool loopback() const { return loopback_; }
+  // A loopback team one of whose ranks failed: its barrier has lost that rank.
+  bool broken() const { return broken_; }
   std::barrier<>& barrier() { return barrier_; }
   double egress_gbps = 0;
 
@@ -197,6 +200,7 @@ class Team {
     finished_.wait(lock, [&] { return done_ == world_; });
     for (int rank = 0; rank < world_; ++rank) {
       if (!results_[rank].ok()) {
+        broken_ = broken_ || loopback_;
         return absl::Status(
             results_[rank].code(),
             fmt::format("rank {}: {}", rank, std::string(results_[rank].message())));
@@ -221,6 +225,12 @@ class Team {
       lock.unlock();
       absl::Status status = first ? setup : (setup.ok() ? job(s) : setup);
       first = false;
+      if (!status.ok() && loopback_ && !s.left_barrier) {
+        // Its peers may wait for it at a rendezvous it will not reach: it leaves the barrier
+        // (once), so they go on to fail or finish, and the team is rebuilt (TeamFor).
+        s.left_barrier = true;
+        barrier_.arrive_and_drop();
+      }
       lock.lock();
       results_[rank] = status;
       if (++done_ == world_) finished_.notify_all();
@@ -249,7 +259,8 @@ class Team {
       s.a2a.emplace(kLoopbackSms, std::move(loopback_a2a_[rank]));
       s.a2a_row_path.emplace(kLoopbackSms, std::move(loopback_row_path_[rank]));
       PADGRAPH_CUDA_RETURN_IF_ERROR(cudaSetDevice(0));
-      return AllocateRankBuffers(s);
+      PADGRAPH_RETURN_IF_ERROR(AllocateRankBuffers(s));
+      return MakeFirstLaunch(s.stream.get());
     }
     PADGRAPH_CUDA_RETURN_IF_ERROR(cudaSetDevice(rank));
     for (int peer = 0; peer < world_; ++peer) {
@@ -319,6 +330,7 @@ class Team {
   uint64_t generation_ = 0;
   int done_ = 0;
   bool stop_ = false;
+  bool broken_ = false;
   absl::Status init_status_;
 };
 
@@ -327,10 +339,10 @@ std::unique_ptr<Team>& CurrentTeam() {
   return *team;
 }
 
-// The team for `world` ranks (the previous one, of another kind, is torn down first).
+// The team for `world` ranks (the previous one, of another kind or broken, is torn down first).
 Team* TeamFor(int world, bool loopback) {
   std::unique_ptr<Team>& team = CurrentTeam();
-  if (team == nullptr || team->world() != world || team->loopback() != loopback) {
+  if (team == nullptr || team->world() != world || team->loopback() != loopback || team->broken()) {
     team.reset();
     team = std::make_unique<Team>(world, loopback);
   }

@@ -2,7 +2,8 @@
 # On a GPU machine: MoE dispatch + combine per backend (bench/dispatch_combine_bench.cc) and the
 # PyTorch peer (bench/peers/torch_all_to_all.py) on 2 and 4 GPUs, side by side in one run, and
 # a2a_ll between loopback ranks on GPU 0 (the protocol without NVLink). Writes
-# JSON into $OUT (else BUILD/dispatch-results) and prints a short table last.
+# JSON into $OUT (else BUILD/dispatch-results) and prints a short table last. The benchmark is cut
+# after PADGRAPH_BENCH_TIMEOUT_S seconds (420).
 #   source build-gpu/env.sh; tools/dispatch-bench.sh build-gpu
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -13,8 +14,9 @@ mkdir -p "$out"
 
 card=$(nvidia-smi --query-gpu=name --format=csv,noheader | head -1)
 gpus=$(nvidia-smi -L | wc -l)
-"$build/bench/dispatch_combine_bench" --benchmark_out="$out/dispatch_combine.json" \
-  --benchmark_out_format=json > "$out/dispatch_bench.log" 2>&1
+timeout "${PADGRAPH_BENCH_TIMEOUT_S:-420}" "$build/bench/dispatch_combine_bench" \
+  --benchmark_out="$out/dispatch_combine.json" --benchmark_out_format=json \
+  > "$out/dispatch_bench.log" 2>&1
 bench_rc=$?
 PYTHONUNBUFFERED=1 python3 "$root/bench/peers/torch_all_to_all.py" --out "$out/torch_peer.json" \
   > "$out/torch_peer.log" 2>&1

@@ -198,6 +198,12 @@ absl::Status LaunchEmptyKernel(int blocks, bool cooperative, cudaStream_t stream
   return absl::OkStatus();
 }
 
+absl::Status MakeFirstLaunch(cudaStream_t stream) {
+  PADGRAPH_RETURN_IF_ERROR(LaunchEmptyKernel(1, /*cooperative=*/false, stream));
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
+  return absl::OkStatus();
+}
+
 absl::Status LoadTestKernels() {
   cudaFuncAttributes attributes;
   for (const void* kernel : {reinterpret_cast<const void*>(EmptyKernel),

@@ -312,7 +312,7 @@ struct Rank {
     PADGRAPH_ASSIGN_OR_RETURN(r.deadline, Deadline::Create(budget));
     if (loopback != nullptr) {
       r.a2a = std::move(*loopback);
-      PADGRAPH_RETURN_IF_ERROR(ranks_test::MakeFirstLaunch(r.stream.get()));
+      PADGRAPH_RETURN_IF_ERROR(MakeFirstLaunch(r.stream.get()));
     } else {
       PADGRAPH_ASSIGN_OR_RETURN(r.comm, NcclComm::InitRank(world, rank, id));
       PADGRAPH_ASSIGN_OR_RETURN(r.a2a, A2aLl::Create(r.comm.get(), OptionsFor(shape, jitter_ns)));

@@ -131,14 +131,6 @@ inline void AllRanksReady(const Team& team, std::barrier<>* ranks) {
   if (team.loopback) ranks->arrive_and_wait();
 }
 
-// A loopback rank's stream makes and finishes one launch before any rank launches the protocol
-// (added after a 4-rank hang at the first layer; its cause is not established).
-inline absl::Status MakeFirstLaunch(cudaStream_t stream) {
-  PADGRAPH_RETURN_IF_ERROR(LaunchEmptyKernel(1, /*cooperative=*/false, stream));
-  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
-  return absl::OkStatus();
-}
-
 // The outcome both transports' SlowRankMakesEveryRankFail expect of layer 1, which rank 1 started
 // three budgets late: every rank's `check` is DeadlineExceeded at layer 1, and rank 1's came at
 // once (within half the budget, `ms` after its launch) from a peer's poison.

@@ -69,6 +69,11 @@ absl::Status LaunchSmHolder(int blocks, uint64_t hold_ns, int32_t* started, cuda
 // transport's kernels now use: what a plain kernel boundary costs inside a graph.
 absl::Status LaunchEmptyKernel(int blocks, bool cooperative, cudaStream_t stream);
 
+// A loopback rank's stream makes and finishes one launch (an empty kernel) before any rank
+// launches the protocol: added after a 4-rank hang at the first layer, whose cause is not
+// established (Note [Loopback ranks] in src/symmetric_window.h).
+absl::Status MakeFirstLaunch(cudaStream_t stream);
+
 // The check behind lines.cuh Note [Self-flagged lines]: the writer GPU stores `rounds` rounds of
 // `lines` tagged lines into the reader GPU's memory (the same GPU when the two are equal), as the
 // protocol does, while the reader polls each line until its tag is the round's and then compares
