@@ -226,10 +226,12 @@ __device__ __forceinline__ void StoreRowPart(char* row, size_t row_bytes, int li
 // and decided alike on every lane of the warp, which calls it together. peer_of(u) is the rank
 // that sends line u; poison_of(u) (nullptr: none) a word that it poisons when its deadline expired
 // instead of sending the line. Both are asked only when a wait expires or every kCheckEvery polls.
-template <int N, typename PeerOf, typename PoisonOf>
+// wanted() (bit u: line u) is asked once the first loads are in flight, so that what it loads
+// itself takes the same round trip: a line it leaves out is loaded once and not awaited.
+template <int N, typename PeerOf, typename PoisonOf, typename Wanted>
 __device__ bool AwaitLineParts(const KernelCommon& c, const uint64_t* const (&at)[N], uint64_t want,
-                               PeerOf&& peer_of, PoisonOf&& poison_of, uint32_t salt,
-                               uint64_t (&low)[N], uint64_t (&high)[N]) {
+                               PeerOf&& peer_of, PoisonOf&& poison_of, Wanted&& wanted,
+                               uint32_t salt, uint64_t (&low)[N], uint64_t (&high)[N]) {
   constexpr uint32_t kCheckEvery = 64;
   const int lane = threadIdx.x % kWarpSize;
   const int tag_source = lane | lines::kTagLane;
@@ -243,6 +245,7 @@ __device__ bool AwaitLineParts(const KernelCommon& c, const uint64_t* const (&at
       missing |= 1u << u;
     }
   }
+  missing &= wanted();
   if (__any_sync(kFullMask, expired)) return false;
   const uint64_t start_ns = GlobalTimerNs();
   for (uint32_t polls = 1;; ++polls) {
@@ -388,17 +391,25 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
     __syncthreads();
     for (int pair = threadIdx.x; pair < rows * top_k; pair += blockDim.x) {
       const int expert = pair_expert[pair];
-      if (expert < 0) continue;
-      int slot = 0;
-      for (int token = 0; token < pair / top_k; ++token)
-        slot += token_experts[token][expert / 32] >> (expert % 32) & 1u;
-      pair_slot[pair] = slot;
-      if (blockIdx.x == 0) {
+      // The list's entry of the pair (Note [The combine's list of lines to send]): a row of this
+      // rank's own experts, or none (-1) for a pair another rank returns or one not sent.
+      int4 entry =
+          make_int4(static_cast<int>(epoch), -1, PackOrigin(pair / top_k, pair % top_k), -1);
+      if (expert >= 0) {
+        int slot = 0;
+        for (int token = 0; token < pair / top_k; ++token)
+          slot += token_experts[token][expert / 32] >> (expert % 32) & 1u;
+        pair_slot[pair] = slot;
         const int owner = layout.OwnerOf(expert);
-        p.pair_routes[pair] = owner == c.rank ? static_cast<int32_t>(layout.RecvRowIndex(
-                                                    layout.LocalExpertOf(expert), owner, slot))
-                                              : -1 - owner;
+        const auto own_row =
+            static_cast<int32_t>(layout.RecvRowIndex(layout.LocalExpertOf(expert), owner, slot));
+        if (blockIdx.x == 0) p.pair_routes[pair] = owner == c.rank ? own_row : -1 - owner;
+        if (owner == c.rank) {
+          entry.y = own_row;
+          entry.w = c.rank;
+        }
       }
+      if (blockIdx.x == 0) p.line_sends[pair] = entry;
     }
     __syncthreads();
   }
@@ -590,8 +601,10 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
 
   // Sources that send lines: (row, four lines) per warp, unpacked into recv_rows.
   BlockExclusiveScan(lines_in, blocks_in);
+  // The list: this rank's own pairs first when it takes lines, then the rows unpacked below.
+  const int own_listed = lines_out && !expired ? rows * top_k : 0;
   if (blockIdx.x == 0 && threadIdx.x == 0) {
-    *p.line_send_count = min(lines_in[blocks_in], p.line_send_rows);
+    *p.line_send_count = min(own_listed + lines_in[blocks_in], p.line_send_rows);
   }
   const int units = lines_in[blocks_in] * line_groups;
   for (int unit = warp_id; unit < units; unit += warps) {
@@ -610,7 +623,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
     uint64_t low[1] = {0}, high[1] = {0};
     if (!AwaitLineParts(
             c, at, want, [&](int) { return source; },
-            [](int) -> const uint64_t* { return nullptr; }, unit, low, high) ||
+            [](int) -> const uint64_t* { return nullptr; }, [] { return ~0u; }, unit, low, high) ||
         at[0] == nullptr) {
       continue;
     }
@@ -620,8 +633,8 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
       const int32_t origin = FlagWordCount(high[0]);
       *reinterpret_cast<int32_t*>(local_base + layout.RecvOrigin(local_expert, source, slot)) =
           origin;
-      if (row < p.line_send_rows) {
-        p.line_sends[row] = make_int4(
+      if (own_listed + row < p.line_send_rows) {
+        p.line_sends[own_listed + row] = make_int4(
             static_cast<int>(epoch),
             static_cast<int>(layout.RecvRowIndex(local_expert, source, slot)), origin, source);
       }
@@ -691,23 +704,24 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
   const size_t row_bytes = layout.row_bytes();
   const int top_k = layout.shape.top_k;
   const bool peer_takes_lines = source_takes_lines[peer] != 0;
-  bool others_take_lines = false;
+  bool any_takes_lines = false;
   for (int source = 0; source < world; ++source)
-    others_take_lines |= source != c.rank && source_takes_lines[source] != 0;
+    any_takes_lines |= source_takes_lines[source] != 0;
   char* peer_window = c.peers[peer];
   const char* local_base = c.peers[c.rank];
   const char* expert_out = reinterpret_cast<const char*>(p.expert_out);
-  unsigned long long moved_lines = 0, moved_rows = 0;
+  unsigned long long moved_lines = 0, moved_self_lines = 0, moved_rows = 0;
 
-  // Lines to every source that takes them, from the dispatch's list (Note [The combine's list of
-  // lines to send]): (row, four lines) per warp over the whole grid, up to the list's count.
-  // Skipped when no other rank takes lines, so that the row path waits on no entry it loaded.
-  for (int base = warp_id; others_take_lines && !expired && listed(base, 0);) {
+  // Lines to every source that takes them, this rank included, from the dispatch's list (Note
+  // [The combine's list of lines to send]): (row, four lines) per warp over the whole grid, up to
+  // the list's count; entries without a row (-1) send nothing. Skipped when no rank takes lines,
+  // so that the row path waits on no entry it loaded.
+  for (int base = warp_id; any_takes_lines && !expired && listed(base, 0);) {
     uint64_t low[kLineUnroll], high[kLineUnroll];
 #pragma unroll
     for (int u = 0; u < kLineUnroll; ++u) {
       const int line = (base + u * warps) % line_groups * lines::kLinesPerWarp + line_group;
-      if (listed(base, u) && line < lines_per_row) {
+      if (listed(base, u) && entry[u].w >= 0 && line < lines_per_row) {
         LoadRowPart(expert_out + static_cast<size_t>(entry[u].y) * row_bytes, row_bytes, line, part,
                     &low[u], &high[u]);
       }
@@ -716,7 +730,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
     for (int u = 0; u < kLineUnroll; ++u) {
       const int unit = base + u * warps;
       const int line = unit % line_groups * lines::kLinesPerWarp + line_group;
-      if (!listed(base, u) || line >= lines_per_row) continue;
+      if (!listed(base, u) || entry[u].w < 0 || line >= lines_per_row) continue;
       const int32_t origin = entry[u].z;
       if (part == lines::kTagLane) high[u] = FlagWord(epoch, c.layer, 0);
       Jitter(c.jitter_max_ns, unit * 613u + part);
@@ -725,7 +739,8 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
                                                                         OriginK(origin), line)) +
                                2 * part,
                            low[u], high[u]);
-      if (line == 0 && part == 0) moved_lines += row_bytes;
+      if (line == 0 && part == 0)
+        (entry[u].w == c.rank ? moved_self_lines : moved_lines) += row_bytes;
     }
     base += warps * kLineUnroll;
     load_entries(base);
@@ -749,6 +764,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
   }
   if (lane == 0) {
     AddCount(c.counters + kCombinePeer, moved_lines);
+    AddCount(c.counters + kCombineSelf, moved_self_lines);
     AddCount(c.counters + (peer == c.rank ? kCombineSelf : kCombinePeer), moved_rows);
   }
   __syncthreads();
@@ -773,61 +789,54 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
   const int rows = shared_rows;
 
   if (source_takes_lines[c.rank]) {
-    // This rank's rows came back as lines, its own experts' in expert_out: (token, four lines)
-    // per warp, every pair's line awaited in k order and summed as below.
+    // This rank's rows came back as lines, its own experts' too (Note [Own pairs as lines]):
+    // (token, four lines) per warp, every pair's line awaited in k order and summed as below. A
+    // line's place is known without a load, so each round's lines load with its weights and the
+    // mask of the pairs sent (which only says which lines to await): one round trip per round.
     char* out = reinterpret_cast<char*>(p.out);
     const int units = rows * line_groups;
     for (int unit = warp_id; unit < units; unit += warps) {
       const int token = unit / line_groups;
       const int line = unit % line_groups * lines::kLinesPerWarp + line_group;
       const bool has_line = line < lines_per_row;
-      const uint32_t valid = p.valid_pairs[token];
+      const uint32_t valid = __ldcg(p.valid_pairs + token);
       float sum[8] = {0, 0, 0, 0, 0, 0, 0, 0};
       bool arrived = true;
       for (int k0 = 0; k0 < top_k && arrived; k0 += kLineSumLoads) {
-        // Every pair's route and weight loaded at once, without waiting for the mask of the
-        // pairs sent (both are in bounds for every k: token < rows <= line_rows), then every line
-        // awaited at once (one round trip for kLineSumLoads pairs), summed after in k order.
-        int32_t route[kLineSumLoads];
         float weight[kLineSumLoads];
-        bool sent[kLineSumLoads];
-#pragma unroll
-        for (int u = 0; u < kLineSumLoads; ++u) {
-          const int k = k0 + u;
-          route[u] = k < top_k ? __ldcg(p.pair_routes + token * top_k + k) : 0;
-          weight[u] = k < top_k ? __ldg(p.weights + static_cast<size_t>(token) * top_k + k) : 0.0f;
-        }
-#pragma unroll
-        for (int u = 0; u < kLineSumLoads; ++u)
-          sent[u] = k0 + u < top_k && (valid >> (k0 + u) & 1u);
         const uint64_t* at[kLineSumLoads];
         uint64_t low[kLineSumLoads], high[kLineSumLoads];
 #pragma unroll
         for (int u = 0; u < kLineSumLoads; ++u) {
+          const int k = k0 + u;
+          // Both in bounds for every k < top_k: token < rows <= line_rows.
+          weight[u] = k < top_k ? __ldg(p.weights + static_cast<size_t>(token) * top_k + k) : 0.0f;
           low[u] = high[u] = 0;
-          const bool remote = sent[u] && route[u] < 0;
-          at[u] = remote && has_line
+          at[u] = k < top_k && has_line
                       ? reinterpret_cast<const uint64_t*>(
-                            local_base + layout.CombineLine(buffer, token, k0 + u, line)) +
+                            local_base + layout.CombineLine(buffer, token, k, line)) +
                             2 * part
                       : nullptr;
-          if (sent[u] && !remote && has_line) {
-            LoadRowPart(expert_out + static_cast<size_t>(route[u]) * row_bytes, row_bytes, line,
-                        part, &low[u], &high[u]);
-          }
         }
-        // A pair from another rank: its owner is -1 - route, and that owner's first block's flag
-        // here is poisoned when it expired.
-        const auto owner_of = [&](int u) { return route[u] < 0 ? -1 - route[u] : c.rank; };
-        const auto poison_of = [&](int u) -> const uint64_t* {
-          return route[u] < 0 ? reinterpret_cast<const uint64_t*>(
-                                    local_base + layout.CombineFlag(owner_of(u), 0))
-                              : nullptr;
+        // Asked only when a wait runs long: the pair's owner (-1 - route for another rank's), and
+        // that owner's first block's flag here, poisoned when it expired.
+        const auto owner_of = [&](int u) {
+          const int32_t route = __ldcg(p.pair_routes + token * top_k + k0 + u);
+          return route < 0 ? -1 - route : c.rank;
         };
-        arrived = AwaitLineParts(c, at, want, owner_of, poison_of, unit, low, high);
+        const auto poison_of = [&](int u) -> const uint64_t* {
+          const int owner = owner_of(u);
+          return owner != c.rank
+                     ? reinterpret_cast<const uint64_t*>(local_base + layout.CombineFlag(owner, 0))
+                     : nullptr;
+        };
+        arrived = AwaitLineParts(
+            c, at, want, owner_of, poison_of, [&] { return valid >> k0; }, unit, low, high);
 #pragma unroll
         for (int u = 0; u < kLineSumLoads; ++u) {
-          if (sent[u]) AddWeighted(low[u], part == lines::kTagLane ? 0 : high[u], weight[u], sum);
+          if (k0 + u < top_k && (valid >> (k0 + u) & 1u)) {
+            AddWeighted(low[u], part == lines::kTagLane ? 0 : high[u], weight[u], sum);
+          }
         }
       }
       if (!arrived || !has_line) continue;
@@ -1062,9 +1071,11 @@ absl::Status A2aLl::State::SetUp(int world, int ranks_per_gpu) {
   PADGRAPH_ASSIGN_OR_RETURN(
       pair_routes, DeviceBuffer::Allocate(std::max(layout.shape.line_rows * layout.shape.top_k, 1) *
                                           sizeof(int32_t)));
-  // Rows this rank can hold for other sources that take lines: each sends at most line_rows
-  // tokens, each of whose pairs meets at most min(top_k, local_experts) of this rank's experts.
+  // The list holds an entry for each of this rank's own pairs (line_rows x top_k at most) and
+  // each row it can hold for other sources that take lines: each sends at most line_rows tokens,
+  // each of whose pairs meets at most min(top_k, local_experts) of this rank's experts.
   line_send_rows =
+      layout.shape.line_rows * layout.shape.top_k +
       (world - 1) * layout.shape.line_rows * std::min(layout.shape.top_k, layout.local_experts);
   PADGRAPH_ASSIGN_OR_RETURN(line_sends,
                             DeviceBuffer::Allocate(std::max(line_send_rows, 1) * sizeof(int4)));

@@ -180,8 +180,8 @@ absl::Status CheckOutput(const Shape& shape, const LaunchInputs& in, int rank, c
 }
 
 // Bytes a rank's dispatch stores to other ranks and to itself, and the bytes its combine stores
-// back to other ranks and to itself, for one launch. A source that takes lines back reads its own
-// experts' outputs in place: no combine bytes to itself.
+// back to other ranks and to itself, for one launch (its own experts' outputs come back to it as
+// rows or as lines, by its mode).
 struct Bytes {
   uint64_t dispatch_peer = 0, dispatch_self = 0, combine_peer = 0, combine_self = 0;
 };
@@ -196,9 +196,7 @@ Bytes ExpectedBytes(const Shape& shape, const LaunchInputs& in, int world, int r
         const int owner = in.ids[source][t * shape.top_k + k] / local;
         if (source == rank) (owner == rank ? bytes.dispatch_self : bytes.dispatch_peer) += row;
         if (owner == rank && source != rank) bytes.combine_peer += row;
-        if (owner == rank && source == rank && in.counts[rank] > shape.line_rows) {
-          bytes.combine_self += row;
-        }
+        if (owner == rank && source == rank) bytes.combine_self += row;
       }
     }
   }

@@ -83,35 +83,51 @@
 //   Combine: the owner sends each row held for such a source back as lines into its
 //   combine_lines at (token, k), over the whole grid, reading where each row is from a list the
 //   dispatch wrote (Note [The combine's list of lines to send]); the source sums each line as it
-//   lands, in k order as on the row path (so the result is the same, bit for bit), and reads its
-//   own experts' outputs in place in expert_out (no copy to itself). Each block still writes its
-//   flag at the source, without a fence, so that a poisoned flag ends a wait for lines at once.
+//   lands, in k order as on the row path (so the result is the same, bit for bit). Its own
+//   experts' outputs come back to it the same way, as lines into its own combine_lines (Note [Own
+//   pairs as lines]). Each block still writes its flag at the source, without a fence, so that a
+//   poisoned flag ends a wait for lines at once.
 // Costs: 128 bytes on the wire for every 120 of payload (6.7%); the receiver's copy out of
-// dispatch_lines (local); window space for 2 x line_rows rows per (local expert, source) and
-// 2 x line_rows x top_k rows of combine lines. The byte counters count payload, as on the row
-// path.
-// What it gains (H200, hidden 7168, top-8 of 256; bench/results/2026-11-28-h200x2-lines and
-// 2026-11-28-h200x4-lines-final): lines spread a pair over the whole grid, so they pay where the
-// grid is large against the rows. With 64 or 128 SMs they take 9-22% off at 8 rows and 3-20% at 16;
-// at 32 SMs they gain nothing at 8 rows and lose 16% at 16. At 1 row they save about 0.8 us
-// of 15.7: the time there is chains of dependent loads and two kernel boundaries, not the fences.
-// Hence the default line_rows, kA2aLlLineRowsAuto: a quarter of max_sms (8 at 32 SMs, 16 at 64, 32
-// at 128), at most 64.
+// dispatch_lines (local) and the source's copy of its own pairs; window space for 2 x line_rows
+// rows per (local expert, source) and 2 x line_rows x top_k rows of combine lines. The byte
+// counters count payload, as on the row path. What it gains (H200, hidden 7168, top-8 of 256;
+// bench/results/2026-11-28-h200x2-lines and 2026-11-28-h200x4-lines-final): lines spread a pair
+// over the whole grid, so they pay where the grid is large against the rows. With 64 or 128 SMs
+// they take 9-22% off at 8 rows and 3-20% at 16; at 32 SMs they gain nothing at 8 rows and lose 16%
+// at 16. At 1 row they save about 0.8 us of 15.7: the time there is chains of dependent loads and
+// two kernel boundaries, not the fences. Hence the default line_rows, kA2aLlLineRowsAuto: a quarter
+// of max_sms (8 at 32 SMs, 16 at 64, 32 at 128), at most 64.
 //
 // Note [The combine's list of lines to send]
 // The dispatch that unpacks a source's lines knows each row's place in recv_rows, its origin and
 // its source. It writes them as one 16-byte entry per row held for another rank that takes lines,
 // tagged with its own launch counter, into a list local to this rank, in the order the rows are
 // numbered while unpacked (local expert, then source, then slot), and the list's row count beside
-// it. The combine loads the count, the dispatch's counter and its first entries together, and
-// sends the rows below the count whose tag is that counter. The count, not the tag, ends the list:
-// rows past it hold older entries or the zeros the list starts with, and a 32-bit counter that
-// wraps must never take one of those for this launch's. The tag catches rows the dispatch left
-// unwritten because a wait failed, and the combine then sends nothing anyway: its deadline has
-// expired. Before the list, the combine loaded the counts, scanned them, searched each row's
-// segment and then loaded its origin: three dependent steps before the first line went out, now
-// one. The list holds (world - 1) x line_rows x min(top_k, local experts) entries, the most rows
-// that other ranks' lines can bring (each token's pairs name distinct experts).
+// it. When this rank takes lines itself, the list starts with one entry per (token, k) of its own
+// (Note [Own pairs as lines]), written with the slot table: the row in recv_rows of a pair for its
+// own experts, no row (-1) for the others, so that a token's pair is entry token x top_k + k. The
+// combine loads the count, the dispatch's counter and its first entries together, and sends the
+// rows below the count whose tag is that counter. The count, not the tag, ends the list: rows past
+// it hold older entries or the zeros the list starts with, and a 32-bit counter that wraps must
+// never take one of those for this launch's. The tag catches rows the dispatch left unwritten
+// because a wait failed, and the combine then sends nothing anyway: its deadline has expired.
+// Before the list, the combine loaded the counts, scanned them, searched each row's segment and
+// then loaded its origin: three dependent steps before the first line went out, now one. The list
+// holds line_rows x top_k entries for this rank's own pairs and (world - 1) x line_rows x
+// min(top_k, local experts) more, the most rows that other ranks' lines can bring (each token's
+// pairs name distinct experts).
+//
+// Note [Own pairs as lines]
+// A source that takes lines gets its own experts' outputs as lines too: its combine copies each of
+// its own pairs from expert_out into its own combine_lines at (token, k), tagged like a peer's,
+// with the other ranks' rows, from the list. So every line of a token has a place known without a
+// load, and the line sum loads each round's lines together with their weights and the mask of the
+// pairs sent, which only says which lines to await: one round trip per round. Before, the sum
+// loaded each round's routes (which pairs were remote, and where the local ones were), then
+// awaited the remote lines while loading the local rows: two dependent round trips per round, four
+// at top-8. The copy costs a local load and store of each own pair's row (the byte counters count
+// it as combine bytes to itself), off the path the peers' lines take. On 2 H200 at 1 row: 13.5 ->
+// 12.0 us (bench/results/2026-11-28-h200x2-stop12).
 //
 // Note [Passing an expiry on]
 // Once this rank's deadline expired (any wait on the device, or a poison word from a peer), its
