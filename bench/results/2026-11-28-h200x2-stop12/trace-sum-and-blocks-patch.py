@@ -37,4 +37,40 @@ rep('''  std::printf("trace %s rank %d (%d it) us:''','''  double peer_lines = 0
   std::printf("trace %s rank %d sum: peer's lines sent %.2f | routes %.2f round1 %.2f round2 %.2f\\n", what, rank,
     peer_lines/n/1e3, sum_marks[0]/n/1e3, sum_marks[1]/n/1e3, sum_marks[2]/n/1e3);
   std::printf("trace %s rank %d (%d it) us:''')
+# Then every block's exit time (after a barrier, so all its warps are done), per kernel, so that
+# a kernel's end is its last block's, not block 0's (the "blocks" lines).
+rep('''__device__ unsigned long long g_trace[8][64][16];''','''__device__ unsigned long long g_trace[8][64][16];
+__device__ unsigned long long g_block_end[8][64][2][256];  // rank, epoch, kernel, block''')
+rep('''  Mark(epoch, 6);
+}''','''  Mark(epoch, 6);
+  __syncthreads();
+  if (threadIdx.x == 0) g_block_end[c.rank][epoch % 64][0][blockIdx.x] = Now();
+}''')
+rep('''    Mark(epoch, 13);
+    return;''','''    Mark(epoch, 13);
+    __syncthreads();
+    if (threadIdx.x == 0) g_block_end[c.rank][epoch % 64][1][blockIdx.x] = Now();
+    return;''')
+rep('''  std::printf("trace %s rank %d sum:''','''  static unsigned long long be[8][64][2][256];
+  cudaMemcpyFromSymbol(be, g_block_end, sizeof(be));
+  double d_end = 0, c_end = 0, next_d = 0; int d_last[256] = {}, c_last[256] = {}; int m = 0;
+  for (int e = 0; e < 63; ++e) {
+    auto& r = t[rank][e];
+    bool ok = r[0] && r[13] > r[0] && r[13] - r[0] < 1000000 && r[8] >= r[0];
+    auto& q = t[rank][e + 1];
+    if (!ok || !(q[0] > r[13] && q[0] - r[13] < 100000)) continue;
+    unsigned long long dm = 0, cm = 0; int db = 0, cb = 0;
+    for (int b = 0; b < 256; ++b) {
+      if (be[rank][e][0][b] > dm && be[rank][e][0][b] - r[0] < 1000000) { dm = be[rank][e][0][b]; db = b; }
+      if (be[rank][e][1][b] > cm && be[rank][e][1][b] - r[0] < 1000000) { cm = be[rank][e][1][b]; cb = b; }
+    }
+    if (!dm || !cm) continue;
+    d_end += (double)(dm - r[0]); c_end += (double)(cm - r[0]); next_d += (double)(q[0] - r[0]);
+    ++d_last[db]; ++c_last[cb]; ++m;
+  }
+  int dmode = 0, cmode = 0;
+  for (int b = 0; b < 256; ++b) { if (d_last[b] > d_last[dmode]) dmode = b; if (c_last[b] > c_last[cmode]) cmode = b; }
+  if (m) std::printf("trace %s rank %d blocks (%d it): D last block out %.2f (most often block %d) | C last block out %.2f (block %d) | next D %.2f\\n",
+    what, rank, m, d_end/m/1e3, dmode, c_end/m/1e3, cmode, next_d/m/1e3);
+  std::printf("trace %s rank %d sum:''')
 open(p,'w').write(s)
