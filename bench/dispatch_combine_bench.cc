@@ -26,6 +26,7 @@
 #include <condition_variable>
 #include <cstring>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -421,13 +422,14 @@ absl::Status CheckA2aLl(RankState& s, const A2aLl& a2a, const Routing& routing, 
   return absl::OkStatus();
 }
 
-// kEmptyCooperative / kEmptyPlain: two empty kernels with a2a_ll's grids (dispatch's, then
-// combine's), launched cooperatively or not: the part of an a2a_ll figure that is kernel
-// boundaries alone. kLsaGather: a dense-TP layer's exchange on the lsa gather backend, the rows
-// of every rank gathered and each rank's slot of results returned (lsa_gather.h), the device-API
-// twin of kAllGather (which moves the whole bucket of every rank).
-// Gathers and returns once: slot p of the gathered rows holds rank p's real rows and this rank's
-// rows come back from every peer, bit for bit.
+// kEmptyCooperative / kEmptyPlain / kEmptyLikeTransport: two empty kernels with a2a_ll's grids
+// (dispatch's, then combine's), launched cooperatively, plainly, or as a2a_ll launches its own
+// (EmptyLaunch::kLikeTransport): the part of an a2a_ll figure that is kernel boundaries alone.
+// kLsaGather: a dense-TP layer's exchange on the lsa gather backend, the rows of every rank
+// gathered and each rank's slot of results returned (lsa_gather.h), the device-API twin of
+// kAllGather (which moves the whole bucket of every rank). Gathers and returns once: slot p of the
+// gathered rows holds rank p's real rows and this rank's rows come back from every peer, bit for
+// bit.
 absl::Status CheckLsaGather(RankState& s, const Routing& routing, int rows) {
   cudaStream_t stream = s.stream.get();
   const int world = s.world;
@@ -473,7 +475,8 @@ enum class Backend {
   kEmptyCooperative,
   kEmptyPlain,
   kLsaGather,
-  kA2aLlRowPath
+  kA2aLlRowPath,
+  kEmptyLikeTransport
 };
 
 const A2aLl& A2aLlOf(const RankState& s, Backend backend, int sms) {
@@ -524,11 +527,14 @@ absl::Status Enqueue(RankState& s, Backend backend, int sms, int iteration) {
       return absl::OkStatus();
     }
     case Backend::kEmptyCooperative:
-    case Backend::kEmptyPlain: {
+    case Backend::kEmptyPlain:
+    case Backend::kEmptyLikeTransport: {
       const A2aLl& a2a = s.a2a.at(sms);
-      const bool cooperative = backend == Backend::kEmptyCooperative;
-      PADGRAPH_RETURN_IF_ERROR(LaunchEmptyKernel(a2a.dispatch_blocks(), cooperative, stream));
-      return LaunchEmptyKernel(a2a.combine_blocks(), cooperative, stream);
+      const EmptyLaunch how = backend == Backend::kEmptyCooperative ? EmptyLaunch::kCooperative
+                              : backend == Backend::kEmptyPlain     ? EmptyLaunch::kPlain
+                                                                    : EmptyLaunch::kLikeTransport;
+      PADGRAPH_RETURN_IF_ERROR(LaunchEmptyKernel(a2a.dispatch_blocks(), how, stream));
+      return LaunchEmptyKernel(a2a.combine_blocks(), how, stream);
     }
     case Backend::kLsaGather: {
       // The gathered rows stand for the TP GEMMs' partial sums: each rank's slot goes back to it.
@@ -710,6 +716,8 @@ const char* BackendName(Backend backend) {
       return "empty_cooperative";
     case Backend::kEmptyPlain:
       return "empty_plain";
+    case Backend::kEmptyLikeTransport:
+      return "empty_like_transport";
     case Backend::kLsaGather:
       return "lsa_gather";
     case Backend::kA2aLlRowPath:
@@ -750,17 +758,22 @@ void Register() {
       }
     }
     // What a figure at 1 row is made of: a2a_ll with no rows at all (flags only) and the kernel
-    // boundaries alone.
-    for (Backend backend : {Backend::kA2aLl, Backend::kEmptyCooperative, Backend::kEmptyPlain}) {
-      const int rows = backend == Backend::kA2aLl ? 0 : 1;
-      benchmark::RegisterBenchmark(fmt::format("parts/world:{}/{}/rows:{}/sms:{}", world,
-                                               BackendName(backend), rows, kSmBudgets[0])
-                                       .c_str(),
-                                   BM_DispatchCombine)
-          ->Args({world, static_cast<int>(backend), rows, kSmBudgets[0], 0})
-          ->UseManualTime()
-          ->Iterations(kReplays)
-          ->Unit(benchmark::kMicrosecond);
+    // boundaries alone, at the smallest and the largest SM budget (where a2a_ll's two grids
+    // cannot be resident at once, so the second cannot launch early).
+    for (Backend backend : {Backend::kA2aLl, Backend::kEmptyCooperative, Backend::kEmptyPlain,
+                            Backend::kEmptyLikeTransport}) {
+      for (int sms : {kSmBudgets[0], kSmBudgets[std::size(kSmBudgets) - 1]}) {
+        if (backend == Backend::kA2aLl && sms != kSmBudgets[0]) continue;
+        const int rows = backend == Backend::kA2aLl ? 0 : 1;
+        benchmark::RegisterBenchmark(
+            fmt::format("parts/world:{}/{}/rows:{}/sms:{}", world, BackendName(backend), rows, sms)
+                .c_str(),
+            BM_DispatchCombine)
+            ->Args({world, static_cast<int>(backend), rows, sms, 0})
+            ->UseManualTime()
+            ->Iterations(kReplays)
+            ->Unit(benchmark::kMicrosecond);
+      }
     }
   }
   // Loopback ranks (Note [Loopback ranks]): the protocol's own steps on one GPU, without NVLink,

@@ -44,7 +44,7 @@ for b in (bench or {}).get("benchmarks", []):
         egress[(world, parts[2])] = b.get("GBps")
         continue
     if parts[0] == "parts":
-        pieces[(world, parts[2] + "/" + parts[3])] = b["median_us"]
+        pieces[(world, "/".join(parts[2:5]))] = b["median_us"]
         continue
     if parts[0] == "loopback":
         loopback.setdefault((world, int(parts[3].split(":")[1])), {})[parts[2]] = b["median_us"]

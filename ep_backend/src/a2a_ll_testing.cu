@@ -16,6 +16,11 @@ namespace {
 
 __global__ void EmptyKernel() {}
 
+// EmptyLaunch::kLikeTransport's kernel: the transports' first step and nothing else.
+__global__ void EmptyAwaitingKernel(int /*unused: LaunchCooperative passes one argument*/) {
+  device_exchange::AwaitPredecessor();
+}
+
 // One block per (local expert, source) block of the receive region.
 __global__ void TestExpertsKernel(A2aLlLayout layout, int rank, const __nv_bfloat16* recv_rows,
                                   const int32_t* recv_counts, __nv_bfloat16* expert_out) {
@@ -184,10 +189,15 @@ absl::Status LaunchSmHolder(int blocks, uint64_t hold_ns, int32_t* started, cuda
   return absl::OkStatus();
 }
 
-absl::Status LaunchEmptyKernel(int blocks, bool cooperative, cudaStream_t stream) {
+absl::Status LaunchEmptyKernel(int blocks, EmptyLaunch how, cudaStream_t stream) {
+  if (how == EmptyLaunch::kLikeTransport) {
+    PADGRAPH_CUDA_RETURN_IF_ERROR(device_exchange::LaunchCooperative(
+        EmptyAwaitingKernel, blocks, A2aLl::kThreadsPerBlock, 0, stream));
+    return absl::OkStatus();
+  }
   cudaLaunchAttribute attribute;
   attribute.id = cudaLaunchAttributeCooperative;
-  attribute.val.cooperative = cooperative ? 1 : 0;
+  attribute.val.cooperative = how == EmptyLaunch::kCooperative ? 1 : 0;
   cudaLaunchConfig_t config = {};
   config.gridDim = dim3(blocks);
   config.blockDim = dim3(A2aLl::kThreadsPerBlock);
@@ -199,7 +209,7 @@ absl::Status LaunchEmptyKernel(int blocks, bool cooperative, cudaStream_t stream
 }
 
 absl::Status MakeFirstLaunch(cudaStream_t stream) {
-  PADGRAPH_RETURN_IF_ERROR(LaunchEmptyKernel(1, /*cooperative=*/false, stream));
+  PADGRAPH_RETURN_IF_ERROR(LaunchEmptyKernel(1, EmptyLaunch::kPlain, stream));
   PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
   return absl::OkStatus();
 }
@@ -207,6 +217,7 @@ absl::Status MakeFirstLaunch(cudaStream_t stream) {
 absl::Status LoadTestKernels() {
   cudaFuncAttributes attributes;
   for (const void* kernel : {reinterpret_cast<const void*>(EmptyKernel),
+                             reinterpret_cast<const void*>(EmptyAwaitingKernel),
                              reinterpret_cast<const void*>(TestExpertsKernel),
                              reinterpret_cast<const void*>(CountMismatchesKernel)}) {
     PADGRAPH_CUDA_RETURN_IF_ERROR(cudaFuncGetAttributes(&attributes, kernel));

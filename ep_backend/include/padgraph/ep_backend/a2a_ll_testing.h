@@ -64,10 +64,15 @@ absl::Status LaunchCountMismatches(const void* a, const void* b, size_t bytes,
 // to 1 once running, so the host can launch behind it knowing the SMs are taken.
 absl::Status LaunchSmHolder(int blocks, uint64_t hold_ns, int32_t* started, cudaStream_t stream);
 
+// How LaunchEmptyKernel launches: plain, cooperative, or as the transports launch theirs
+// (cooperative, with programmatic stream serialization, the kernel waiting for the one ahead and
+// then letting the next start: device_exchange.cuh Note [Launches overlap their predecessor's
+// end]).
+enum class EmptyLaunch { kPlain, kCooperative, kLikeTransport };
+
 // An empty kernel of `blocks` blocks of A2aLl::kThreadsPerBlock threads, launched with
-// cudaLaunchKernelEx, cooperative or not, and without the programmatic dependent launch the
-// transport's kernels now use: what a plain kernel boundary costs inside a graph.
-absl::Status LaunchEmptyKernel(int blocks, bool cooperative, cudaStream_t stream);
+// cudaLaunchKernelEx as `how` says: what a kernel boundary alone costs inside a graph.
+absl::Status LaunchEmptyKernel(int blocks, EmptyLaunch how, cudaStream_t stream);
 
 // A loopback rank's stream makes and finishes one launch (an empty kernel) before any rank
 // launches the protocol: added after a 4-rank hang at the first layer, whose cause is not
