@@ -225,7 +225,8 @@ __device__ __forceinline__ void StoreRowPart(char* row, size_t row_bytes, int li
 // A line counts as landed when its tag lane holds the tag (lines.cuh). Bounded like WaitForWord
 // and decided alike on every lane of the warp, which calls it together. peer_of(u) is the rank
 // that sends line u; poison_of(u) (nullptr: none) a word that it poisons when its deadline expired
-// instead of sending the line. Both are asked only when a wait expires or every kCheckEvery polls.
+// instead of sending the line. Both are asked only when a wait expires or every kCheckEvery polls,
+// and may load what they need then.
 // wanted() (bit u: line u) is asked once the first loads are in flight, so that what it loads
 // itself takes the same round trip: a line it leaves out is loaded once and not awaited.
 template <int N, typename PeerOf, typename PoisonOf, typename Wanted>
@@ -459,7 +460,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
         const int32_t origin = PackOrigin(pair / top_k, pair % top_k);
         const bool first_part = line == 0 && part == 0;
         if (owner == c.rank) {
-          // This rank's own experts: straight into recv_rows (lines.cuh: no lines within a GPU).
+          // This rank's own experts: straight into recv_rows (nothing to wait for on this GPU).
           StoreRowPart(local_base + layout.RecvRow(local_expert, owner, slot), row_bytes, line,
                        part, low[u], high[u]);
           if (first_part) {

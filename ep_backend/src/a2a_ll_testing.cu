@@ -260,6 +260,16 @@ absl::Status RunLineTearingProbe(int writer_device, int reader_device, int lines
       (void)cudaGetLastError();
     }
   }
+  // Each kernel on a stream of its own, both loaded before either starts: on one GPU the reader
+  // must run beside the writer, which waits for its acknowledgements (a launch on the legacy
+  // stream, or a lazy load behind the spinning writer, would wait for the writer instead).
+  cudaFuncAttributes attributes;
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaSetDevice(reader_device));
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaFuncGetAttributes(&attributes, LineReaderKernel));
+  PADGRAPH_ASSIGN_OR_RETURN(CudaStream reader_stream, MakeStream());
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaSetDevice(writer_device));
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaFuncGetAttributes(&attributes, LineWriterKernel));
+  PADGRAPH_ASSIGN_OR_RETURN(CudaStream writer_stream, MakeStream());
   PADGRAPH_CUDA_RETURN_IF_ERROR(cudaSetDevice(reader_device));
   PADGRAPH_ASSIGN_OR_RETURN(DeviceBuffer line_area,
                             DeviceBuffer::Allocate(static_cast<size_t>(lines) * lines::kLineBytes));
@@ -277,22 +287,22 @@ absl::Status RunLineTearingProbe(int writer_device, int reader_device, int lines
   PADGRAPH_CUDA_RETURN_IF_ERROR(cudaDeviceSynchronize());
 
   // The writer first: a reader that started alone would only poll.
-  LineWriterKernel<<<kProbeBlocks, kProbeThreads>>>(line_area.data<uint64_t>(), lines, rounds,
-                                                    tag_first, acks.data<uint64_t>(), budget_ns,
-                                                    writer_expired.data<int32_t>());
+  LineWriterKernel<<<kProbeBlocks, kProbeThreads, 0, writer_stream.get()>>>(
+      line_area.data<uint64_t>(), lines, rounds, tag_first, acks.data<uint64_t>(), budget_ns,
+      writer_expired.data<int32_t>());
   PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGetLastError());
   PADGRAPH_CUDA_RETURN_IF_ERROR(cudaSetDevice(reader_device));
   unsigned long long* counters = reader_flags.data<unsigned long long>();
-  LineReaderKernel<<<kProbeBlocks, kProbeThreads>>>(
+  LineReaderKernel<<<kProbeBlocks, kProbeThreads, 0, reader_stream.get()>>>(
       line_area.data<uint64_t>(), lines, rounds, acks.data<uint64_t>(), budget_ns,
       reinterpret_cast<int32_t*>(counters + 2), counters, counters + 1);
   PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGetLastError());
-  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaDeviceSynchronize());
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(reader_stream.get()));
   unsigned long long values[3] = {};
   PADGRAPH_CUDA_RETURN_IF_ERROR(
       cudaMemcpy(values, counters, sizeof(values), cudaMemcpyDeviceToHost));
   PADGRAPH_CUDA_RETURN_IF_ERROR(cudaSetDevice(writer_device));
-  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaDeviceSynchronize());
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(writer_stream.get()));
   int32_t writer_timed_out = 0;
   PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemcpy(&writer_timed_out, writer_expired.data(),
                                            sizeof(writer_timed_out), cudaMemcpyDeviceToHost));

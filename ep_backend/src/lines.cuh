@@ -11,10 +11,12 @@
 // tag lane holds the tag it expects; otherwise it loads the line again.
 // This relies on one property of the machine that the PTX memory model does not promise: an
 // aligned 128-byte line stored by one warp instruction over NVLink is seen whole by a load of one
-// warp instruction on the peer, never new tag with old payload. NCCL's LL128 protocol relies on
-// the same property and enables itself only where it holds (NVLink on sm_80 and sm_90);
-// tests/ep_backend/line_tearing_test.cc checks it on the machine it runs on (millions of lines
-// stored by one GPU and polled by another while they land). Every store of a line is a new tag
+// warp instruction on the peer, never new tag with old payload; and the same between two SMs of
+// one GPU, since a2a_ll's combine sends a rank's own pairs to itself as lines (a2a_ll.h Note [Own
+// pairs as lines]). NCCL's LL128 protocol relies on the same property and enables itself only
+// where it holds (NVLink on sm_80 and sm_90); tests/ep_backend/line_tearing_test.cc checks it on
+// the machine it runs on (millions of lines stored by one GPU, or one SM, and polled by another
+// while they land). Every store of a line is a new tag
 // into a slot whose previous contents were read already (the protocol's slots alternate by epoch),
 // so a line is never read while it is overwritten with a different tag.
 #pragma once

@@ -441,9 +441,10 @@ TEST_P(A2aLlTest, RandomDistributionsMatchTheReference) {
 }
 
 // Note [The combine's list of lines to send]: every rank sends line_rows tokens whose pairs all
-// go to rank 0, which so holds as many rows for other ranks' lines as the list can take ((world -
-// 1) x line_rows x top_k). Those launches alternate with launches of one token per rank, so that
-// rows past a launch's count hold an earlier launch's entries. Every launch against float64.
+// go to rank 0, which so fills the list to its bound: its own line_rows x top_k pairs and (world -
+// 1) x line_rows x top_k rows for other ranks' lines. Those launches alternate with launches of one
+// token per rank, so that rows past a launch's count hold an earlier launch's entries. Every launch
+// against float64.
 TEST_P(A2aLlTest, ListOfLinesToSendAtItsBound) {
   const int world = GetParam().world;
   const Shape shape;

@@ -1,8 +1,10 @@
 // Checks, on the machine it runs on, the property that a2a_ll's self-flagged lines rely on
 // (ep_backend/src/lines.cuh Note [Self-flagged lines]): a 128-byte line stored by one warp
 // instruction over NVLink is never seen torn (the round's tag with an older payload word) by a
-// peer GPU polling it as it lands. A control stores the tag first, in a separate instruction, and
-// must be seen torn: it shows that the check can see tearing where there is some.
+// peer GPU polling it as it lands, nor by another SM of the same GPU (a source's own pairs come
+// back to it as lines: a2a_ll.h Note [Own pairs as lines]). A control stores the tag first, in a
+// separate instruction, and must be seen torn across GPUs: it shows that the check can see
+// tearing where there is some.
 #include <cuda_runtime_api.h>
 
 #include "gtest/gtest.h"
@@ -37,6 +39,16 @@ TEST(LineTearingTest, LinesStoredByOneInstructionArriveWholeAtAPeer) {
     EXPECT_EQ(result.lines_checked, uint64_t{kLines} * kRounds) << writer << " -> " << reader;
     EXPECT_EQ(result.torn_lines, 0u) << writer << " -> " << reader;
   }
+}
+
+TEST(LineTearingTest, LinesStoredByOneInstructionArriveWholeWithinAGpu) {
+  if (GpuCount() < 1) GTEST_SKIP() << "needs a GPU";
+  LineTearingResult result;
+  ASSERT_TRUE(
+      RunLineTearingProbe(0, 0, kLines, kRounds, /*tag_first=*/false, kBudgetNs, &result).ok());
+  EXPECT_FALSE(result.timed_out);
+  EXPECT_EQ(result.lines_checked, uint64_t{kLines} * kRounds);
+  EXPECT_EQ(result.torn_lines, 0u);
 }
 
 TEST(LineTearingTest, TagStoredFirstIsSeenTorn) {

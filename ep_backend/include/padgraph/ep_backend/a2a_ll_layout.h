@@ -85,7 +85,7 @@ struct A2aLlShape {
   int capacity = 0;        // rows per rank: the largest row count a launch may carry
   int dispatch_parts = 1;  // flag words per (local expert, source): see a2a_ll.h Note [Dispatch]
   int combine_group_blocks = 1;  // combine blocks per peer, each with its own flag (Note [Combine])
-  int line_rows = 0;             // a source with at most this many real rows sends lines; 0: never
+  int line_rows = 0;  // a source with at most this many real rows sends lines; 0: idle ones only
 };
 
 struct A2aLlLayout {
