@@ -304,6 +304,37 @@ __device__ __forceinline__ void AddWeighted(uint64_t low, uint64_t high, float w
   }
 }
 
+// Note [The slot table of lines]
+// A source that sends lines numbers its pairs' slots in token order, as the row path does: a
+// pair's slot is the number of earlier tokens that picked its expert. Every block computes the
+// table for at most line_rows tokens, one (token, k) per thread, top_k rounded up to a power of
+// two lanes per token so that a token's pairs share a warp (with top_k at most 8 and line_rows at
+// most 64, one pass). A pair is valid (Note [Invalid ids]) when its id is in range and no earlier
+// lane of its token holds the same id (__match_any_sync); each valid pair sets its token's bit in
+// its expert's 64-bit mask of tokens. After one barrier, a pair's slot is the popcount of its
+// expert's mask below its token and an expert's row count the popcount of the whole mask, each
+// computed where it is used. It replaced a table built per token (a 120-compare check of a
+// token's ids on one thread, counts and bitmaps by shared atomics, a loop over earlier tokens per
+// pair, three barriers); that alone changed nothing measurable at 1 row and took 0.1-0.25 us off
+// at 8-32 rows (2 H200): its cost was the barriers, below.
+//
+// Note [Stores after barriers]
+// On H200 a __syncthreads that follows a global store of the block waits about one round trip to
+// memory, as if for the store to be performed (bar.sync orders the memory accesses before it; a
+// store to a peer's window waits for NVLink). Measured on 2 H200 at 1 row by running one phase
+// twice in a launch (results unchanged) and taking the difference: the slot table's second pass,
+// whose only global accesses were block 0's stores of valid_pairs, pair_routes and the list,
+// before its barriers, cost 1.1-1.2 us; so did every other phase tried. So each kernel issues
+// the stores that nothing in it waits for (its launch counter, the count for the combine, the
+// table's outputs, recv_counts and the modes, the byte counters) after its last barrier before
+// a wait or its end, and skips barriers that order nothing: the combine's prefix scan and its
+// barrier before the flag when the flag's source takes lines (that flag orders no data), with the
+// scan, when needed, before the block's first store. On 2 H200 (base: the table above): 12.03 ->
+// 11.47 us at 1 row on 32 SMs, 12.40 -> 11.68 on 128, 13.67 -> 12.91 at 8 rows on 128, 15.85 ->
+// 15.03 at 16, 5.86 -> 5.54 with no rows (bench/results/2026-11-28-h200x2-stop13).
+static_assert(kA2aLlMaxLineRows <= 64, "a token's bit in a 64-bit mask");
+static_assert(kA2aLlMaxTopK <= 16, "a token's pairs within half a warp, its mask in 16 bits");
+
 // Note [Dispatch] and Note [Lines for small counts].
 __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
     DispatchKernel(const DispatchParams p) {
@@ -312,12 +343,10 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
   __shared__ uint32_t shared_epoch;
   __shared__ int shared_rows;
   __shared__ int shared_expired;
-  // Lines out (every block computes the same): each (token, k)'s expert (-1: not sent) and slot,
-  // rows per expert, and which experts each token picked.
+  // Lines out (every block computes the same; Note [The slot table of lines]): each (token, k)'s
+  // expert (-1: not sent), and the tokens that picked each expert (bit t: token t).
   __shared__ int pair_expert[kA2aLlMaxLineRows * kA2aLlMaxTopK];
-  __shared__ int pair_slot[kA2aLlMaxLineRows * kA2aLlMaxTopK];
-  __shared__ int expert_rows[kA2aLlMaxExperts];
-  __shared__ uint32_t token_experts[kA2aLlMaxLineRows][kA2aLlMaxExperts / 32];
+  __shared__ unsigned long long expert_tokens[kA2aLlMaxExperts];
   // Receive: rows coming as lines per (local expert, source), then their prefix; each source's
   // mode.
   __shared__ int lines_in[kA2aLlMaxExperts + 1];
@@ -325,20 +354,26 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
   const KernelCommon& c = p.common;
   const A2aLlLayout& layout = c.layout;
   const int world = layout.shape.world;
-  // The ids of the first min(rows, line_rows) tokens, one token per thread, loaded while thread 0
+  // Each thread's (token, k) of the slot table's first pass, and its id, loaded while thread 0
   // reads the count (unused when the launch takes the row path).
-  int32_t early_id[kA2aLlMaxTopK];
-  if (threadIdx.x < min(p.rows, layout.shape.line_rows)) {
-    LoadIds(p.topk_ids, layout.shape.top_k, threadIdx.x, early_id);
+  const int top_k = layout.shape.top_k;
+  const int pair_lanes_log2 = top_k > 1 ? 32 - __clz(top_k - 1) : 0;
+  const int pair_lanes = 1 << pair_lanes_log2;
+  const int pair_token = threadIdx.x >> pair_lanes_log2;
+  const int pair_k = threadIdx.x & (pair_lanes - 1);
+  int32_t early_id = -1;
+  if (pair_token < min(p.rows, layout.shape.line_rows) && pair_k < top_k) {
+    early_id = __ldg(p.topk_ids + pair_token * top_k + pair_k);
   }
+  for (int i = threadIdx.x; i < layout.shape.num_experts; i += blockDim.x)
+    expert_tokens[i] = 0;
   if (threadIdx.x == 0) {
-    const uint32_t epoch = last_epoch + 1;
-    p.epochs[blockIdx.x] = epoch;
-    shared_epoch = epoch;
-    const int rows = min(max(*p.num_rows, 0), p.rows);
-    shared_rows = rows;
-    if (blockIdx.x == 0) *p.sent_rows = rows;
-    shared_expired = DeadlineExpiredOnDevice(c.deadline);
+    // Both loads in flight at once; the stores come after the barriers (Note [Stores after
+    // barriers]).
+    const bool expired_now = DeadlineExpiredOnDevice(c.deadline);
+    shared_rows = min(max(*p.num_rows, 0), p.rows);
+    shared_expired = expired_now;
+    shared_epoch = last_epoch + 1;
   }
   __syncthreads();
   const uint32_t epoch = shared_epoch;
@@ -350,7 +385,6 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
   const int line_group = lane / lines::kLanesPerLine;
   const int part = lane % lines::kLanesPerLine;
   const int warp_id = blockIdx.x * kWarpsPerBlock + threadIdx.x / kWarpSize;
-  const int top_k = layout.shape.top_k;
   const int experts = layout.shape.num_experts;
   const int parts = layout.shape.dispatch_parts;
   const int words = layout.shape.hidden / 8;
@@ -361,58 +395,73 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
   char* const local_base = c.peers[c.rank];
   unsigned long long peer_bytes = 0, self_bytes = 0;
 
-  if (lines_out && !expired) {
-    // Slots in token order, as the row path gives them (Note [Lines for small counts]).
-    const int expert_words = (experts + 31) / 32;
-    for (int i = threadIdx.x; i < experts; i += blockDim.x)
-      expert_rows[i] = 0;
-    for (int i = threadIdx.x; i < rows * expert_words; i += blockDim.x)
-      token_experts[i / expert_words][i % expert_words] = 0;
-    unsigned long long invalid = 0;
-    if (threadIdx.x < rows) {  // rows <= line_rows <= blockDim.x: early_id holds the ids
-      const int token = threadIdx.x;
-      const uint32_t mask = ValidPairs(early_id, top_k, experts);
-#pragma unroll
-      for (int k = 0; k < kA2aLlMaxTopK; ++k) {
-        if (k < top_k) pair_expert[token * top_k + k] = mask >> k & 1u ? early_id[k] : -1;
-      }
-      if (blockIdx.x == 0) {
-        p.valid_pairs[token] = static_cast<uint16_t>(mask);
-        invalid += top_k - __popc(mask);
+  // Note [The slot table of lines]: blockDim.x / pair_lanes tokens per pass, (token, k) on lane k
+  // of its group of pair_lanes lanes.
+  const int tokens_per_pass = blockDim.x >> pair_lanes_log2;
+  const int group_base = (threadIdx.x % kWarpSize) & ~(pair_lanes - 1);
+  const uint32_t group_mask = ((1u << pair_lanes) - 1) << group_base;
+  const bool table = lines_out && !expired;
+  unsigned long long invalid = 0;
+  if (table) {
+    const uint32_t lanes_below = (1u << threadIdx.x % kWarpSize) - 1;
+    for (int first = 0; first < rows; first += tokens_per_pass) {
+      const int token = first + pair_token;
+      const bool active = token < rows && pair_k < top_k;
+      int32_t id = early_id;
+      if (first > 0 && active) id = __ldg(p.topk_ids + token * top_k + pair_k);
+      const bool in_range = active && id >= 0 && id < experts;
+      // An id in range on an earlier lane of the token's group repeats this one.
+      const uint32_t same =
+          __match_any_sync(kFullMask, in_range ? id : -1 - static_cast<int>(threadIdx.x));
+      const bool valid = in_range && (same & group_mask & lanes_below) == 0;
+      if (active) {
+        pair_expert[token * top_k + pair_k] = valid ? id : -1;
+        if (valid) atomicOr(&expert_tokens[id], 1ull << token);
+        invalid += valid ? 0 : 1;
       }
     }
-    AddCount(c.counters + kInvalidPairs, invalid);
     __syncthreads();
-    for (int pair = threadIdx.x; pair < rows * top_k; pair += blockDim.x) {
-      const int expert = pair_expert[pair];
-      if (expert < 0) continue;
-      atomicAdd(&expert_rows[expert], 1);
-      atomicOr(&token_experts[pair / top_k][expert / 32], 1u << (expert % 32));
-    }
-    __syncthreads();
-    for (int pair = threadIdx.x; pair < rows * top_k; pair += blockDim.x) {
-      const int expert = pair_expert[pair];
-      // The list's entry of the pair (Note [The combine's list of lines to send]): a row of this
-      // rank's own experts, or none (-1) for a pair another rank returns or one not sent.
-      int4 entry =
-          make_int4(static_cast<int>(epoch), -1, PackOrigin(pair / top_k, pair % top_k), -1);
+  }
+  // A pair's slot: the tokens before it that picked its expert.
+  const auto slot_of = [&](int expert, int token) {
+    return __popcll(expert_tokens[expert] & ((1ull << token) - 1));
+  };
+
+  // Note [Stores after barriers]: this launch's stores that nothing in it waits for, after its
+  // last barrier before the first wait.
+  if (threadIdx.x == 0) {
+    p.epochs[blockIdx.x] = epoch;
+    if (blockIdx.x == 0) *p.sent_rows = rows;
+  }
+  if (table && blockIdx.x == 0) {
+    // For the combine: which pairs travel, where this rank's own pairs are in recv_rows (-1 -
+    // owner for another rank's), and the first entries of its list (Note [The combine's list of
+    // lines to send]: a row of this rank's own experts, or none (-1) for a pair another rank
+    // returns or one not sent).
+    for (int first = 0; first < rows; first += tokens_per_pass) {
+      const int token = first + pair_token;
+      const bool active = token < rows && pair_k < top_k;
+      const int pair = token * top_k + pair_k;
+      const int expert = active ? pair_expert[pair] : -1;
+      const uint32_t sent = __ballot_sync(kFullMask, expert >= 0);
+      if (!active) continue;
+      if (pair_k == 0) {
+        p.valid_pairs[token] = static_cast<uint16_t>((sent & group_mask) >> group_base);
+      }
+      int4 entry = make_int4(static_cast<int>(epoch), -1, PackOrigin(token, pair_k), -1);
       if (expert >= 0) {
-        int slot = 0;
-        for (int token = 0; token < pair / top_k; ++token)
-          slot += token_experts[token][expert / 32] >> (expert % 32) & 1u;
-        pair_slot[pair] = slot;
         const int owner = layout.OwnerOf(expert);
-        const auto own_row =
-            static_cast<int32_t>(layout.RecvRowIndex(layout.LocalExpertOf(expert), owner, slot));
-        if (blockIdx.x == 0) p.pair_routes[pair] = owner == c.rank ? own_row : -1 - owner;
+        const auto own_row = static_cast<int32_t>(
+            layout.RecvRowIndex(layout.LocalExpertOf(expert), owner, slot_of(expert, token)));
+        p.pair_routes[pair] = owner == c.rank ? own_row : -1 - owner;
         if (owner == c.rank) {
           entry.y = own_row;
           entry.w = c.rank;
         }
       }
-      if (blockIdx.x == 0) p.line_sends[pair] = entry;
+      p.line_sends[pair] = entry;
     }
-    __syncthreads();
+    AddCount(c.counters + kInvalidPairs, invalid);
   }
 
   // Every peer's line_counts word of every expert it owns: this rank's mode and, for lines, its
@@ -421,10 +470,10 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
        expert += gridDim.x * blockDim.x) {
     const int owner = layout.OwnerOf(expert);
     if (owner == c.rank) continue;
-    const uint64_t word = expired ? kA2aLlPoisonWord
-                          : lines_out
-                              ? FlagWord(epoch, c.layer, kA2aLlLineCountBit | expert_rows[expert])
-                              : FlagWord(epoch, c.layer, 0);
+    const uint64_t word =
+        expired     ? kA2aLlPoisonWord
+        : lines_out ? FlagWord(epoch, c.layer, kA2aLlLineCountBit | __popcll(expert_tokens[expert]))
+                    : FlagWord(epoch, c.layer, 0);
     StoreRelaxedSys(
         reinterpret_cast<uint64_t*>(c.peers[owner] +
                                     layout.LineCount(buffer, layout.LocalExpertOf(expert), c.rank)),
@@ -456,8 +505,9 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
         const int expert = pair_expert[pair];
         const int owner = layout.OwnerOf(expert);
         const int local_expert = layout.LocalExpertOf(expert);
-        const int slot = pair_slot[pair];
-        const int32_t origin = PackOrigin(pair / top_k, pair % top_k);
+        const int token = pair / top_k;
+        const int slot = slot_of(expert, token);
+        const int32_t origin = PackOrigin(token, pair - token * top_k);
         const bool first_part = line == 0 && part == 0;
         if (owner == c.rank) {
           // This rank's own experts: straight into recv_rows (nothing to wait for on this GPU).
@@ -552,9 +602,6 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
       }
     }
   }
-  AddCount(c.counters + kDispatchPeer, peer_bytes);
-  AddCount(c.counters + kDispatchSelf, self_bytes);
-
   // Receive. Each source's mode, from its words (this rank's own from `lines_out`); the counts of
   // sources that send lines (a word that never came counts 0: the deadline has expired).
   const uint64_t want = FlagTag(epoch, c.layer);
@@ -564,7 +611,8 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
     const int local_expert = i / world;
     const int source = i % world;
     bool lines = lines_out;
-    int count = lines_out && !expired ? expert_rows[c.rank * local_experts + local_expert] : 0;
+    int count =
+        lines_out && !expired ? __popcll(expert_tokens[c.rank * local_experts + local_expert]) : 0;
     if (source != c.rank) {
       uint64_t word = 0;
       const bool arrived =
@@ -575,14 +623,10 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
       lines = !arrived || (FlagWordCount(word) & kA2aLlLineCountBit) != 0;
       count = arrived && lines ? FlagWordCount(word) & (kA2aLlLineCountBit - 1) : 0;
     }
-    if (lines && blockIdx.x == 0) p.recv_counts[local_expert * world + source] = count;
     if (local_expert == 0) source_sends_lines[source] = lines;
     lines_in[i] = lines && source != c.rank ? count : 0;
   }
   __syncthreads();
-  if (blockIdx.x == 0 && threadIdx.x < world) {
-    p.line_modes[threadIdx.x] = source_sends_lines[threadIdx.x];
-  }
 
   // Sources that send rows: every (local expert, source, part) word addressed to this rank.
   const int wait_words = local_experts * world * parts;
@@ -604,8 +648,22 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
   BlockExclusiveScan(lines_in, blocks_in);
   // The list: this rank's own pairs first when it takes lines, then the rows unpacked below.
   const int own_listed = lines_out && !expired ? rows * top_k : 0;
-  if (blockIdx.x == 0 && threadIdx.x == 0) {
-    *p.line_send_count = min(own_listed + lines_in[blocks_in], p.line_send_rows);
+  if (blockIdx.x == 0) {
+    // After the last barrier (Note [Stores after barriers]): each source's mode, the counts of
+    // the sources that send lines (recv_counts is [local expert][source], as lines_in), and the
+    // list's count.
+    for (int i = threadIdx.x; i < blocks_in; i += blockDim.x) {
+      const int source = i % world;
+      if (!source_sends_lines[source]) continue;
+      p.recv_counts[i] = source != c.rank ? lines_in[i + 1] - lines_in[i]
+                         : lines_out && !expired
+                             ? __popcll(expert_tokens[c.rank * local_experts + i / world])
+                             : 0;
+    }
+    if (threadIdx.x < world) p.line_modes[threadIdx.x] = source_sends_lines[threadIdx.x];
+    if (threadIdx.x == 0) {
+      *p.line_send_count = min(own_listed + lines_in[blocks_in], p.line_send_rows);
+    }
   }
   const int units = lines_in[blocks_in] * line_groups;
   for (int unit = warp_id; unit < units; unit += warps) {
@@ -641,6 +699,8 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
       }
     }
   }
+  AddCount(c.counters + kDispatchPeer, peer_bytes);
+  AddCount(c.counters + kDispatchSelf, self_bytes);
 }
 
 // Note [Combine] and Note [Lines for small counts].
@@ -667,9 +727,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
   const int warp_id = blockIdx.x * kWarpsPerBlock + warp;
   const int warps = gridDim.x * kWarpsPerBlock;
   if (threadIdx.x == 0) {
-    const uint32_t epoch = last_epoch + 1;
-    p.epochs[blockIdx.x] = epoch;
-    shared_epoch = epoch;
+    shared_epoch = last_epoch + 1;
     shared_rows = min(*p.sent_rows, p.rows);
     shared_expired = DeadlineExpiredOnDevice(c.deadline);
     shared_all_arrived = 1;
@@ -711,6 +769,10 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
   char* peer_window = c.peers[peer];
   const char* local_base = c.peers[c.rank];
   const char* expert_out = reinterpret_cast<const char*>(p.expert_out);
+  // The row path's prefix, before any store (Note [Stores after barriers]); a block whose peer
+  // takes lines has no row to place.
+  if (!peer_takes_lines) BlockExclusiveScan(prefix, local_experts);
+  if (threadIdx.x == 0) p.epochs[blockIdx.x] = epoch;
   unsigned long long moved_lines = 0, moved_self_lines = 0, moved_rows = 0;
 
   // Lines to every source that takes them, this rank included, from the dispatch's list (Note
@@ -746,7 +808,6 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
     base += warps * kLineUnroll;
     load_entries(base);
   }
-  BlockExclusiveScan(prefix, local_experts);
 
   // Rows to `peer` when it takes rows: this block's share, one row per warp at a time.
   const int total = expired || peer_takes_lines ? 0 : prefix[local_experts];
@@ -763,15 +824,12 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
             words, lane);
     moved_rows += row_bytes;
   }
-  if (lane == 0) {
-    AddCount(c.counters + kCombinePeer, moved_lines);
-    AddCount(c.counters + kCombineSelf, moved_self_lines);
-    AddCount(c.counters + (peer == c.rank ? kCombineSelf : kCombinePeer), moved_rows);
-  }
-  __syncthreads();
   // Per-block completion: the block's rows (every warp's, ordered by the barrier and the fence)
   // before its own flag at the peer. A rank whose deadline expired sends poison instead. A peer
-  // that takes lines waits for none of it: it gets the word without a fence, for the poison.
+  // that takes lines waits for none of it: it gets the word without a barrier or a fence, for the
+  // poison (a barrier here would wait for this block's lines to land: Note [Stores after
+  // barriers]).
+  if (!peer_takes_lines) __syncthreads();
   if (threadIdx.x == 0) {
     Jitter(c.jitter_max_ns, blockIdx.x * 29u);
     uint64_t* flag =
@@ -785,6 +843,11 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
       __threadfence_system();
       StoreReleaseSys(flag, word);
     }
+  }
+  if (lane == 0) {
+    AddCount(c.counters + kCombinePeer, moved_lines);
+    AddCount(c.counters + kCombineSelf, moved_self_lines);
+    AddCount(c.counters + (peer == c.rank ? kCombineSelf : kCombinePeer), moved_rows);
   }
   const uint64_t want = FlagTag(epoch, c.layer);
   const int rows = shared_rows;
