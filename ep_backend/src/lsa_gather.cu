@@ -102,15 +102,16 @@ __global__ void __launch_bounds__(kLsaGatherThreadsPerBlock, 1)
   const int share = static_cast<int>(blockIdx.x) / world;
   const int shares = layout.group_blocks;
   if (threadIdx.x == 0) {
-    const uint32_t epoch = last_epoch + 1;
-    p.epochs[blockIdx.x] = epoch;
-    shared_epoch = epoch;
+    shared_epoch = last_epoch + 1;
     shared_send_rows =
         p.num_rows != nullptr ? min(max(*p.num_rows, 0), p.rows) : min(p.counts[peer], p.slot_rows);
     shared_expired = DeadlineExpiredOnDevice(p.deadline);
   }
   __syncthreads();
   const uint32_t epoch = shared_epoch;
+  // After the barrier, which would otherwise wait for it (a2a_ll.cu Note [Stores after
+  // barriers]).
+  if (threadIdx.x == 0) p.epochs[blockIdx.x] = epoch;
   const int buffer = LsaGatherBufferOf(epoch);
   const bool expired = shared_expired != 0;
   const int send_rows = expired ? 0 : shared_send_rows;
@@ -153,17 +154,18 @@ __global__ void __launch_bounds__(kLsaGatherThreadsPerBlock, 1)
         device_exchange::WaitForWord(p.deadline, p.layer, p.jitter_max_ns, flag,
                                      FlagTag(epoch, p.layer), peer, blockIdx.x, &word);
     // At most the caller's slot (lsa_gather.h Note [Slots of the caller's buffers]).
-    const int received_rows = arrived ? min(FlagWordCount(word), p.slot_rows) : 0;
-    shared_received_rows = received_rows;
+    shared_received_rows = arrived ? min(FlagWordCount(word), p.slot_rows) : 0;
+  }
+  // Thread 0's acquire, then the barrier, orders every thread's reads of the rows after the flag.
+  __syncthreads();
+  const int received_rows = shared_received_rows;
+  if (threadIdx.x == 0) {  // after the barrier (a2a_ll.cu Note [Stores after barriers])
     AddCount(p.counters + p.received_counter,
              LsaGatherShareWords(static_cast<size_t>(received_rows) * p.row_words, share, shares,
                                  kLsaGatherThreadsPerBlock) *
                  kWordBytes);
     if (p.counts_out != nullptr && share == 0) p.counts_out[peer] = received_rows;
   }
-  // Thread 0's acquire, then the barrier, orders every thread's reads of the rows after the flag.
-  __syncthreads();
-  const int received_rows = shared_received_rows;
   const uint4* landed =
       reinterpret_cast<const uint4*>(p.peers[p.rank] + layout.SlotOffset(buffer, peer));
   CopyShare<true>(landed, out_slot, static_cast<size_t>(received_rows) * p.row_words, share, shares,
