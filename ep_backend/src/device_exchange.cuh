@@ -68,7 +68,8 @@ __device__ __forceinline__ bool WaitForWord(const DeadlineView& deadline, int la
 // kernels back to back (as in the tests and the benchmark) therefore hold up to twice the SM
 // budget for a while: the second waits, resident, while the first waits on its peers. In the
 // decoder another kernel (a GEMM, an add) always sits between two of them. The one thing a
-// kernel reads before the wait is its block's own launch counter (OwnLaunchCounter).
+// kernel may read before the wait is its block's own launch counter, and only a2a_ll's do
+// (OwnLaunchCounter says why).
 __device__ __forceinline__ void AwaitPredecessor() {
 #if __CUDA_ARCH__ >= 900  // griddepcontrol: Hopper on; older GPUs launch without overlap
   asm volatile("griddepcontrol.wait;" ::: "memory");
@@ -77,12 +78,16 @@ __device__ __forceinline__ void AwaitPredecessor() {
 }
 
 // This block's launch counter (a2a_ll.h Note [Epochs without host state]) on thread 0 (0 on the
-// others), read before AwaitPredecessor so that its load overlaps the wait. That is safe where
-// nothing else is: only this kernel's previous launch writes the counter, and that launch had
-// completed before the kernel ahead could let this one start. The kernel ahead is either one of
-// the transport's, which lets its successor start only after its own wait, or a kernel launched
-// after one of them; and every kernel launched with programmatic serialization waits for its
-// predecessor before it completes (the contract of programmatic dependent launch).
+// others). a2a_ll reads it before AwaitPredecessor, so that its load overlaps the wait, which is
+// safe only because the kernel just ahead never writes that kernel's counters: a2a_ll's dispatch
+// and combine keep an array each and alternate, and the launch that wrote a counter had completed
+// before the kernel ahead could let this one start (the kernel ahead is either one of the
+// transport's, which lets its successor start only after its own wait, or a kernel launched after
+// one of them; and every kernel launched with programmatic serialization waits for its
+// predecessor before it completes, the contract of programmatic dependent launch). lsa_gather's
+// Gather and Return share one array, so a launch may directly follow the one that writes its
+// counter: they read it after the wait (a read before it once lost that race in the benchmark,
+// once the counter's store moved behind a barrier).
 __device__ __forceinline__ uint32_t OwnLaunchCounter(const uint32_t* counters) {
   return threadIdx.x == 0 ? __ldcg(counters + blockIdx.x) : 0;
 }

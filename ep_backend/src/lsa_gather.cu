@@ -90,8 +90,10 @@ __device__ __forceinline__ void CopyShare(const uint4* __restrict__ source, uint
 // SM budget]).
 __global__ void __launch_bounds__(kLsaGatherThreadsPerBlock, 1)
     ExchangeKernel(const ExchangeParams p) {
-  const uint32_t last_epoch = device_exchange::OwnLaunchCounter(p.epochs);
+  // Gather and Return share the launch counters, so the counter is read after the wait, with the
+  // count (device_exchange.cuh, OwnLaunchCounter).
   device_exchange::AwaitPredecessor();
+  const uint32_t last_epoch = device_exchange::OwnLaunchCounter(p.epochs);
   __shared__ uint32_t shared_epoch;
   __shared__ int shared_send_rows;
   __shared__ int shared_expired;
