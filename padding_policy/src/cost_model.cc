@@ -84,8 +84,8 @@ CostTable DefaultH100CostTable() {
       .nccl_all_gather = {.latency_us = 16.0, .per_peer_us = 3.5, .gbps = 166},
       .nccl_all_reduce = {.latency_us = 32.0, .per_peer_us = 7.0, .gbps = 166},
       .nccl_send_recv = {.latency_us = 18.6, .per_peer_us = 1.4, .gbps = 217},
-      .lsa_gather = {.latency_us = 10.5, .per_peer_us = 0.3, .gbps = 240},
-      .lsa_dispatch = {.latency_us = 15.5, .per_peer_us = 0, .gbps = 320},
+      .lsa_gather = {.latency_us = 9.7, .per_peer_us = 0, .gbps = 257},
+      .lsa_dispatch = {.latency_us = 10.2, .per_peer_us = 0, .gbps = 300},
   };
 }
 
