@@ -428,7 +428,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
   };
 
   // Note [Stores after barriers]: this launch's stores that nothing in it waits for, after its
-  // last barrier before the first wait.
+  // last barrier before the first wait (the barriers after that wait find them done).
   if (threadIdx.x == 0) {
     p.epochs[blockIdx.x] = epoch;
     if (blockIdx.x == 0) *p.sent_rows = rows;
@@ -532,16 +532,16 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
     }
   } else if (!lines_out) {
     // Note [Invalid ids]: which (token, k) pairs travel, for the combine's sum.
-    unsigned long long invalid = 0;
+    unsigned long long invalid_pairs = 0;
     for (int token = blockIdx.x * blockDim.x + threadIdx.x; token < rows;
          token += gridDim.x * blockDim.x) {
       int32_t id[kA2aLlMaxTopK];
       LoadIds(p.topk_ids, top_k, token, id);
       const uint32_t mask = ValidPairs(id, top_k, experts);
       p.valid_pairs[token] = static_cast<uint16_t>(mask);
-      invalid += top_k - __popc(mask);
+      invalid_pairs += top_k - __popc(mask);
     }
-    AddCount(c.counters + kInvalidPairs, invalid);
+    AddCount(c.counters + kInvalidPairs, invalid_pairs);
 
     // Send: one (expert, part) per warp at a time.
     for (int item = warp_id; item < experts * parts; item += warps) {
