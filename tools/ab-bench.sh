@@ -35,7 +35,12 @@ for v in variants:
         path = os.path.join(out, f"{v}.{r}.json")
         if not os.path.exists(path):
             continue
-        for b in json.load(open(path)).get("benchmarks", []):
+        try:
+            report = json.load(open(path))
+        except ValueError:  # a run cut by its timeout leaves its JSON unfinished
+            print(f"ab-bench: {path} is not whole JSON (the run was cut?): skipped")
+            continue
+        for b in report.get("benchmarks", []):
             if "median_us" in b and not b.get("error_occurred"):
                 medians.setdefault(b["name"], {}).setdefault(v, []).append(b["median_us"])
 print(f"{'case':58s}" + "".join(f"{v:>16s}" for v in variants) + "   spread")

@@ -27,7 +27,13 @@ import json, os, sys
 out, card, gpus, bench_rc, peer_rc, commit = sys.argv[1:]
 def load(name):
     path = os.path.join(out, name)
-    return json.load(open(path)) if os.path.exists(path) else None
+    if not os.path.exists(path):
+        return None
+    try:
+        return json.load(open(path))
+    except ValueError:  # a run cut by its timeout leaves its JSON unfinished
+        print(f"dispatch-bench: {path} is not whole JSON (the run was cut?): left out")
+        return None
 bench, torch = load("dispatch_combine.json"), load("torch_peer.json")
 rows = {}
 egress = {}

@@ -309,14 +309,18 @@ struct Rank {
     return r;
   }
   void AllRanksReady() const { ranks_test::AllRanksReady(team, ranks); }
-  // Gather, counts() saved beside the outputs, Return: one layer's pair.
+  // Gather, Return, then counts() (which holds until the next Gather) saved beside the outputs:
+  // one layer's pair. The Return follows its Gather directly, as in the benchmark, so it may
+  // start while the Gather that writes its launch counters runs (device_exchange.cuh,
+  // OwnLaunchCounter: a read of the counter before the wait lost that race).
   absl::Status Pair(const StepBuffers& b, int i, int rows, int layer) {
     PADGRAPH_RETURN_IF_ERROR(
         gather.Gather(b.GatherArgs(i, rows, layer, deadline.view()), stream.get()));
+    PADGRAPH_RETURN_IF_ERROR(gather.Return(b.ReturnArgs(i, layer, deadline.view()), stream.get()));
     PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemcpyAsync(b.counts.data<int32_t>() + i * b.world,
                                                   gather.counts(), b.world * sizeof(int32_t),
                                                   cudaMemcpyDeviceToDevice, stream.get()));
-    return gather.Return(b.ReturnArgs(i, layer, deadline.view()), stream.get());
+    return absl::OkStatus();
   }
   absl::Status Synchronize() {
     PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream.get()));
