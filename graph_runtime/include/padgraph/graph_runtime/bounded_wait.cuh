@@ -6,12 +6,11 @@
 // BoundedWait reads the device copy of the expired flag together with its first poll, and fails
 // when the flag is set whatever the poll found: so a launch after an expiry costs one round trip
 // per wait (the flag's and the poll's loads together), and a wait whose word has already landed
-// costs one load's latency, not two in a row
-// (a2a_ll's dispatch + combine at 1 row took 0.3 us less so on H200,
-// bench/results/2026-11-28-h200-loopback). While polling it re-reads that flag and the timer every
-// kCheckEvery polls (a poll is one acquire load, about a microsecond's fraction), so an expiry
-// seen by any wait on the device ends every other wait within microseconds. The first wait to
-// expire wins a compare-and-swap on the device flag and alone writes the mapped host record
+// costs one load's latency, not two in a row (a2a_ll's dispatch + combine at 1 row took 0.3 us
+// less so on H200, bench/results/2026-11-28-h200-loopback). While polling it re-reads that flag and
+// the timer every kCheckEvery polls (a poll is one acquire load, about a microsecond's fraction),
+// so an expiry seen by any wait on the device ends every other wait within microseconds. The first
+// wait to expire wins a compare-and-swap on the device flag and alone writes the mapped host record
 // (layer, peer, source = kDeviceWait), publishing `expired` last with a system-scope release so the
 // host never reads a half-written record. The waiting thread then returns false; the kernel skips
 // the work that needed the flag and exits. A view with no device flag (default DeadlineView) is
