@@ -332,6 +332,13 @@ __device__ __forceinline__ void AddWeighted(uint64_t low, uint64_t high, float w
 // scan, when needed, before the block's first store. On 2 H200 (base: the table above): 12.03 ->
 // 11.47 us at 1 row on 32 SMs, 12.40 -> 11.68 on 128, 13.67 -> 12.91 at 8 rows on 128, 15.85 ->
 // 15.03 at 16, 5.86 -> 5.54 with no rows (bench/results/2026-11-28-h200x2-stop13).
+// The dispatch's receive needs one barrier after its line stores (every warp unpacks by the
+// counts the block's threads waited for), and in a block that sent lines that barrier waits for
+// them to reach the peers. The line stores take the grid's warps from the first; the unpack takes
+// them from the last, so at small counts it runs in blocks that sent nothing and pass the barrier
+// as soon as the words are in. On 2 H200 (bench/results/2026-11-28-h200x4-stop14): 11.40 ->
+// 10.27 us at 1 row on 32 SMs, 11.60 -> 10.53 on 128, 12.86 -> 12.57 at 8 rows on 128; on 4
+// H200 11.62 -> 10.47 and 11.87 -> 10.73 at 1 row.
 static_assert(kA2aLlMaxLineRows <= 64, "a token's bit in a 64-bit mask");
 static_assert(kA2aLlMaxTopK <= 16, "a token's pairs within half a warp, its mask in 16 bits");
 
@@ -665,8 +672,9 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
       *p.line_send_count = min(own_listed + lines_in[blocks_in], p.line_send_rows);
     }
   }
+  // From the grid's last warp down (Note [Stores after barriers]).
   const int units = lines_in[blocks_in] * line_groups;
-  for (int unit = warp_id; unit < units; unit += warps) {
+  for (int unit = warps - 1 - warp_id; unit < units; unit += warps) {
     const int row = unit / line_groups;
     const int line = unit % line_groups * lines::kLinesPerWarp + line_group;
     const int i = FindSegment(lines_in, blocks_in, row);
