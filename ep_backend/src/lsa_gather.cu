@@ -113,7 +113,10 @@ __global__ void __launch_bounds__(kLsaGatherThreadsPerBlock, 1)
   const uint32_t epoch = shared_epoch;
   // After the barrier, which would otherwise wait for it (a2a_ll.cu Note [Stores after
   // barriers]).
-  if (threadIdx.x == 0) p.epochs[blockIdx.x] = epoch;
+  if (threadIdx.x == 0) {
+    Jitter(p.jitter_max_ns, blockIdx.x * 53u);
+    p.epochs[blockIdx.x] = epoch;
+  }
   const int buffer = LsaGatherBufferOf(epoch);
   const bool expired = shared_expired != 0;
   const int send_rows = expired ? 0 : shared_send_rows;
