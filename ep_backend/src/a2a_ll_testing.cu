@@ -105,9 +105,9 @@ __global__ void __launch_bounds__(kProbeThreads)
       const uint64_t low = ProbeWord(round, line, part * 2);
       const uint64_t high = part == kTagLane ? round : ProbeWord(round, line, part * 2 + 1);
       if (tag_first) {
-        if (part == kTagLane) StoreLinePartAlone(at, low, high);
+        if (part == kTagLane) StoreLinePart(at, low, high);
         __syncwarp();
-        if (part != kTagLane) StoreLinePartAlone(at, low, high);
+        if (part != kTagLane) StoreLinePart(at, low, high);
       } else {
         StoreLinePart(at, low, high);
       }

@@ -9,12 +9,6 @@
 // (lanes 0-6: payload; lane 7: 8 bytes of payload and the tag), so a warp instruction stores four
 // lines. A receiver loads a line the same way (eight lanes, one instruction) and takes it when the
 // tag lane holds the tag it expects; otherwise it loads the line again.
-// One instruction needs the eight lanes converged, which nothing in CUDA promises after a branch
-// (a lane that took `if (threadIdx.x == 0)` may run behind its warp), so StoreLinePart and
-// LoadLinePart meet the line's lanes at __syncwarp first. Without it a lane held back stores its
-// part as a later instruction: the jitter stress test found that, once a random sleep was put on
-// thread 0 before the launch counter's store (bench/results/2026-11-28-h200x4-stop14), as wrong
-// sums from lines taken before their payload landed.
 // This relies on one property of the machine that the PTX memory model does not promise: an
 // aligned 128-byte line stored by one warp instruction over NVLink is seen whole by a load of one
 // warp instruction on the peer, never new tag with old payload; and the same between two SMs of
@@ -41,27 +35,13 @@ inline constexpr int kLanesPerLine = kLineBytes / 16;  // 16 bytes a lane
 inline constexpr int kTagLane = kLanesPerLine - 1;
 inline constexpr int kLinesPerWarp = 32 / kLanesPerLine;
 
-// The eight lanes of the calling lane's line.
-__device__ __forceinline__ unsigned LineLanes() {
-  return 0xffu << (threadIdx.x % 32 / kLanesPerLine * kLanesPerLine);
-}
-
-// The 16 bytes a lane stores, without meeting its line's lanes: only for line_tearing_test's
-// stores of a line in two parts.
-__device__ __forceinline__ void StoreLinePartAlone(uint64_t* address, uint64_t low, uint64_t high) {
+// The 16 bytes a lane stores: lanes 0-6 two payload words, the tag lane one and the tag.
+__device__ __forceinline__ void StoreLinePart(uint64_t* address, uint64_t low, uint64_t high) {
   asm volatile("st.volatile.global.v2.u64 [%0], {%1, %2};" ::"l"(address), "l"(low), "l"(high)
                : "memory");
 }
-// The 16 bytes a lane stores (lanes 0-6 two payload words, the tag lane one and the tag), in one
-// instruction with the rest of its line: the line's eight lanes call it together.
-__device__ __forceinline__ void StoreLinePart(uint64_t* address, uint64_t low, uint64_t high) {
-  __syncwarp(LineLanes());
-  StoreLinePartAlone(address, low, high);
-}
-// A line's part loaded in one instruction with the rest of the line, as StoreLinePart.
 __device__ __forceinline__ void LoadLinePart(const uint64_t* address, uint64_t* low,
                                              uint64_t* high) {
-  __syncwarp(LineLanes());
   asm volatile("ld.volatile.global.v2.u64 {%0, %1}, [%2];"
                : "=l"(*low), "=l"(*high)
                : "l"(address)
