@@ -88,7 +88,9 @@
 // naming the field and two differing values, when they differ. Then MakeLsaGatherLayout checks
 // each against its limit (max_sms against this GPU's SM count: a rank-local check, agreed on as
 // Note [lsa_gather lifetime and teardown] says). jitter_max_ns > 0 puts random sleeps before row
-// stores, flag stores, polls and launch-counter stores (a2a_ll.h Note [Jitter]).
+// stores, flag stores, polls and launch-counter stores (a2a_ll.h Note [Jitter]): the last let
+// the jitter stress test catch a launch that read its counter before the launch ahead had stored
+// it (bench/results/2026-11-28-h200x4-stop14).
 #pragma once
 
 #include <cuda_runtime_api.h>
