@@ -488,7 +488,9 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
   }
 
   if (lines_out && !expired) {
-    // Lines: (pair, four lines) per warp, kLineUnroll of them loaded before any is stored.
+    // Lines: (pair, four lines) per warp, kLineUnroll of them loaded before any is stored, from a
+    // converged warp (Note [Converged lines]).
+    __syncwarp();
     const int units = rows * top_k * line_groups;
     const char* x = reinterpret_cast<const char*>(p.x);
     for (int base = warp_id; base < units; base += warps * kLineUnroll) {
@@ -672,8 +674,10 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
       *p.line_send_count = min(own_listed + lines_in[blocks_in], p.line_send_rows);
     }
   }
-  // From the grid's last warp down (Note [Stores after barriers]).
+  // From the grid's last warp down (Note [Stores after barriers]), converged (Note [Converged
+  // lines]).
   const int units = lines_in[blocks_in] * line_groups;
+  __syncwarp();
   for (int unit = warps - 1 - warp_id; unit < units; unit += warps) {
     const int row = unit / line_groups;
     const int line = unit % line_groups * lines::kLinesPerWarp + line_group;
@@ -786,7 +790,9 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
   // Lines to every source that takes them, this rank included, from the dispatch's list (Note
   // [The combine's list of lines to send]): (row, four lines) per warp over the whole grid, up to
   // the list's count; entries without a row (-1) send nothing. Skipped when no rank takes lines,
-  // so that the row path waits on no entry it loaded.
+  // so that the row path waits on no entry it loaded. From a converged warp (Note [Converged
+  // lines]).
+  __syncwarp();
   for (int base = warp_id; any_takes_lines && !expired && listed(base, 0);) {
     uint64_t low[kLineUnroll], high[kLineUnroll];
 #pragma unroll
@@ -867,6 +873,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
     // mask of the pairs sent (which only says which lines to await): one round trip per round.
     char* out = reinterpret_cast<char*>(p.out);
     const int units = rows * line_groups;
+    __syncwarp();  // Note [Converged lines]
     for (int unit = warp_id; unit < units; unit += warps) {
       const int token = unit / line_groups;
       const int line = unit % line_groups * lines::kLinesPerWarp + line_group;

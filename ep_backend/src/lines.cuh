@@ -19,6 +19,16 @@
 // while they land). Every store of a line is a new tag
 // into a slot whose previous contents were read already (the protocol's slots alternate by epoch),
 // so a line is never read while it is overwritten with a different tag.
+//
+// Note [Converged lines]
+// One store instruction per line needs the line's eight lanes to execute it together, which CUDA
+// promises only for a converged warp: after a branch that some lanes took (an `if (threadIdx.x ==
+// 0)` store, a loop's `continue`) a lane may run behind its warp and store its part as a later
+// instruction. So each loop of a2a_ll that stores or loads lines starts with __syncwarp(), and
+// inside it every branch is taken alike by a line's eight lanes (it depends on the unit and the
+// line, never on the lane). That cost nothing measurable (2 and 4 H200, 1-32 rows, within 0.1
+// us); a __syncwarp of the line's lanes before every store and load instead cost 0.4-0.8 us at
+// 1-16 rows (bench/results/2026-11-28-h200x4-stop14).
 #pragma once
 
 #include <cuda_runtime.h>
