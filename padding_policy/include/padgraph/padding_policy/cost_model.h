@@ -42,13 +42,14 @@ struct CostTable {
 // the all-reduce pair is priced as two such pairs. Padded all_to_all 18.6 / 42.0 / 93.3 and
 // 21.4 / 49.4 / 116.7 give 17.2 + 1.4 per peer and 217 GB/s. lsa_dispatch and lsa_gather are
 // padgraph's own a2a_ll and lsa_gather (a Gather and a Return) as measured on 4 H200s, whose NVLink
-// copy rate (389 GB/s) is the H100s' (bench/results/2026-11-28-h200x2-stop13, final run, at 1 /
-// 8 / 16 / 32 / 128 rows): a2a_ll 11.4 / 12.7 / 15.0 / 22.2 / 62.0 us on 2 GPUs and 11.6 / 13.3 /
-// 20.5 / 30.0 / 82.9 on 4 give 10.2 us + 300 GB/s over the plan's uniform-routing bytes, within
-// 11% of all ten (a per-peer term fits as 0); lsa_gather 9.8 / 10.5 / 11.2 / 13.2 / 25.1 and
-// 10.4 / 12.1 / 14.8 / 20.0 / 52.3 give 9.7 us + 257 GB/s, within 5% (least squares on relative
-// error). Local copy 2.97 TB/s for weights; GEMMs at 600 TFLOP/s (an 8192^3 bf16 product
-// reached 778-798 here; decode shapes reach less).
+// copy rate (389 GB/s) is the H100s' (at 1 / 8 / 16 / 32 / 128 rows): a2a_ll 10.3 / 12.6 / 15.1
+// / 22.3 / 61.2 us on 2 GPUs and 10.6 / 13.4 / 20.0 / 29.9 / 83.3 on 4
+// (bench/results/2026-11-28-h200x4-stop14, final run) give 9.6 us + 290 GB/s over the plan's
+// uniform-routing bytes, within 7.1% of all ten (a per-peer term fits as 0); lsa_gather 9.8 / 10.5
+// / 11.2 / 13.2 / 25.1 and 10.4 / 12.1 / 14.8 / 20.0 / 52.3
+// (bench/results/2026-11-28-h200x2-stop13, final run) give 9.7 us + 257 GB/s, within 5% (least
+// squares on relative error). Local copy 2.97 TB/s for weights; GEMMs at 600 TFLOP/s (an 8192^3
+// bf16 product reached 778-798 here; decode shapes reach less).
 CostTable DefaultH100CostTable();
 
 // Work one layer does in one step on one rank, from its shape and the step's counts.
