@@ -437,6 +437,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
   // Note [Stores after barriers]: this launch's stores that nothing in it waits for, after its
   // last barrier before the first wait (the barriers after that wait find them done).
   if (threadIdx.x == 0) {
+    Jitter(c.jitter_max_ns, blockIdx.x * 53u);
     p.epochs[blockIdx.x] = epoch;
     if (blockIdx.x == 0) *p.sent_rows = rows;
   }
@@ -784,7 +785,10 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
   // The row path's prefix, before any store (Note [Stores after barriers]); a block whose peer
   // takes lines has no row to place.
   if (!peer_takes_lines) BlockExclusiveScan(prefix, local_experts);
-  if (threadIdx.x == 0) p.epochs[blockIdx.x] = epoch;
+  if (threadIdx.x == 0) {
+    Jitter(c.jitter_max_ns, blockIdx.x * 53u);
+    p.epochs[blockIdx.x] = epoch;
+  }
   unsigned long long moved_lines = 0, moved_self_lines = 0, moved_rows = 0;
 
   // Lines to every source that takes them, this rank included, from the dispatch's list (Note

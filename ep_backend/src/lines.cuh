@@ -28,7 +28,11 @@
 // inside it every branch is taken alike by a line's eight lanes (it depends on the unit and the
 // line, never on the lane). That cost nothing measurable (2 and 4 H200, 1-32 rows, within 0.1
 // us); a __syncwarp of the line's lanes before every store and load instead cost 0.4-0.8 us at
-// 1-16 rows (bench/results/2026-11-28-h200x4-stop14).
+// 1-16 rows. Without it, a2a_ll's jitter stress test failed in every run once thread 0 of each
+// block slept before its launch counter's store in both kernels (a pair missing from a sum, and
+// a wait expired); with the line's lanes met before each store and load it still failed; with
+// the warp met at each loop's start it passed 7 runs of 7 (2 H200 and loopback ranks;
+// bench/results/2026-11-28-h200x4-stop14). Which warp-wide step needed it is not established.
 #pragma once
 
 #include <cuda_runtime.h>
