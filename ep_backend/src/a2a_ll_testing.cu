@@ -98,17 +98,22 @@ __global__ void __launch_bounds__(kProbeThreads)
   const int part = lane % kLanesPerLine;
   const int first = ProbeFirstLine();
   const int stride = ProbeLineStride();
+  const int lines_per_pass = (lines + stride - 1) / stride;
   __shared__ int stop;
   for (int round = 1; round <= rounds; ++round) {
-    for (int line = first; line < lines; line += stride) {
-      uint64_t* at = lines_at_reader + static_cast<size_t>(line) * (kLineBytes / 8) + part * 2;
+    // Every lane runs the same passes, so that the control's __syncwarp meets the whole warp.
+    for (int pass = 0; pass < lines_per_pass; ++pass) {
+      const int line = first + pass * stride;
+      const bool mine = line < lines;
+      uint64_t* at =
+          lines_at_reader + static_cast<size_t>(mine ? line : 0) * (kLineBytes / 8) + part * 2;
       const uint64_t low = ProbeWord(round, line, part * 2);
       const uint64_t high = part == kTagLane ? round : ProbeWord(round, line, part * 2 + 1);
       if (tag_first) {
-        if (part == kTagLane) StoreLinePart(at, low, high);
+        if (mine && part == kTagLane) StoreLinePart(at, low, high);
         __syncwarp();
-        if (part != kTagLane) StoreLinePart(at, low, high);
-      } else {
+        if (mine && part != kTagLane) StoreLinePart(at, low, high);
+      } else if (mine) {
         StoreLinePart(at, low, high);
       }
     }

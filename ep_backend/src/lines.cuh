@@ -24,15 +24,21 @@
 // One store instruction per line needs the line's eight lanes to execute it together, which CUDA
 // promises only for a converged warp: after a branch that some lanes took (an `if (threadIdx.x ==
 // 0)` store, a loop's `continue`) a lane may run behind its warp and store its part as a later
-// instruction. So each loop of a2a_ll that stores or loads lines starts with __syncwarp(), and
-// inside it every branch is taken alike by a line's eight lanes (it depends on the unit and the
-// line, never on the lane). That cost nothing measurable (2 and 4 H200, 1-32 rows, within 0.1
-// us); a __syncwarp of the line's lanes before every store and load instead cost 0.4-0.8 us at
-// 1-16 rows. Without it, a2a_ll's jitter stress test failed in every run once thread 0 of each
-// block slept before its launch counter's store in both kernels (a pair missing from a sum, and
-// a wait expired); with the line's lanes met before each store and load it still failed; with
-// the warp met at each loop's start it passed 7 runs of 7 (2 H200 and loopback ranks;
-// bench/results/2026-11-28-h200x4-stop14). Which warp-wide step needed it is not established.
+// instruction. So each loop of a2a_ll that stores or loads lines starts with __syncwarp(). Inside
+// an iteration the lane-dependent branches (the tag lane's word and origin, the first lane's byte
+// count, StoreRowPart's tail) end before the next line store or load only because the compiler
+// reconverges them there, as nvcc 13.0 does for sm_90 (its SASS has the reconvergence point after
+// each); CUDA does not promise it. The __syncwarp()s cost nothing measurable (2 and 4 H200, 1-32
+// rows, within 0.1 us); a __syncwarp of the line's lanes before every store and load cost 0.4-0.8
+// us at 1-16 rows.
+// Open: a2a_ll's jitter stress test failed in every run once thread 0 of each block also slept
+// before its launch counter's store in both kernels (a pair missing from a sum, and a wait
+// expired); it passes 7 runs of 7 with the __syncwarp()s at the loops' start, and fails again
+// without the one before the dispatch's line stores or the one before the combine's list. Yet in
+// the SASS those two compile to a test of whether the warp is diverged (BRA.DIV), and every branch
+// before them has reconverged, so at run time they should do nothing: what fails, and why they
+// move it (code layout, timing), is not established (bench/results/2026-11-28-h200x4-stop14,
+// NEXT.md).
 #pragma once
 
 #include <cuda_runtime.h>

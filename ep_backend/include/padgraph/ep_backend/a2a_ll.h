@@ -167,11 +167,10 @@
 // Note [Jitter]
 // A test switch (options.jitter_max_ns > 0) puts a pseudo-random __nanosleep of up to that many
 // nanoseconds before every row store, flag publication and poll, and before each block stores its
-// launch counter (which the next launch may read before its wait, device_exchange.cuh Note
-// [Launches overlap their predecessor's end]), reordering warps across ranks and launches; a
-// result that changes under it has a race. Off by default (one predictable branch). The sleep
-// before the counter, on thread 0 alone, also leaves a lane behind its warp (Note [Converged
-// lines] in lines.cuh).
+// launch counter (which a later launch reads: a2a_ll's before its wait, device_exchange.cuh
+// OwnLaunchCounter), reordering warps across ranks and launches; a result that changes under it
+// has a race. Off by default (one predictable branch). The sleep before the counter exposed a
+// failure that is still open (Note [Converged lines] in lines.cuh).
 #pragma once
 
 #include <cuda_runtime_api.h>
