@@ -33,7 +33,7 @@
 // us at 1-16 rows.
 // Open: a2a_ll's jitter stress test failed in every run once thread 0 of each block also slept
 // before its launch counter's store in both kernels (a pair missing from a sum, and a wait
-// expired); it passes 7 runs of 7 with the __syncwarp()s at the loops' start, and fails again
+// expired); it passes 10 runs of 10 with the __syncwarp()s at the loops' start, and fails again
 // without the one before the dispatch's line stores or the one before the combine's list. Yet in
 // the SASS those two compile to a test of whether the warp is diverged (BRA.DIV), and every branch
 // before them has reconverged, so at run time they should do nothing: what fails, and why they
