@@ -90,7 +90,7 @@ __device__ __forceinline__ int ProbeLineStride() {
 
 // Block b writes lines b, b + kProbeBlocks, ...: eight lanes per line, one line part each.
 __global__ void __launch_bounds__(kProbeThreads)
-    LineWriterKernel(uint64_t* lines_at_reader, int lines, int rounds, bool tag_first,
+    LineWriterKernel(uint64_t* lines_at_reader, int lines, int rounds, LineWriter how,
                      const uint64_t* acks, uint64_t budget_ns, int32_t* expired) {
   using namespace lines;
   const uint64_t start = GlobalTimerNs();
@@ -101,7 +101,7 @@ __global__ void __launch_bounds__(kProbeThreads)
   const int lines_per_pass = (lines + stride - 1) / stride;
   __shared__ int stop;
   for (int round = 1; round <= rounds; ++round) {
-    // Every lane runs the same passes, so that the control's __syncwarp meets the whole warp.
+    // Every lane runs the same passes: StoreLinePart is called by the whole warp.
     for (int pass = 0; pass < lines_per_pass; ++pass) {
       const int line = first + pass * stride;
       const bool mine = line < lines;
@@ -109,12 +109,14 @@ __global__ void __launch_bounds__(kProbeThreads)
           lines_at_reader + static_cast<size_t>(mine ? line : 0) * (kLineBytes / 8) + part * 2;
       const uint64_t low = ProbeWord(round, line, part * 2);
       const uint64_t high = part == kTagLane ? round : ProbeWord(round, line, part * 2 + 1);
-      if (tag_first) {
-        if (mine && part == kTagLane) StoreLinePart(at, low, high);
-        __syncwarp();
-        if (mine && part != kTagLane) StoreLinePart(at, low, high);
-      } else if (mine) {
-        StoreLinePart(at, low, high);
+      if (how == LineWriter::kLaneZeroSleeps && lane == 0) {
+        __nanosleep(device_exchange::Mix(static_cast<uint32_t>(line) * 977u + round) % 2000u);
+      }
+      if (how == LineWriter::kTagFirst) {
+        StoreLinePart(mine && part == kTagLane, at, low, high);
+        StoreLinePart(mine && part != kTagLane, at, low, high);
+      } else {
+        StoreLinePart(mine, at, low, high);
       }
     }
     __syncthreads();
@@ -152,9 +154,12 @@ __global__ void __launch_bounds__(kProbeThreads)
       const bool mine = line < lines;
       const uint64_t* at =
           lines_here + static_cast<size_t>(mine ? line : 0) * (kLineBytes / 8) + part * 2;
-      uint64_t low = 0, high = 0;
+      const uint64_t* const line_at[1] = {at};
+      uint64_t parts_low[1] = {0}, parts_high[1] = {0};
+      uint64_t& low = parts_low[0];
+      uint64_t& high = parts_high[0];
       while (true) {
-        if (mine) LoadLinePart(at, &low, &high);
+        LoadLineParts(line_at, mine, parts_low, parts_high);
         const bool tag_here = !mine || high == static_cast<uint64_t>(round);
         const bool ready = __shfl_sync(0xffffffffu, tag_here, (lane | kTagLane));
         if (__all_sync(0xffffffffu, ready)) break;
@@ -249,7 +254,7 @@ absl::Status LaunchCountMismatches(const void* a, const void* b, size_t bytes,
 }
 
 absl::Status RunLineTearingProbe(int writer_device, int reader_device, int lines, int rounds,
-                                 bool tag_first, uint64_t budget_ns, LineTearingResult* result) {
+                                 LineWriter how, uint64_t budget_ns, LineTearingResult* result) {
   if (lines < 1 || rounds < 1) {
     return absl::InvalidArgumentError("line probe: lines and rounds must be at least 1");
   }
@@ -293,7 +298,7 @@ absl::Status RunLineTearingProbe(int writer_device, int reader_device, int lines
 
   // The writer first: a reader that started alone would only poll.
   LineWriterKernel<<<kProbeBlocks, kProbeThreads, 0, writer_stream.get()>>>(
-      line_area.data<uint64_t>(), lines, rounds, tag_first, acks.data<uint64_t>(), budget_ns,
+      line_area.data<uint64_t>(), lines, rounds, how, acks.data<uint64_t>(), budget_ns,
       writer_expired.data<int32_t>());
   PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGetLastError());
   PADGRAPH_CUDA_RETURN_IF_ERROR(cudaSetDevice(reader_device));

@@ -21,24 +21,19 @@
 // so a line is never read while it is overwritten with a different tag.
 //
 // Note [Converged lines]
-// One store instruction per line needs the line's eight lanes to execute it together, which CUDA
-// promises only for a converged warp: after a branch that some lanes took (an `if (threadIdx.x ==
-// 0)` store, a loop's `continue`) a lane may run behind its warp and store its part as a later
-// instruction. So each loop of a2a_ll that stores or loads lines starts with __syncwarp(). Inside
-// an iteration the lane-dependent branches (the tag lane's word and origin, the first lane's byte
-// count, StoreRowPart's tail) end before the next line store or load only because the compiler
-// reconverges them there, as nvcc 13.0 does for sm_90 (its SASS has the reconvergence point after
-// each); CUDA does not promise it. The __syncwarp()s cost nothing measurable (2 and 4 H200, 1-32
-// rows, within 0.1 us); a __syncwarp of the line's lanes before every store and load cost 0.4-0.8
-// us at 1-16 rows.
-// Open: a2a_ll's jitter stress test failed in every run once thread 0 of each block also slept
-// before its launch counter's store in both kernels (a pair missing from a sum, and a wait
-// expired); it passes 10 runs of 10 with the __syncwarp()s at the loops' start, and fails again
-// without the one before the dispatch's line stores or the one before the combine's list. Yet in
-// the SASS those two compile to a test of whether the warp is diverged (BRA.DIV), and every branch
-// before them has reconverged, so at run time they should do nothing: what fails, and why they
-// move it (code layout, timing), is not established (bench/results/2026-11-28-h200x4-stop14,
-// NEXT.md).
+// One instruction per line needs the line's eight lanes to execute it together, and CUDA promises
+// that only at a __syncwarp(): a warp that split at a branch need not run as one again where the
+// branch ends. On H200 it does not when one lane slept in the branch: with thread 0 of each block
+// sleeping alone before its launch counter's store (the stress tests' jitter), lane 0 of warp 0
+// went on apart from its warp, stored its part of each line in an instruction of its own after
+// the tag lane's, and a receiver took lines whose first 16 bytes were still the zeros the window
+// started with (a2a_ll's jitter stress: only columns 0-7 of rows whose lines warp 0 sent, in every
+// run; the lines in memory right afterwards, so torn only while they landed;
+// bench/results/2026-11-28-h200x2-stop15). So StoreLinePart and LoadLineParts begin with a
+// full-warp __syncwarp() and then store or load under a predicate, with no branch between: every
+// lane of the warp calls them together, the ones without a line too. On a converged warp the
+// __syncwarp() is a test of the warp's state (BRA.DIV in nvcc 13.0's SASS for sm_90) and costs
+// nothing measurable (2 and 4 H200, 1-32 rows, within 0.1 us).
 #pragma once
 
 #include <cuda_runtime.h>
@@ -55,17 +50,33 @@ inline constexpr int kLanesPerLine = kLineBytes / 16;  // 16 bytes a lane
 inline constexpr int kTagLane = kLanesPerLine - 1;
 inline constexpr int kLinesPerWarp = 32 / kLanesPerLine;
 
-// The 16 bytes a lane stores: lanes 0-6 two payload words, the tag lane one and the tag.
-__device__ __forceinline__ void StoreLinePart(uint64_t* address, uint64_t low, uint64_t high) {
-  asm volatile("st.volatile.global.v2.u64 [%0], {%1, %2};" ::"l"(address), "l"(low), "l"(high)
-               : "memory");
+// This lane's 16 bytes of a line when `store` (lanes 0-6: two payload words, the tag lane one and
+// the tag). Every lane of the warp calls it together (Note [Converged lines]).
+__device__ __forceinline__ void StoreLinePart(bool store, uint64_t* address, uint64_t low,
+                                              uint64_t high) {
+  __syncwarp();
+  asm volatile(
+      "{\n\t.reg .pred p;\n\tsetp.ne.u32 p, %3, 0;\n\t"
+      "@p st.volatile.global.v2.u64 [%0], {%1, %2};\n\t}" ::"l"(address),
+      "l"(low), "l"(high), "r"(static_cast<uint32_t>(store))
+      : "memory");
 }
-__device__ __forceinline__ void LoadLinePart(const uint64_t* address, uint64_t* low,
-                                             uint64_t* high) {
-  asm volatile("ld.volatile.global.v2.u64 {%0, %1}, [%2];"
-               : "=l"(*low), "=l"(*high)
-               : "l"(address)
-               : "memory");
+
+// This lane's 16 bytes of line u for each bit u of `which` (the others keep their values), every
+// line in flight at once. Every lane of the warp calls it together (Note [Converged lines]).
+template <int N>
+__device__ __forceinline__ void LoadLineParts(const uint64_t* const (&at)[N], uint32_t which,
+                                              uint64_t (&low)[N], uint64_t (&high)[N]) {
+  __syncwarp();
+#pragma unroll
+  for (int u = 0; u < N; ++u) {
+    asm volatile(
+        "{\n\t.reg .pred p;\n\tsetp.ne.u32 p, %3, 0;\n\t"
+        "@p ld.volatile.global.v2.u64 {%0, %1}, [%2];\n\t}"
+        : "+l"(low[u]), "+l"(high[u])
+        : "l"(at[u]), "r"(which >> u & 1u)
+        : "memory");
+  }
 }
 
 }  // namespace padgraph::lines

@@ -79,18 +79,26 @@ absl::Status LaunchEmptyKernel(int blocks, EmptyLaunch how, cudaStream_t stream)
 // established (Note [Loopback ranks] in src/symmetric_window.h).
 absl::Status MakeFirstLaunch(cudaStream_t stream);
 
+// How the line probe's writer stores each line.
+enum class LineWriter {
+  kOneInstruction,  // by one warp instruction, as a2a_ll does (lines.cuh StoreLinePart)
+  kLaneZeroSleeps,  // the same, with lane 0 of each warp sleeping alone in a branch before each
+                    // line (lines.cuh Note [Converged lines])
+  kTagFirst,        // the tag in a separate, earlier instruction than the payload: torn by
+                    // construction, which shows that the check can see a torn line
+};
+
 // The check behind lines.cuh Note [Self-flagged lines]: the writer GPU stores `rounds` rounds of
-// `lines` tagged lines into the reader GPU's memory (the same GPU when the two are equal), as the
-// protocol does, while the reader polls each line until its tag is the round's and then compares
-// every payload word; a round starts once the reader acknowledged the last. `tag_first` stores
-// each line's tag in a separate, earlier instruction than its payload: a line torn by
-// construction, which shows that the check can see one. Both kernels give up after `budget_ns`.
+// `lines` tagged lines into the reader GPU's memory (the same GPU when the two are equal), as
+// `how` says, while the reader polls each line until its tag is the round's and then compares
+// every payload word; a round starts once the reader acknowledged the last. Both kernels give up
+// after `budget_ns`.
 struct LineTearingResult {
   uint64_t lines_checked = 0;
   uint64_t torn_lines = 0;  // tag of the round, some payload word not
   bool timed_out = false;
 };
 absl::Status RunLineTearingProbe(int writer_device, int reader_device, int lines, int rounds,
-                                 bool tag_first, uint64_t budget_ns, LineTearingResult* result);
+                                 LineWriter how, uint64_t budget_ns, LineTearingResult* result);
 
 }  // namespace padgraph
