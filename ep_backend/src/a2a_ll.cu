@@ -240,9 +240,12 @@ __device__ bool AwaitLineParts(const KernelCommon& c, const uint64_t* const (&at
   const bool expired = DeadlineExpiredOnDevice(c.deadline);
   uint32_t missing = 0;
 #pragma unroll
-  for (int u = 0; u < N; ++u)
-    missing |= static_cast<uint32_t>(at[u] != nullptr) << u;
-  lines::LoadLineParts(at, missing, low, high);
+  for (int u = 0; u < N; ++u) {
+    if (at[u] != nullptr) {
+      lines::LoadLinePart(at[u], &low[u], &high[u]);
+      missing |= 1u << u;
+    }
+  }
   missing &= wanted();
   if (__any_sync(kFullMask, expired)) return false;
   const uint64_t start_ns = GlobalTimerNs();
@@ -255,7 +258,10 @@ __device__ bool AwaitLineParts(const KernelCommon& c, const uint64_t* const (&at
     missing = __shfl_sync(kFullMask, late, tag_source);
     if (__all_sync(kFullMask, missing == 0)) return true;
     Jitter(c.jitter_max_ns / 4, salt + polls);
-    lines::LoadLineParts(at, missing, low, high);
+#pragma unroll
+    for (int u = 0; u < N; ++u) {
+      if (missing >> u & 1u) lines::LoadLinePart(at[u], &low[u], &high[u]);
+    }
     if (polls % kCheckEvery == 0) {
       // Lane 0 decides for the warp, on its own line's late parts (a sender that poisoned sent
       // no line of the pair, so every line of it is late there too).
@@ -483,8 +489,9 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
   }
 
   if (lines_out && !expired) {
-    // Lines: (pair, four lines) per warp, kLineUnroll of them loaded before any is stored; every
-    // lane calls StoreLinePart (Note [Converged lines]).
+    // Lines: (pair, four lines) per warp, kLineUnroll of them loaded before any is stored, from a
+    // converged warp (Note [Converged lines]).
+    __syncwarp();
     const int units = rows * top_k * line_groups;
     const char* x = reinterpret_cast<const char*>(p.x);
     for (int base = warp_id; base < units; base += warps * kLineUnroll) {
@@ -504,14 +511,15 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
         const int unit = base + u * warps;
         const int pair = unit / line_groups;
         const int line = unit % line_groups * lines::kLinesPerWarp + line_group;
-        const int expert = unit < units && line < lines_per_row ? pair_expert[pair] : -1;
-        const int owner = expert >= 0 ? layout.OwnerOf(expert) : c.rank;
-        const int local_expert = expert >= 0 ? layout.LocalExpertOf(expert) : 0;
+        if (unit >= units || pair_expert[pair] < 0 || line >= lines_per_row) continue;
+        const int expert = pair_expert[pair];
+        const int owner = layout.OwnerOf(expert);
+        const int local_expert = layout.LocalExpertOf(expert);
         const int token = pair / top_k;
-        const int slot = expert >= 0 ? slot_of(expert, token) : 0;
+        const int slot = slot_of(expert, token);
         const int32_t origin = PackOrigin(token, pair - token * top_k);
         const bool first_part = line == 0 && part == 0;
-        if (expert >= 0 && owner == c.rank) {
+        if (owner == c.rank) {
           // This rank's own experts: straight into recv_rows (nothing to wait for on this GPU).
           StoreRowPart(local_base + layout.RecvRow(local_expert, owner, slot), row_bytes, line,
                        part, low[u], high[u]);
@@ -520,17 +528,16 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
                 origin;
             self_bytes += row_bytes;
           }
+        } else {
+          if (part == lines::kTagLane) high[u] = FlagWord(epoch, c.layer, origin);
+          Jitter(c.jitter_max_ns, unit * 977u + part);
+          lines::StoreLinePart(
+              reinterpret_cast<uint64_t*>(
+                  c.peers[owner] + layout.DispatchLine(buffer, local_expert, c.rank, slot, line)) +
+                  2 * part,
+              low[u], high[u]);
+          if (first_part) peer_bytes += row_bytes;
         }
-        const bool to_peer = expert >= 0 && owner != c.rank;
-        if (part == lines::kTagLane) high[u] = FlagWord(epoch, c.layer, origin);
-        Jitter(c.jitter_max_ns, unit * 977u + part);
-        lines::StoreLinePart(
-            to_peer,
-            reinterpret_cast<uint64_t*>(
-                c.peers[owner] + layout.DispatchLine(buffer, local_expert, c.rank, slot, line)) +
-                2 * part,
-            low[u], high[u]);
-        if (to_peer && first_part) peer_bytes += row_bytes;
       }
     }
   } else if (!lines_out) {
@@ -668,8 +675,10 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
       *p.line_send_count = min(own_listed + lines_in[blocks_in], p.line_send_rows);
     }
   }
-  // From the grid's last warp down (Note [Stores after barriers]).
+  // From the grid's last warp down (Note [Stores after barriers]), converged (Note [Converged
+  // lines]).
   const int units = lines_in[blocks_in] * line_groups;
+  __syncwarp();
   for (int unit = warps - 1 - warp_id; unit < units; unit += warps) {
     const int row = unit / line_groups;
     const int line = unit % line_groups * lines::kLinesPerWarp + line_group;
@@ -785,8 +794,9 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
   // Lines to every source that takes them, this rank included, from the dispatch's list (Note
   // [The combine's list of lines to send]): (row, four lines) per warp over the whole grid, up to
   // the list's count; entries without a row (-1) send nothing. Skipped when no rank takes lines,
-  // so that the row path waits on no entry it loaded. Every lane calls StoreLinePart (Note
-  // [Converged lines]).
+  // so that the row path waits on no entry it loaded. From a converged warp (Note [Converged
+  // lines]).
+  __syncwarp();
   for (int base = warp_id; any_takes_lines && !expired && listed(base, 0);) {
     uint64_t low[kLineUnroll], high[kLineUnroll];
 #pragma unroll
@@ -801,18 +811,16 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
     for (int u = 0; u < kLineUnroll; ++u) {
       const int unit = base + u * warps;
       const int line = unit % line_groups * lines::kLinesPerWarp + line_group;
-      const bool send = listed(base, u) && entry[u].w >= 0 && line < lines_per_row;
-      const int32_t origin = send ? entry[u].z : 0;
+      if (!listed(base, u) || entry[u].w < 0 || line >= lines_per_row) continue;
+      const int32_t origin = entry[u].z;
       if (part == lines::kTagLane) high[u] = FlagWord(epoch, c.layer, 0);
       Jitter(c.jitter_max_ns, unit * 613u + part);
-      lines::StoreLinePart(
-          send,
-          reinterpret_cast<uint64_t*>(
-              c.peers[send ? entry[u].w : c.rank] +
-              layout.CombineLine(buffer, OriginToken(origin), OriginK(origin), line)) +
-              2 * part,
-          low[u], high[u]);
-      if (send && line == 0 && part == 0)
+      lines::StoreLinePart(reinterpret_cast<uint64_t*>(
+                               c.peers[entry[u].w] + layout.CombineLine(buffer, OriginToken(origin),
+                                                                        OriginK(origin), line)) +
+                               2 * part,
+                           low[u], high[u]);
+      if (line == 0 && part == 0)
         (entry[u].w == c.rank ? moved_self_lines : moved_lines) += row_bytes;
     }
     base += warps * kLineUnroll;
@@ -869,6 +877,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
     // mask of the pairs sent (which only says which lines to await): one round trip per round.
     char* out = reinterpret_cast<char*>(p.out);
     const int units = rows * line_groups;
+    __syncwarp();  // Note [Converged lines]
     for (int unit = warp_id; unit < units; unit += warps) {
       const int token = unit / line_groups;
       const int line = unit % line_groups * lines::kLinesPerWarp + line_group;

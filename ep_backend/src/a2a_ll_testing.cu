@@ -101,7 +101,7 @@ __global__ void __launch_bounds__(kProbeThreads)
   const int lines_per_pass = (lines + stride - 1) / stride;
   __shared__ int stop;
   for (int round = 1; round <= rounds; ++round) {
-    // Every lane runs the same passes: StoreLinePart is called by the whole warp.
+    // Every lane runs the same passes, so that each __syncwarp meets the whole warp.
     for (int pass = 0; pass < lines_per_pass; ++pass) {
       const int line = first + pass * stride;
       const bool mine = line < lines;
@@ -109,14 +109,20 @@ __global__ void __launch_bounds__(kProbeThreads)
           lines_at_reader + static_cast<size_t>(mine ? line : 0) * (kLineBytes / 8) + part * 2;
       const uint64_t low = ProbeWord(round, line, part * 2);
       const uint64_t high = part == kTagLane ? round : ProbeWord(round, line, part * 2 + 1);
-      if (how == LineWriter::kLaneZeroSleeps && lane == 0) {
-        __nanosleep(device_exchange::Mix(static_cast<uint32_t>(line) * 977u + round) % 2000u);
+      if (how == LineWriter::kLaneZeroSleeps || how == LineWriter::kLaneZeroSleepsNoSync) {
+        // Lane 0 alone in a branch leaves the warp split; a __syncwarp() brings it back together,
+        // as at the start of a2a_ll's line loops (lines.cuh Note [Converged lines]).
+        if (lane == 0) {
+          __nanosleep(device_exchange::Mix(static_cast<uint32_t>(line) * 977u + round) % 2000u);
+        }
+        if (how == LineWriter::kLaneZeroSleeps) __syncwarp();
       }
       if (how == LineWriter::kTagFirst) {
-        StoreLinePart(mine && part == kTagLane, at, low, high);
-        StoreLinePart(mine && part != kTagLane, at, low, high);
-      } else {
-        StoreLinePart(mine, at, low, high);
+        if (mine && part == kTagLane) StoreLinePart(at, low, high);
+        __syncwarp();
+        if (mine && part != kTagLane) StoreLinePart(at, low, high);
+      } else if (mine) {
+        StoreLinePart(at, low, high);
       }
     }
     __syncthreads();
@@ -154,12 +160,9 @@ __global__ void __launch_bounds__(kProbeThreads)
       const bool mine = line < lines;
       const uint64_t* at =
           lines_here + static_cast<size_t>(mine ? line : 0) * (kLineBytes / 8) + part * 2;
-      const uint64_t* const line_at[1] = {at};
-      uint64_t parts_low[1] = {0}, parts_high[1] = {0};
-      uint64_t& low = parts_low[0];
-      uint64_t& high = parts_high[0];
+      uint64_t low = 0, high = 0;
       while (true) {
-        LoadLineParts(line_at, mine, parts_low, parts_high);
+        if (mine) LoadLinePart(at, &low, &high);
         const bool tag_here = !mine || high == static_cast<uint64_t>(round);
         const bool ready = __shfl_sync(0xffffffffu, tag_here, (lane | kTagLane));
         if (__all_sync(0xffffffffu, ready)) break;

@@ -21,19 +21,31 @@
 // so a line is never read while it is overwritten with a different tag.
 //
 // Note [Converged lines]
-// One instruction per line needs the line's eight lanes to execute it together, and CUDA promises
-// that only at a __syncwarp(): a warp that split at a branch need not run as one again where the
-// branch ends. On H200 it does not when one lane slept in the branch: with thread 0 of each block
-// sleeping alone before its launch counter's store (the stress tests' jitter), lane 0 of warp 0
-// went on apart from its warp, stored its part of each line in an instruction of its own after
-// the tag lane's, and a receiver took lines whose first 16 bytes were still the zeros the window
-// started with (a2a_ll's jitter stress: only columns 0-7 of rows whose lines warp 0 sent, in every
-// run; the lines in memory right afterwards, so torn only while they landed;
-// bench/results/2026-11-28-h200x2-stop15). So StoreLinePart and LoadLineParts begin with a
-// full-warp __syncwarp() and then store or load under a predicate, with no branch between: every
-// lane of the warp calls them together, the ones without a line too. On a converged warp the
-// __syncwarp() is a test of the warp's state (BRA.DIV in nvcc 13.0's SASS for sm_90) and costs
-// nothing measurable (2 and 4 H200, 1-32 rows, within 0.1 us).
+// One instruction per line needs the line's eight lanes to execute it together: the warp must be
+// converged there, and CUDA promises no convergence where a branch ends. Measured on H200 (nvcc
+// 13.0, sm_90; bench/results/2026-11-28-h200x4-stop15, converge.cu): after a branch in which one
+// lane slept (__nanosleep) or some lanes spun on a load, as a bounded wait does, the warp ran on
+// split in every case, past the branch's reconvergence point; after a __syncwarp(), __shfl_sync,
+// __ballot_sync or __syncthreads it ran as one again in every case; lanes that only loaded in a
+// branch, or all slept different times outside one, left it whole. A split line warp tears lines:
+// with thread 0 of each block sleeping alone before its launch counter's store (the stress
+// tests' jitter) and the dispatch's or the combine's line loop not starting with __syncwarp(),
+// lane 0 of warp 0 stored its part of each line in an instruction of its own, after the tag lane,
+// and the receiver took lines whose first 16 bytes were still the window's zeros (only columns
+// 0-7 of the rows whose lines warp 0 sent, in every run; the lines whole in memory afterwards).
+// The line probe shows the same: with lane 0 sleeping alone before each line, a quarter of the
+// lines (those whose first part lane 0 stored) were seen torn without a __syncwarp() before the
+// store, none with it (tests/ep_backend/line_tearing_test.cc). So each loop of a2a_ll that stores
+// or loads lines starts with __syncwarp(), and nothing in an iteration sleeps or spins in a branch:
+// its waits are the whole warp's (AwaitLineParts decides with __all_sync and __shfl_sync), and the
+// receive's waits for words, which spin on some threads only, end in __syncthreads before the
+// unpack. The branches inside an iteration (the tag lane's word, the first lane's byte count,
+// StoreRowPart's tail) reconverge where they end, as nvcc 13.0 places them and as the stress
+// tests check. The loop-start __syncwarp()s cost nothing measurable (2 and 4 H200, 1-32 rows,
+// within 0.1 us). Rejected: a __syncwarp() in every line store, with every lane storing under a
+// predicate, cost 0.15-0.35 us at 1-32 rows and failed the jitter stress in 2 runs of 30 on 2
+// H200 (why is not established), where the loop-start ones passed 25 of 25 beside it; a
+// __syncwarp of the line's eight lanes before every store and load cost 0.4-0.8 us at 1-16 rows.
 #pragma once
 
 #include <cuda_runtime.h>
@@ -50,33 +62,17 @@ inline constexpr int kLanesPerLine = kLineBytes / 16;  // 16 bytes a lane
 inline constexpr int kTagLane = kLanesPerLine - 1;
 inline constexpr int kLinesPerWarp = 32 / kLanesPerLine;
 
-// This lane's 16 bytes of a line when `store` (lanes 0-6: two payload words, the tag lane one and
-// the tag). Every lane of the warp calls it together (Note [Converged lines]).
-__device__ __forceinline__ void StoreLinePart(bool store, uint64_t* address, uint64_t low,
-                                              uint64_t high) {
-  __syncwarp();
-  asm volatile(
-      "{\n\t.reg .pred p;\n\tsetp.ne.u32 p, %3, 0;\n\t"
-      "@p st.volatile.global.v2.u64 [%0], {%1, %2};\n\t}" ::"l"(address),
-      "l"(low), "l"(high), "r"(static_cast<uint32_t>(store))
-      : "memory");
+// The 16 bytes a lane stores: lanes 0-6 two payload words, the tag lane one and the tag.
+__device__ __forceinline__ void StoreLinePart(uint64_t* address, uint64_t low, uint64_t high) {
+  asm volatile("st.volatile.global.v2.u64 [%0], {%1, %2};" ::"l"(address), "l"(low), "l"(high)
+               : "memory");
 }
-
-// This lane's 16 bytes of line u for each bit u of `which` (the others keep their values), every
-// line in flight at once. Every lane of the warp calls it together (Note [Converged lines]).
-template <int N>
-__device__ __forceinline__ void LoadLineParts(const uint64_t* const (&at)[N], uint32_t which,
-                                              uint64_t (&low)[N], uint64_t (&high)[N]) {
-  __syncwarp();
-#pragma unroll
-  for (int u = 0; u < N; ++u) {
-    asm volatile(
-        "{\n\t.reg .pred p;\n\tsetp.ne.u32 p, %3, 0;\n\t"
-        "@p ld.volatile.global.v2.u64 {%0, %1}, [%2];\n\t}"
-        : "+l"(low[u]), "+l"(high[u])
-        : "l"(at[u]), "r"(which >> u & 1u)
-        : "memory");
-  }
+__device__ __forceinline__ void LoadLinePart(const uint64_t* address, uint64_t* low,
+                                             uint64_t* high) {
+  asm volatile("ld.volatile.global.v2.u64 {%0, %1}, [%2];"
+               : "=l"(*low), "=l"(*high)
+               : "l"(address)
+               : "memory");
 }
 
 }  // namespace padgraph::lines

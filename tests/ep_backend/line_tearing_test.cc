@@ -3,9 +3,10 @@
 // instruction over NVLink is never seen torn (the round's tag with an older payload word) by a
 // peer GPU polling it as it lands, nor by another SM of the same GPU (a source's own pairs come
 // back to it as lines: a2a_ll.h Note [Own pairs as lines]); and that it still holds when one lane
-// of the writing warp slept alone in a branch just before (lines.cuh Note [Converged lines]). A
-// control stores the tag first, in a separate instruction, and must be seen torn across GPUs: it
-// shows that the check can see tearing where there is some.
+// of the writing warp slept alone in a branch just before, once the warp called __syncwarp()
+// (lines.cuh Note [Converged lines]). Two controls must be seen torn: the tag stored first, in a
+// separate instruction, across GPUs (the check can see tearing where there is some), and the
+// sleeping lane without the __syncwarp() within a GPU (the sleep does split the warp).
 #include <cuda_runtime_api.h>
 
 #include "gtest/gtest.h"
@@ -58,6 +59,19 @@ TEST(LineTearingTest, LinesArriveWholeAtAPeerAfterALaneSleptAlone) {
 TEST(LineTearingTest, LinesArriveWholeWithinAGpuAfterALaneSleptAlone) {
   if (GpuCount() < 1) GTEST_SKIP() << "needs a GPU";
   ExpectWhole(0, 0, LineWriter::kLaneZeroSleeps);
+}
+
+TEST(LineTearingTest, ALaneThatSleptAloneTearsLinesWithoutSyncwarp) {
+  if (GpuCount() < 1) GTEST_SKIP() << "needs a GPU";
+  LineTearingResult result;
+  ASSERT_TRUE(RunLineTearingProbe(0, 0, kLines, kRounds, LineWriter::kLaneZeroSleepsNoSync,
+                                  kBudgetNs, &result)
+                  .ok());
+  EXPECT_FALSE(result.timed_out);
+  EXPECT_EQ(result.lines_checked, uint64_t{kLines} * kRounds);
+  EXPECT_GT(result.torn_lines, 0u)
+      << "the warp ran as one after its lane 0 slept alone: the AfterALaneSleptAlone checks no "
+         "longer see a split warp on this machine";
 }
 
 TEST(LineTearingTest, TagStoredFirstIsSeenTorn) {

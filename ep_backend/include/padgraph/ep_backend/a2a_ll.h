@@ -169,8 +169,9 @@
 // nanoseconds before every row store, flag publication and poll, and before each block stores its
 // launch counter (which a later launch reads: a2a_ll's before its wait, device_exchange.cuh
 // OwnLaunchCounter), reordering warps across ranks and launches; a result that changes under it
-// has a race. Off by default (one predictable branch). The sleep before the counter exposed a
-// failure that is still open (Note [Converged lines] in lines.cuh).
+// has a race. Off by default (one predictable branch). Thread 0's sleep before the counter also
+// leaves warp 0 of each block split, which every line loop must bring back together: it found the
+// loops that did not (lines.cuh Note [Converged lines]).
 #pragma once
 
 #include <cuda_runtime_api.h>

@@ -82,10 +82,12 @@ absl::Status MakeFirstLaunch(cudaStream_t stream);
 // How the line probe's writer stores each line.
 enum class LineWriter {
   kOneInstruction,  // by one warp instruction, as a2a_ll does (lines.cuh StoreLinePart)
-  kLaneZeroSleeps,  // the same, with lane 0 of each warp sleeping alone in a branch before each
-                    // line (lines.cuh Note [Converged lines])
-  kTagFirst,        // the tag in a separate, earlier instruction than the payload: torn by
-                    // construction, which shows that the check can see a torn line
+  kLaneZeroSleeps,  // the same, after lane 0 of each warp slept alone in a branch and the warp
+                    // called __syncwarp() (lines.cuh Note [Converged lines])
+  kLaneZeroSleepsNoSync,  // lane 0 slept alone and no __syncwarp(): the warp stores each line
+                          // in two instructions, which shows that the sleep splits the warp
+  kTagFirst,              // the tag in a separate, earlier instruction than the payload: torn by
+                          // construction, which shows that the check can see a torn line
 };
 
 // The check behind lines.cuh Note [Self-flagged lines]: the writer GPU stores `rounds` rounds of
