@@ -36,15 +36,16 @@
 // The line probe shows the same: with lane 0 sleeping alone before each line, a quarter of the
 // lines (those whose first part lane 0 stored) were seen torn without a __syncwarp() before the
 // store, none with it (tests/ep_backend/line_tearing_test.cc). So each loop of a2a_ll that stores
-// or loads lines starts with __syncwarp(), and nothing in an iteration sleeps or spins in a branch:
-// its waits are the whole warp's (AwaitLineParts decides with __all_sync and __shfl_sync), and the
-// receive's waits for words, which spin on some threads only, end in __syncthreads before the
-// unpack. The branches inside an iteration (the tag lane's word, the first lane's byte count,
-// StoreRowPart's tail) reconverge where they end, as nvcc 13.0 places them and as the stress
-// tests check. The loop-start __syncwarp()s cost nothing measurable (2 and 4 H200, 1-32 rows,
-// within 0.1 us). Rejected: a __syncwarp() in every line store, with every lane storing under a
-// predicate, cost 0.15-0.35 us at 1-32 rows and failed the jitter stress in 2 runs of 30 on 2
-// H200 (why is not established), where the loop-start ones passed 25 of 25 beside it; a
+// or loads lines starts with __syncwarp(), and nothing in an iteration spins in a branch: its waits
+// are the whole warp's (AwaitLineParts decides with __all_sync and __shfl_sync), the stress tests'
+// sleeps there take a line's eight lanes together, and the receive's waits for words, which spin on
+// some threads only, end in __syncthreads before the unpack. The branches inside an iteration (the
+// tag lane's word, the first lane's byte count, StoreRowPart's tail) reconverge where they end, as
+// nvcc 13.0 places them and as the stress tests check. The loop-start __syncwarp()s cost nothing
+// measurable (2 and 4 H200, 1-32 rows, within 0.1 us). Rejected: a __syncwarp() in every line
+// store, with every lane storing under a predicate, cost 0.15-0.35 us at 1-32 rows and failed the
+// jitter stress in 2 runs of 30 on 2 H200 (why is not established), where the loop-start ones
+// passed 25 of 25 beside it; a
 // __syncwarp of the line's eight lanes before every store and load cost 0.4-0.8 us at 1-16 rows.
 #pragma once
 
