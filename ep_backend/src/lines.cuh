@@ -45,8 +45,8 @@
 // measurable (2 and 4 H200, 1-32 rows, within 0.1 us). Rejected: a __syncwarp() in every line
 // store, with every lane storing under a predicate, cost 0.15-0.35 us at 1-32 rows and failed the
 // jitter stress in 2 runs of 30 on 2 H200 (why is not established), where the loop-start ones
-// passed 25 of 25 beside it; a
-// __syncwarp of the line's eight lanes before every store and load cost 0.4-0.8 us at 1-16 rows.
+// passed 25 of 25 beside it; a __syncwarp of the line's eight lanes before every store and load
+// cost 0.4-0.8 us at 1-16 rows.
 #pragma once
 
 #include <cuda_runtime.h>
