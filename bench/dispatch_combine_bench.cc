@@ -2,20 +2,20 @@
 // several SM budgets), a2a_padded (grouped ncclSend/ncclRecv of the bucket rows to every peer and
 // back, DESIGN.md section 3) and allgather (ncclAllGather + ncclReduceScatter). Setup of issue 4:
 // hidden 7168 bf16, top-8 of 256 experts routed uniformly from a fixed seed, one copy per (token,
-// expert) pair, rows per rank 1, 8, 16, 32, 128. a2a_ll runs with its default line_rows (16) and,
-// as a2a_ll_row_path, with line_rows 0 (no lines), to show what lines gain. Each figure:
-// kItersPerGraph dispatch+combine pairs inside one CUDA graph, replayed after a device-side barrier
-// across ranks (a one-int ncclAllReduce) so launch gaps and rank skew do not count; the time of a
-// replay is the slowest rank's device-event time over kItersPerGraph; the median over replays is
-// reported. Beside them, the byte floor: the bytes of real pairs crossing NVLink for the busiest
-// rank (its dispatch rows to peers plus the rows peers send back to it, self excluded) over the
-// per-GPU egress bandwidth measured in the same run, the best of a copy-engine copy to one peer and
-// an SM kernel storing to all peers at once through the symmetric window. Every a2a_ll result is
-// checked against a float64 CPU reference (with the test experts of a2a_ll_testing.h) before it is
-// reported. Beside allgather, lsa_gather: the same dense-TP exchange on the lsa gather backend
-// (only real rows move), checked bit for bit against the rows sent. Last, loopback/: a2a_ll
-// between 2 and 4 loopback ranks on GPU 0 (a2a_ll.h CreateLoopback), which a machine with one GPU
-// runs: the protocol's own steps without NVLink's latency or bandwidth.
+// expert) pair, rows per rank 1, 8, 16, 32, 128. a2a_ll runs with its default line_rows and
+// return_line_rows and, as a2a_ll_row_path, with both 0 (no lines), to show what lines gain. Each
+// figure: kItersPerGraph dispatch+combine pairs inside one CUDA graph, replayed after a device-side
+// barrier across ranks (a one-int ncclAllReduce) so launch gaps and rank skew do not count; the
+// time of a replay is the slowest rank's device-event time over kItersPerGraph; the median over
+// replays is reported. Beside them, the byte floor: the bytes of real pairs crossing NVLink for the
+// busiest rank (its dispatch rows to peers plus the rows peers send back to it, self excluded) over
+// the per-GPU egress bandwidth measured in the same run, the best of a copy-engine copy to one peer
+// and an SM kernel storing to all peers at once through the symmetric window. Every a2a_ll result
+// is checked against a float64 CPU reference (with the test experts of a2a_ll_testing.h) before it
+// is reported. Beside allgather, lsa_gather: the same dense-TP exchange on the lsa gather backend
+// (only real rows move), checked bit for bit against the rows sent. Last, loopback/: a2a_ll between
+// 2 and 4 loopback ranks on GPU 0 (a2a_ll.h CreateLoopback), which a machine with one GPU runs: the
+// protocol's own steps without NVLink's latency or bandwidth.
 #include <benchmark/benchmark.h>
 #include <cuda_runtime_api.h>
 #include <nccl.h>
@@ -245,6 +245,7 @@ class Team {
     A2aLlOptions options = A2aLlOptionsFor(kLoopbackSms);
     PADGRAPH_ASSIGN_OR_RETURN(loopback_a2a_, A2aLl::CreateLoopback(world_, options));
     options.line_rows = 0;
+    options.return_line_rows = 0;
     PADGRAPH_ASSIGN_OR_RETURN(loopback_row_path_, A2aLl::CreateLoopback(world_, options));
     return absl::OkStatus();
   }
@@ -278,6 +279,7 @@ class Team {
       PADGRAPH_ASSIGN_OR_RETURN(A2aLl a2a, A2aLl::Create(s.comm.get(), options));
       s.a2a.emplace(sms, std::move(a2a));
       options.line_rows = 0;
+      options.return_line_rows = 0;
       PADGRAPH_ASSIGN_OR_RETURN(A2aLl row_path, A2aLl::Create(s.comm.get(), options));
       s.a2a_row_path.emplace(sms, std::move(row_path));
     }
@@ -466,8 +468,9 @@ absl::Status CheckLsaGather(RankState& s, const Routing& routing, int rows) {
   return absl::OkStatus();
 }
 
-// kA2aLlRowPath: a2a_ll with line_rows 0 (a2a_ll.h Note [Lines for small counts] off), beside
-// the default, so a run shows what lines gain at each row count.
+// kA2aLlRowPath: a2a_ll with line_rows and return_line_rows 0 (a2a_ll.h Notes [Lines for small
+// counts] and [Lines back] off: rows both ways), beside the default, so a run shows what lines
+// gain at each row count.
 enum class Backend {
   kA2aLl,
   kA2aPadded,

@@ -35,6 +35,9 @@ constexpr int kReduceLoads = 8;   // (token, k) rows in flight per thread in the
 constexpr int kLineSumLoads = 4;  // (token, k) lines awaited at once per warp in the line sum
 constexpr int kLineUnroll = 4;    // (row, four lines) units loaded per warp before any is stored
 
+// A source's modes, as the dispatch read them from its words (line_modes).
+enum LineMode { kSendsLines = 1, kTakesLinesBack = 2 };
+
 enum Counter {
   kDispatchPeer = 0,
   kDispatchSelf = 1,
@@ -64,8 +67,9 @@ struct DispatchParams {
   int32_t* recv_counts;   // [local_experts][world]
   int32_t* sent_rows;     // the count this dispatch used, for the combine that follows
   uint16_t* valid_pairs;  // [capacity]: bit k set when (token, k) was sent (Note [Invalid ids])
-  int32_t* line_modes;    // [world]: 1 when the source sends (and takes back) lines
-  int32_t* pair_routes;   // [line_rows][top_k]: own experts' recv_rows index, else -1 - owner
+  int32_t* line_modes;    // [world]: each source's LineMode bits
+  int32_t* pair_routes;   // [return_line_rows][top_k]: own experts' recv_rows index (0 for a
+                          // source that sends rows), else -1 - owner
   int4* line_sends;       // [line_send_rows]: Note [The combine's list of lines to send]
   int line_send_rows;
   int32_t* line_send_count;  // the rows the list holds this launch
@@ -357,7 +361,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
   // Receive: rows coming as lines per (local expert, source), then their prefix; each source's
   // mode.
   __shared__ int lines_in[kA2aLlMaxExperts + 1];
-  __shared__ int source_sends_lines[kA2aLlMaxWorld];
+  __shared__ int source_modes[kA2aLlMaxWorld];
   const KernelCommon& c = p.common;
   const A2aLlLayout& layout = c.layout;
   const int world = layout.shape.world;
@@ -388,6 +392,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
   const int rows = shared_rows;
   const bool expired = shared_expired != 0;
   const bool lines_out = rows <= layout.shape.line_rows || rows == 0;
+  const bool lines_back = rows <= layout.shape.return_line_rows;  // Note [Lines back]
   const int lane = threadIdx.x % kWarpSize;
   const int line_group = lane / lines::kLanesPerLine;
   const int part = lane % lines::kLanesPerLine;
@@ -481,7 +486,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
     const uint64_t word =
         expired     ? kA2aLlPoisonWord
         : lines_out ? FlagWord(epoch, c.layer, kA2aLlLineCountBit | __popcll(expert_tokens[expert]))
-                    : FlagWord(epoch, c.layer, 0);
+                    : FlagWord(epoch, c.layer, lines_back ? kA2aLlLinesBackBit : 0);
     StoreRelaxedSys(
         reinterpret_cast<uint64_t*>(c.peers[owner] +
                                     layout.LineCount(buffer, layout.LocalExpertOf(expert), c.rank)),
@@ -549,6 +554,11 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
       LoadIds(p.topk_ids, top_k, token, id);
       const uint32_t mask = ValidPairs(id, top_k, experts);
       p.valid_pairs[token] = static_cast<uint16_t>(mask);
+      // For the line sum's waits that run long (Note [Lines back]): each pair's owner.
+      for (int k = 0; lines_back && k < top_k; ++k) {
+        const int owner = mask >> k & 1u ? layout.OwnerOf(id[k]) : c.rank;
+        p.pair_routes[token * top_k + k] = owner == c.rank ? 0 : -1 - owner;
+      }
       invalid_pairs += top_k - __popc(mask);
     }
     AddCount(c.counters + kInvalidPairs, invalid_pairs);
@@ -621,6 +631,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
     const int local_expert = i / world;
     const int source = i % world;
     bool lines = lines_out;
+    bool back = lines_back;
     int count =
         lines_out && !expired ? __popcll(expert_tokens[c.rank * local_experts + local_expert]) : 0;
     if (source != c.rank) {
@@ -631,9 +642,12 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
                           local_base + layout.LineCount(buffer, local_expert, source)),
                       want, source, i, &word);
       lines = !arrived || (FlagWordCount(word) & kA2aLlLineCountBit) != 0;
+      back = lines || (FlagWordCount(word) & kA2aLlLinesBackBit) != 0;
       count = arrived && lines ? FlagWordCount(word) & (kA2aLlLineCountBit - 1) : 0;
     }
-    if (local_expert == 0) source_sends_lines[source] = lines;
+    if (local_expert == 0) {
+      source_modes[source] = (lines ? kSendsLines : 0) | (back ? kTakesLinesBack : 0);
+    }
     lines_in[i] = lines && source != c.rank ? count : 0;
   }
   __syncthreads();
@@ -644,7 +658,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
     const int part_index = i % parts;
     const int source = i / parts % world;
     const int local_expert = i / (parts * world);
-    if (source_sends_lines[source]) continue;
+    if (source_modes[source] & kSendsLines) continue;
     const uint64_t* flag = reinterpret_cast<const uint64_t*>(
         local_base + layout.DispatchFlag(local_expert, source, part_index));
     uint64_t word = 0;
@@ -664,13 +678,13 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
     // list's count.
     for (int i = threadIdx.x; i < blocks_in; i += blockDim.x) {
       const int source = i % world;
-      if (!source_sends_lines[source]) continue;
+      if (!(source_modes[source] & kSendsLines)) continue;
       p.recv_counts[i] = source != c.rank ? lines_in[i + 1] - lines_in[i]
                          : lines_out && !expired
                              ? __popcll(expert_tokens[c.rank * local_experts + i / world])
                              : 0;
     }
-    if (threadIdx.x < world) p.line_modes[threadIdx.x] = source_sends_lines[threadIdx.x];
+    if (threadIdx.x < world) p.line_modes[threadIdx.x] = source_modes[threadIdx.x];
     if (threadIdx.x == 0) {
       *p.line_send_count = min(own_listed + lines_in[blocks_in], p.line_send_rows);
     }
@@ -725,7 +739,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
   __shared__ int shared_expired;
   __shared__ int shared_all_arrived;
   __shared__ int prefix[kA2aLlMaxExperts + 1];
-  __shared__ int source_takes_lines[kA2aLlMaxWorld];
+  __shared__ int source_modes[kA2aLlMaxWorld];
   const KernelCommon& c = p.common;
   const A2aLlLayout& layout = c.layout;
   const int world = layout.shape.world;
@@ -745,7 +759,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
     shared_expired = DeadlineExpiredOnDevice(c.deadline);
     shared_all_arrived = 1;
   }
-  if (threadIdx.x < world) source_takes_lines[threadIdx.x] = __ldcg(p.line_modes + threadIdx.x);
+  if (threadIdx.x < world) source_modes[threadIdx.x] = __ldcg(p.line_modes + threadIdx.x);
   // Rows held for `peer`, per local expert, scanned below into where each expert's rows start.
   for (int local_expert = threadIdx.x; local_expert < local_experts; local_expert += blockDim.x)
     prefix[local_expert] = __ldcg(p.recv_counts + local_expert * world + peer);
@@ -775,16 +789,17 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
   const int words = layout.shape.hidden / 8;
   const size_t row_bytes = layout.row_bytes();
   const int top_k = layout.shape.top_k;
-  const bool peer_takes_lines = source_takes_lines[peer] != 0;
-  bool any_takes_lines = false;
+  const bool peer_sends_lines = (source_modes[peer] & kSendsLines) != 0;
+  const bool peer_takes_lines = (source_modes[peer] & kTakesLinesBack) != 0;
+  bool any_sends_lines = false;
   for (int source = 0; source < world; ++source)
-    any_takes_lines |= source_takes_lines[source] != 0;
+    any_sends_lines |= (source_modes[source] & kSendsLines) != 0;
   char* peer_window = c.peers[peer];
   const char* local_base = c.peers[c.rank];
   const char* expert_out = reinterpret_cast<const char*>(p.expert_out);
   // The row path's prefix, before any store (Note [Stores after barriers]); a block whose peer
-  // takes lines has no row to place.
-  if (!peer_takes_lines) BlockExclusiveScan(prefix, local_experts);
+  // sent lines has no row to place.
+  if (!peer_sends_lines) BlockExclusiveScan(prefix, local_experts);
   if (threadIdx.x == 0) {
     Jitter(c.jitter_max_ns, blockIdx.x * 53u);
     p.epochs[blockIdx.x] = epoch;
@@ -793,11 +808,11 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
 
   // Lines to every source that takes them, this rank included, from the dispatch's list (Note
   // [The combine's list of lines to send]): (row, four lines) per warp over the whole grid, up to
-  // the list's count; entries without a row (-1) send nothing. Skipped when no rank takes lines,
+  // the list's count; entries without a row (-1) send nothing. Skipped when no rank sends lines,
   // so that the row path waits on no entry it loaded. From a converged warp (Note [Converged
   // lines]).
   __syncwarp();
-  for (int base = warp_id; any_takes_lines && !expired && listed(base, 0);) {
+  for (int base = warp_id; any_sends_lines && !expired && listed(base, 0);) {
     uint64_t low[kLineUnroll], high[kLineUnroll];
 #pragma unroll
     for (int u = 0; u < kLineUnroll; ++u) {
@@ -827,20 +842,50 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
     load_entries(base);
   }
 
-  // Rows to `peer` when it takes rows: this block's share, one row per warp at a time.
-  const int total = expired || peer_takes_lines ? 0 : prefix[local_experts];
+  // The rows held for `peer` when it sent rows: this block's share, one row per warp at a time,
+  // as a row or, when the peer takes lines back, as lines (Note [Lines back]; from a converged
+  // warp, Note [Converged lines]).
+  const int total = expired || peer_sends_lines ? 0 : prefix[local_experts];
   for (int row = group_block * kWarpsPerBlock + warp; row < total;
        row += group_blocks * kWarpsPerBlock) {
     const int low = FindSegment(prefix, local_experts, row);
     const int slot = row - prefix[low];
     const int32_t origin =
         __ldcg(reinterpret_cast<const int32_t*>(local_base + layout.RecvOrigin(low, peer, slot)));
+    const size_t held = layout.RecvRowIndex(low, peer, slot);
     Jitter(c.jitter_max_ns, row * 613u + peer);
-    CopyRow(p.expert_out + layout.RecvRowIndex(low, peer, slot) * words,
-            reinterpret_cast<uint4*>(peer_window +
-                                     layout.CombineRow(OriginToken(origin), OriginK(origin))),
-            words, lane);
     moved_rows += row_bytes;
+    if (!peer_takes_lines) {
+      CopyRow(p.expert_out + held * words,
+              reinterpret_cast<uint4*>(peer_window +
+                                       layout.CombineRow(OriginToken(origin), OriginK(origin))),
+              words, lane);
+      continue;
+    }
+    __syncwarp();
+    for (int group = 0; group < line_groups; group += kLineUnroll) {
+      uint64_t low_part[kLineUnroll], high_part[kLineUnroll];
+#pragma unroll
+      for (int u = 0; u < kLineUnroll; ++u) {
+        const int line = (group + u) * lines::kLinesPerWarp + line_group;
+        if (line < lines_per_row) {
+          LoadRowPart(expert_out + held * row_bytes, row_bytes, line, part, &low_part[u],
+                      &high_part[u]);
+        }
+      }
+#pragma unroll
+      for (int u = 0; u < kLineUnroll; ++u) {
+        const int line = (group + u) * lines::kLinesPerWarp + line_group;
+        if (line >= lines_per_row) continue;
+        if (part == lines::kTagLane) high_part[u] = FlagWord(epoch, c.layer, 0);
+        Jitter(c.jitter_max_ns, (row * 131u + line) * 613u + part);
+        lines::StoreLinePart(reinterpret_cast<uint64_t*>(
+                                 peer_window + layout.CombineLine(buffer, OriginToken(origin),
+                                                                  OriginK(origin), line)) +
+                                 2 * part,
+                             low_part[u], high_part[u]);
+      }
+    }
   }
   // Per-block completion: the block's rows (every warp's, ordered by the barrier and the fence)
   // before its own flag at the peer. A rank whose deadline expired sends poison instead. A peer
@@ -870,7 +915,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
   const uint64_t want = FlagTag(epoch, c.layer);
   const int rows = shared_rows;
 
-  if (source_takes_lines[c.rank]) {
+  if (source_modes[c.rank] & kTakesLinesBack) {
     // This rank's rows came back as lines, its own experts' too (Note [Own pairs as lines]):
     // (token, four lines) per warp, every pair's line awaited in k order and summed as below. A
     // line's place is known without a load, so each round's lines load with its weights and the
@@ -892,7 +937,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
 #pragma unroll
         for (int u = 0; u < kLineSumLoads; ++u) {
           const int k = k0 + u;
-          // Both in bounds for every k < top_k: token < rows <= line_rows.
+          // Both in bounds for every k < top_k: token < rows <= return_line_rows.
           weight[u] = k < top_k ? __ldg(p.weights + static_cast<size_t>(token) * top_k + k) : 0.0f;
           low[u] = high[u] = 0;
           at[u] = k < top_k && has_line
@@ -1111,6 +1156,12 @@ absl::Status A2aLl::State::SetUp(int world, int ranks_per_gpu) {
                    fmt::format("must be in [0, {}], or {} for a quarter of max_sms",
                                kA2aLlMaxLineRows, kA2aLlLineRowsAuto));
   }
+  if (options.return_line_rows < kA2aLlReturnLineRowsAuto ||
+      options.return_line_rows > kA2aLlMaxReturnLineRows) {
+    return Invalid("return_line_rows", options.return_line_rows,
+                   fmt::format("must be in [0, {}], or {} for the most", kA2aLlMaxReturnLineRows,
+                               kA2aLlReturnLineRowsAuto));
+  }
   if (options.jitter_max_ns > 1000000) {
     return Invalid("jitter_max_ns", options.jitter_max_ns, "must be at most 1000000");
   }
@@ -1137,6 +1188,8 @@ absl::Status A2aLl::State::SetUp(int world, int ranks_per_gpu) {
                                                  : 1;
   shape.combine_group_blocks = std::min(options.max_sms / world, kA2aLlMaxCombineGroupBlocks);
   shape.line_rows = LineRowsFor(options.line_rows, options.max_sms, options.capacity);
+  shape.return_line_rows =
+      ReturnLineRowsFor(options.return_line_rows, shape.line_rows, options.capacity);
   PADGRAPH_ASSIGN_OR_RETURN(layout, MakeA2aLlLayout(shape));
   dispatch_blocks = options.max_sms;
   combine_blocks = layout.shape.combine_group_blocks * world;
@@ -1152,8 +1205,9 @@ absl::Status A2aLl::State::SetUp(int world, int ranks_per_gpu) {
                             DeviceBuffer::Allocate(layout.shape.capacity * sizeof(uint16_t)));
   PADGRAPH_ASSIGN_OR_RETURN(line_modes, DeviceBuffer::Allocate(world * sizeof(int32_t)));
   PADGRAPH_ASSIGN_OR_RETURN(
-      pair_routes, DeviceBuffer::Allocate(std::max(layout.shape.line_rows * layout.shape.top_k, 1) *
-                                          sizeof(int32_t)));
+      pair_routes,
+      DeviceBuffer::Allocate(std::max(layout.shape.return_line_rows * layout.shape.top_k, 1) *
+                             sizeof(int32_t)));
   // The list holds an entry for each of this rank's own pairs (line_rows x top_k at most) and
   // each row it can hold for other sources that take lines: each sends at most line_rows tokens,
   // each of whose pairs meets at most min(top_k, local_experts) of this rank's experts.
@@ -1182,11 +1236,11 @@ A2aLl::~A2aLl() = default;
 absl::StatusOr<A2aLl> A2aLl::Create(ncclComm_t comm, const A2aLlOptions& options) {
   // Note [Same options everywhere]: first, so that options valid on some ranks only fail on every
   // rank.
-  const char* const names[] = {"num_experts", "top_k",     "hidden",       "capacity",
-                               "max_sms",     "line_rows", "jitter_max_ns"};
-  const int64_t values[] = {options.num_experts,  options.top_k,   options.hidden,
-                            options.capacity,     options.max_sms, options.line_rows,
-                            options.jitter_max_ns};
+  const char* const names[] = {"num_experts", "top_k",     "hidden",           "capacity",
+                               "max_sms",     "line_rows", "return_line_rows", "jitter_max_ns"};
+  const int64_t values[] = {options.num_experts,      options.top_k,        options.hidden,
+                            options.capacity,         options.max_sms,      options.line_rows,
+                            options.return_line_rows, options.jitter_max_ns};
   PADGRAPH_ASSIGN_OR_RETURN(const device_exchange::CommPlace place,
                             BeginCollectiveCreate(comm, "a2a_ll", names, values));
   const int world = place.world;

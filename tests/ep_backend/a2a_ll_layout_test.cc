@@ -20,6 +20,7 @@ A2aLlShape DeepSeekShape(int world, int capacity) {
   shape.dispatch_parts = 2;
   shape.combine_group_blocks = 16;
   shape.line_rows = 16;
+  shape.return_line_rows = 32;
   return shape;
 }
 
@@ -41,7 +42,7 @@ TEST(A2aLlLayoutTest, SectionsFollowEachOtherAligned) {
   EXPECT_EQ(layout->lines_per_row(), 120);
   EXPECT_EQ(layout->line_row_bytes(), 15360u);
   EXPECT_EQ(layout->combine_lines_offset, layout->dispatch_lines_offset + 2u * 64 * 4 * 16 * 15360);
-  EXPECT_EQ(layout->window_bytes, layout->combine_lines_offset + 2u * 16 * 8 * 15360);
+  EXPECT_EQ(layout->window_bytes, layout->combine_lines_offset + 2u * 32 * 8 * 15360);
   for (size_t offset :
        {layout->recv_origins_offset, layout->dispatch_flags_offset, layout->combine_rows_offset,
         layout->combine_flags_offset, layout->line_counts_offset, layout->dispatch_lines_offset,
@@ -70,14 +71,16 @@ TEST(A2aLlLayoutTest, IndexArithmetic) {
   EXPECT_EQ(layout->CombineRow(3, 7), layout->combine_rows_offset + (3u * 8 + 7) * 14336);
   // [world][combine_group_blocks]
   EXPECT_EQ(layout->CombineFlag(3, 5), layout->combine_flags_offset + (3u * 16 + 5) * 8);
-  // [2][local][world] words; [2][local][world][line_rows] and [2][line_rows][top_k] line rows of
-  // 120 lines of 128 bytes.
+  // [2][local][world] words; [2][local][world][line_rows] and [2][return_line_rows][top_k] line
+  // rows of 120 lines of 128 bytes.
   EXPECT_EQ(layout->LineCount(1, 6, 2), layout->line_counts_offset + ((64u + 6) * 4 + 2) * 8);
   EXPECT_EQ(layout->DispatchLine(1, 6, 2, 5, 3),
             layout->dispatch_lines_offset + (((64u + 6) * 4 + 2) * 16 + 5) * 15360 + 3 * 128);
   EXPECT_EQ(layout->DispatchLine(1, 63, 3, 15, 119) + 128, layout->combine_lines_offset);
-  EXPECT_EQ(layout->CombineLine(1, 15, 7, 119) + 128, layout->window_bytes);
+  EXPECT_EQ(layout->CombineLine(1, 31, 7, 119) + 128, layout->window_bytes);
   EXPECT_EQ(layout->CombineLine(0, 3, 7, 0), layout->combine_lines_offset + (3u * 8 + 7) * 15360);
+  EXPECT_EQ(layout->CombineLine(1, 3, 7, 0),
+            layout->combine_lines_offset + ((32u + 3) * 8 + 7) * 15360);
 }
 
 TEST(A2aLlLayoutTest, LineRowsDefaultToAQuarterOfTheSmBudget) {
@@ -92,9 +95,21 @@ TEST(A2aLlLayoutTest, LineRowsDefaultToAQuarterOfTheSmBudget) {
   EXPECT_EQ(LineRowsFor(16, 32, 8), 8);
 }
 
+// Note [Lines back]: the most rows unless told otherwise, never below line_rows.
+TEST(A2aLlLayoutTest, ReturnLineRowsDefaultToTheMost) {
+  EXPECT_EQ(ReturnLineRowsFor(kA2aLlReturnLineRowsAuto, 32, 128), kA2aLlMaxReturnLineRows);
+  EXPECT_EQ(ReturnLineRowsFor(kA2aLlReturnLineRowsAuto, 32, 512), kA2aLlMaxReturnLineRows);
+  EXPECT_EQ(ReturnLineRowsFor(kA2aLlReturnLineRowsAuto, 4, 4), 4);  // capped at the capacity
+  EXPECT_EQ(ReturnLineRowsFor(0, 0, 128), 0);
+  EXPECT_EQ(ReturnLineRowsFor(0, 16, 128), 16);  // raised to line_rows
+  EXPECT_EQ(ReturnLineRowsFor(64, 16, 128), 64);
+  EXPECT_EQ(ReturnLineRowsFor(64, 16, 48), 48);
+}
+
 TEST(A2aLlLayoutTest, NoLinesTakeNoWindow) {
   A2aLlShape shape = DeepSeekShape(4, 128);
   shape.line_rows = 0;
+  shape.return_line_rows = 0;
   auto layout = MakeA2aLlLayout(shape);
   ASSERT_TRUE(layout.ok());
   EXPECT_EQ(layout->combine_lines_offset, layout->dispatch_lines_offset);
@@ -158,6 +173,14 @@ TEST(A2aLlLayoutTest, RejectsEveryLimitNamingFieldValueAndLimit) {
          s.capacity = 8;
          s.line_rows = 9;
        })},
+      {"return_line_rows", "return_line_rows = 8",
+       with([](A2aLlShape& s) { s.return_line_rows = 8; })},
+      {"return_line_rows", "return_line_rows = 129",
+       with([](A2aLlShape& s) { s.return_line_rows = 129; })},
+      {"return_line_rows", "return_line_rows = 32", with([](A2aLlShape& s) {
+         s.capacity = 16;
+         s.return_line_rows = 32;
+       })},
   };
   for (const BadShape& bad : cases) {
     auto layout = MakeA2aLlLayout(bad.shape);
@@ -179,6 +202,7 @@ TEST(A2aLlLayoutTest, LimitsThemselvesAreAccepted) {
   shape.dispatch_parts = kA2aLlMaxDispatchParts;
   shape.combine_group_blocks = kA2aLlMaxCombineGroupBlocks;
   shape.line_rows = kA2aLlMaxLineRows;
+  shape.return_line_rows = kA2aLlMaxReturnLineRows;
   EXPECT_TRUE(MakeA2aLlLayout(shape).ok());
   shape.world = 1;
   shape.num_experts = 1;
@@ -187,6 +211,7 @@ TEST(A2aLlLayoutTest, LimitsThemselvesAreAccepted) {
   shape.dispatch_parts = 1;
   shape.combine_group_blocks = 1;
   shape.line_rows = 0;
+  shape.return_line_rows = 0;
   EXPECT_TRUE(MakeA2aLlLayout(shape).ok());
 }
 

@@ -50,8 +50,10 @@ struct Shape {
   int hidden = 256;
   int capacity = 32;
   int max_sms = 8;
-  // Ranks with 0-16 rows send lines, 17-32 rows (Note [Lines for small counts]).
+  // Ranks with 0-16 rows send lines, 17-32 rows (Note [Lines for small counts]); of those, ranks
+  // with 17-24 rows take lines back, 25-32 rows (Note [Lines back]).
   int line_rows = 16;
+  int return_line_rows = 24;
 };
 
 // Every rank's inputs of one launch (a step of one layer), made from a seed on every thread alike.
@@ -279,6 +281,7 @@ A2aLlOptions OptionsFor(const Shape& shape, uint32_t jitter_ns) {
   options.capacity = shape.capacity;
   options.max_sms = shape.max_sms;
   options.line_rows = shape.line_rows;
+  options.return_line_rows = shape.return_line_rows;
   options.jitter_max_ns = jitter_ns;
   return options;
 }
@@ -385,18 +388,23 @@ TEST(A2aLlVersionTest, LoadedNcclMatchesTheHeaders) {
 // 1,000 launches of random distributions (idle ranks, full capacity; one launch in ten with
 // repeated or out-of-range ids), all queued before any result is read, each checked against the
 // float64 reference; device byte counters equal the bytes of real (token, expert) pairs, so no
-// padded row moved, and the invalid pairs are counted. Three line thresholds: lines only for idle
-// ranks (0), for a rank with half the capacity or less (16, mixed modes in most launches), and
-// for every rank (32).
+// padded row moved, and the invalid pairs are counted. Four pairs of line thresholds (line_rows,
+// return_line_rows): lines only for idle ranks (0, 0); rows out and lines back for every other
+// rank (0, 32); lines for a rank with half the capacity or less, lines back for one with three
+// quarters or less (16, 24: three modes in most launches); lines for every rank (32, 32).
 TEST_P(A2aLlTest, RandomDistributionsMatchTheReference) {
   const int world = GetParam().world;
   constexpr int kLaunches = 1000;
   std::vector<LaunchInputs> launches;
   for (int i = 0; i < kLaunches; ++i)
     launches.push_back(MakeInputs(Shape(), world, 1000 * world + i, true, {}, i % 10 == 9));
-  for (int line_rows : {0, 16, 32}) {
+  for (const auto [line_rows, return_line_rows] :
+       {std::pair{0, 0}, std::pair{0, 32}, std::pair{16, 24}, std::pair{32, 32}}) {
     Shape shape;
     shape.line_rows = line_rows;
+    shape.return_line_rows = return_line_rows;
+    const std::string thresholds =
+        fmt::format("line_rows {}, return_line_rows {}", line_rows, return_line_rows);
     std::atomic<int> rows_checked = 0;
     OnTeam(GetParam(), shape, /*jitter_ns=*/0, absl::Seconds(20), [&](Rank& r) -> absl::Status {
       const int rank = r.rank;
@@ -407,7 +415,7 @@ TEST_P(A2aLlTest, RandomDistributionsMatchTheReference) {
       for (int i = 0; i < kLaunches; ++i) {
         want_invalid += InvalidPairs(shape, launches[i], rank);
         PADGRAPH_RETURN_IF_ERROR(CheckOutput(shape, launches[i], rank, out.data() + i * x_stride,
-                                             fmt::format("line_rows {}, launch {}", line_rows, i)));
+                                             fmt::format("{}, launch {}", thresholds, i)));
         rows_checked += launches[i].counts[rank];
         Bytes b = ExpectedBytes(shape, launches[i], world, rank);
         want.dispatch_peer += b.dispatch_peer;
@@ -421,10 +429,9 @@ TEST_P(A2aLlTest, RandomDistributionsMatchTheReference) {
           got.combine_peer_bytes != want.combine_peer ||
           got.combine_self_bytes != want.combine_self) {
         return absl::InternalError(
-            fmt::format("line_rows {}, rank {} byte counters: dispatch {} + {} self, combine {} "
-                        "+ {} self; real pairs give "
-                        "{} + {}, {} + {}",
-                        line_rows, rank, got.dispatch_peer_bytes, got.dispatch_self_bytes,
+            fmt::format("{}, rank {} byte counters: dispatch {} + {} self, combine {} + {} self; "
+                        "real pairs give {} + {}, {} + {}",
+                        thresholds, rank, got.dispatch_peer_bytes, got.dispatch_self_bytes,
                         got.combine_peer_bytes, got.combine_self_bytes, want.dispatch_peer,
                         want.dispatch_self, want.combine_peer, want.combine_self));
       }
@@ -434,8 +441,8 @@ TEST_P(A2aLlTest, RandomDistributionsMatchTheReference) {
       }
       return absl::OkStatus();
     });
-    std::printf("[ a2a_ll, %s, line_rows %d ] %d launches, %d rows checked\n",
-                TeamName(GetParam()).c_str(), line_rows, kLaunches, rows_checked.load());
+    std::printf("[ a2a_ll, %s, %s ] %d launches, %d rows checked\n", TeamName(GetParam()).c_str(),
+                thresholds.c_str(), kLaunches, rows_checked.load());
     EXPECT_GT(rows_checked.load(), 1000);
   }
 }
@@ -793,6 +800,9 @@ TEST(A2aLlArgumentsTest, RejectsOutOfRangeArguments) {
     options.max_sms = 8;
     options.line_rows = kA2aLlMaxLineRows + 1;
     auto too_many_line_rows = A2aLl::Create(r.comm.get(), options);
+    options.line_rows = kA2aLlLineRowsAuto;
+    options.return_line_rows = kA2aLlMaxReturnLineRows + 1;
+    auto too_many_return_line_rows = A2aLl::Create(r.comm.get(), options);
     PADGRAPH_RETURN_IF_ERROR(r.Teardown());
     if (!absl::IsInvalidArgument(rows) || rows.message().find("rows = 33") == std::string::npos)
       return absl::InternalError(rows.ToString());
@@ -805,6 +815,10 @@ TEST(A2aLlArgumentsTest, RejectsOutOfRangeArguments) {
     if (!absl::IsInvalidArgument(too_many_line_rows.status()) ||
         too_many_line_rows.status().message().find("line_rows = 65") == std::string::npos)
       return absl::InternalError(too_many_line_rows.status().ToString());
+    if (!absl::IsInvalidArgument(too_many_return_line_rows.status()) ||
+        too_many_return_line_rows.status().message().find("return_line_rows = 129") ==
+            std::string::npos)
+      return absl::InternalError(too_many_return_line_rows.status().ToString());
     return absl::OkStatus();
   });
 }

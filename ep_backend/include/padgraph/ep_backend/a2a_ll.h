@@ -89,7 +89,7 @@
 //   poisoned flag ends a wait for lines at once.
 // Costs: 128 bytes on the wire for every 120 of payload (6.7%); the receiver's copy out of
 // dispatch_lines (local) and the source's copy of its own pairs; window space for 2 x line_rows
-// rows per (local expert, source) and 2 x line_rows x top_k rows of combine lines. The byte
+// rows per (local expert, source) and combine lines (Note [Lines back] sizes them). The byte
 // counters count payload, as on the row path. What it gains (H200, hidden 7168, top-8 of 256;
 // bench/results/2026-11-28-h200x2-lines and 2026-11-28-h200x4-lines-final): lines spread a pair
 // over the whole grid, so they pay where the grid is large against the rows. With 64 or 128 SMs
@@ -128,6 +128,18 @@
 // at top-8. The copy costs a local load and store of each own pair's row (the byte counters count
 // it as combine bytes to itself), off the path the peers' lines take. On 2 H200 at 1 row: 13.5 ->
 // 12.0 us (bench/results/2026-11-28-h200x2-stop12).
+//
+// Note [Lines back]
+// A source with more real rows than line_rows but at most return_line_rows (options, capped at
+// kA2aLlMaxReturnLineRows and at the capacity) sends rows (Note [Dispatch]) and takes its expert
+// outputs back as lines: its line_counts words say so (kA2aLlLinesBackBit), and each owner's
+// combine stores every row it holds for that source, its own included, as lines into the
+// source's combine_lines at (token, k), one row per warp as the row path walks them. The source
+// sums them with the line sum of Note [Lines for small counts]. Against rows back, it saves the
+// combine's system-scope fence before each block's flag and the wait for the last flag before the
+// sum: each line is summed as it lands, and a warp's lines land in order over the whole transfer,
+// so most of the sum overlaps it. It costs 6.7% more bytes on the wire and window space for
+// 2 x return_line_rows x top_k line rows.
 //
 // Note [Passing an expiry on]
 // Once this rank's deadline expired (any wait on the device, or a poison word from a peer), its
@@ -195,7 +207,8 @@ struct A2aLlOptions {
   int capacity = 0;                    // rows per rank
   int max_sms = 32;                    // blocks per kernel (Note [SM budget])
   int line_rows = kA2aLlLineRowsAuto;  // Note [Lines for small counts]; [0, 64] or auto
-  uint32_t jitter_max_ns = 0;          // Note [Jitter]; tests only
+  int return_line_rows = kA2aLlReturnLineRowsAuto;  // Note [Lines back]; [0, 128] or auto
+  uint32_t jitter_max_ns = 0;                       // Note [Jitter]; tests only
 };
 
 // Device byte counters since Create: bytes each kernel stored to other ranks and to itself (rows

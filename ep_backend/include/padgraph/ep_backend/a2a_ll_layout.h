@@ -14,12 +14,14 @@
 //   combine_flags  uint64 [world][combine_group_blocks]            epoch-tagged completion
 //   line_counts    uint64 [2][local_experts][world]                each source's mode and count
 //   dispatch_lines [2][local_experts][world][line_rows] line rows  small counts' rows, self-flagged
-//   combine_lines  [2][line_rows][top_k] line rows                 their expert outputs, likewise
+//   combine_lines  [2][return_line_rows][top_k] line rows          expert outputs sent back as
+//   lines
 //
 // recv_rows is DESIGN.md's masked layout [local_experts, ranks * capacity, hidden]: local expert
 // `le` holds world blocks of `capacity` rows, block `src` filled from its first row with the
 // rows rank `src` routed to it (at most capacity: a token picks an expert at most once).
-// The last three sections serve a2a_ll.h Note [Lines for small counts]: a line row is a row cut
+// The last three sections serve a2a_ll.h Notes [Lines for small counts] and [Lines back]: a line
+// row is a row cut
 // into kA2aLlLineBytes-byte lines of kA2aLlLinePayloadBytes payload bytes and a tag (lines.cuh),
 // and the leading [2] alternates by epoch (epoch & 1), so a rank one layer ahead of a peer never
 // overwrites what that peer has still to read. The
@@ -70,11 +72,14 @@ inline constexpr int kA2aLlMaxDispatchParts = 8;
 inline constexpr int kA2aLlMaxCombineGroupBlocks = 256;  // combine blocks per source rank
 inline constexpr int kA2aLlMaxLayer = (1 << 15) - 1;     // 15 bits of a flag word
 inline constexpr size_t kA2aLlSectionAlign = 4096;
-inline constexpr int kA2aLlMaxLineRows = 64;        // rows per source sent as lines, at most
-inline constexpr int kA2aLlLineRowsAuto = -1;       // A2aLlOptions::line_rows: max_sms / 4
-inline constexpr int kA2aLlLineBytes = 128;         // a self-flagged line (lines.cuh)
-inline constexpr int kA2aLlLinePayloadBytes = 120;  // of which payload; the rest is the tag
-inline constexpr int kA2aLlLineCountBit = 1 << 16;  // in a line_counts word: lines follow
+inline constexpr int kA2aLlMaxLineRows = 64;         // rows per source sent as lines, at most
+inline constexpr int kA2aLlLineRowsAuto = -1;        // A2aLlOptions::line_rows: max_sms / 4
+inline constexpr int kA2aLlLineBytes = 128;          // a self-flagged line (lines.cuh)
+inline constexpr int kA2aLlLinePayloadBytes = 120;   // of which payload; the rest is the tag
+inline constexpr int kA2aLlLineCountBit = 1 << 16;   // in a line_counts word: lines follow
+inline constexpr int kA2aLlLinesBackBit = 1 << 15;   // in a line_counts word: rows out, lines back
+inline constexpr int kA2aLlMaxReturnLineRows = 128;  // rows per source taken back as lines, at most
+inline constexpr int kA2aLlReturnLineRowsAuto = -1;  // A2aLlOptions::return_line_rows: the most
 
 // What the transport is sized for; every rank passes the same values.
 struct A2aLlShape {
@@ -86,6 +91,9 @@ struct A2aLlShape {
   int dispatch_parts = 1;  // flag words per (local expert, source): see a2a_ll.h Note [Dispatch]
   int combine_group_blocks = 1;  // combine blocks per peer, each with its own flag (Note [Combine])
   int line_rows = 0;  // a source with at most this many real rows sends lines; 0: idle ones only
+  // A source with at most this many real rows takes its expert outputs back as lines (a2a_ll.h Note
+  // [Lines back]); at least line_rows, since a source that sends lines takes lines back.
+  int return_line_rows = 0;
 };
 
 struct A2aLlLayout {
@@ -151,7 +159,7 @@ struct A2aLlLayout {
   }
   PADGRAPH_A2A_HD size_t CombineLine(int buffer, int token, int k, int line) const {
     return combine_lines_offset +
-           ((static_cast<size_t>(buffer) * shape.line_rows + token) * shape.top_k + k) *
+           ((static_cast<size_t>(buffer) * shape.return_line_rows + token) * shape.top_k + k) *
                line_row_bytes() +
            static_cast<size_t>(line) * kA2aLlLineBytes;
   }
@@ -204,6 +212,15 @@ inline int LineRowsFor(int option, int max_sms, int capacity) {
   return std::clamp(wanted, 0, std::max(0, std::min(capacity, kA2aLlMaxLineRows)));
 }
 
+// The shape's return_line_rows for an option value (kA2aLlReturnLineRowsAuto: the most), raised to
+// line_rows and capped at kA2aLlMaxReturnLineRows and at the capacity. The option itself is checked
+// by A2aLl::Create.
+inline int ReturnLineRowsFor(int option, int line_rows, int capacity) {
+  const int most = std::min(capacity, kA2aLlMaxReturnLineRows);  // at least line_rows
+  const int wanted = option == kA2aLlReturnLineRowsAuto ? most : option;
+  return std::clamp(wanted, line_rows, most);
+}
+
 // Checks every field against its limit (InvalidArgument naming the field, the value and the
 // limit) and lays the window out.
 inline absl::StatusOr<A2aLlLayout> MakeA2aLlLayout(const A2aLlShape& shape) {
@@ -247,6 +264,12 @@ inline absl::StatusOr<A2aLlLayout> MakeA2aLlLayout(const A2aLlShape& shape) {
         "line_rows", shape.line_rows,
         StrCat("must be in [0, min(", kA2aLlMaxLineRows, ", capacity (", shape.capacity, "))]"));
   }
+  if (shape.return_line_rows < shape.line_rows ||
+      shape.return_line_rows > std::min(kA2aLlMaxReturnLineRows, shape.capacity)) {
+    return OutOfRange("return_line_rows", shape.return_line_rows,
+                      StrCat("must be in [line_rows (", shape.line_rows, "), min(",
+                             kA2aLlMaxReturnLineRows, ", capacity (", shape.capacity, "))]"));
+  }
   using a2a_ll_internal::AlignUp;
   A2aLlLayout layout;
   layout.shape = shape;
@@ -272,7 +295,7 @@ inline absl::StatusOr<A2aLlLayout> MakeA2aLlLayout(const A2aLlShape& shape) {
   offset = AlignUp(offset + 2 * static_cast<size_t>(layout.local_experts) * shape.world *
                                 shape.line_rows * layout.line_row_bytes());
   layout.combine_lines_offset = offset;
-  offset = AlignUp(offset + 2 * static_cast<size_t>(shape.line_rows) * shape.top_k *
+  offset = AlignUp(offset + 2 * static_cast<size_t>(shape.return_line_rows) * shape.top_k *
                                 layout.line_row_bytes());
   layout.window_bytes = offset;
   return layout;
