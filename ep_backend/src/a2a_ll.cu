@@ -32,7 +32,7 @@ constexpr int kWarpsPerBlock = A2aLl::kThreadsPerBlock / kWarpSize;
 constexpr int kCopyUnroll = 8;  // 16-byte loads in flight per lane while copying a row
 constexpr unsigned kFullMask = 0xffffffffu;
 constexpr int kReduceLoads = 8;   // (token, k) rows in flight per thread in the combine's sum
-constexpr int kLineSumLoads = 4;  // (token, k) lines awaited at once per warp in the line sum
+constexpr int kLineSumLoads = 8;  // (token, k) lines awaited at once per warp in the line sum
 constexpr int kLineUnroll = 4;    // (row, four lines) units loaded per warp before any is stored
 
 // A source's modes, as the dispatch read them from its words (line_modes).
@@ -555,9 +555,13 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
       const uint32_t mask = ValidPairs(id, top_k, experts);
       p.valid_pairs[token] = static_cast<uint16_t>(mask);
       // For the line sum's waits that run long (Note [Lines back]): each pair's owner.
-      for (int k = 0; lines_back && k < top_k; ++k) {
+      // (Unrolled: id[] stays in registers.)
+#pragma unroll
+      for (int k = 0; k < kA2aLlMaxTopK; ++k) {
         const int owner = mask >> k & 1u ? layout.OwnerOf(id[k]) : c.rank;
-        p.pair_routes[token * top_k + k] = owner == c.rank ? 0 : -1 - owner;
+        if (lines_back && k < top_k) {
+          p.pair_routes[token * top_k + k] = owner == c.rank ? 0 : -1 - owner;
+        }
       }
       invalid_pairs += top_k - __popc(mask);
     }
@@ -1159,7 +1163,7 @@ absl::Status A2aLl::State::SetUp(int world, int ranks_per_gpu) {
   if (options.return_line_rows < kA2aLlReturnLineRowsAuto ||
       options.return_line_rows > kA2aLlMaxReturnLineRows) {
     return Invalid("return_line_rows", options.return_line_rows,
-                   fmt::format("must be in [0, {}], or {} for the most", kA2aLlMaxReturnLineRows,
+                   fmt::format("must be in [0, {}], or {} for max_sms", kA2aLlMaxReturnLineRows,
                                kA2aLlReturnLineRowsAuto));
   }
   if (options.jitter_max_ns > 1000000) {
@@ -1188,8 +1192,8 @@ absl::Status A2aLl::State::SetUp(int world, int ranks_per_gpu) {
                                                  : 1;
   shape.combine_group_blocks = std::min(options.max_sms / world, kA2aLlMaxCombineGroupBlocks);
   shape.line_rows = LineRowsFor(options.line_rows, options.max_sms, options.capacity);
-  shape.return_line_rows =
-      ReturnLineRowsFor(options.return_line_rows, shape.line_rows, options.capacity);
+  shape.return_line_rows = ReturnLineRowsFor(options.return_line_rows, options.max_sms,
+                                             shape.line_rows, options.capacity);
   PADGRAPH_ASSIGN_OR_RETURN(layout, MakeA2aLlLayout(shape));
   dispatch_blocks = options.max_sms;
   combine_blocks = layout.shape.combine_group_blocks * world;

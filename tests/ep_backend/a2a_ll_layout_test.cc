@@ -95,15 +95,16 @@ TEST(A2aLlLayoutTest, LineRowsDefaultToAQuarterOfTheSmBudget) {
   EXPECT_EQ(LineRowsFor(16, 32, 8), 8);
 }
 
-// Note [Lines back]: the most rows unless told otherwise, never below line_rows.
-TEST(A2aLlLayoutTest, ReturnLineRowsDefaultToTheMost) {
-  EXPECT_EQ(ReturnLineRowsFor(kA2aLlReturnLineRowsAuto, 32, 128), kA2aLlMaxReturnLineRows);
-  EXPECT_EQ(ReturnLineRowsFor(kA2aLlReturnLineRowsAuto, 32, 512), kA2aLlMaxReturnLineRows);
-  EXPECT_EQ(ReturnLineRowsFor(kA2aLlReturnLineRowsAuto, 4, 4), 4);  // capped at the capacity
-  EXPECT_EQ(ReturnLineRowsFor(0, 0, 128), 0);
-  EXPECT_EQ(ReturnLineRowsFor(0, 16, 128), 16);  // raised to line_rows
-  EXPECT_EQ(ReturnLineRowsFor(64, 16, 128), 64);
-  EXPECT_EQ(ReturnLineRowsFor(64, 16, 48), 48);
+// Note [Lines back]: the SM budget unless told otherwise, never below line_rows.
+TEST(A2aLlLayoutTest, ReturnLineRowsDefaultToTheSmBudget) {
+  EXPECT_EQ(ReturnLineRowsFor(kA2aLlReturnLineRowsAuto, 32, 8, 128), 32);
+  EXPECT_EQ(ReturnLineRowsFor(kA2aLlReturnLineRowsAuto, 128, 32, 128), 128);
+  EXPECT_EQ(ReturnLineRowsFor(kA2aLlReturnLineRowsAuto, 132, 33, 512), kA2aLlMaxReturnLineRows);
+  EXPECT_EQ(ReturnLineRowsFor(kA2aLlReturnLineRowsAuto, 32, 4, 4), 4);  // capped at the capacity
+  EXPECT_EQ(ReturnLineRowsFor(0, 32, 0, 128), 0);
+  EXPECT_EQ(ReturnLineRowsFor(0, 32, 16, 128), 16);   // raised to line_rows
+  EXPECT_EQ(ReturnLineRowsFor(64, 32, 16, 128), 64);  // an explicit value wins over the budget
+  EXPECT_EQ(ReturnLineRowsFor(64, 32, 16, 48), 48);
 }
 
 TEST(A2aLlLayoutTest, NoLinesTakeNoWindow) {

@@ -79,7 +79,7 @@ inline constexpr int kA2aLlLinePayloadBytes = 120;   // of which payload; the re
 inline constexpr int kA2aLlLineCountBit = 1 << 16;   // in a line_counts word: lines follow
 inline constexpr int kA2aLlLinesBackBit = 1 << 15;   // in a line_counts word: rows out, lines back
 inline constexpr int kA2aLlMaxReturnLineRows = 128;  // rows per source taken back as lines, at most
-inline constexpr int kA2aLlReturnLineRowsAuto = -1;  // A2aLlOptions::return_line_rows: the most
+inline constexpr int kA2aLlReturnLineRowsAuto = -1;  // A2aLlOptions::return_line_rows: max_sms
 
 // What the transport is sized for; every rank passes the same values.
 struct A2aLlShape {
@@ -212,12 +212,12 @@ inline int LineRowsFor(int option, int max_sms, int capacity) {
   return std::clamp(wanted, 0, std::max(0, std::min(capacity, kA2aLlMaxLineRows)));
 }
 
-// The shape's return_line_rows for an option value (kA2aLlReturnLineRowsAuto: the most), raised to
-// line_rows and capped at kA2aLlMaxReturnLineRows and at the capacity. The option itself is checked
-// by A2aLl::Create.
-inline int ReturnLineRowsFor(int option, int line_rows, int capacity) {
+// The shape's return_line_rows for an option value (kA2aLlReturnLineRowsAuto: max_sms, a2a_ll.h
+// Note [Lines back]), raised to line_rows and capped at kA2aLlMaxReturnLineRows and at the
+// capacity. The option itself is checked by A2aLl::Create.
+inline int ReturnLineRowsFor(int option, int max_sms, int line_rows, int capacity) {
   const int most = std::min(capacity, kA2aLlMaxReturnLineRows);  // at least line_rows
-  const int wanted = option == kA2aLlReturnLineRowsAuto ? most : option;
+  const int wanted = option == kA2aLlReturnLineRowsAuto ? max_sms : option;
   return std::clamp(wanted, line_rows, most);
 }
 
