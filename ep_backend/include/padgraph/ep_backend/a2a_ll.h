@@ -141,12 +141,12 @@
 // for 2 x return_line_rows x top_k line rows. Measured on 4 H200 (hidden 7168, top-8 of 256;
 // bench/results/2026-11-28-h200x4-stop16), against rows back: with the rows back, the sum took
 // 4.3-4.7 us at 128 rows on 128 SMs and the fence 1.9-2.8 us (run without them); with lines back,
-// 62.3 -> 60.0 us there on 2 GPUs and 84.2 -> 83.1 on 4; 16-32 rows on 32 SMs 1.3-2.1 us less
+// 62.5 -> 59.3 us there on 2 GPUs and 83.3 -> 82.6 on 4; 16-32 rows on 32 SMs 1.3-2.1 us less
 // (22.6 -> 21.3 and 25.1 -> 23.0 at 16 rows), 32 rows on 64 SMs 1.7 less. The line sum takes
 // (token, eight lines) units over the grid's warps; with many more rows than SMs each warp waits
 // for its lines round trip after round trip: 128 rows on 32 SMs took 71.2 -> 77.0 and 98.4 ->
 // 104.3 us, hence the default of max_sms. Since lines back came in, 1-8 rows (lines both ways)
-// take up to 0.3 us longer at 64 SMs (10.61 -> 10.93 at 1 row on 4 GPUs) and at most 0.15 us
+// take up to 0.3 us longer at 64 SMs (10.69 -> 10.93 at 1 row on 4 GPUs) and at most 0.2 us
 // longer elsewhere; with the new loop compiled out, with the section as small as before, or with
 // four lines a round in the line sum, just as long: the cause is not established.
 //
