@@ -979,6 +979,16 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
       StoreRowPart(out + static_cast<size_t>(token) * row_bytes, row_bytes, line, part, packed[0],
                    packed[1]);
     }
+    // Note [Buffer reuse across layers]: a source that sent rows wrote its dispatch flags at every
+    // peer, and its next dispatch overwrites them; a peer's first combine flag says that peer's
+    // dispatch has read them, whether or not this rank sent it any pair.
+    if (blockIdx.x == 0 && threadIdx.x < world && threadIdx.x != c.rank &&
+        !(source_modes[c.rank] & kSendsLines)) {
+      uint64_t word = 0;
+      WaitForWord(
+          c, reinterpret_cast<const uint64_t*>(local_base + layout.CombineFlag(threadIdx.x, 0)),
+          want, threadIdx.x, threadIdx.x, &word);
+    }
     return;
   }
 

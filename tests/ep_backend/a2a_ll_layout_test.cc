@@ -105,6 +105,8 @@ TEST(A2aLlLayoutTest, ReturnLineRowsDefaultToTheSmBudget) {
   EXPECT_EQ(ReturnLineRowsFor(0, 32, 16, 128), 16);   // raised to line_rows
   EXPECT_EQ(ReturnLineRowsFor(64, 32, 16, 128), 64);  // an explicit value wins over the budget
   EXPECT_EQ(ReturnLineRowsFor(64, 32, 16, 48), 48);
+  // A capacity out of range (Create rejects it after) gives line_rows, not a reversed clamp.
+  EXPECT_EQ(ReturnLineRowsFor(kA2aLlReturnLineRowsAuto, 32, 0, -5), 0);
 }
 
 TEST(A2aLlLayoutTest, NoLinesTakeNoWindow) {

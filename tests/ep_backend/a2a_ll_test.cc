@@ -398,7 +398,7 @@ TEST_P(A2aLlTest, RandomDistributionsMatchTheReference) {
   std::vector<LaunchInputs> launches;
   for (int i = 0; i < kLaunches; ++i)
     launches.push_back(MakeInputs(Shape(), world, 1000 * world + i, true, {}, i % 10 == 9));
-  for (const auto [line_rows, return_line_rows] :
+  for (const auto& [line_rows, return_line_rows] :
        {std::pair{0, 0}, std::pair{0, 32}, std::pair{16, 24}, std::pair{32, 32}}) {
     Shape shape;
     shape.line_rows = line_rows;
@@ -549,29 +549,24 @@ TEST_P(A2aLlTest, GraphOfManyLayersEqualsEagerBitForBit) {
   });
 }
 
-// Random __nanosleep in every kernel (Note [Jitter]), 10,000 replays of a two-layer graph with
-// fixed inputs (an idle rank and a full one among them); a kernel in the graph counts output words
-// that differ from the first eager result. Any race shows as a nonzero count.
-TEST_P(A2aLlTest, JitterStressIsBitForBitStable) {
-  const int world = GetParam().world;
-  const Shape shape;
-  constexpr int kLayers = 2, kReplays = 10000;
-  std::vector<LaunchInputs> launches;
-  // Rank 0 full (rows) in layer 0 and with 5 rows (lines) in layer 1; the last rank idle in
-  // layer 1.
-  launches.push_back(MakeInputs(shape, world, 99, true, {{0, shape.capacity}}));
-  launches.push_back(MakeInputs(shape, world, 100, true, {{0, 5}, {world - 1, 0}}));
+// Replays a graph of launches.size() layers `replays` times with random __nanosleep in every kernel
+// (Note [Jitter]) and fixed inputs; a kernel in the graph counts output words that differ from the
+// first eager result (checked against the reference). Any race shows as a nonzero count.
+void ExpectStableUnderJitter(const Team& team, const Shape& shape,
+                             const std::vector<LaunchInputs>& launches, int replays) {
+  const int world = team.world;
+  const int layers = static_cast<int>(launches.size());
   std::vector<unsigned long long> mismatches(world, ~0ull);
-  OnTeam(GetParam(), shape, /*jitter_ns=*/3000, absl::Seconds(20), [&](Rank& r) -> absl::Status {
+  OnTeam(team, shape, /*jitter_ns=*/3000, absl::Seconds(20), [&](Rank& r) -> absl::Status {
     const int rank = r.rank;
     cudaStream_t stream = r.stream.get();
     PADGRAPH_ASSIGN_OR_RETURN(DeviceInputs in, DeviceInputs::Upload(shape, launches, rank));
     r.AllRanksReady();
-    for (int layer = 0; layer < kLayers; ++layer)
+    for (int layer = 0; layer < layers; ++layer)
       PADGRAPH_RETURN_IF_ERROR(r.Layer(in, layer, shape.capacity, layer, false));
     PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
     PADGRAPH_ASSIGN_OR_RETURN(std::vector<uint16_t> golden_host, in.ReadOut());
-    for (int layer = 0; layer < kLayers; ++layer) {
+    for (int layer = 0; layer < layers; ++layer) {
       PADGRAPH_RETURN_IF_ERROR(CheckOutput(shape, launches[layer], rank,
                                            golden_host.data() + layer * in.x_stride, "eager"));
     }
@@ -584,14 +579,14 @@ TEST_P(A2aLlTest, JitterStressIsBitForBitStable) {
         const CudaGraph graph, CaptureGraph(stream, [&]() -> absl::Status {
           PADGRAPH_CUDA_RETURN_IF_ERROR(
               cudaMemsetAsync(in.out.data(), 0xff, in.out.bytes(), stream));
-          for (int layer = 0; layer < kLayers; ++layer)
+          for (int layer = 0; layer < layers; ++layer)
             PADGRAPH_RETURN_IF_ERROR(r.Layer(in, layer, shape.capacity, layer, false));
           return LaunchCountMismatches(in.out.data(), golden.data(), in.out.bytes(),
                                        counter.data<unsigned long long>(), stream);
         }));
     PADGRAPH_ASSIGN_OR_RETURN(const CudaGraphExec exec, Instantiate(graph));
     r.AllRanksReady();
-    for (int replay = 0; replay < kReplays; ++replay)
+    for (int replay = 0; replay < replays; ++replay)
       PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGraphLaunch(exec.get(), stream));
     PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
     PADGRAPH_RETURN_IF_ERROR(r.deadline.Check());
@@ -599,8 +594,41 @@ TEST_P(A2aLlTest, JitterStressIsBitForBitStable) {
         cudaMemcpy(&mismatches[rank], counter.data(), 8, cudaMemcpyDeviceToHost));
     return absl::OkStatus();
   });
-  for (int rank = 0; rank < world; ++rank)
-    EXPECT_EQ(mismatches[rank], 0u) << "rank " << rank << " words differing over 10,000 replays";
+  for (int rank = 0; rank < world; ++rank) {
+    EXPECT_EQ(mismatches[rank], 0u)
+        << "rank " << rank << " words differing over " << replays << " replays";
+  }
+}
+
+// 10,000 replays of a two-layer graph: rank 0 full (rows) in layer 0 and with 5 rows (lines) in
+// layer 1, rank 1 with 20 (rows out, lines back) in layer 0, the last rank idle in layer 1.
+TEST_P(A2aLlTest, JitterStressIsBitForBitStable) {
+  const int world = GetParam().world;
+  const Shape shape;
+  std::vector<LaunchInputs> launches;
+  launches.push_back(MakeInputs(shape, world, 99, true, {{0, shape.capacity}, {1, 20}}));
+  launches.push_back(MakeInputs(shape, world, 100, true, {{0, 5}, {world - 1, 0}}));
+  ExpectStableUnderJitter(GetParam(), shape, launches, 10000);
+}
+
+// Note [Buffer reuse across layers]: in layer 0 every rank takes lines back (20 rows) and routes
+// every pair to rank 0, so it sends the other ranks nothing but its dispatch flags; in layer 1
+// every rank is full and sends rows, overwriting those flags. A rank that did not wait for every
+// peer's combine in layer 0 could overwrite them before a slow peer read them, and that peer's
+// wait would expire. 2,000 replays under jitter.
+TEST_P(A2aLlTest, LinesBackSourceWaitsForPeersItSentNothing) {
+  const int world = GetParam().world;
+  const Shape shape;
+  std::vector<std::pair<int, int>> lines_back, full;
+  for (int rank = 0; rank < world; ++rank) {
+    lines_back.push_back({rank, 20});
+    full.push_back({rank, shape.capacity});
+  }
+  std::vector<LaunchInputs> launches;
+  launches.push_back(MakeInputs(shape, world, 5000, /*allow_idle=*/false, lines_back));
+  RouteAllTo(shape, world, /*owner=*/0, 5001, &launches.back());
+  launches.push_back(MakeInputs(shape, world, 5002, /*allow_idle=*/false, full));
+  ExpectStableUnderJitter(GetParam(), shape, launches, 2000);
 }
 
 // Rank 1 skips layer 1. Rank 0's dispatch of layer 1 waits for words rank 1 never sends (rank 1's

@@ -56,6 +56,10 @@
 // combine, for what the peer returns (every flag of every peer when it takes rows back; every line
 // of its own pairs when it takes lines), and the peer returns only after its expert GEMM read
 // recv_rows and its combine read recv_origins and recv_counts; launches on one stream are ordered.
+// A source on the row path also writes its dispatch flags at every peer, pairs or none, so when it
+// takes lines back it also waits for every peer's first combine flag, which that peer writes only
+// after its dispatch read them (Note [Lines back]; without that wait a source that sent a peer
+// nothing could overwrite its flags, a layer ahead, before the peer read them).
 // A source that sent a peer nothing in a layer may race one layer ahead of it, but the peer reads
 // no row of that source in that layer (counts 0; a worst-case GEMM may read the block and gets
 // values it never returns). For words and lines: line_counts, dispatch_lines and combine_lines

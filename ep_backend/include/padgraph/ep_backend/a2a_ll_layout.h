@@ -14,20 +14,18 @@
 //   combine_flags  uint64 [world][combine_group_blocks]            epoch-tagged completion
 //   line_counts    uint64 [2][local_experts][world]                each source's mode and count
 //   dispatch_lines [2][local_experts][world][line_rows] line rows  small counts' rows, self-flagged
-//   combine_lines  [2][return_line_rows][top_k] line rows          expert outputs sent back as
-//   lines
+//   combine_lines  [2][return_line_rows][top_k] line rows          expert outputs as lines
 //
 // recv_rows is DESIGN.md's masked layout [local_experts, ranks * capacity, hidden]: local expert
 // `le` holds world blocks of `capacity` rows, block `src` filled from its first row with the
 // rows rank `src` routed to it (at most capacity: a token picks an expert at most once).
 // The last three sections serve a2a_ll.h Notes [Lines for small counts] and [Lines back]: a line
-// row is a row cut
-// into kA2aLlLineBytes-byte lines of kA2aLlLinePayloadBytes payload bytes and a tag (lines.cuh),
-// and the leading [2] alternates by epoch (epoch & 1), so a rank one layer ahead of a peer never
-// overwrites what that peer has still to read. The
-// expert GEMMs read the first count(le, src) rows of each block. A row is stored once per
-// (token, expert) pair, so the receive region needs no per-pair deduplication. combine_rows holds,
-// on the rank that owns the tokens, one expert output per (token, k), summed there by weight.
+// row is a row cut into kA2aLlLineBytes-byte lines of kA2aLlLinePayloadBytes payload bytes and a
+// tag (lines.cuh), and the leading [2] alternates by epoch (epoch & 1), so a rank one layer ahead
+// of a peer never overwrites what that peer has still to read. The expert GEMMs read the first
+// count(le, src) rows of each block. A row is stored once per (token, expert) pair, so the receive
+// region needs no per-pair deduplication. combine_rows holds, on the rank that owns the tokens, one
+// expert output per (token, k), summed there by weight.
 //
 // Note [a2a_ll flag words]
 // A flag is one 64-bit word, written by the sender with a release store after its rows and read
@@ -216,7 +214,7 @@ inline int LineRowsFor(int option, int max_sms, int capacity) {
 // Note [Lines back]), raised to line_rows and capped at kA2aLlMaxReturnLineRows and at the
 // capacity. The option itself is checked by A2aLl::Create.
 inline int ReturnLineRowsFor(int option, int max_sms, int line_rows, int capacity) {
-  const int most = std::min(capacity, kA2aLlMaxReturnLineRows);  // at least line_rows
+  const int most = std::max(line_rows, std::min(capacity, kA2aLlMaxReturnLineRows));
   const int wanted = option == kA2aLlReturnLineRowsAuto ? max_sms : option;
   return std::clamp(wanted, line_rows, most);
 }
