@@ -139,9 +139,11 @@
 // takes its expert outputs back as lines: its line_counts words say so (kA2aLlLinesBackBit), and
 // each owner's combine stores every row it holds for that source, its own included, as lines into
 // the source's combine_lines at (token, k), one row per warp as the row path walks them. The source
-// sums them with the line sum of Note [Lines for small counts]. Against rows back, it saves the
-// combine's system-scope fence before each block's flag and the wait for the last flag before the
-// sum, which then overlaps the transfer. It costs 6.7% more bytes on the wire and window space
+// sums them with the line sum of Note [Lines for small counts], then waits for every peer's first
+// combine flag, for the dispatch flags it wrote (Note [Buffer reuse across layers]; that wait came
+// after the figures below). Against rows back, it saves the combine's system-scope fence before
+// each block's flag and the wait for the last flag before the sum, which then overlaps the
+// transfer. It costs 6.7% more bytes on the wire and window space
 // for 2 x return_line_rows x top_k line rows. Measured on 4 H200 (hidden 7168, top-8 of 256;
 // bench/results/2026-11-28-h200x4-stop16), against rows back: with the rows back, the sum took
 // 4.3-4.7 us at 128 rows on 128 SMs and the fence 1.9-2.8 us (run without them); with lines back,
