@@ -44,7 +44,10 @@ enum Counter {
   kCombinePeer = 2,
   kCombineSelf = 3,
   kInvalidPairs = 4,
-  kCounters = 5
+  kLinesDispatches = 5,
+  kLinesBackDispatches = 6,
+  kRowsDispatches = 7,
+  kCounters = 8
 };
 
 struct KernelCommon {
@@ -731,6 +734,12 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
   }
   AddCount(c.counters + kDispatchPeer, peer_bytes);
   AddCount(c.counters + kDispatchSelf, self_bytes);
+  if (blockIdx.x == 0 && threadIdx.x == 0) {
+    AddCount(c.counters + (lines_out    ? kLinesDispatches
+                           : lines_back ? kLinesBackDispatches
+                                        : kRowsDispatches),
+             1);
+  }
 }
 
 // Note [Combine] and Note [Lines for small counts].
@@ -1409,6 +1418,9 @@ absl::StatusOr<A2aLlCounters> A2aLl::ReadCounters() const {
   counters.combine_peer_bytes = values[kCombinePeer];
   counters.combine_self_bytes = values[kCombineSelf];
   counters.invalid_pairs = values[kInvalidPairs];
+  counters.lines_dispatches = values[kLinesDispatches];
+  counters.lines_back_dispatches = values[kLinesBackDispatches];
+  counters.rows_dispatches = values[kRowsDispatches];
   return counters;
 }
 

@@ -388,7 +388,8 @@ TEST(A2aLlVersionTest, LoadedNcclMatchesTheHeaders) {
 // 1,000 launches of random distributions (idle ranks, full capacity; one launch in ten with
 // repeated or out-of-range ids), all queued before any result is read, each checked against the
 // float64 reference; device byte counters equal the bytes of real (token, expert) pairs, so no
-// padded row moved, and the invalid pairs are counted. Four pairs of line thresholds (line_rows,
+// padded row moved, the invalid pairs are counted, and each rank's dispatches by path match its
+// counts (so each mode, lines back included, ran). Four pairs of line thresholds (line_rows,
 // return_line_rows): lines only for idle ranks (0, 0); rows out and lines back for every other
 // rank (0, 32); lines for a rank with half the capacity or less, lines back for one with three
 // quarters or less (16, 24: three modes in most launches); lines for every rank (32, 32).
@@ -412,7 +413,14 @@ TEST_P(A2aLlTest, RandomDistributionsMatchTheReference) {
       const size_t x_stride = static_cast<size_t>(shape.capacity) * shape.hidden;
       Bytes want;
       uint64_t want_invalid = 0;
+      // The paths this rank's pairs should take, by its count and the thresholds Create resolved.
+      const A2aLlShape& resolved = r.a2a.layout().shape;
+      uint64_t want_lines = 0, want_lines_back = 0, want_rows = 0;
       for (int i = 0; i < kLaunches; ++i) {
+        const int count = launches[i].counts[rank];
+        ++(count <= resolved.line_rows || count == 0 ? want_lines
+           : count <= resolved.return_line_rows      ? want_lines_back
+                                                     : want_rows);
         want_invalid += InvalidPairs(shape, launches[i], rank);
         PADGRAPH_RETURN_IF_ERROR(CheckOutput(shape, launches[i], rank, out.data() + i * x_stride,
                                              fmt::format("{}, launch {}", thresholds, i)));
@@ -438,6 +446,17 @@ TEST_P(A2aLlTest, RandomDistributionsMatchTheReference) {
       if (want_invalid == 0 || got.invalid_pairs != want_invalid) {
         return absl::InternalError(fmt::format("rank {}: {} invalid pairs counted, {} given", rank,
                                                got.invalid_pairs, want_invalid));
+      }
+      // Each path ran as often as the counts say, and lines back ran wherever the thresholds
+      // leave it counts to take.
+      if (got.lines_dispatches != want_lines || got.lines_back_dispatches != want_lines_back ||
+          got.rows_dispatches != want_rows ||
+          (resolved.return_line_rows > resolved.line_rows && want_lines_back == 0)) {
+        return absl::InternalError(fmt::format(
+            "{}, rank {} dispatches by path: lines {}, lines back {}, rows {}; its counts give "
+            "{}, {}, {} (lines back must run at least once when return_line_rows > line_rows)",
+            thresholds, rank, got.lines_dispatches, got.lines_back_dispatches, got.rows_dispatches,
+            want_lines, want_lines_back, want_rows));
       }
       return absl::OkStatus();
     });

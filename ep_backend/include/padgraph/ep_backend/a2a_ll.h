@@ -226,8 +226,9 @@ struct A2aLlOptions {
   uint32_t jitter_max_ns = 0;                       // Note [Jitter]; tests only
 };
 
-// Device byte counters since Create: bytes each kernel stored to other ranks and to itself (rows
-// only; flags and origins are not counted).
+// Device counters since Create: bytes each kernel stored to other ranks and to itself (rows
+// only; flags and origins are not counted), and this rank's dispatches by the path its pairs took
+// both ways.
 struct A2aLlCounters {
   uint64_t dispatch_peer_bytes = 0;
   uint64_t dispatch_self_bytes = 0;
@@ -235,6 +236,9 @@ struct A2aLlCounters {
   uint64_t combine_self_bytes = 0;
   uint64_t invalid_pairs =
       0;  // (token, k) ids out of range or repeated, not sent (Note [Invalid ids])
+  uint64_t lines_dispatches = 0;       // lines out, lines back (Note [Lines for small counts])
+  uint64_t lines_back_dispatches = 0;  // rows out, lines back (Note [Lines back])
+  uint64_t rows_dispatches = 0;        // rows out, rows back
 };
 
 // Launch arguments: raw device pointers; capture-safe; nothing is kept between launches.
