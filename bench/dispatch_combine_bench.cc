@@ -102,13 +102,23 @@ Routing MakeRouting(int world, int rows) {
 }
 
 // Bytes of real pairs crossing NVLink for `rank`: rows it dispatches to peers plus rows peers
-// return to it (the same pairs), self excluded.
-uint64_t NvlinkBytes(const Routing& routing, int world, int rank) {
+// return to it (the same pairs), self excluded. With `once_per_rank` (a2a_ll.h Note [Rows once per
+// rank]) the dispatch sends a token's row to a peer once, whatever its pairs there.
+uint64_t NvlinkBytes(const Routing& routing, int world, int rank, bool once_per_rank) {
   const int local = kExperts / world;
-  uint64_t pairs = 0;
-  for (int32_t expert : routing.ids[rank])
-    pairs += expert / local != rank;
-  return 2 * pairs * kRowBytes;
+  const std::vector<int32_t>& ids = routing.ids[rank];
+  uint64_t pairs = 0, rows_out = 0;
+  for (size_t token = 0; token * kTopK < ids.size(); ++token) {
+    std::vector<bool> reached(world, false);
+    for (int k = 0; k < kTopK; ++k) {
+      const int owner = ids[token * kTopK + k] / local;
+      if (owner == rank) continue;
+      ++pairs;
+      rows_out += !reached[owner];
+      reached[owner] = true;
+    }
+  }
+  return ((once_per_rank ? rows_out : pairs) + pairs) * kRowBytes;
 }
 
 A2aLlOptions A2aLlOptionsFor(int sms) {
@@ -132,6 +142,7 @@ struct RankState {
   Deadline deadline;
   std::map<int, A2aLl> a2a;           // by SM budget
   std::map<int, A2aLl> a2a_row_path;  // by SM budget, line_rows 0: every source sends rows
+  std::map<int, A2aLl> a2a_dedup;     // by SM budget, rank_dedup (NVLink teams only)
   std::optional<LsaGather> lsa;
   DeviceBuffer x, ids, weights, count, out, expert_out;
   DeviceBuffer padded_recv, padded_back, gathered, barrier_int, probe_source, landing;
@@ -164,6 +175,8 @@ class Team {
       for (auto& [sms, a2a] : s.a2a)
         PADGRAPH_RETURN_IF_ERROR(a2a.Destroy());
       for (auto& [sms, a2a] : s.a2a_row_path)
+        PADGRAPH_RETURN_IF_ERROR(a2a.Destroy());
+      for (auto& [sms, a2a] : s.a2a_dedup)
         PADGRAPH_RETURN_IF_ERROR(a2a.Destroy());
       if (s.lsa.has_value()) PADGRAPH_RETURN_IF_ERROR(s.lsa->Destroy());
       return s.loopback ? absl::OkStatus() : s.comm.Finalize();
@@ -282,6 +295,10 @@ class Team {
       options.return_line_rows = 0;
       PADGRAPH_ASSIGN_OR_RETURN(A2aLl row_path, A2aLl::Create(s.comm.get(), options));
       s.a2a_row_path.emplace(sms, std::move(row_path));
+      A2aLlOptions dedup_options = A2aLlOptionsFor(sms);
+      dedup_options.rank_dedup = true;
+      PADGRAPH_ASSIGN_OR_RETURN(A2aLl dedup, A2aLl::Create(s.comm.get(), dedup_options));
+      s.a2a_dedup.emplace(sms, std::move(dedup));
     }
     PADGRAPH_ASSIGN_OR_RETURN(
         s.lsa, LsaGather::Create(s.comm.get(), {.row_bytes = static_cast<int>(kRowBytes),
@@ -470,7 +487,8 @@ absl::Status CheckLsaGather(RankState& s, const Routing& routing, int rows) {
 
 // kA2aLlRowPath: a2a_ll with line_rows and return_line_rows 0 (a2a_ll.h Notes [Lines for small
 // counts] and [Lines back] off: rows both ways), beside the default, so a run shows what lines
-// gain at each row count.
+// gain at each row count. kA2aLlDedup: the default with rank_dedup (a2a_ll.h Note [Rows once per
+// rank]), the rank-deduplicated variant, reported apart against the floor of its own bytes.
 enum class Backend {
   kA2aLl,
   kA2aPadded,
@@ -479,11 +497,24 @@ enum class Backend {
   kEmptyPlain,
   kLsaGather,
   kA2aLlRowPath,
-  kEmptyLikeTransport
+  kEmptyLikeTransport,
+  kA2aLlDedup
 };
 
+bool IsA2aLl(Backend backend) {
+  return backend == Backend::kA2aLl || backend == Backend::kA2aLlRowPath ||
+         backend == Backend::kA2aLlDedup;
+}
+
 const A2aLl& A2aLlOf(const RankState& s, Backend backend, int sms) {
-  return backend == Backend::kA2aLlRowPath ? s.a2a_row_path.at(sms) : s.a2a.at(sms);
+  switch (backend) {
+    case Backend::kA2aLlRowPath:
+      return s.a2a_row_path.at(sms);
+    case Backend::kA2aLlDedup:
+      return s.a2a_dedup.at(sms);
+    default:
+      return s.a2a.at(sms);
+  }
 }
 
 // One dispatch + combine of `backend` on the stream (captured kItersPerGraph times).
@@ -492,7 +523,8 @@ absl::Status Enqueue(RankState& s, Backend backend, int sms, int iteration) {
   const size_t count = static_cast<size_t>(s.rows) * kHidden;
   switch (backend) {
     case Backend::kA2aLl:
-    case Backend::kA2aLlRowPath: {
+    case Backend::kA2aLlRowPath:
+    case Backend::kA2aLlDedup: {
       const A2aLl& a2a = A2aLlOf(s, backend, sms);
       A2aLlDispatchArgs dispatch;
       dispatch.x = s.x.data();
@@ -661,7 +693,7 @@ void BM_DispatchCombine(benchmark::State& state) {
     s.exec.Reset();
     PADGRAPH_RETURN_IF_ERROR(Stage(s, routing, rows));
     LoopbackRendezvous(s);
-    if (backend == Backend::kA2aLl || backend == Backend::kA2aLlRowPath)
+    if (IsA2aLl(backend))
       PADGRAPH_RETURN_IF_ERROR(CheckA2aLl(s, A2aLlOf(s, backend, sms), routing, rows));
     if (backend == Backend::kLsaGather) PADGRAPH_RETURN_IF_ERROR(CheckLsaGather(s, routing, rows));
     cudaStream_t stream = s.stream.get();
@@ -689,13 +721,13 @@ void BM_DispatchCombine(benchmark::State& state) {
   });
   // A dense-TP exchange moves each rank's rows to every peer and as many back.
   uint64_t busiest = backend == Backend::kLsaGather ? 2 * rows * (world - 1) * kRowBytes : 0;
+  // The deduplicated variant's rows go once per peer only on its row path.
+  const bool once_per_rank = backend == Backend::kA2aLlDedup &&
+                             rows > LineRowsFor(A2aLlOptionsFor(sms).line_rows, sms, kCapacity);
   for (int rank = 0; rank < world && backend != Backend::kLsaGather; ++rank)
-    busiest = std::max(busiest, NvlinkBytes(routing, world, rank));
+    busiest = std::max(busiest, NvlinkBytes(routing, world, rank, once_per_rank));
   const double median_us = state.counters["median_us"];
-  state.counters["checked"] = backend == Backend::kA2aLl || backend == Backend::kA2aLlRowPath ||
-                                      backend == Backend::kLsaGather
-                                  ? 1
-                                  : 0;
+  state.counters["checked"] = IsA2aLl(backend) || backend == Backend::kLsaGather ? 1 : 0;
   if (loopback) return;  // no NVLink: no bytes over it, no floor
   state.counters["nvlink_bytes"] = static_cast<double>(busiest);
   state.counters["GBps"] = busiest / (median_us * 1e3);
@@ -725,6 +757,8 @@ const char* BackendName(Backend backend) {
       return "lsa_gather";
     case Backend::kA2aLlRowPath:
       return "a2a_ll_row_path";
+    case Backend::kA2aLlDedup:
+      return "a2a_ll_dedup";
   }
   return "?";
 }
@@ -742,10 +776,10 @@ void Register() {
           ->Unit(benchmark::kMicrosecond);
     }
     for (int rows : kRows) {
-      for (Backend backend : {Backend::kA2aLl, Backend::kA2aLlRowPath, Backend::kA2aPadded,
-                              Backend::kAllGather, Backend::kLsaGather}) {
+      for (Backend backend : {Backend::kA2aLl, Backend::kA2aLlRowPath, Backend::kA2aLlDedup,
+                              Backend::kA2aPadded, Backend::kAllGather, Backend::kLsaGather}) {
         for (int sms : kSmBudgets) {
-          const bool a2a_ll = backend == Backend::kA2aLl || backend == Backend::kA2aLlRowPath;
+          const bool a2a_ll = IsA2aLl(backend);
           if (!a2a_ll && sms != kSmBudgets[0]) continue;
           const std::string name = a2a_ll
                                        ? fmt::format("dispatch_combine/world:{}/{}/rows:{}/sms:{}",

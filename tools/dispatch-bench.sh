@@ -59,8 +59,10 @@ for b in (bench or {}).get("benchmarks", []):
     name = backend if not backend.startswith("a2a_ll") else f"{backend}@{parts[4].split(':')[1]}sm"
     r = rows.setdefault((world, nrows), {})
     r[name] = b["median_us"]
-    # The floor of the all-to-all's pairs; lsa_gather's own (its rows out and back) apart.
-    prefix = "lsa_gather_" if backend == "lsa_gather" else ""
+    # The floor of the all-to-all's pairs; lsa_gather's own (its rows out and back) and the
+    # deduplicated variant's (its rows, per SM budget: its lines path sends pairs) apart.
+    prefix = ("lsa_gather_" if backend == "lsa_gather"
+              else f"{name}#" if backend == "a2a_ll_dedup" else "")
     for key in ("floor_us", "nvlink_bytes", "egress_GBps"):
         if key in b:
             r[prefix + key] = b[key]
@@ -77,12 +79,15 @@ for (w, k), v in sorted(egress.items()):
     print(f"egress world {w} {k}: {v:.1f} GB/s")
 for (w, k), v in sorted(pieces.items()):
     print(f"parts world {w} {k}: {v:.1f} us")
-hdr = f"{'W':>2} {'rows':>4} {'a2a_ll':>8} {'(sms)':>5} {'GB/s':>6} {'floor':>7} {'x floor':>7} {'torch a2a':>9} {'x torch':>7} {'rowpath':>8} {'padded':>8} {'allgath':>8} {'torch ag':>8} {'lsa_gath':>8}"
+hdr = f"{'W':>2} {'rows':>4} {'a2a_ll':>8} {'(sms)':>5} {'GB/s':>6} {'floor':>7} {'x floor':>7} {'torch a2a':>9} {'x torch':>7} {'rowpath':>8} {'padded':>8} {'allgath':>8} {'torch ag':>8} {'lsa_gath':>8} {'dedup':>8} {'x floor':>7} {'x torch':>7}"
 print(hdr)
 for (w, n), r in sorted(rows.items()):
     ll = {k: v for k, v in r.items() if k.startswith("a2a_ll@")}
     row_path = [v for k, v in r.items() if k.startswith("a2a_ll_row_path@")]
     best = min(ll, key=ll.get) if ll else None
+    dd = {k: v for k, v in r.items() if k.startswith("a2a_ll_dedup@") and "#" not in k}
+    best_dd = min(dd, key=dd.get) if dd else None
+    dd_us, dd_floor = dd.get(best_dd), r.get(f"{best_dd}#floor_us")
     t = ((torch or {}).get("worlds", {}).get(str(w), {}) or {}).get(str(n), {})
     ta, tg = t.get("padded_all_to_all_us"), t.get("allgather_reduce_scatter_us")
     us = ll.get(best)
@@ -92,12 +97,16 @@ for (w, n), r in sorted(rows.items()):
              "torch_allgather_reduce_scatter_us": tg,
              "ratio_to_floor": us / floor if us and floor else None,
              "ratio_to_torch": us / ta if us and ta else None,
+             "best_dedup": best_dd, "dedup_us": dd_us,
+             "dedup_ratio_to_own_floor": dd_us / dd_floor if dd_us and dd_floor else None,
+             "dedup_ratio_to_torch": dd_us / ta if dd_us and ta else None,
              "GBps": r.get("nvlink_bytes", 0) / (us * 1e3) if us else None}
     summary["rows"].append(entry)
     f = lambda v, p=1: "-" if v is None else f"{v:.{p}f}"
     print(f"{w:>2} {n:>4} {f(us):>8} {best.split('@')[1][:-2] if best else '-':>5} {f(entry['GBps'],0):>6} "
           f"{f(floor):>7} {f(entry['ratio_to_floor'],2):>7} {f(ta):>9} {f(entry['ratio_to_torch'],2):>7} "
-          f"{f(min(row_path) if row_path else None):>8} {f(r.get('a2a_padded')):>8} {f(r.get('allgather')):>8} {f(tg):>8} {f(r.get('lsa_gather')):>8}")
+          f"{f(min(row_path) if row_path else None):>8} {f(r.get('a2a_padded')):>8} {f(r.get('allgather')):>8} {f(tg):>8} {f(r.get('lsa_gather')):>8} "
+          f"{f(dd_us):>8} {f(entry['dedup_ratio_to_own_floor'],2):>7} {f(entry['dedup_ratio_to_torch'],2):>7}")
 if loopback:
     print("loopback ranks on one GPU (no NVLink), us:")
     print(f"{'W':>2} {'rows':>4} {'a2a_ll':>8} {'rowpath':>8}")

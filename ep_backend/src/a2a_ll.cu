@@ -47,7 +47,8 @@ enum Counter {
   kLinesDispatches = 5,
   kLinesBackDispatches = 6,
   kRowsDispatches = 7,
-  kCounters = 8
+  kDispatchCopied = 8,
+  kCounters = 9
 };
 
 struct KernelCommon {
@@ -96,7 +97,10 @@ struct CombineParams {
   uint4* out;
 };
 
-// A warp copies one row of `words` 16-byte words, kCopyUnroll loads in flight per lane.
+// A warp copies one row of `words` 16-byte words, kCopyUnroll loads in flight per lane. Through
+// the read-only cache, unless kWrittenThisLaunch: a row that landed during this launch is read
+// from L2 (a line the read-only cache kept from before it would be stale).
+template <bool kWrittenThisLaunch = false>
 __device__ __forceinline__ void CopyRow(const uint4* __restrict__ source, uint4* destination,
                                         int words, int lane) {
   for (int base = lane; base < words; base += kWarpSize * kCopyUnroll) {
@@ -104,7 +108,7 @@ __device__ __forceinline__ void CopyRow(const uint4* __restrict__ source, uint4*
 #pragma unroll
     for (int u = 0; u < kCopyUnroll; ++u) {
       const int i = base + u * kWarpSize;
-      if (i < words) value[u] = __ldg(source + i);
+      if (i < words) value[u] = kWrittenThisLaunch ? __ldcg(source + i) : __ldg(source + i);
     }
 #pragma unroll
     for (int u = 0; u < kCopyUnroll; ++u) {
@@ -125,6 +129,32 @@ __device__ __forceinline__ int FindExpert(const int32_t* __restrict__ topk_ids, 
     }
   }
   return hit;
+}
+
+// Note [Rows once per rank]: for the pair (token, k) of an expert `owner` owns, -1 when it is the
+// token's first valid pair (in k order) on `owner`, whose row travels; else the recv_rows index
+// (block of source `rank`) that the first one's row lands at. Its slot counts the tokens before
+// `token` that picked its expert, as that expert's warps count them. Called by the whole warp.
+__device__ __forceinline__ int32_t FirstPairRow(const A2aLlLayout& layout,
+                                                const int32_t* __restrict__ topk_ids, int token,
+                                                int k, int owner, int rank, int lane) {
+  const int top_k = layout.shape.top_k;
+  const int32_t id =
+      lane < top_k ? __ldg(topk_ids + static_cast<size_t>(token) * top_k + lane) : -1;
+  const bool in_range = id >= 0 && id < layout.shape.num_experts;
+  // Note [Invalid ids]: an id that an earlier lane holds repeats a pair and is not sent.
+  const uint32_t same = __match_any_sync(kFullMask, in_range ? id : -1 - lane);
+  const bool valid = in_range && (same & ((1u << lane) - 1)) == 0;
+  const uint32_t there = __ballot_sync(kFullMask, valid && layout.OwnerOf(id) == owner);
+  const int first = __ffs(there) - 1;
+  if (first == k) return -1;
+  const int32_t first_expert = __shfl_sync(kFullMask, id, first);
+  int slot = 0;
+  for (int t0 = 0; t0 < token; t0 += kWarpSize) {
+    slot += __popc(
+        __ballot_sync(kFullMask, FindExpert(topk_ids, top_k, t0 + lane, token, first_expert) >= 0));
+  }
+  return static_cast<int32_t>(layout.RecvRowIndex(layout.LocalExpertOf(first_expert), rank, slot));
 }
 
 // `token`'s ids, every one loaded at once: a chain of dependent loads here would delay the sends.
@@ -575,6 +605,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
       const int part_index = item / experts;
       const int owner = layout.OwnerOf(expert);
       const int local_expert = layout.LocalExpertOf(expert);
+      const bool once_per_rank = layout.shape.rank_dedup && owner != c.rank;
       char* owner_base = c.peers[owner];
       uint64_t* flag = reinterpret_cast<uint64_t*>(
           owner_base + layout.DispatchFlag(local_expert, c.rank, part_index));
@@ -591,6 +622,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
             __ballot_sync(kFullMask, FindExpert(p.topk_ids, top_k, t0 + lane, begin, expert) >= 0));
       }
       const int first_slot = slot;
+      int sent = 0;
       for (int t0 = begin; t0 < end; t0 += kWarpSize) {
         const int hit = FindExpert(p.topk_ids, top_k, t0 + lane, end, expert);
         unsigned pending = __ballot_sync(kFullMask, hit >= 0);
@@ -599,26 +631,35 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
           pending &= pending - 1;
           const int k = __shfl_sync(kFullMask, hit, source_lane);
           const int token = t0 + source_lane;
+          const int32_t copy_from =
+              once_per_rank ? FirstPairRow(layout, p.topk_ids, token, k, owner, c.rank, lane) : -1;
           Jitter(c.jitter_max_ns, item * 977u + slot);
-          CopyRow(p.x + static_cast<size_t>(token) * words,
-                  reinterpret_cast<uint4*>(owner_base + layout.RecvRow(local_expert, c.rank, slot)),
-                  words, lane);
+          if (copy_from < 0) {
+            CopyRow(
+                p.x + static_cast<size_t>(token) * words,
+                reinterpret_cast<uint4*>(owner_base + layout.RecvRow(local_expert, c.rank, slot)),
+                words, lane);
+            ++sent;
+          }
           if (lane == 0) {
             *reinterpret_cast<int32_t*>(
                 owner_base + layout.RecvOrigin(local_expert, c.rank, slot)) = PackOrigin(token, k);
+            if (once_per_rank) {
+              *reinterpret_cast<int32_t*>(owner_base +
+                                          layout.RecvCopy(local_expert, c.rank, slot)) = copy_from;
+            }
           }
           ++slot;
         }
       }
-      const unsigned long long moved =
-          static_cast<unsigned long long>(slot - first_slot) * row_bytes;
+      const unsigned long long moved = static_cast<unsigned long long>(sent) * row_bytes;
       if (lane == 0) (owner == c.rank ? self_bytes : peer_bytes) += moved;
       // The warp's stores happen before lane 0's release (bar.warp.sync orders them; the release
       // is cumulative), so a peer that acquires the word sees the rows and origins.
       __syncwarp();
       Jitter(c.jitter_max_ns, item * 131u + 7u);
       if (lane == 0) {
-        if (moved != 0) {
+        if (slot != first_slot) {
           StoreReleaseSys(flag, FlagWord(epoch, c.layer, slot));
         } else {
           // Nothing of this warp's to order before the word (earlier parts' rows are ordered by
@@ -732,6 +773,54 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
       }
     }
   }
+
+  // Note [Rows once per rank]: the rows that sources sent once for several of this rank's
+  // experts, copied from the first one's place; (local expert, source, part) per warp, its slots
+  // between the part's word and the one before.
+  unsigned long long copied_bytes = 0;
+  for (int item = warp_id; layout.shape.rank_dedup && !expired && item < wait_words;
+       item += warps) {
+    const int part_index = item % parts;
+    const int source = item / parts % world;
+    const int local_expert = item / (parts * world);
+    if (source == c.rank || (source_modes[source] & kSendsLines)) continue;
+    uint64_t word = 0;
+    bool arrived = true;
+    if (lane < 2 && (lane == 0 || part_index > 0)) {
+      arrived = WaitForWord(
+          c,
+          reinterpret_cast<const uint64_t*>(
+              local_base + layout.DispatchFlag(local_expert, source, part_index - lane)),
+          want, source, item, &word);
+    }
+    if (__any_sync(kFullMask, !arrived)) continue;
+    __syncwarp();  // orders the lanes' loads after the waits' acquires
+    const int end = FlagWordCount(__shfl_sync(kFullMask, word, 0));
+    const int begin = part_index > 0 ? FlagWordCount(__shfl_sync(kFullMask, word, 1)) : 0;
+    for (int slot = begin; slot < end; ++slot) {
+      const int32_t from = __ldcg(reinterpret_cast<const int32_t*>(
+          local_base + layout.RecvCopy(local_expert, source, slot)));
+      if (from < 0) continue;
+      // The row at `from` is ordered by its own expert's words, every part of them.
+      const int from_expert =
+          static_cast<int>(from / (static_cast<size_t>(world) * layout.shape.capacity));
+      arrived = lane >= parts ||
+                WaitForWord(c,
+                            reinterpret_cast<const uint64_t*>(
+                                local_base + layout.DispatchFlag(from_expert, source, lane)),
+                            want, source, item, &word);
+      if (__any_sync(kFullMask, !arrived)) break;
+      __syncwarp();
+      Jitter(c.jitter_max_ns, item * 389u + slot);
+      CopyRow<true>(
+          reinterpret_cast<const uint4*>(local_base + layout.recv_rows_offset +
+                                         static_cast<size_t>(from) * row_bytes),
+          reinterpret_cast<uint4*>(local_base + layout.RecvRow(local_expert, source, slot)), words,
+          lane);
+      copied_bytes += row_bytes;
+    }
+  }
+  if (lane == 0) AddCount(c.counters + kDispatchCopied, copied_bytes);
   AddCount(c.counters + kDispatchPeer, peer_bytes);
   AddCount(c.counters + kDispatchSelf, self_bytes);
   if (blockIdx.x == 0 && threadIdx.x == 0) {
@@ -1212,6 +1301,7 @@ absl::Status A2aLl::State::SetUp(int world, int ranks_per_gpu) {
   shape.line_rows = LineRowsFor(options.line_rows, options.max_sms, options.capacity);
   shape.return_line_rows = ReturnLineRowsFor(options.return_line_rows, options.max_sms,
                                              shape.line_rows, options.capacity);
+  shape.rank_dedup = options.rank_dedup;
   PADGRAPH_ASSIGN_OR_RETURN(layout, MakeA2aLlLayout(shape));
   dispatch_blocks = options.max_sms;
   combine_blocks = layout.shape.combine_group_blocks * world;
@@ -1258,11 +1348,12 @@ A2aLl::~A2aLl() = default;
 absl::StatusOr<A2aLl> A2aLl::Create(ncclComm_t comm, const A2aLlOptions& options) {
   // Note [Same options everywhere]: first, so that options valid on some ranks only fail on every
   // rank.
-  const char* const names[] = {"num_experts", "top_k",     "hidden",           "capacity",
-                               "max_sms",     "line_rows", "return_line_rows", "jitter_max_ns"};
-  const int64_t values[] = {options.num_experts,      options.top_k,        options.hidden,
-                            options.capacity,         options.max_sms,      options.line_rows,
-                            options.return_line_rows, options.jitter_max_ns};
+  const char* const names[] = {"num_experts",      "top_k",         "hidden",
+                               "capacity",         "max_sms",       "line_rows",
+                               "return_line_rows", "jitter_max_ns", "rank_dedup"};
+  const int64_t values[] = {options.num_experts,      options.top_k,         options.hidden,
+                            options.capacity,         options.max_sms,       options.line_rows,
+                            options.return_line_rows, options.jitter_max_ns, options.rank_dedup};
   PADGRAPH_ASSIGN_OR_RETURN(const device_exchange::CommPlace place,
                             BeginCollectiveCreate(comm, "a2a_ll", names, values));
   const int world = place.world;
@@ -1421,6 +1512,7 @@ absl::StatusOr<A2aLlCounters> A2aLl::ReadCounters() const {
   counters.lines_dispatches = values[kLinesDispatches];
   counters.lines_back_dispatches = values[kLinesBackDispatches];
   counters.rows_dispatches = values[kRowsDispatches];
+  counters.dispatch_copied_bytes = values[kDispatchCopied];
   return counters;
 }
 

@@ -54,6 +54,7 @@ struct Shape {
   // with 17-24 rows take lines back, 25-32 rows (Note [Lines back]).
   int line_rows = 16;
   int return_line_rows = 24;
+  bool rank_dedup = false;  // Note [Rows once per rank]
 };
 
 // Every rank's inputs of one launch (a step of one layer), made from a seed on every thread alike.
@@ -183,20 +184,31 @@ absl::Status CheckOutput(const Shape& shape, const LaunchInputs& in, int rank, c
 
 // Bytes a rank's dispatch stores to other ranks and to itself, and the bytes its combine stores
 // back to other ranks and to itself, for one launch (its own experts' outputs come back to it as
-// rows or as lines, by its mode).
+// rows or as lines, by its mode). With rank_dedup (Note [Rows once per rank]) a source on the row
+// path (more than `line_rows`, the resolved threshold) sends a token's row to a peer once, and the
+// peer copies it for each further pair.
 struct Bytes {
-  uint64_t dispatch_peer = 0, dispatch_self = 0, combine_peer = 0, combine_self = 0;
+  uint64_t dispatch_peer = 0, dispatch_self = 0, combine_peer = 0, combine_self = 0,
+           dispatch_copied = 0;
 };
-Bytes ExpectedBytes(const Shape& shape, const LaunchInputs& in, int world, int rank) {
+Bytes ExpectedBytes(const Shape& shape, const LaunchInputs& in, int world, int rank,
+                    int line_rows) {
   const int local = shape.experts / world;
   const uint64_t row = static_cast<uint64_t>(shape.hidden) * 2;
   Bytes bytes;
   for (int source = 0; source < world; ++source) {
+    const bool once_per_rank = shape.rank_dedup && in.counts[source] > line_rows;
     for (int t = 0; t < in.counts[source]; ++t) {
+      std::vector<bool> reached(world, false);
       for (int k = 0; k < shape.top_k; ++k) {
         if (!ValidPair(shape, in.ids[source], t, k)) continue;
         const int owner = in.ids[source][t * shape.top_k + k] / local;
-        if (source == rank) (owner == rank ? bytes.dispatch_self : bytes.dispatch_peer) += row;
+        const bool copy = once_per_rank && owner != source && reached[owner];
+        reached[owner] = true;
+        if (source == rank && !copy) {
+          (owner == rank ? bytes.dispatch_self : bytes.dispatch_peer) += row;
+        }
+        if (owner == rank && copy) bytes.dispatch_copied += row;
         if (owner == rank && source != rank) bytes.combine_peer += row;
         if (owner == rank && source == rank) bytes.combine_self += row;
       }
@@ -282,6 +294,7 @@ A2aLlOptions OptionsFor(const Shape& shape, uint32_t jitter_ns) {
   options.max_sms = shape.max_sms;
   options.line_rows = shape.line_rows;
   options.return_line_rows = shape.return_line_rows;
+  options.rank_dedup = shape.rank_dedup;
   options.jitter_max_ns = jitter_ns;
   return options;
 }
@@ -392,20 +405,28 @@ TEST(A2aLlVersionTest, LoadedNcclMatchesTheHeaders) {
 // counts (so each mode, lines back included, ran). Four pairs of line thresholds (line_rows,
 // return_line_rows): lines only for idle ranks (0, 0); rows out and lines back for every other
 // rank (0, 32); lines for a rank with half the capacity or less, lines back for one with three
-// quarters or less (16, 24: three modes in most launches); lines for every rank (32, 32).
+// quarters or less (16, 24: three modes in most launches); lines for every rank (32, 32). Then
+// (0, 0) and (16, 24) again with rank_dedup (Note [Rows once per rank]), where the counters also
+// say that each row crossed to a peer once and was copied there for each further pair.
 TEST_P(A2aLlTest, RandomDistributionsMatchTheReference) {
   const int world = GetParam().world;
   constexpr int kLaunches = 1000;
   std::vector<LaunchInputs> launches;
   for (int i = 0; i < kLaunches; ++i)
     launches.push_back(MakeInputs(Shape(), world, 1000 * world + i, true, {}, i % 10 == 9));
-  for (const auto& [line_rows, return_line_rows] :
-       {std::pair{0, 0}, std::pair{0, 32}, std::pair{16, 24}, std::pair{32, 32}}) {
+  struct Thresholds {
+    int line_rows, return_line_rows;
+    bool rank_dedup;
+  };
+  for (const auto& [line_rows, return_line_rows, rank_dedup] :
+       {Thresholds{0, 0, false}, Thresholds{0, 32, false}, Thresholds{16, 24, false},
+        Thresholds{32, 32, false}, Thresholds{0, 0, true}, Thresholds{16, 24, true}}) {
     Shape shape;
     shape.line_rows = line_rows;
     shape.return_line_rows = return_line_rows;
-    const std::string thresholds =
-        fmt::format("line_rows {}, return_line_rows {}", line_rows, return_line_rows);
+    shape.rank_dedup = rank_dedup;
+    const std::string thresholds = fmt::format("line_rows {}, return_line_rows {}{}", line_rows,
+                                               return_line_rows, rank_dedup ? ", rank_dedup" : "");
     std::atomic<int> rows_checked = 0;
     OnTeam(GetParam(), shape, /*jitter_ns=*/0, absl::Seconds(20), [&](Rank& r) -> absl::Status {
       const int rank = r.rank;
@@ -425,23 +446,27 @@ TEST_P(A2aLlTest, RandomDistributionsMatchTheReference) {
         PADGRAPH_RETURN_IF_ERROR(CheckOutput(shape, launches[i], rank, out.data() + i * x_stride,
                                              fmt::format("{}, launch {}", thresholds, i)));
         rows_checked += launches[i].counts[rank];
-        Bytes b = ExpectedBytes(shape, launches[i], world, rank);
+        Bytes b = ExpectedBytes(shape, launches[i], world, rank, resolved.line_rows);
         want.dispatch_peer += b.dispatch_peer;
         want.dispatch_self += b.dispatch_self;
         want.combine_peer += b.combine_peer;
         want.combine_self += b.combine_self;
+        want.dispatch_copied += b.dispatch_copied;
       }
       PADGRAPH_ASSIGN_OR_RETURN(A2aLlCounters got, r.a2a.ReadCounters());
       if (got.dispatch_peer_bytes != want.dispatch_peer ||
           got.dispatch_self_bytes != want.dispatch_self ||
           got.combine_peer_bytes != want.combine_peer ||
-          got.combine_self_bytes != want.combine_self) {
-        return absl::InternalError(
-            fmt::format("{}, rank {} byte counters: dispatch {} + {} self, combine {} + {} self; "
-                        "real pairs give {} + {}, {} + {}",
-                        thresholds, rank, got.dispatch_peer_bytes, got.dispatch_self_bytes,
-                        got.combine_peer_bytes, got.combine_self_bytes, want.dispatch_peer,
-                        want.dispatch_self, want.combine_peer, want.combine_self));
+          got.combine_self_bytes != want.combine_self ||
+          got.dispatch_copied_bytes != want.dispatch_copied ||
+          (rank_dedup && want.dispatch_copied == 0)) {
+        return absl::InternalError(fmt::format(
+            "{}, rank {} byte counters: dispatch {} + {} self, combine {} + {} self, copied {}; "
+            "real pairs give {} + {}, {} + {}, {} (with rank_dedup some must be copied)",
+            thresholds, rank, got.dispatch_peer_bytes, got.dispatch_self_bytes,
+            got.combine_peer_bytes, got.combine_self_bytes, got.dispatch_copied_bytes,
+            want.dispatch_peer, want.dispatch_self, want.combine_peer, want.combine_self,
+            want.dispatch_copied));
       }
       if (want_invalid == 0 || got.invalid_pairs != want_invalid) {
         return absl::InternalError(fmt::format("rank {}: {} invalid pairs counted, {} given", rank,
@@ -627,6 +652,18 @@ TEST_P(A2aLlTest, JitterStressIsBitForBitStable) {
   std::vector<LaunchInputs> launches;
   launches.push_back(MakeInputs(shape, world, 99, true, {{0, shape.capacity}, {1, 20}}));
   launches.push_back(MakeInputs(shape, world, 100, true, {{0, 5}, {world - 1, 0}}));
+  ExpectStableUnderJitter(GetParam(), shape, launches, 10000);
+}
+
+// The same with rank_dedup (Note [Rows once per rank]): the peers' copies of rows sent once race
+// nothing.
+TEST_P(A2aLlTest, JitterStressWithRowsOncePerRankIsBitForBitStable) {
+  const int world = GetParam().world;
+  Shape shape;
+  shape.rank_dedup = true;
+  std::vector<LaunchInputs> launches;
+  launches.push_back(MakeInputs(shape, world, 101, true, {{0, shape.capacity}, {1, 20}}));
+  launches.push_back(MakeInputs(shape, world, 102, true, {{0, 5}, {world - 1, 0}}));
   ExpectStableUnderJitter(GetParam(), shape, launches, 10000);
 }
 

@@ -31,6 +31,20 @@
 // addressed to it, and writes recv_counts [local_experts][world] for the expert GEMMs. An idle
 // rank (n = 0) still publishes every word with count 0.
 //
+// Note [Rows once per rank]
+// With options.rank_dedup, a source on the row path sends a token's row to a peer once, however
+// many of that peer's experts the token picked (DESIGN.md's rank-deduplicated variant, reported
+// apart). Slots stay as Note [Dispatch] gives them. The warp of a pair that is not the token's
+// first valid pair (in k order) on that peer stores no row: it records, beside the origin, the
+// recv_rows index of that first pair (recv_copies; -1 for a row that came itself), found by a scan
+// of ids as the first pair's own warp counts its slot. After its waits the peer copies each such
+// row locally from that place, once the first pair's words of every part are in, so the expert
+// GEMMs see the same recv_rows. Pairs for this rank's own experts, the lines path and the combine
+// are unchanged. With top-8 of 256 experts picked uniformly, a token has on average 4.0 pairs on
+// a given peer on 2 ranks, 2.0 on 4 and 1.0 on 8, and reaches it with probability 0.997, 0.904 and
+// 0.662: the dispatch's rows to peers fall to 25%, 45% and 66%, the combine's stay. The byte
+// counters count the rows sent; dispatch_copied_bytes counts the peer's local copies.
+//
 // Note [Combine]
 // (The row path, for a source that sent rows; Note [Lines for small counts] has the other.) Input:
 // expert outputs in the recv_rows layout (a separate buffer, or recv_rows itself) and the weights
@@ -223,6 +237,7 @@ struct A2aLlOptions {
   int max_sms = 32;                    // blocks per kernel (Note [SM budget])
   int line_rows = kA2aLlLineRowsAuto;  // Note [Lines for small counts]; [0, 64] or auto
   int return_line_rows = kA2aLlReturnLineRowsAuto;  // Note [Lines back]; [0, 128] or auto
+  bool rank_dedup = false;                          // Note [Rows once per rank]
   uint32_t jitter_max_ns = 0;                       // Note [Jitter]; tests only
 };
 
@@ -236,6 +251,7 @@ struct A2aLlCounters {
   uint64_t combine_self_bytes = 0;
   uint64_t invalid_pairs =
       0;  // (token, k) ids out of range or repeated, not sent (Note [Invalid ids])
+  uint64_t dispatch_copied_bytes = 0;  // rows copied here from a row sent once (rank_dedup)
   uint64_t lines_dispatches = 0;       // lines out, lines back (Note [Lines for small counts])
   uint64_t lines_back_dispatches = 0;  // rows out, lines back (Note [Lines back])
   uint64_t rows_dispatches = 0;        // rows out, rows back
