@@ -801,13 +801,14 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
       const int32_t from = __ldcg(reinterpret_cast<const int32_t*>(
           local_base + layout.RecvCopy(local_expert, source, slot)));
       if (from < 0) continue;
-      // The row at `from` is ordered by its own expert's words, every part of them.
+      // The row at `from` is the same token's, so of the same part, and ordered by that part's
+      // word of its expert.
       const int from_expert =
           static_cast<int>(from / (static_cast<size_t>(world) * layout.shape.capacity));
-      arrived = lane >= parts ||
+      arrived = lane != 0 ||
                 WaitForWord(c,
                             reinterpret_cast<const uint64_t*>(
-                                local_base + layout.DispatchFlag(from_expert, source, lane)),
+                                local_base + layout.DispatchFlag(from_expert, source, part_index)),
                             want, source, item, &word);
       if (__any_sync(kFullMask, !arrived)) break;
       __syncwarp();
