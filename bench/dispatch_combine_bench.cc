@@ -103,7 +103,8 @@ Routing MakeRouting(int world, int rows) {
 
 // Bytes of real pairs crossing NVLink for `rank`: rows it dispatches to peers plus rows peers
 // return to it (the same pairs), self excluded. With `once_per_rank` (a2a_ll.h Note [Rows once per
-// rank]) the dispatch sends a token's row to a peer once, whatever its pairs there.
+// rank]) a token's row goes to a peer once and one partial sum comes back, whatever its pairs
+// there.
 uint64_t NvlinkBytes(const Routing& routing, int world, int rank, bool once_per_rank) {
   const int local = kExperts / world;
   const std::vector<int32_t>& ids = routing.ids[rank];
@@ -118,7 +119,7 @@ uint64_t NvlinkBytes(const Routing& routing, int world, int rank, bool once_per_
       reached[owner] = true;
     }
   }
-  return ((once_per_rank ? rows_out : pairs) + pairs) * kRowBytes;
+  return 2 * (once_per_rank ? rows_out : pairs) * kRowBytes;
 }
 
 A2aLlOptions A2aLlOptionsFor(int sms) {
@@ -405,6 +406,7 @@ absl::Status CheckA2aLl(RankState& s, const A2aLl& a2a, const Routing& routing, 
   dispatch.x = s.x.data();
   dispatch.topk_ids = s.ids.data<int32_t>();
   dispatch.num_rows = s.count.data<int32_t>();
+  dispatch.weights = s.weights.data<float>();
   dispatch.rows = rows;
   dispatch.deadline = s.deadline.view();
   PADGRAPH_RETURN_IF_ERROR(a2a.Dispatch(dispatch, stream));
@@ -530,6 +532,7 @@ absl::Status Enqueue(RankState& s, Backend backend, int sms, int iteration) {
       dispatch.x = s.x.data();
       dispatch.topk_ids = s.ids.data<int32_t>();
       dispatch.num_rows = s.count.data<int32_t>();
+      dispatch.weights = s.weights.data<float>();
       dispatch.rows = s.rows;
       dispatch.layer = iteration % 61;
       dispatch.deadline = s.deadline.view();

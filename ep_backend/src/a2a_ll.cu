@@ -34,6 +34,7 @@ constexpr unsigned kFullMask = 0xffffffffu;
 constexpr int kReduceLoads = 8;   // (token, k) rows in flight per thread in the combine's sum
 constexpr int kLineSumLoads = 8;  // (token, k) lines awaited at once per warp in the line sum
 constexpr int kLineUnroll = 4;    // (row, four lines) units loaded per warp before any is stored
+constexpr int kPartialWords = 4;  // 16-byte words per lane of a partial sum's chunk (rank_dedup)
 
 // A source's modes, as the dispatch read them from its words (line_modes).
 enum LineMode { kSendsLines = 1, kTakesLinesBack = 2 };
@@ -66,6 +67,7 @@ struct DispatchParams {
   const uint4* x;
   const int32_t* topk_ids;
   const int32_t* num_rows;
+  const float* weights;  // [rows][top_k], with rank_dedup
   int rows;
   uint32_t* epochs;       // [gridDim.x], Note [Epochs without host state]
   int32_t* recv_counts;   // [local_experts][world]
@@ -77,6 +79,9 @@ struct DispatchParams {
   int4* line_sends;       // [line_send_rows]: Note [The combine's list of lines to send]
   int line_send_rows;
   int32_t* line_send_count;  // the rows the list holds this launch
+  // Note [Rows once per rank]: bit k set when (token, k) comes back as a peer's partial sum.
+  uint16_t* partial_pairs;  // [capacity]
+  int32_t* members;         // [recv rows][top_k]: where this rank copied each later pair's row
 };
 
 struct CombineParams {
@@ -95,6 +100,8 @@ struct CombineParams {
   const uint32_t* dispatch_epochs;  // the dispatch's launch counters; [0] tags line_sends
   uint32_t* epochs;                 // [gridDim.x]
   uint4* out;
+  const uint16_t* partial_pairs;
+  const int32_t* members;
 };
 
 // A warp copies one row of `words` 16-byte words, kCopyUnroll loads in flight per lane. Through
@@ -131,10 +138,11 @@ __device__ __forceinline__ int FindExpert(const int32_t* __restrict__ topk_ids, 
   return hit;
 }
 
-// Note [Rows once per rank]: for the pair (token, k) of an expert `owner` owns, -1 when it is the
-// token's first valid pair (in k order) on `owner`, whose row travels; else the recv_rows index
-// (block of source `rank`) that the first one's row lands at. Its slot counts the tokens before
-// `token` that picked its expert, as that expert's warps count them. Called by the whole warp.
+// Note [Rows once per rank]: for the pair (token, k) of an expert `owner` owns, -1 - the mask of
+// the token's valid pairs on `owner` when it is the first of them (in k order), whose row
+// travels; else the recv_rows index (block of source `rank`) that the first one's row lands at. Its
+// slot counts the tokens before `token` that picked its expert, as that expert's warps count them.
+// Called by the whole warp.
 __device__ __forceinline__ int32_t FirstPairRow(const A2aLlLayout& layout,
                                                 const int32_t* __restrict__ topk_ids, int token,
                                                 int k, int owner, int rank, int lane) {
@@ -147,7 +155,7 @@ __device__ __forceinline__ int32_t FirstPairRow(const A2aLlLayout& layout,
   const bool valid = in_range && (same & ((1u << lane) - 1)) == 0;
   const uint32_t there = __ballot_sync(kFullMask, valid && layout.OwnerOf(id) == owner);
   const int first = __ffs(there) - 1;
-  if (first == k) return -1;
+  if (first == k) return -1 - static_cast<int32_t>(there);
   const int32_t first_expert = __shfl_sync(kFullMask, id, first);
   int slot = 0;
   for (int t0 = 0; t0 < token; t0 += kWarpSize) {
@@ -586,7 +594,24 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
       int32_t id[kA2aLlMaxTopK];
       LoadIds(p.topk_ids, top_k, token, id);
       const uint32_t mask = ValidPairs(id, top_k, experts);
-      p.valid_pairs[token] = static_cast<uint16_t>(mask);
+      // Note [Rows once per rank]: a peer returns one partial sum per token, at its first pair.
+      uint32_t summed = mask, partial = 0;
+      if (layout.shape.rank_dedup) {
+        uint32_t reached = 0;
+#pragma unroll
+        for (int k = 0; k < kA2aLlMaxTopK; ++k) {
+          const int owner = mask >> k & 1u ? layout.OwnerOf(id[k]) : c.rank;
+          if (owner == c.rank) continue;
+          if (reached >> owner & 1u) {
+            summed &= ~(1u << k);
+          } else {
+            partial |= 1u << k;
+          }
+          reached |= 1u << owner;
+        }
+      }
+      p.valid_pairs[token] = static_cast<uint16_t>(summed);
+      p.partial_pairs[token] = static_cast<uint16_t>(partial);
       // For the line sum's waits that run long (Note [Lines back]): each pair's owner. Each id is
       // loaded again (a cache hit): indexing id[] here put it on the stack, and unrolling this
       // loop over id[] cost 0.1-0.25 us at 1-8 rows, where it does not even run.
@@ -647,6 +672,9 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
             if (once_per_rank) {
               *reinterpret_cast<int32_t*>(owner_base +
                                           layout.RecvCopy(local_expert, c.rank, slot)) = copy_from;
+              *reinterpret_cast<float*>(owner_base +
+                                        layout.RecvWeight(local_expert, c.rank, slot)) =
+                  __ldg(p.weights + static_cast<size_t>(token) * top_k + k);
             }
           }
           ++slot;
@@ -775,8 +803,8 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
   }
 
   // Note [Rows once per rank]: the rows that sources sent once for several of this rank's
-  // experts, copied from the first one's place; (local expert, source, part) per warp, its slots
-  // between the part's word and the one before.
+  // experts, copied from the first one's place, where the combine finds them (members);
+  // (local expert, source, part) per warp, its slots between the part's word and the one before.
   unsigned long long copied_bytes = 0;
   for (int item = warp_id; layout.shape.rank_dedup && !expired && item < wait_words;
        item += warps) {
@@ -800,6 +828,8 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
     for (int slot = begin; slot < end; ++slot) {
       const int32_t from = __ldcg(reinterpret_cast<const int32_t*>(
           local_base + layout.RecvCopy(local_expert, source, slot)));
+      const int32_t origin = __ldcg(reinterpret_cast<const int32_t*>(
+          local_base + layout.RecvOrigin(local_expert, source, slot)));
       if (from < 0) continue;
       // The row at `from` is the same token's, so of the same part, and ordered by that part's
       // word of its expert.
@@ -818,6 +848,10 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
                                          static_cast<size_t>(from) * row_bytes),
           reinterpret_cast<uint4*>(local_base + layout.RecvRow(local_expert, source, slot)), words,
           lane);
+      if (lane == 0) {
+        p.members[static_cast<size_t>(from) * top_k + OriginK(origin)] =
+            static_cast<int32_t>(layout.RecvRowIndex(local_expert, source, slot));
+      }
       copied_bytes += row_bytes;
     }
   }
@@ -944,10 +978,67 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
     load_entries(base);
   }
 
+  // Note [Rows once per rank]: a peer that sent its rows once per rank gets, at each first pair's
+  // (token, k), this rank's sum of that token's pairs by weight; (row, chunk of kPartialWords
+  // words per lane) per warp over the group. A later pair's row is summed at its first pair's.
+  const bool partial_sums = layout.shape.rank_dedup && peer != c.rank && !peer_sends_lines;
+  const int chunks = (words + kWarpSize * kPartialWords - 1) / (kWarpSize * kPartialWords);
+  const int partial_units = expired || !partial_sums ? 0 : prefix[local_experts] * chunks;
+  const float* recv_weights =
+      reinterpret_cast<const float*>(local_base + layout.recv_weights_offset);
+  for (int unit = group_block * kWarpsPerBlock + warp; unit < partial_units;
+       unit += group_blocks * kWarpsPerBlock) {
+    const int row = unit / chunks;
+    const int chunk = unit % chunks;
+    const int low = FindSegment(prefix, local_experts, row);
+    const int slot = row - prefix[low];
+    const size_t held = layout.RecvRowIndex(low, peer, slot);
+    const int32_t copy =
+        __ldcg(reinterpret_cast<const int32_t*>(local_base + layout.RecvCopy(low, peer, slot)));
+    const int32_t origin =
+        __ldcg(reinterpret_cast<const int32_t*>(local_base + layout.RecvOrigin(low, peer, slot)));
+    if (copy >= 0) continue;
+    float sum[kPartialWords][8] = {};
+    for (uint32_t left = static_cast<uint32_t>(-1 - copy); left != 0; left &= left - 1) {
+      const int k = __ffs(left) - 1;
+      const size_t member =
+          k == OriginK(origin) ? held : static_cast<size_t>(__ldcg(p.members + held * top_k + k));
+      const float weight = __ldcg(recv_weights + member);
+#pragma unroll
+      for (int u = 0; u < kPartialWords; ++u) {
+        const int i = (chunk * kPartialWords + u) * kWarpSize + lane;
+        if (i >= words) continue;
+        const uint4 value = __ldg(p.expert_out + member * words + i);
+        const __nv_bfloat162* pairs = reinterpret_cast<const __nv_bfloat162*>(&value);
+#pragma unroll
+        for (int j = 0; j < 4; ++j) {
+          const float2 f = __bfloat1622float2(pairs[j]);
+          sum[u][2 * j] = fmaf(weight, f.x, sum[u][2 * j]);
+          sum[u][2 * j + 1] = fmaf(weight, f.y, sum[u][2 * j + 1]);
+        }
+      }
+    }
+    Jitter(c.jitter_max_ns, unit * 613u + peer);
+    uint4* at = reinterpret_cast<uint4*>(peer_window +
+                                         layout.CombineRow(OriginToken(origin), OriginK(origin)));
+#pragma unroll
+    for (int u = 0; u < kPartialWords; ++u) {
+      const int i = (chunk * kPartialWords + u) * kWarpSize + lane;
+      if (i >= words) continue;
+      uint4 packed;
+      __nv_bfloat162* out_pairs = reinterpret_cast<__nv_bfloat162*>(&packed);
+#pragma unroll
+      for (int j = 0; j < 4; ++j)
+        out_pairs[j] = __floats2bfloat162_rn(sum[u][2 * j], sum[u][2 * j + 1]);
+      at[i] = packed;
+    }
+    if (chunk == 0) moved_rows += row_bytes;
+  }
+
   // The rows held for `peer` when it sent rows: this block's share, one row per warp at a time,
   // as a row or, when the peer takes lines back, as lines (Note [Lines back]; from a converged
   // warp, Note [Converged lines]).
-  const int total = expired || peer_sends_lines ? 0 : prefix[local_experts];
+  const int total = expired || peer_sends_lines || partial_sums ? 0 : prefix[local_experts];
   for (int row = group_block * kWarpsPerBlock + warp; row < total;
        row += group_blocks * kWarpsPerBlock) {
     const int low = FindSegment(prefix, local_experts, row);
@@ -1110,6 +1201,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
     const int word = static_cast<int>(item % words);
     const float* weights = p.weights + static_cast<size_t>(token) * top_k;
     const uint32_t valid = p.valid_pairs[token];
+    const uint32_t partial = p.partial_pairs[token];  // Note [Rows once per rank]: weight 1
     float sum[8] = {0, 0, 0, 0, 0, 0, 0, 0};
     for (int k0 = 0; k0 < top_k; k0 += kReduceLoads) {
       // Rows and weights of every pair loaded at once, the valid pairs' summed: a pair that was not
@@ -1121,7 +1213,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
         if (k0 + u < top_k) {
           value[u] = __ldcg(
               reinterpret_cast<const uint4*>(local_base + layout.CombineRow(token, k0 + u)) + word);
-          weight[u] = __ldg(weights + k0 + u);
+          weight[u] = partial >> (k0 + u) & 1u ? 1.0f : __ldg(weights + k0 + u);
         }
       }
 #pragma unroll
@@ -1197,6 +1289,8 @@ struct A2aLl::State {
   DeviceBuffer line_sends;
   DeviceBuffer line_send_count;
   int line_send_rows = 0;
+  DeviceBuffer partial_pairs;
+  DeviceBuffer members;
   DeviceBuffer counters;
 
   absl::Status SetUp(int world, int ranks_per_gpu);
@@ -1303,6 +1397,8 @@ absl::Status A2aLl::State::SetUp(int world, int ranks_per_gpu) {
   shape.return_line_rows = ReturnLineRowsFor(options.return_line_rows, options.max_sms,
                                              shape.line_rows, options.capacity);
   shape.rank_dedup = options.rank_dedup;
+  // Note [Rows once per rank]: a source on the row path takes partial sums back, as rows.
+  if (shape.rank_dedup) shape.return_line_rows = shape.line_rows;
   PADGRAPH_ASSIGN_OR_RETURN(layout, MakeA2aLlLayout(shape));
   dispatch_blocks = options.max_sms;
   combine_blocks = layout.shape.combine_group_blocks * world;
@@ -1330,10 +1426,16 @@ absl::Status A2aLl::State::SetUp(int world, int ranks_per_gpu) {
   PADGRAPH_ASSIGN_OR_RETURN(line_sends,
                             DeviceBuffer::Allocate(std::max(line_send_rows, 1) * sizeof(int4)));
   PADGRAPH_ASSIGN_OR_RETURN(line_send_count, DeviceBuffer::Allocate(sizeof(int32_t)));
+  PADGRAPH_ASSIGN_OR_RETURN(partial_pairs,
+                            DeviceBuffer::Allocate(layout.shape.capacity * sizeof(uint16_t)));
+  PADGRAPH_ASSIGN_OR_RETURN(
+      members, DeviceBuffer::Allocate(
+                   (layout.shape.rank_dedup ? layout.recv_row_count() * layout.shape.top_k : 1) *
+                   sizeof(int32_t)));
   PADGRAPH_ASSIGN_OR_RETURN(counters, DeviceBuffer::Allocate(kCounters * sizeof(uint64_t)));
   for (DeviceBuffer* buffer :
        {&dispatch_epochs, &combine_epochs, &recv_counts, &sent_rows, &valid_pairs, &line_modes,
-        &pair_routes, &line_sends, &line_send_count, &counters}) {
+        &pair_routes, &line_sends, &line_send_count, &partial_pairs, &members, &counters}) {
     PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemset(buffer->data(), 0, buffer->bytes()));
   }
   PADGRAPH_CUDA_RETURN_IF_ERROR(cudaDeviceSynchronize());
@@ -1400,6 +1502,11 @@ absl::Status A2aLl::Dispatch(const A2aLlDispatchArgs& args, cudaStream_t stream)
     return absl::InvalidArgumentError(
         "a2a_ll: Dispatch needs num_rows, and x and topk_ids when rows > 0");
   }
+  if (s.layout.shape.rank_dedup && args.rows > 0 && args.weights == nullptr) {
+    return absl::InvalidArgumentError(
+        "a2a_ll: Dispatch needs weights when rows > 0 with options.rank_dedup (Note [Rows once "
+        "per rank]: the owner sums each token's pairs)");
+  }
   DispatchParams params;
   params.common = CommonFor(s, args.layer, args.deadline);
   params.x = static_cast<const uint4*>(args.x);
@@ -1415,6 +1522,9 @@ absl::Status A2aLl::Dispatch(const A2aLlDispatchArgs& args, cudaStream_t stream)
   params.line_sends = s.line_sends.data<int4>();
   params.line_send_rows = s.line_send_rows;
   params.line_send_count = s.line_send_count.data<int32_t>();
+  params.weights = args.weights;
+  params.partial_pairs = s.partial_pairs.data<uint16_t>();
+  params.members = s.members.data<int32_t>();
   PADGRAPH_CUDA_RETURN_IF_ERROR(
       LaunchCooperative(DispatchKernel, s.dispatch_blocks, kThreadsPerBlock, params, stream));
   return absl::OkStatus();
@@ -1445,6 +1555,8 @@ absl::Status A2aLl::Combine(const A2aLlCombineArgs& args, cudaStream_t stream) c
   params.line_send_count = s.line_send_count.data<int32_t>();
   params.dispatch_epochs = s.dispatch_epochs.data<uint32_t>();
   params.out = static_cast<uint4*>(args.out);
+  params.partial_pairs = s.partial_pairs.data<uint16_t>();
+  params.members = s.members.data<int32_t>();
   PADGRAPH_CUDA_RETURN_IF_ERROR(
       LaunchCooperative(CombineKernel, s.combine_blocks, kThreadsPerBlock, params, stream));
   return absl::OkStatus();

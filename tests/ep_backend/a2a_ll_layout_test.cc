@@ -119,19 +119,26 @@ TEST(A2aLlLayoutTest, NoLinesTakeNoWindow) {
   EXPECT_EQ(layout->window_bytes, layout->combine_lines_offset);
 }
 
-// Note [Rows once per rank]: one int32 per receive row, last, only with rank_dedup.
-TEST(A2aLlLayoutTest, RankDedupAddsOneCopySourcePerReceiveRow) {
+// Note [Rows once per rank]: a copy source and a weight per receive row, last, only with
+// rank_dedup.
+TEST(A2aLlLayoutTest, RankDedupAddsACopySourceAndAWeightPerReceiveRow) {
   auto without = MakeA2aLlLayout(DeepSeekShape(4, 128));
   ASSERT_TRUE(without.ok());
   EXPECT_EQ(without->recv_copies_offset, without->window_bytes);
+  EXPECT_EQ(without->recv_weights_offset, without->window_bytes);
   A2aLlShape shape = DeepSeekShape(4, 128);
   shape.rank_dedup = true;
   auto layout = MakeA2aLlLayout(shape);
   ASSERT_TRUE(layout.ok());
+  const size_t section = 64u * 4 * 128 * 4;  // already aligned
   EXPECT_EQ(layout->recv_copies_offset, without->window_bytes);
-  EXPECT_EQ(layout->window_bytes, layout->recv_copies_offset + 64u * 4 * 128 * 4);  // aligned
+  EXPECT_EQ(layout->recv_weights_offset, layout->recv_copies_offset + section);
+  EXPECT_EQ(layout->window_bytes, layout->recv_weights_offset + section);
   EXPECT_EQ(layout->RecvCopy(6, 2, 5), layout->recv_copies_offset + ((6u * 4 + 2) * 128 + 5) * 4);
-  EXPECT_EQ(layout->RecvCopy(63, 3, 127) + 4, layout->window_bytes);
+  EXPECT_EQ(layout->RecvCopy(63, 3, 127) + 4, layout->recv_weights_offset);
+  EXPECT_EQ(layout->RecvWeight(6, 2, 5),
+            layout->recv_weights_offset + ((6u * 4 + 2) * 128 + 5) * 4);
+  EXPECT_EQ(layout->RecvWeight(63, 3, 127) + 4, layout->window_bytes);
 }
 
 TEST(A2aLlLayoutTest, OriginsAndFlagWordsRoundTrip) {

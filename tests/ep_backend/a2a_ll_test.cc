@@ -209,7 +209,7 @@ Bytes ExpectedBytes(const Shape& shape, const LaunchInputs& in, int world, int r
           (owner == rank ? bytes.dispatch_self : bytes.dispatch_peer) += row;
         }
         if (owner == rank && copy) bytes.dispatch_copied += row;
-        if (owner == rank && source != rank) bytes.combine_peer += row;
+        if (owner == rank && source != rank && !copy) bytes.combine_peer += row;
         if (owner == rank && source == rank) bytes.combine_self += row;
       }
     }
@@ -262,6 +262,7 @@ struct DeviceInputs {
     args.x = x.data<uint16_t>() + i * x_stride;
     args.topk_ids = ids.data<int32_t>() + i * k_stride;
     args.num_rows = counts.data<int32_t>() + i;
+    args.weights = weights.data<float>() + i * k_stride;
     args.rows = capacity;
     args.layer = layer;
     return args;
@@ -887,6 +888,19 @@ TEST(A2aLlArgumentsTest, RejectsOutOfRangeArguments) {
     options.line_rows = kA2aLlLineRowsAuto;
     options.return_line_rows = kA2aLlMaxReturnLineRows + 1;
     auto too_many_return_line_rows = A2aLl::Create(r.comm.get(), options);
+    // Note [Rows once per rank]: the dispatch needs the weights (nothing launches: the check
+    // comes first).
+    Shape dedup_shape;
+    dedup_shape.rank_dedup = true;
+    PADGRAPH_ASSIGN_OR_RETURN(A2aLl dedup, A2aLl::Create(r.comm.get(), OptionsFor(dedup_shape, 0)));
+    A2aLlDispatchArgs no_weights;
+    no_weights.deadline = r.deadline.view();
+    no_weights.x = r.expert_out.data();
+    no_weights.topk_ids = static_cast<const int32_t*>(r.expert_out.data());
+    no_weights.num_rows = static_cast<const int32_t*>(r.expert_out.data());
+    no_weights.rows = 1;
+    absl::Status weights = dedup.Dispatch(no_weights, r.stream.get());
+    PADGRAPH_RETURN_IF_ERROR(dedup.Destroy());
     PADGRAPH_RETURN_IF_ERROR(r.Teardown());
     if (!absl::IsInvalidArgument(rows) || rows.message().find("rows = 33") == std::string::npos)
       return absl::InternalError(rows.ToString());
@@ -903,6 +917,8 @@ TEST(A2aLlArgumentsTest, RejectsOutOfRangeArguments) {
         too_many_return_line_rows.status().message().find("return_line_rows = 129") ==
             std::string::npos)
       return absl::InternalError(too_many_return_line_rows.status().ToString());
+    if (!absl::IsInvalidArgument(weights) || weights.message().find("weights") == std::string::npos)
+      return absl::InternalError(weights.ToString());
     return absl::OkStatus();
   });
 }

@@ -33,17 +33,26 @@
 //
 // Note [Rows once per rank]
 // With options.rank_dedup, a source on the row path sends a token's row to a peer once, however
-// many of that peer's experts the token picked (DESIGN.md's rank-deduplicated variant, reported
-// apart). Slots stay as Note [Dispatch] gives them. The warp of a pair that is not the token's
-// first valid pair (in k order) on that peer stores no row: it records, beside the origin, the
-// recv_rows index of that first pair (recv_copies; -1 for a row that came itself), found by a scan
-// of ids as the first pair's own warp counts its slot. After its waits the peer copies each such
-// row locally from that place, once the first pair's words of every part are in, so the expert
-// GEMMs see the same recv_rows. Pairs for this rank's own experts, the lines path and the combine
-// are unchanged. With top-8 of 256 experts picked uniformly, a token has on average 4.0 pairs on
-// a given peer on 2 ranks, 2.0 on 4 and 1.0 on 8, and reaches it with probability 0.997, 0.904 and
-// 0.662: the dispatch's rows to peers fall to 25%, 45% and 66%, the combine's stay. The byte
-// counters count the rows sent; dispatch_copied_bytes counts the peer's local copies.
+// many of that peer's experts the token picked, and takes back one partial sum per (token, peer)
+// (DESIGN.md's rank-deduplicated variant, reported apart). Pairs for this rank's own experts and
+// the lines path are unchanged; such a source always takes rows back (return_line_rows is
+// line_rows).
+//   Dispatch: slots stay as Note [Dispatch] gives them. A token's first valid pair (in k order) on
+//   a peer sends the row; the warp of each later one stores no row and records, beside its origin,
+//   the recv_rows index of that first pair (recv_copies), found by a scan of ids as the first
+//   pair's own warp counts its slot. The first pair's entry records the mask of the token's pairs
+//   on that peer instead (-1 - mask). Every pair's weight goes beside it (recv_weights: the
+//   dispatch takes the weights too). After its waits the peer copies each recorded row from the
+//   first pair's place once that pair's word for the part is in (a token is in the same part for
+//   every expert), and notes where it put it, so the expert GEMMs see the same recv_rows.
+//   Combine: for each first pair's row, the peer sums its own experts' outputs of that token by
+//   weight (fp32 in k order, rounded to bf16) and stores the sum at the source's (token, first
+//   k); the source sums its own pairs by weight and each such partial with weight 1, in k order.
+//   The result is deterministic, but rounds once more than without rank_dedup.
+// With top-8 of 256 experts picked uniformly, a token has on average 4.0 pairs on a given peer on
+// 2 ranks, 2.0 on 4 and 1.0 on 8, and reaches it with probability 0.997, 0.904 and 0.662: the rows
+// each leg moves to or from peers fall to 25%, 45% and 66%. The byte counters count the rows that
+// cross; dispatch_copied_bytes counts the peer's local copies.
 //
 // Note [Combine]
 // (The row path, for a source that sent rows; Note [Lines for small counts] has the other.) Input:
@@ -237,8 +246,8 @@ struct A2aLlOptions {
   int max_sms = 32;                    // blocks per kernel (Note [SM budget])
   int line_rows = kA2aLlLineRowsAuto;  // Note [Lines for small counts]; [0, 64] or auto
   int return_line_rows = kA2aLlReturnLineRowsAuto;  // Note [Lines back]; [0, 128] or auto
-  bool rank_dedup = false;                          // Note [Rows once per rank]
-  uint32_t jitter_max_ns = 0;                       // Note [Jitter]; tests only
+  bool rank_dedup = false;     // Note [Rows once per rank]; the dispatch then needs the weights
+  uint32_t jitter_max_ns = 0;  // Note [Jitter]; tests only
 };
 
 // Device counters since Create: bytes each kernel stored to other ranks and to itself (rows
@@ -262,6 +271,7 @@ struct A2aLlDispatchArgs {
   const void* x = nullptr;            // bf16 [rows, hidden]
   const int32_t* topk_ids = nullptr;  // [rows, top_k], global expert ids
   const int32_t* num_rows = nullptr;  // device int: the real rows n (clamped to [0, rows])
+  const float* weights = nullptr;     // [rows, top_k]: with rank_dedup only, else unread
   int rows = 0;                       // rows of x and topk_ids, at most capacity
   int layer = 0;                      // for flag tags and deadline records, [0, kA2aLlMaxLayer]
   DeadlineView deadline;              // bounds every wait (rule 3); a created Deadline's view

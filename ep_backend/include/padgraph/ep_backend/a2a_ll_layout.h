@@ -16,6 +16,7 @@
 //   dispatch_lines [2][local_experts][world][line_rows] line rows  small counts' rows, self-flagged
 //   combine_lines  [2][return_line_rows][top_k] line rows          expert outputs as lines
 //   recv_copies    int32 [local_experts][world][capacity]          rank_dedup only: copy sources
+//   recv_weights   fp32 [local_experts][world][capacity]           rank_dedup only: pair weights
 //
 // recv_rows is DESIGN.md's masked layout [local_experts, ranks * capacity, hidden]: local expert
 // `le` holds world blocks of `capacity` rows, block `src` filled from its first row with the
@@ -25,9 +26,10 @@
 // tag (lines.cuh), and the leading [2] alternates by epoch (epoch & 1), so a rank one layer ahead
 // of a peer never overwrites what that peer has still to read. The expert GEMMs read the first
 // count(le, src) rows of each block. A row is stored once per (token, expert) pair, so the receive
-// region needs no per-pair deduplication; with rank_dedup a peer sends a row once per rank and
-// recv_copies says, for each row, which row of the region it is copied from on arrival (a2a_ll.h
-// Note [Rows once per rank]). combine_rows holds, on the rank that owns the tokens, one
+// region needs no per-pair deduplication; with rank_dedup a peer sends a row once per rank,
+// recv_copies says for each row which row of the region it is copied from on arrival, and
+// recv_weights holds each pair's weight for the owner's partial sums (a2a_ll.h Note [Rows once per
+// rank]). combine_rows holds, on the rank that owns the tokens, one
 // expert output per (token, k), summed there by weight.
 //
 // Note [a2a_ll flag words]
@@ -112,6 +114,7 @@ struct A2aLlLayout {
   size_t dispatch_lines_offset = 0;
   size_t combine_lines_offset = 0;
   size_t recv_copies_offset = 0;
+  size_t recv_weights_offset = 0;
   size_t window_bytes = 0;
 
   PADGRAPH_A2A_HD size_t row_bytes() const { return static_cast<size_t>(shape.hidden) * 2; }
@@ -129,6 +132,9 @@ struct A2aLlLayout {
   }
   PADGRAPH_A2A_HD size_t RecvCopy(int local_expert, int source, int slot) const {
     return recv_copies_offset + RecvRowIndex(local_expert, source, slot) * sizeof(int32_t);
+  }
+  PADGRAPH_A2A_HD size_t RecvWeight(int local_expert, int source, int slot) const {
+    return recv_weights_offset + RecvRowIndex(local_expert, source, slot) * sizeof(float);
   }
   PADGRAPH_A2A_HD size_t DispatchFlag(int local_expert, int source, int part) const {
     return dispatch_flags_offset +
@@ -307,6 +313,8 @@ inline absl::StatusOr<A2aLlLayout> MakeA2aLlLayout(const A2aLlShape& shape) {
                                 layout.line_row_bytes());
   layout.recv_copies_offset = offset;
   offset = AlignUp(offset + (shape.rank_dedup ? recv_rows * sizeof(int32_t) : 0));
+  layout.recv_weights_offset = offset;
+  offset = AlignUp(offset + (shape.rank_dedup ? recv_rows * sizeof(float) : 0));
   layout.window_bytes = offset;
   return layout;
 }
