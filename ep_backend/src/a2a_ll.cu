@@ -31,10 +31,11 @@ constexpr int kWarpSize = 32;
 constexpr int kWarpsPerBlock = A2aLl::kThreadsPerBlock / kWarpSize;
 constexpr int kCopyUnroll = 8;  // 16-byte loads in flight per lane while copying a row
 constexpr unsigned kFullMask = 0xffffffffu;
-constexpr int kReduceLoads = 8;   // (token, k) rows in flight per thread in the combine's sum
-constexpr int kLineSumLoads = 8;  // (token, k) lines awaited at once per warp in the line sum
-constexpr int kLineUnroll = 4;    // (row, four lines) units loaded per warp before any is stored
-constexpr int kPartialWords = 4;  // 16-byte words per lane of a partial sum's chunk (rank_dedup)
+constexpr int kReduceLoads = 8;     // (token, k) rows in flight per thread in the combine's sum
+constexpr int kLineSumLoads = 8;    // (token, k) lines awaited at once per warp in the line sum
+constexpr int kLineUnroll = 4;      // (row, four lines) units loaded per warp before any is stored
+constexpr int kPartialWords = 2;    // 16-byte words per lane of a partial sum's chunk (rank_dedup)
+constexpr int kPartialMembers = 4;  // a partial sum's rows loaded at once
 
 // A source's modes, as the dispatch read them from its words (line_modes).
 enum LineMode { kSendsLines = 1, kTakesLinesBack = 2 };
@@ -825,34 +826,48 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
     __syncwarp();  // orders the lanes' loads after the waits' acquires
     const int end = FlagWordCount(__shfl_sync(kFullMask, word, 0));
     const int begin = part_index > 0 ? FlagWordCount(__shfl_sync(kFullMask, word, 1)) : 0;
-    for (int slot = begin; slot < end; ++slot) {
-      const int32_t from = __ldcg(reinterpret_cast<const int32_t*>(
-          local_base + layout.RecvCopy(local_expert, source, slot)));
-      const int32_t origin = __ldcg(reinterpret_cast<const int32_t*>(
-          local_base + layout.RecvOrigin(local_expert, source, slot)));
-      if (from < 0) continue;
-      // The row at `from` is the same token's, so of the same part, and ordered by that part's
-      // word of its expert.
-      const int from_expert =
-          static_cast<int>(from / (static_cast<size_t>(world) * layout.shape.capacity));
-      arrived = lane != 0 ||
-                WaitForWord(c,
-                            reinterpret_cast<const uint64_t*>(
-                                local_base + layout.DispatchFlag(from_expert, source, part_index)),
-                            want, source, item, &word);
-      if (__any_sync(kFullMask, !arrived)) break;
-      __syncwarp();
-      Jitter(c.jitter_max_ns, item * 389u + slot);
-      CopyRow<true>(
-          reinterpret_cast<const uint4*>(local_base + layout.recv_rows_offset +
-                                         static_cast<size_t>(from) * row_bytes),
-          reinterpret_cast<uint4*>(local_base + layout.RecvRow(local_expert, source, slot)), words,
-          lane);
-      if (lane == 0) {
-        p.members[static_cast<size_t>(from) * top_k + OriginK(origin)] =
-            static_cast<int32_t>(layout.RecvRowIndex(local_expert, source, slot));
+    // The slots' entries one per lane, then the rows to copy one after another.
+    for (int base = begin; base < end && arrived; base += kWarpSize) {
+      int32_t lane_from = -1, lane_origin = 0;
+      if (base + lane < end) {
+        lane_from = __ldcg(reinterpret_cast<const int32_t*>(
+            local_base + layout.RecvCopy(local_expert, source, base + lane)));
+        lane_origin = __ldcg(reinterpret_cast<const int32_t*>(
+            local_base + layout.RecvOrigin(local_expert, source, base + lane)));
       }
-      copied_bytes += row_bytes;
+      for (uint32_t copies = __ballot_sync(kFullMask, lane_from >= 0); copies != 0;
+           copies &= copies - 1) {
+        const int j = __ffs(copies) - 1;
+        const int32_t from = __shfl_sync(kFullMask, lane_from, j);
+        const int32_t origin = __shfl_sync(kFullMask, lane_origin, j);
+        const int slot = base + j;
+        // The row at `from` is the same token's, so of the same part, and ordered by that part's
+        // word of its expert.
+        const int from_expert =
+            static_cast<int>(from / (static_cast<size_t>(world) * layout.shape.capacity));
+        arrived =
+            lane != 0 ||
+            WaitForWord(c,
+                        reinterpret_cast<const uint64_t*>(
+                            local_base + layout.DispatchFlag(from_expert, source, part_index)),
+                        want, source, item, &word);
+        if (__any_sync(kFullMask, !arrived)) {
+          arrived = false;
+          break;
+        }
+        __syncwarp();
+        Jitter(c.jitter_max_ns, item * 389u + slot);
+        CopyRow<true>(
+            reinterpret_cast<const uint4*>(local_base + layout.recv_rows_offset +
+                                           static_cast<size_t>(from) * row_bytes),
+            reinterpret_cast<uint4*>(local_base + layout.RecvRow(local_expert, source, slot)),
+            words, lane);
+        if (lane == 0) {
+          p.members[static_cast<size_t>(from) * top_k + OriginK(origin)] =
+              static_cast<int32_t>(layout.RecvRowIndex(local_expert, source, slot));
+        }
+        copied_bytes += row_bytes;
+      }
     }
   }
   if (lane == 0) AddCount(c.counters + kDispatchCopied, copied_bytes);
@@ -981,40 +996,70 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
   // Note [Rows once per rank]: a peer that sent its rows once per rank gets, at each first pair's
   // (token, k), this rank's sum of that token's pairs by weight; (row, chunk of kPartialWords
   // words per lane) per warp over the group. A later pair's row is summed at its first pair's.
+  // Latency-bound: each unit's entries load a unit ahead, its members' places and weights one per
+  // lane, and the rows of kPartialMembers members at once.
   const bool partial_sums = layout.shape.rank_dedup && peer != c.rank && !peer_sends_lines;
   const int chunks = (words + kWarpSize * kPartialWords - 1) / (kWarpSize * kPartialWords);
   const int partial_units = expired || !partial_sums ? 0 : prefix[local_experts] * chunks;
   const float* recv_weights =
       reinterpret_cast<const float*>(local_base + layout.recv_weights_offset);
-  for (int unit = group_block * kWarpsPerBlock + warp; unit < partial_units;
-       unit += group_blocks * kWarpsPerBlock) {
+  size_t next_held = 0;
+  int32_t next_copy = 0, next_origin = 0;
+  const auto load_unit = [&](int unit) {
+    if (unit >= partial_units) return;
     const int row = unit / chunks;
-    const int chunk = unit % chunks;
     const int low = FindSegment(prefix, local_experts, row);
     const int slot = row - prefix[low];
-    const size_t held = layout.RecvRowIndex(low, peer, slot);
-    const int32_t copy =
+    next_held = layout.RecvRowIndex(low, peer, slot);
+    next_copy =
         __ldcg(reinterpret_cast<const int32_t*>(local_base + layout.RecvCopy(low, peer, slot)));
-    const int32_t origin =
+    next_origin =
         __ldcg(reinterpret_cast<const int32_t*>(local_base + layout.RecvOrigin(low, peer, slot)));
+  };
+  load_unit(group_block * kWarpsPerBlock + warp);
+  for (int unit = group_block * kWarpsPerBlock + warp; unit < partial_units;
+       unit += group_blocks * kWarpsPerBlock) {
+    const int chunk = unit % chunks;
+    const size_t held = next_held;
+    const int32_t copy = next_copy, origin = next_origin;
+    load_unit(unit + group_blocks * kWarpsPerBlock);
     if (copy >= 0) continue;
+    const uint32_t there = static_cast<uint32_t>(-1 - copy);
+    int32_t member = -1;
+    float member_weight = 0.0f;
+    if (lane < top_k && (there >> lane & 1u)) {
+      member = lane == OriginK(origin) ? static_cast<int32_t>(held)
+                                       : __ldcg(p.members + held * top_k + lane);
+      member_weight = __ldcg(recv_weights + member);
+    }
     float sum[kPartialWords][8] = {};
-    for (uint32_t left = static_cast<uint32_t>(-1 - copy); left != 0; left &= left - 1) {
-      const int k = __ffs(left) - 1;
-      const size_t member =
-          k == OriginK(origin) ? held : static_cast<size_t>(__ldcg(p.members + held * top_k + k));
-      const float weight = __ldcg(recv_weights + member);
+    for (uint32_t left = there; left != 0;) {
+      uint4 value[kPartialMembers][kPartialWords];
+      float weight[kPartialMembers];
 #pragma unroll
-      for (int u = 0; u < kPartialWords; ++u) {
-        const int i = (chunk * kPartialWords + u) * kWarpSize + lane;
-        if (i >= words) continue;
-        const uint4 value = __ldg(p.expert_out + member * words + i);
-        const __nv_bfloat162* pairs = reinterpret_cast<const __nv_bfloat162*>(&value);
+      for (int m = 0; m < kPartialMembers; ++m) {
+        const int k = left != 0 ? __ffs(left) - 1 : 0;
+        const size_t row = static_cast<size_t>(__shfl_sync(kFullMask, member, k));
+        weight[m] = left != 0 ? __shfl_sync(kFullMask, member_weight, k) : 0.0f;
 #pragma unroll
-        for (int j = 0; j < 4; ++j) {
-          const float2 f = __bfloat1622float2(pairs[j]);
-          sum[u][2 * j] = fmaf(weight, f.x, sum[u][2 * j]);
-          sum[u][2 * j + 1] = fmaf(weight, f.y, sum[u][2 * j + 1]);
+        for (int u = 0; u < kPartialWords; ++u) {
+          const int i = (chunk * kPartialWords + u) * kWarpSize + lane;
+          value[m][u] = left != 0 && i < words ? __ldg(p.expert_out + row * words + i)
+                                               : make_uint4(0, 0, 0, 0);
+        }
+        left &= left - 1;
+      }
+#pragma unroll
+      for (int m = 0; m < kPartialMembers; ++m) {
+#pragma unroll
+        for (int u = 0; u < kPartialWords; ++u) {
+          const __nv_bfloat162* pairs = reinterpret_cast<const __nv_bfloat162*>(&value[m][u]);
+#pragma unroll
+          for (int j = 0; j < 4; ++j) {
+            const float2 f = __bfloat1622float2(pairs[j]);
+            sum[u][2 * j] = fmaf(weight[m], f.x, sum[u][2 * j]);
+            sum[u][2 * j + 1] = fmaf(weight[m], f.y, sum[u][2 * j + 1]);
+          }
         }
       }
     }
