@@ -656,6 +656,43 @@ TEST_P(A2aLlTest, JitterStressIsBitForBitStable) {
   ExpectStableUnderJitter(GetParam(), shape, launches, 10000);
 }
 
+// Note [Rows once per rank] at its extremes: launches where every rank is full and routes every
+// pair of a token to one owner (the most copies and members a token can have: top_k on one peer)
+// alternate with random launches, every launch against float64, and the peers copied rows.
+TEST_P(A2aLlTest, RowsOncePerRankMatchTheReference) {
+  const int world = GetParam().world;
+  Shape shape;
+  shape.rank_dedup = true;
+  constexpr int kLaunches = 40;
+  std::vector<LaunchInputs> launches;
+  for (int i = 0; i < kLaunches; ++i) {
+    std::vector<std::pair<int, int>> full;
+    for (int rank = 0; rank < world && i % 2 == 0; ++rank)
+      full.push_back({rank, shape.capacity});
+    LaunchInputs in = MakeInputs(shape, world, 6000 + i, /*allow_idle=*/i % 2 == 1, full);
+    if (i % 2 == 0) RouteAllTo(shape, world, /*owner=*/i / 2 % world, 7000 + i, &in);
+    launches.push_back(std::move(in));
+  }
+  OnTeam(GetParam(), shape, /*jitter_ns=*/0, absl::Seconds(20), [&](Rank& r) -> absl::Status {
+    PADGRAPH_ASSIGN_OR_RETURN(std::vector<uint16_t> out, r.RunQueued(shape, launches));
+    const size_t x_stride = static_cast<size_t>(shape.capacity) * shape.hidden;
+    uint64_t want_copied = 0;
+    for (int i = 0; i < kLaunches; ++i) {
+      PADGRAPH_RETURN_IF_ERROR(CheckOutput(shape, launches[i], r.rank, out.data() + i * x_stride,
+                                           fmt::format("launch {}", i)));
+      want_copied +=
+          ExpectedBytes(shape, launches[i], world, r.rank, r.a2a.layout().shape.line_rows)
+              .dispatch_copied;
+    }
+    PADGRAPH_ASSIGN_OR_RETURN(A2aLlCounters got, r.a2a.ReadCounters());
+    if (got.dispatch_copied_bytes != want_copied || (world > 1 && want_copied == 0)) {
+      return absl::InternalError(fmt::format("rank {}: {} bytes copied, real pairs give {}", r.rank,
+                                             got.dispatch_copied_bytes, want_copied));
+    }
+    return absl::OkStatus();
+  });
+}
+
 // The same with rank_dedup (Note [Rows once per rank]): the peers' copies of rows sent once race
 // nothing.
 TEST_P(A2aLlTest, JitterStressWithRowsOncePerRankIsBitForBitStable) {
