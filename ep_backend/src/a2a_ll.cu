@@ -83,6 +83,8 @@ struct DispatchParams {
   // Note [Rows once per rank]: bit k set when (token, k) comes back as a peer's partial sum.
   uint16_t* partial_pairs;  // [capacity]
   int32_t* members;         // [recv rows][top_k]: where this rank copied each later pair's row
+  int4* first_rows;         // [world][capacity]: each source's first pairs' rows here, in no order
+  int* first_counts;        // [2][world]: their counts, by the launch's epoch & 1
 };
 
 struct CombineParams {
@@ -103,6 +105,8 @@ struct CombineParams {
   uint4* out;
   const uint16_t* partial_pairs;
   const int32_t* members;
+  const int4* first_rows;
+  const int* first_counts;
 };
 
 // A warp copies one row of `words` 16-byte words, kCopyUnroll loads in flight per lane. Through
@@ -488,6 +492,10 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
     p.epochs[blockIdx.x] = epoch;
     if (blockIdx.x == 0) *p.sent_rows = rows;
   }
+  // Note [Rows once per rank]: the list the next launch fills, emptied (this one's was emptied
+  // by the launch before, which the stream finished first).
+  if (layout.shape.rank_dedup && blockIdx.x == 0 && threadIdx.x < world)
+    p.first_counts[(buffer ^ 1) * world + threadIdx.x] = 0;
   if (table && blockIdx.x == 0) {
     // For the combine: which pairs travel, where this rank's own pairs are in recv_rows (-1 -
     // owner for another rank's), and the first entries of its list (Note [The combine's list of
@@ -828,13 +836,26 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
     const int begin = part_index > 0 ? FlagWordCount(__shfl_sync(kFullMask, word, 1)) : 0;
     // The slots' entries one per lane, then the rows to copy one after another.
     for (int base = begin; base < end && arrived; base += kWarpSize) {
-      int32_t lane_from = -1, lane_origin = 0;
+      int32_t lane_from = 0, lane_origin = 0;
       if (base + lane < end) {
         lane_from = __ldcg(reinterpret_cast<const int32_t*>(
             local_base + layout.RecvCopy(local_expert, source, base + lane)));
         lane_origin = __ldcg(reinterpret_cast<const int32_t*>(
             local_base + layout.RecvOrigin(local_expert, source, base + lane)));
       }
+      // First pairs' rows, for the combine's partial sums: at most one per token of the source.
+      const uint32_t firsts = __ballot_sync(kFullMask, base + lane < end && lane_from < 0);
+      if (firsts != 0) {
+        int at = 0;
+        if (lane == 0) at = atomicAdd(p.first_counts + buffer * world + source, __popc(firsts));
+        at = __shfl_sync(kFullMask, at, 0) + __popc(firsts & ((1u << lane) - 1));
+        if (firsts >> lane & 1u) {
+          p.first_rows[static_cast<size_t>(source) * layout.shape.capacity + at] =
+              make_int4(static_cast<int>(layout.RecvRowIndex(local_expert, source, base + lane)),
+                        lane_from, lane_origin, 0);
+        }
+      }
+      if (base + lane >= end) lane_from = -1;
       for (uint32_t copies = __ballot_sync(kFullMask, lane_from >= 0); copies != 0;
            copies &= copies - 1) {
         const int j = __ffs(copies) - 1;
@@ -915,6 +936,8 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
   for (int local_expert = threadIdx.x; local_expert < local_experts; local_expert += blockDim.x)
     prefix[local_expert] = __ldcg(p.recv_counts + local_expert * world + peer);
   const int dispatch_epoch = static_cast<int>(__ldcg(p.dispatch_epochs));
+  const int first_count =
+      layout.shape.rank_dedup ? __ldcg(p.first_counts + (dispatch_epoch & 1) * world + peer) : 0;
   const int listed_rows = __ldcg(p.line_send_count);
   const int lines_per_row = layout.lines_per_row();
   const int line_groups = (lines_per_row + lines::kLinesPerWarp - 1) / lines::kLinesPerWarp;
@@ -996,34 +1019,25 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
   // Note [Rows once per rank]: a peer that sent its rows once per rank gets, at each first pair's
   // (token, k), this rank's sum of that token's pairs by weight; (row, chunk of kPartialWords
   // words per lane) per warp over the group. A later pair's row is summed at its first pair's.
-  // Latency-bound: each unit's entries load a unit ahead, its members' places and weights one per
-  // lane, and the rows of kPartialMembers members at once.
+  // The dispatch listed the first pairs' rows (first_rows). Latency-bound: each unit's entry loads
+  // a unit ahead, its members' places and weights one per lane, and the rows of kPartialMembers
+  // members at once.
   const bool partial_sums = layout.shape.rank_dedup && peer != c.rank && !peer_sends_lines;
   const int chunks = (words + kWarpSize * kPartialWords - 1) / (kWarpSize * kPartialWords);
-  const int partial_units = expired || !partial_sums ? 0 : prefix[local_experts] * chunks;
+  const int partial_units = expired || !partial_sums ? 0 : first_count * chunks;
   const float* recv_weights =
       reinterpret_cast<const float*>(local_base + layout.recv_weights_offset);
-  size_t next_held = 0;
-  int32_t next_copy = 0, next_origin = 0;
-  const auto load_unit = [&](int unit) {
-    if (unit >= partial_units) return;
-    const int row = unit / chunks;
-    const int low = FindSegment(prefix, local_experts, row);
-    const int slot = row - prefix[low];
-    next_held = layout.RecvRowIndex(low, peer, slot);
-    next_copy =
-        __ldcg(reinterpret_cast<const int32_t*>(local_base + layout.RecvCopy(low, peer, slot)));
-    next_origin =
-        __ldcg(reinterpret_cast<const int32_t*>(local_base + layout.RecvOrigin(low, peer, slot)));
-  };
-  load_unit(group_block * kWarpsPerBlock + warp);
+  const int4* first_rows = p.first_rows + static_cast<size_t>(peer) * layout.shape.capacity;
+  int4 next = group_block * kWarpsPerBlock + warp < partial_units
+                  ? __ldcg(first_rows + (group_block * kWarpsPerBlock + warp) / chunks)
+                  : make_int4(0, 0, 0, 0);
   for (int unit = group_block * kWarpsPerBlock + warp; unit < partial_units;
        unit += group_blocks * kWarpsPerBlock) {
     const int chunk = unit % chunks;
-    const size_t held = next_held;
-    const int32_t copy = next_copy, origin = next_origin;
-    load_unit(unit + group_blocks * kWarpsPerBlock);
-    if (copy >= 0) continue;
+    const size_t held = static_cast<size_t>(next.x);
+    const int32_t copy = next.y, origin = next.z;
+    const int ahead = unit + group_blocks * kWarpsPerBlock;
+    if (ahead < partial_units) next = __ldcg(first_rows + ahead / chunks);
     const uint32_t there = static_cast<uint32_t>(-1 - copy);
     int32_t member = -1;
     float member_weight = 0.0f;
@@ -1336,6 +1350,8 @@ struct A2aLl::State {
   int line_send_rows = 0;
   DeviceBuffer partial_pairs;
   DeviceBuffer members;
+  DeviceBuffer first_rows;
+  DeviceBuffer first_counts;
   DeviceBuffer counters;
 
   absl::Status SetUp(int world, int ranks_per_gpu);
@@ -1477,10 +1493,15 @@ absl::Status A2aLl::State::SetUp(int world, int ranks_per_gpu) {
       members, DeviceBuffer::Allocate(
                    (layout.shape.rank_dedup ? layout.recv_row_count() * layout.shape.top_k : 1) *
                    sizeof(int32_t)));
+  const size_t first_rows_count =
+      layout.shape.rank_dedup ? static_cast<size_t>(world) * layout.shape.capacity : 1;
+  PADGRAPH_ASSIGN_OR_RETURN(first_rows, DeviceBuffer::Allocate(first_rows_count * sizeof(int4)));
+  PADGRAPH_ASSIGN_OR_RETURN(first_counts, DeviceBuffer::Allocate(2 * world * sizeof(int)));
   PADGRAPH_ASSIGN_OR_RETURN(counters, DeviceBuffer::Allocate(kCounters * sizeof(uint64_t)));
   for (DeviceBuffer* buffer :
        {&dispatch_epochs, &combine_epochs, &recv_counts, &sent_rows, &valid_pairs, &line_modes,
-        &pair_routes, &line_sends, &line_send_count, &partial_pairs, &members, &counters}) {
+        &pair_routes, &line_sends, &line_send_count, &partial_pairs, &members, &first_rows,
+        &first_counts, &counters}) {
     PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemset(buffer->data(), 0, buffer->bytes()));
   }
   PADGRAPH_CUDA_RETURN_IF_ERROR(cudaDeviceSynchronize());
@@ -1570,6 +1591,8 @@ absl::Status A2aLl::Dispatch(const A2aLlDispatchArgs& args, cudaStream_t stream)
   params.weights = args.weights;
   params.partial_pairs = s.partial_pairs.data<uint16_t>();
   params.members = s.members.data<int32_t>();
+  params.first_rows = s.first_rows.data<int4>();
+  params.first_counts = s.first_counts.data<int>();
   PADGRAPH_CUDA_RETURN_IF_ERROR(
       LaunchCooperative(DispatchKernel, s.dispatch_blocks, kThreadsPerBlock, params, stream));
   return absl::OkStatus();
@@ -1602,6 +1625,8 @@ absl::Status A2aLl::Combine(const A2aLlCombineArgs& args, cudaStream_t stream) c
   params.out = static_cast<uint4*>(args.out);
   params.partial_pairs = s.partial_pairs.data<uint16_t>();
   params.members = s.members.data<int32_t>();
+  params.first_rows = s.first_rows.data<int4>();
+  params.first_counts = s.first_counts.data<int>();
   PADGRAPH_CUDA_RETURN_IF_ERROR(
       LaunchCooperative(CombineKernel, s.combine_blocks, kThreadsPerBlock, params, stream));
   return absl::OkStatus();
