@@ -74,6 +74,7 @@ struct DispatchParams {
   int32_t* recv_counts;   // [local_experts][world]
   int32_t* sent_rows;     // the count this dispatch used, for the combine that follows
   uint16_t* valid_pairs;  // [capacity]: bit k set when (token, k) was sent (Note [Invalid ids])
+                          // and is summed (with rank_dedup, a peer's later pairs are not)
   int32_t* line_modes;    // [world]: each source's LineMode bits
   int32_t* pair_routes;   // [return_line_rows][top_k]: own experts' recv_rows index (0 for a
                           // source that sends rows), else -1 - owner

@@ -44,15 +44,24 @@
 //   on that peer instead (-1 - mask). Every pair's weight goes beside it (recv_weights: the
 //   dispatch takes the weights too). After its waits the peer copies each recorded row from the
 //   first pair's place once that pair's word for the part is in (a token is in the same part for
-//   every expert), and notes where it put it, so the expert GEMMs see the same recv_rows.
-//   Combine: for each first pair's row, the peer sums its own experts' outputs of that token by
-//   weight (fp32 in k order, rounded to bf16) and stores the sum at the source's (token, first
-//   k); the source sums its own pairs by weight and each such partial with weight 1, in k order.
-//   The result is deterministic, but rounds once more than without rank_dedup.
+//   every expert), notes where it put it (members), and lists each source's first-pair rows.
+//   So the expert GEMMs see the same recv_rows.
+//   Combine: for each listed row, the peer sums its own experts' outputs of that token by weight
+//   (fp32 in k order, rounded to bf16) and stores the sum at the source's (token, first k); the
+//   source sums its own pairs by weight and each such partial with weight 1, in k order. The
+//   result is deterministic, but rounds once more than without rank_dedup.
 // With top-8 of 256 experts picked uniformly, a token has on average 4.0 pairs on a given peer on
 // 2 ranks, 2.0 on 4 and 1.0 on 8, and reaches it with probability 0.997, 0.904 and 0.662: the rows
 // each leg moves to or from peers fall to 25%, 45% and 66%. The byte counters count the rows that
-// cross; dispatch_copied_bytes counts the peer's local copies.
+// cross; dispatch_copied_bytes counts the peer's local copies. Measured on 4 H200
+// (bench/results/2026-11-28-h200x4-stop17, folder 7), 128 rows, best of 32-128 SMs: 43.1 us on 2
+// GPUs and 58.4 on 4, against 60.7 and 82.7 without it (0.48x and 0.52x torch's padded
+// all_to_all; 1.10x and 1.01x the floor of one copy per pair, 4.6x and 2.3x the floor of its own
+// bytes). What is left is latency: the peer's copies and partial sums start only as their words
+// land. Where fewer rows take the row path it mostly loses: at 16 and 32 rows on 32 SMs and 32
+// rows on 64 (the budgets whose line_rows leave them on the row path) it took 26.0 / 31.4 / 26.8
+// us on 2 GPUs against 21.8 / 26.3 / 24.5 without it, and 27.4 / 34.4 / 29.8 on 4 against 23.4 /
+// 33.1 / 30.9. So it is an option, off by default.
 //
 // Note [Combine]
 // (The row path, for a source that sent rows; Note [Lines for small counts] has the other.) Input:
@@ -83,6 +92,9 @@
 // takes lines back it also waits for every peer's first combine flag, which that peer writes only
 // after its dispatch read them (Note [Lines back]; without that wait a source that sent a peer
 // nothing could overwrite its flags, a layer ahead, before the peer read them).
+// With rank_dedup the same waits cover recv_copies and recv_weights, which the peer reads in its
+// dispatch and combine; the list of first-pair rows alternates by epoch (Note [Rows once per
+// rank]).
 // A source that sent a peer nothing in a layer may race one layer ahead of it, but the peer reads
 // no row of that source in that layer (counts 0; a worst-case GEMM may read the block and gets
 // values it never returns). For words and lines: line_counts, dispatch_lines and combine_lines
