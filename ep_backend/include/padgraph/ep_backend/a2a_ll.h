@@ -93,8 +93,8 @@
 // after its dispatch read them (Note [Lines back]; without that wait a source that sent a peer
 // nothing could overwrite its flags, a layer ahead, before the peer read them).
 // With rank_dedup the same waits cover recv_copies and recv_weights, which the peer reads in its
-// dispatch and combine; the list of first-pair rows alternates by epoch (Note [Rows once per
-// rank]).
+// dispatch and combine. The peer's own list of first-pair rows is local, ordered by the stream;
+// its counts alternate by epoch (Note [Rows once per rank]).
 // A source that sent a peer nothing in a layer may race one layer ahead of it, but the peer reads
 // no row of that source in that layer (counts 0; a worst-case GEMM may read the block and gets
 // values it never returns). For words and lines: line_counts, dispatch_lines and combine_lines
@@ -257,7 +257,8 @@ struct A2aLlOptions {
   int capacity = 0;                    // rows per rank
   int max_sms = 32;                    // blocks per kernel (Note [SM budget])
   int line_rows = kA2aLlLineRowsAuto;  // Note [Lines for small counts]; [0, 64] or auto
-  int return_line_rows = kA2aLlReturnLineRowsAuto;  // Note [Lines back]; [0, 128] or auto
+  int return_line_rows = kA2aLlReturnLineRowsAuto;  // Note [Lines back]; [0, 128] or auto;
+                                                    // line_rows with rank_dedup
   bool rank_dedup = false;     // Note [Rows once per rank]; the dispatch then needs the weights
   uint32_t jitter_max_ns = 0;  // Note [Jitter]; tests only
 };

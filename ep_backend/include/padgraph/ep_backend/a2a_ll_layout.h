@@ -21,10 +21,10 @@
 // recv_rows is DESIGN.md's masked layout [local_experts, ranks * capacity, hidden]: local expert
 // `le` holds world blocks of `capacity` rows, block `src` filled from its first row with the
 // rows rank `src` routed to it (at most capacity: a token picks an expert at most once).
-// The last three sections serve a2a_ll.h Notes [Lines for small counts] and [Lines back]: a line
-// row is a row cut into kA2aLlLineBytes-byte lines of kA2aLlLinePayloadBytes payload bytes and a
-// tag (lines.cuh), and the leading [2] alternates by epoch (epoch & 1), so a rank one layer ahead
-// of a peer never overwrites what that peer has still to read. The expert GEMMs read the first
+// line_counts, dispatch_lines and combine_lines serve a2a_ll.h Notes [Lines for small counts] and
+// [Lines back]: a line row is a row cut into kA2aLlLineBytes-byte lines of kA2aLlLinePayloadBytes
+// payload bytes and a tag (lines.cuh), and the leading [2] alternates by epoch (epoch & 1), so a
+// rank one layer ahead of a peer never overwrites what that peer has still to read. The expert GEMMs read the first
 // count(le, src) rows of each block. A row is stored once per (token, expert) pair, so the receive
 // region needs no per-pair deduplication; with rank_dedup a peer sends a row once per rank,
 // recv_copies says for each row which row of the region it is copied from on arrival, and
