@@ -24,13 +24,13 @@
 // line_counts, dispatch_lines and combine_lines serve a2a_ll.h Notes [Lines for small counts] and
 // [Lines back]: a line row is a row cut into kA2aLlLineBytes-byte lines of kA2aLlLinePayloadBytes
 // payload bytes and a tag (lines.cuh), and the leading [2] alternates by epoch (epoch & 1), so a
-// rank one layer ahead of a peer never overwrites what that peer has still to read. The expert GEMMs read the first
-// count(le, src) rows of each block. A row is stored once per (token, expert) pair, so the receive
-// region needs no per-pair deduplication; with rank_dedup a peer sends a row once per rank,
-// recv_copies says for each row which row of the region it is copied from on arrival, and
-// recv_weights holds each pair's weight for the owner's partial sums (a2a_ll.h Note [Rows once per
-// rank]). combine_rows holds, on the rank that owns the tokens, one
-// expert output per (token, k), summed there by weight.
+// rank one layer ahead of a peer never overwrites what that peer has still to read. The expert
+// GEMMs read the first count(le, src) rows of each block. A row is stored once per (token, expert)
+// pair, so the receive region needs no per-pair deduplication; with rank_dedup a peer sends a row
+// once per rank, recv_copies says for each row which row of the region it is copied from on
+// arrival, and recv_weights holds each pair's weight for the owner's partial sums (a2a_ll.h Note
+// [Rows once per rank]). combine_rows holds, on the rank that owns the tokens, one expert output
+// per (token, k), summed there by weight.
 //
 // Note [a2a_ll flag words]
 // A flag is one 64-bit word, written by the sender with a release store after its rows and read
