@@ -355,6 +355,22 @@ __device__ __forceinline__ void AddWeighted(uint64_t low, uint64_t high, float w
   }
 }
 
+// The same for the eight bf16 values of a 16-byte word.
+__device__ __forceinline__ void AddWeighted(const uint4& value, float weight, float* sum) {
+  AddWeighted(static_cast<uint64_t>(value.y) << 32 | value.x,
+              static_cast<uint64_t>(value.w) << 32 | value.z, weight, sum);
+}
+
+// sum[8] rounded to bf16, as one 16-byte word.
+__device__ __forceinline__ uint4 PackBf16(const float* sum) {
+  uint4 packed;
+  __nv_bfloat162* pairs = reinterpret_cast<__nv_bfloat162*>(&packed);
+#pragma unroll
+  for (int j = 0; j < 4; ++j)
+    pairs[j] = __floats2bfloat162_rn(sum[2 * j], sum[2 * j + 1]);
+  return packed;
+}
+
 // Note [The slot table of lines]
 // A source that sends lines numbers its pairs' slots in token order, as the row path does: a
 // pair's slot is the number of earlier tokens that picked its expert. Every block computes the
@@ -1067,15 +1083,8 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
 #pragma unroll
       for (int m = 0; m < kPartialMembers; ++m) {
 #pragma unroll
-        for (int u = 0; u < kPartialWords; ++u) {
-          const __nv_bfloat162* pairs = reinterpret_cast<const __nv_bfloat162*>(&value[m][u]);
-#pragma unroll
-          for (int j = 0; j < 4; ++j) {
-            const float2 f = __bfloat1622float2(pairs[j]);
-            sum[u][2 * j] = fmaf(weight[m], f.x, sum[u][2 * j]);
-            sum[u][2 * j + 1] = fmaf(weight[m], f.y, sum[u][2 * j + 1]);
-          }
-        }
+        for (int u = 0; u < kPartialWords; ++u)
+          AddWeighted(value[m][u], weight[m], sum[u]);
       }
     }
     Jitter(c.jitter_max_ns, unit * 613u + peer);
@@ -1084,13 +1093,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
 #pragma unroll
     for (int u = 0; u < kPartialWords; ++u) {
       const int i = (chunk * kPartialWords + u) * kWarpSize + lane;
-      if (i >= words) continue;
-      uint4 packed;
-      __nv_bfloat162* out_pairs = reinterpret_cast<__nv_bfloat162*>(&packed);
-#pragma unroll
-      for (int j = 0; j < 4; ++j)
-        out_pairs[j] = __floats2bfloat162_rn(sum[u][2 * j], sum[u][2 * j + 1]);
-      at[i] = packed;
+      if (i < words) at[i] = PackBf16(sum[u]);
     }
     if (chunk == 0) moved_rows += row_bytes;
   }
@@ -1278,23 +1281,10 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
       }
 #pragma unroll
       for (int u = 0; u < kReduceLoads; ++u) {
-        if (k0 + u < top_k && (valid >> (k0 + u) & 1u)) {
-          const __nv_bfloat162* pairs = reinterpret_cast<const __nv_bfloat162*>(&value[u]);
-#pragma unroll
-          for (int j = 0; j < 4; ++j) {
-            const float2 f = __bfloat1622float2(pairs[j]);
-            sum[2 * j] = fmaf(weight[u], f.x, sum[2 * j]);
-            sum[2 * j + 1] = fmaf(weight[u], f.y, sum[2 * j + 1]);
-          }
-        }
+        if (k0 + u < top_k && (valid >> (k0 + u) & 1u)) AddWeighted(value[u], weight[u], sum);
       }
     }
-    uint4 packed;
-    __nv_bfloat162* out_pairs = reinterpret_cast<__nv_bfloat162*>(&packed);
-#pragma unroll
-    for (int j = 0; j < 4; ++j)
-      out_pairs[j] = __floats2bfloat162_rn(sum[2 * j], sum[2 * j + 1]);
-    p.out[static_cast<size_t>(token) * words + word] = packed;
+    p.out[static_cast<size_t>(token) * words + word] = PackBf16(sum);
   }
 }
 
