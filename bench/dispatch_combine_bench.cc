@@ -2,28 +2,31 @@
 // several SM budgets), a2a_padded (grouped ncclSend/ncclRecv of the bucket rows to every peer and
 // back, DESIGN.md section 3) and allgather (ncclAllGather + ncclReduceScatter). Setup of issue 4:
 // hidden 7168 bf16, top-8 of 256 experts routed uniformly from a fixed seed, one copy per (token,
-// expert) pair, rows per rank 1, 8, 16, 32, 128. a2a_ll runs with its default line_rows and
-// return_line_rows and, as a2a_ll_row_path, with both 0 (no lines), to show what lines gain. Each
-// figure: kItersPerGraph dispatch+combine pairs inside one CUDA graph, replayed after a device-side
-// barrier across ranks (a one-int ncclAllReduce) so launch gaps and rank skew do not count; the
-// time of a replay is the slowest rank's device-event time over kItersPerGraph; the median over
-// replays is reported. Beside them, the byte floor: the bytes of real pairs crossing NVLink for the
-// busiest rank (its dispatch rows to peers plus the rows peers send back to it, self excluded) over
-// the per-GPU egress bandwidth measured in the same run, the best of a copy-engine copy to one peer
-// and an SM kernel storing to all peers at once through the symmetric window. Every a2a_ll result
-// is checked against a float64 CPU reference (with the test experts of a2a_ll_testing.h) before it
-// is reported. Beside allgather, lsa_gather: the same dense-TP exchange on the lsa gather backend
-// (only real rows move), checked bit for bit against the rows sent. Last, loopback/: a2a_ll between
-// 2 and 4 loopback ranks on GPU 0 (a2a_ll.h CreateLoopback), which a machine with one GPU runs: the
-// protocol's own steps without NVLink's latency or bandwidth.
+// expert) pair, rows per rank 1, 8, 16, 32, 128 (PADGRAPH_DISPATCH_ROWS gives others). a2a_ll runs
+// with its default line_rows and return_line_rows and, as a2a_ll_row_path, with both 0 (no lines),
+// to show what lines gain. Each figure: kItersPerGraph dispatch+combine pairs inside one CUDA
+// graph, replayed after a device-side barrier across ranks (a one-int ncclAllReduce) so launch gaps
+// and rank skew do not count; the time of a replay is the slowest rank's device-event time over
+// kItersPerGraph; the median over replays is reported. Beside them, the byte floor: the bytes of
+// real pairs crossing NVLink for the busiest rank (its dispatch rows to peers plus the rows peers
+// send back to it, self excluded) over the per-GPU egress bandwidth measured in the same run, the
+// best of a copy-engine copy to one peer and an SM kernel storing to all peers at once through the
+// symmetric window. Every a2a_ll result is checked against a float64 CPU reference (with the test
+// experts of a2a_ll_testing.h) before it is reported. Beside allgather, lsa_gather: the same
+// dense-TP exchange on the lsa gather backend (only real rows move), checked bit for bit against
+// the rows sent. Last, loopback/: a2a_ll between 2 and 4 loopback ranks on GPU 0 (a2a_ll.h
+// CreateLoopback), which a machine with one GPU runs: the protocol's own steps without NVLink's
+// latency or bandwidth.
 #include <benchmark/benchmark.h>
 #include <cuda_runtime_api.h>
 #include <nccl.h>
 
 #include <algorithm>
 #include <barrier>
+#include <charconv>
 #include <cmath>
 #include <condition_variable>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <iterator>
@@ -33,9 +36,12 @@
 #include <numeric>
 #include <optional>
 #include <random>
+#include <string_view>
 #include <thread>
 #include <vector>
 
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "fmt/format.h"
 #include "padgraph/ep_backend/a2a_ll.h"
 #include "padgraph/ep_backend/a2a_ll_testing.h"
@@ -58,7 +64,7 @@ constexpr int kReplays = 15;
 constexpr uint64_t kSeed = 2026;
 constexpr size_t kRowBytes = kHidden * 2;
 constexpr size_t kProbeBytes = size_t{256} << 20;  // per probe launch, all peers together
-const int kRows[] = {1, 8, 16, 32, 128};
+const std::vector<int> kDefaultRows = {1, 8, 16, 32, 128};
 const int kSmBudgets[] = {32, 64, 128};
 // Loopback ranks (a2a_ll.h CreateLoopback) share one GPU's SMs: at most SMs / (2 x world) each.
 constexpr int kLoopbackSms = 16;
@@ -766,7 +772,29 @@ const char* BackendName(Backend backend) {
   return "?";
 }
 
-void Register() {
+// Rows per rank of the dispatch_combine cases: kDefaultRows, or the comma-separated list in
+// PADGRAPH_DISPATCH_ROWS (each in [1, kCapacity]), e.g. to find where two a2a_ll options cross.
+absl::StatusOr<std::vector<int>> RowsToRun() {
+  const char* list = std::getenv("PADGRAPH_DISPATCH_ROWS");
+  if (list == nullptr || *list == '\0') return kDefaultRows;
+  std::vector<int> rows;
+  for (std::string_view rest = list; !rest.empty();) {
+    const std::string_view item = rest.substr(0, rest.find(','));
+    rest.remove_prefix(std::min(rest.size(), item.size() + 1));
+    int value = 0;
+    const auto [end, error] = std::from_chars(item.data(), item.data() + item.size(), value);
+    if (error != std::errc() || end != item.data() + item.size() || value < 1 ||
+        value > kCapacity) {
+      return absl::InvalidArgumentError(fmt::format(
+          "PADGRAPH_DISPATCH_ROWS: '{}' is not a row count in [1, {}]", item, kCapacity));
+    }
+    rows.push_back(value);
+  }
+  return rows;
+}
+
+absl::Status Register() {
+  PADGRAPH_ASSIGN_OR_RETURN(const std::vector<int> rows_to_run, RowsToRun());
   for (int world : {2, 4}) {
     for (int copy_engine : {0, 1}) {
       benchmark::RegisterBenchmark(fmt::format("egress/world:{}/{}", world,
@@ -778,7 +806,7 @@ void Register() {
           ->Iterations(kReplays)
           ->Unit(benchmark::kMicrosecond);
     }
-    for (int rows : kRows) {
+    for (int rows : rows_to_run) {
       for (Backend backend : {Backend::kA2aLl, Backend::kA2aLlRowPath, Backend::kA2aLlDedup,
                               Backend::kA2aPadded, Backend::kAllGather, Backend::kLsaGather}) {
         for (int sms : kSmBudgets) {
@@ -832,6 +860,7 @@ void Register() {
       }
     }
   }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -839,7 +868,10 @@ void Register() {
 
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
-  padgraph::Register();
+  if (const absl::Status registered = padgraph::Register(); !registered.ok()) {
+    fmt::print(stderr, "dispatch_combine_bench: {}\n", registered.ToString());
+    return 2;
+  }
   benchmark::RunSpecifiedBenchmarks();
   padgraph::CurrentTeam().reset();  // graphs, A2aLl windows and communicators, in that order
   benchmark::Shutdown();
