@@ -135,6 +135,7 @@ A2aLlOptions A2aLlOptionsFor(int sms) {
   options.hidden = kHidden;
   options.capacity = kCapacity;
   options.max_sms = sms;
+  options.rank_dedup_rows = kA2aLlRankDedupOff;  // one copy per (token, expert) pair
   return options;
 }
 
@@ -149,7 +150,7 @@ struct RankState {
   Deadline deadline;
   std::map<int, A2aLl> a2a;           // by SM budget
   std::map<int, A2aLl> a2a_row_path;  // by SM budget, line_rows 0: every source sends rows
-  std::map<int, A2aLl> a2a_dedup;     // by SM budget, rank_dedup (NVLink teams only)
+  std::map<int, A2aLl> a2a_dedup;     // by SM budget, rows once per rank (NVLink teams only)
   std::optional<LsaGather> lsa;
   DeviceBuffer x, ids, weights, count, out, expert_out;
   DeviceBuffer padded_recv, padded_back, gathered, barrier_int, probe_source, landing;
@@ -303,7 +304,7 @@ class Team {
       PADGRAPH_ASSIGN_OR_RETURN(A2aLl row_path, A2aLl::Create(s.comm.get(), options));
       s.a2a_row_path.emplace(sms, std::move(row_path));
       A2aLlOptions dedup_options = A2aLlOptionsFor(sms);
-      dedup_options.rank_dedup = true;
+      dedup_options.rank_dedup_rows = kA2aLlRankDedupRowsAuto;
       PADGRAPH_ASSIGN_OR_RETURN(A2aLl dedup, A2aLl::Create(s.comm.get(), dedup_options));
       s.a2a_dedup.emplace(sms, std::move(dedup));
     }
@@ -495,8 +496,10 @@ absl::Status CheckLsaGather(RankState& s, const Routing& routing, int rows) {
 
 // kA2aLlRowPath: a2a_ll with line_rows and return_line_rows 0 (a2a_ll.h Notes [Lines for small
 // counts] and [Lines back] off: rows both ways), beside the default, so a run shows what lines
-// gain at each row count. kA2aLlDedup: the default with rank_dedup (a2a_ll.h Note [Rows once per
-// rank]), the rank-deduplicated variant, reported apart against the floor of its own bytes.
+// gain at each row count. kA2aLl sends one copy per (token, expert) pair, as issue 4 sets the
+// benchmark up; kA2aLlDedup is the library's default, rows once per rank from
+// kA2aLlRankDedupAutoRows rows (a2a_ll.h Note [Rows once per rank]), the rank-deduplicated variant,
+// reported apart against the floor of its own bytes.
 enum class Backend {
   kA2aLl,
   kA2aPadded,
@@ -730,9 +733,12 @@ void BM_DispatchCombine(benchmark::State& state) {
   });
   // A dense-TP exchange moves each rank's rows to every peer and as many back.
   uint64_t busiest = backend == Backend::kLsaGather ? 2 * rows * (world - 1) * kRowBytes : 0;
-  // The deduplicated variant's rows go once per peer only on its row path.
-  const bool once_per_rank = backend == Backend::kA2aLlDedup &&
-                             rows > LineRowsFor(A2aLlOptionsFor(sms).line_rows, sms, kCapacity);
+  // The deduplicated variant's rows go once per peer only from its threshold on.
+  const bool once_per_rank =
+      backend == Backend::kA2aLlDedup &&
+      rows > RankDedupRowsFor(kA2aLlRankDedupRowsAuto,
+                              LineRowsFor(A2aLlOptionsFor(sms).line_rows, sms, kCapacity),
+                              kCapacity);
   for (int rank = 0; rank < world && backend != Backend::kLsaGather; ++rank)
     busiest = std::max(busiest, NvlinkBytes(routing, world, rank, once_per_rank));
   const double median_us = state.counters["median_us"];

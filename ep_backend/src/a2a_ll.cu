@@ -38,7 +38,7 @@ constexpr int kPartialWords = 2;    // 16-byte words per lane of a partial sum's
 constexpr int kPartialMembers = 4;  // a partial sum's rows loaded at once
 
 // A source's modes, as the dispatch read them from its words (line_modes).
-enum LineMode { kSendsLines = 1, kTakesLinesBack = 2 };
+enum LineMode { kSendsLines = 1, kTakesLinesBack = 2, kSendsOnce = 4 };
 
 enum Counter {
   kDispatchPeer = 0,
@@ -50,7 +50,8 @@ enum Counter {
   kLinesBackDispatches = 6,
   kRowsDispatches = 7,
   kDispatchCopied = 8,
-  kCounters = 9
+  kRowsOnceDispatches = 9,
+  kCounters = 10
 };
 
 struct KernelCommon {
@@ -68,7 +69,7 @@ struct DispatchParams {
   const uint4* x;
   const int32_t* topk_ids;
   const int32_t* num_rows;
-  const float* weights;  // [rows][top_k], with rank_dedup
+  const float* weights;  // [rows][top_k]: Note [Rows once per rank]
   int rows;
   uint32_t* epochs;       // [gridDim.x], Note [Epochs without host state]
   int32_t* recv_counts;   // [local_experts][world]
@@ -455,7 +456,9 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
   const int rows = shared_rows;
   const bool expired = shared_expired != 0;
   const bool lines_out = rows <= layout.shape.line_rows || rows == 0;
-  const bool lines_back = rows <= layout.shape.return_line_rows;  // Note [Lines back]
+  // Note [Rows once per rank] and Note [Lines back].
+  const bool once = !lines_out && rows > layout.shape.rank_dedup_rows;
+  const bool lines_back = !once && rows <= layout.shape.return_line_rows;
   const int lane = threadIdx.x % kWarpSize;
   const int line_group = lane / lines::kLanesPerLine;
   const int part = lane % lines::kLanesPerLine;
@@ -511,7 +514,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
   }
   // Note [Rows once per rank]: the list the next launch fills, emptied (this one's was emptied
   // by the launch before, which the stream finished first).
-  if (layout.shape.rank_dedup && blockIdx.x == 0 && threadIdx.x < world)
+  if (layout.shape.rank_dedup() && blockIdx.x == 0 && threadIdx.x < world)
     p.first_counts[(buffer ^ 1) * world + threadIdx.x] = 0;
   if (table && blockIdx.x == 0) {
     // For the combine: which pairs travel, where this rank's own pairs are in recv_rows (-1 -
@@ -551,9 +554,11 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
     const int owner = layout.OwnerOf(expert);
     if (owner == c.rank) continue;
     const uint64_t word =
-        expired     ? kA2aLlPoisonWord
-        : lines_out ? FlagWord(epoch, c.layer, kA2aLlLineCountBit | __popcll(expert_tokens[expert]))
-                    : FlagWord(epoch, c.layer, lines_back ? kA2aLlLinesBackBit : 0);
+        expired ? kA2aLlPoisonWord
+        : lines_out
+            ? FlagWord(epoch, c.layer, kA2aLlLineCountBit | __popcll(expert_tokens[expert]))
+            : FlagWord(epoch, c.layer,
+                       (lines_back ? kA2aLlLinesBackBit : 0) | (once ? kA2aLlSendsOnceBit : 0));
     StoreRelaxedSys(
         reinterpret_cast<uint64_t*>(c.peers[owner] +
                                     layout.LineCount(buffer, layout.LocalExpertOf(expert), c.rank)),
@@ -622,7 +627,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
       const uint32_t mask = ValidPairs(id, top_k, experts);
       // Note [Rows once per rank]: a peer returns one partial sum per token, at its first pair.
       uint32_t summed = mask, partial = 0;
-      if (layout.shape.rank_dedup) {
+      if (once) {
         uint32_t reached = 0;
 #pragma unroll
         for (int k = 0; k < kA2aLlMaxTopK; ++k) {
@@ -656,7 +661,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
       const int part_index = item / experts;
       const int owner = layout.OwnerOf(expert);
       const int local_expert = layout.LocalExpertOf(expert);
-      const bool once_per_rank = layout.shape.rank_dedup && owner != c.rank;
+      const bool once_per_rank = once && owner != c.rank;
       char* owner_base = c.peers[owner];
       uint64_t* flag = reinterpret_cast<uint64_t*>(
           owner_base + layout.DispatchFlag(local_expert, c.rank, part_index));
@@ -733,6 +738,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
     const int source = i % world;
     bool lines = lines_out;
     bool back = lines_back;
+    bool sends_once = once;
     int count =
         lines_out && !expired ? __popcll(expert_tokens[c.rank * local_experts + local_expert]) : 0;
     if (source != c.rank) {
@@ -744,10 +750,12 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
                       want, source, i, &word);
       lines = !arrived || (FlagWordCount(word) & kA2aLlLineCountBit) != 0;
       back = lines || (FlagWordCount(word) & kA2aLlLinesBackBit) != 0;
+      sends_once = !lines && (FlagWordCount(word) & kA2aLlSendsOnceBit) != 0;
       count = arrived && lines ? FlagWordCount(word) & (kA2aLlLineCountBit - 1) : 0;
     }
     if (local_expert == 0) {
-      source_modes[source] = (lines ? kSendsLines : 0) | (back ? kTakesLinesBack : 0);
+      source_modes[source] =
+          (lines ? kSendsLines : 0) | (back ? kTakesLinesBack : 0) | (sends_once ? kSendsOnce : 0);
     }
     lines_in[i] = lines && source != c.rank ? count : 0;
   }
@@ -832,12 +840,12 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
   // experts, copied from the first one's place, where the combine finds them (members);
   // (local expert, source, part) per warp, its slots between the part's word and the one before.
   unsigned long long copied_bytes = 0;
-  for (int item = warp_id; layout.shape.rank_dedup && !expired && item < wait_words;
+  for (int item = warp_id; layout.shape.rank_dedup() && !expired && item < wait_words;
        item += warps) {
     const int part_index = item % parts;
     const int source = item / parts % world;
     const int local_expert = item / (parts * world);
-    if (source == c.rank || (source_modes[source] & kSendsLines)) continue;
+    if (source == c.rank || !(source_modes[source] & kSendsOnce)) continue;
     uint64_t word = 0;
     bool arrived = true;
     if (lane < 2 && (lane == 0 || part_index > 0)) {
@@ -913,6 +921,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
   AddCount(c.counters + kDispatchSelf, self_bytes);
   if (blockIdx.x == 0 && threadIdx.x == 0) {
     AddCount(c.counters + (lines_out    ? kLinesDispatches
+                           : once       ? kRowsOnceDispatches
                            : lines_back ? kLinesBackDispatches
                                         : kRowsDispatches),
              1);
@@ -954,7 +963,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
     prefix[local_expert] = __ldcg(p.recv_counts + local_expert * world + peer);
   const int dispatch_epoch = static_cast<int>(__ldcg(p.dispatch_epochs));
   const int first_count =
-      layout.shape.rank_dedup ? __ldcg(p.first_counts + (dispatch_epoch & 1) * world + peer) : 0;
+      layout.shape.rank_dedup() ? __ldcg(p.first_counts + (dispatch_epoch & 1) * world + peer) : 0;
   const int listed_rows = __ldcg(p.line_send_count);
   const int lines_per_row = layout.lines_per_row();
   const int line_groups = (lines_per_row + lines::kLinesPerWarp - 1) / lines::kLinesPerWarp;
@@ -1039,7 +1048,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
   // The dispatch listed the first pairs' rows (first_rows). Latency-bound: each unit's entry loads
   // a unit ahead, its members' places and weights one per lane, and the rows of kPartialMembers
   // members at once.
-  const bool partial_sums = layout.shape.rank_dedup && peer != c.rank && !peer_sends_lines;
+  const bool partial_sums = peer != c.rank && (source_modes[peer] & kSendsOnce) != 0;
   const int chunks = (words + kWarpSize * kPartialWords - 1) / (kWarpSize * kPartialWords);
   const int partial_units = expired || !partial_sums ? 0 : first_count * chunks;
   const float* recv_weights =
@@ -1420,6 +1429,14 @@ absl::Status A2aLl::State::SetUp(int world, int ranks_per_gpu) {
                    fmt::format("must be in [0, {}], or {} for max_sms", kA2aLlMaxReturnLineRows,
                                kA2aLlReturnLineRowsAuto));
   }
+  if (options.rank_dedup_rows != kA2aLlRankDedupOff &&
+      (options.rank_dedup_rows < kA2aLlRankDedupRowsAuto ||
+       options.rank_dedup_rows > options.capacity)) {
+    return Invalid("rank_dedup_rows", options.rank_dedup_rows,
+                   fmt::format("must be in [0, capacity ({})], {} for {} rows or {} for never",
+                               options.capacity, kA2aLlRankDedupRowsAuto, kA2aLlRankDedupAutoRows,
+                               kA2aLlRankDedupOff));
+  }
   if (options.jitter_max_ns > 1000000) {
     return Invalid("jitter_max_ns", options.jitter_max_ns, "must be at most 1000000");
   }
@@ -1448,9 +1465,8 @@ absl::Status A2aLl::State::SetUp(int world, int ranks_per_gpu) {
   shape.line_rows = LineRowsFor(options.line_rows, options.max_sms, options.capacity);
   shape.return_line_rows = ReturnLineRowsFor(options.return_line_rows, options.max_sms,
                                              shape.line_rows, options.capacity);
-  shape.rank_dedup = options.rank_dedup;
-  // Note [Rows once per rank]: a source on the row path takes partial sums back, as rows.
-  if (shape.rank_dedup) shape.return_line_rows = shape.line_rows;
+  shape.rank_dedup_rows =
+      RankDedupRowsFor(options.rank_dedup_rows, shape.line_rows, options.capacity);
   PADGRAPH_ASSIGN_OR_RETURN(layout, MakeA2aLlLayout(shape));
   dispatch_blocks = options.max_sms;
   combine_blocks = layout.shape.combine_group_blocks * world;
@@ -1482,10 +1498,10 @@ absl::Status A2aLl::State::SetUp(int world, int ranks_per_gpu) {
                             DeviceBuffer::Allocate(layout.shape.capacity * sizeof(uint16_t)));
   PADGRAPH_ASSIGN_OR_RETURN(
       members, DeviceBuffer::Allocate(
-                   (layout.shape.rank_dedup ? layout.recv_row_count() * layout.shape.top_k : 1) *
+                   (layout.shape.rank_dedup() ? layout.recv_row_count() * layout.shape.top_k : 1) *
                    sizeof(int32_t)));
   const size_t first_rows_count =
-      layout.shape.rank_dedup ? static_cast<size_t>(world) * layout.shape.capacity : 1;
+      layout.shape.rank_dedup() ? static_cast<size_t>(world) * layout.shape.capacity : 1;
   PADGRAPH_ASSIGN_OR_RETURN(first_rows, DeviceBuffer::Allocate(first_rows_count * sizeof(int4)));
   PADGRAPH_ASSIGN_OR_RETURN(first_counts, DeviceBuffer::Allocate(2 * world * sizeof(int)));
   PADGRAPH_ASSIGN_OR_RETURN(counters, DeviceBuffer::Allocate(kCounters * sizeof(uint64_t)));
@@ -1510,10 +1526,11 @@ absl::StatusOr<A2aLl> A2aLl::Create(ncclComm_t comm, const A2aLlOptions& options
   // rank.
   const char* const names[] = {"num_experts",      "top_k",         "hidden",
                                "capacity",         "max_sms",       "line_rows",
-                               "return_line_rows", "jitter_max_ns", "rank_dedup"};
-  const int64_t values[] = {options.num_experts,      options.top_k,         options.hidden,
-                            options.capacity,         options.max_sms,       options.line_rows,
-                            options.return_line_rows, options.jitter_max_ns, options.rank_dedup};
+                               "return_line_rows", "jitter_max_ns", "rank_dedup_rows"};
+  const int64_t values[] = {
+      options.num_experts,      options.top_k,         options.hidden,
+      options.capacity,         options.max_sms,       options.line_rows,
+      options.return_line_rows, options.jitter_max_ns, options.rank_dedup_rows};
   PADGRAPH_ASSIGN_OR_RETURN(const device_exchange::CommPlace place,
                             BeginCollectiveCreate(comm, "a2a_ll", names, values));
   const int world = place.world;
@@ -1559,10 +1576,11 @@ absl::Status A2aLl::Dispatch(const A2aLlDispatchArgs& args, cudaStream_t stream)
     return absl::InvalidArgumentError(
         "a2a_ll: Dispatch needs num_rows, and x and topk_ids when rows > 0");
   }
-  if (s.layout.shape.rank_dedup && args.rows > 0 && args.weights == nullptr) {
-    return absl::InvalidArgumentError(
-        "a2a_ll: Dispatch needs weights when rows > 0 with options.rank_dedup (Note [Rows once "
-        "per rank]: the owner sums each token's pairs)");
+  if (args.rows > s.layout.shape.rank_dedup_rows && args.weights == nullptr) {
+    return absl::InvalidArgumentError(fmt::format(
+        "a2a_ll: Dispatch needs weights when rows ({}) > rank_dedup_rows ({}) (Note [Rows once "
+        "per rank]: the owner sums each token's pairs)",
+        args.rows, s.layout.shape.rank_dedup_rows));
   }
   DispatchParams params;
   params.common = CommonFor(s, args.layer, args.deadline);
@@ -1686,6 +1704,7 @@ absl::StatusOr<A2aLlCounters> A2aLl::ReadCounters() const {
   counters.lines_dispatches = values[kLinesDispatches];
   counters.lines_back_dispatches = values[kLinesBackDispatches];
   counters.rows_dispatches = values[kRowsDispatches];
+  counters.rows_once_dispatches = values[kRowsOnceDispatches];
   counters.dispatch_copied_bytes = values[kDispatchCopied];
   return counters;
 }

@@ -756,6 +756,7 @@ absl::Status CudaDecoder::MoeA2aLl(const LayerShape& shape, int rows, int moe_in
   PADGRAPH_RETURN_IF_ERROR(a2a_->Dispatch({.x = normed_.data(),
                                            .topk_ids = route_experts_.data<int32_t>(),
                                            .num_rows = sent_rows,
+                                           .weights = route_weights_.data<float>(),
                                            .rows = rows,
                                            .layer = shape.index,
                                            .deadline = deadline_},

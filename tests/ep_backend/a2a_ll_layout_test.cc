@@ -109,6 +109,27 @@ TEST(A2aLlLayoutTest, ReturnLineRowsDefaultToTheSmBudget) {
   EXPECT_EQ(ReturnLineRowsFor(kA2aLlReturnLineRowsAuto, 32, 0, -5), 0);
 }
 
+// Note [Rows once per rank]: from kA2aLlRankDedupAutoRows rows by default, never when off; raised
+// to line_rows, capped at the capacity (which no count exceeds: never).
+TEST(A2aLlLayoutTest, RankDedupRowsForAnOption) {
+  EXPECT_EQ(RankDedupRowsFor(kA2aLlRankDedupRowsAuto, 8, 128), kA2aLlRankDedupAutoRows);
+  EXPECT_EQ(RankDedupRowsFor(kA2aLlRankDedupRowsAuto, 33, 128), 33);  // raised to line_rows
+  EXPECT_EQ(RankDedupRowsFor(kA2aLlRankDedupRowsAuto, 16, 32), 32);   // the capacity: never
+  EXPECT_EQ(RankDedupRowsFor(kA2aLlRankDedupOff, 16, 128), 128);
+  EXPECT_EQ(RankDedupRowsFor(0, 16, 128), 16);
+  EXPECT_EQ(RankDedupRowsFor(64, 16, 128), 64);
+  EXPECT_EQ(RankDedupRowsFor(200, 16, 128), 128);
+  // A capacity out of range (Create rejects it after) gives line_rows, not a reversed clamp.
+  EXPECT_EQ(RankDedupRowsFor(kA2aLlRankDedupRowsAuto, 16, -5), 16);
+  auto shape = DeepSeekShape(4, 128);
+  for (const int rows : {128, 1000, kA2aLlMaxCapacity}) {
+    shape.rank_dedup_rows = rows;
+    EXPECT_FALSE(shape.rank_dedup()) << rows;
+  }
+  shape.rank_dedup_rows = 127;
+  EXPECT_TRUE(shape.rank_dedup());
+}
+
 TEST(A2aLlLayoutTest, NoLinesTakeNoWindow) {
   A2aLlShape shape = DeepSeekShape(4, 128);
   shape.line_rows = 0;
@@ -119,15 +140,15 @@ TEST(A2aLlLayoutTest, NoLinesTakeNoWindow) {
   EXPECT_EQ(layout->window_bytes, layout->combine_lines_offset);
 }
 
-// Note [Rows once per rank]: a copy source and a weight per receive row, last, only with
-// rank_dedup.
+// Note [Rows once per rank]: a copy source and a weight per receive row, last, only when some
+// source can send rows once (rank_dedup_rows below the capacity).
 TEST(A2aLlLayoutTest, RankDedupAddsACopySourceAndAWeightPerReceiveRow) {
   auto without = MakeA2aLlLayout(DeepSeekShape(4, 128));
   ASSERT_TRUE(without.ok());
   EXPECT_EQ(without->recv_copies_offset, without->window_bytes);
   EXPECT_EQ(without->recv_weights_offset, without->window_bytes);
   A2aLlShape shape = DeepSeekShape(4, 128);
-  shape.rank_dedup = true;
+  shape.rank_dedup_rows = 127;
   auto layout = MakeA2aLlLayout(shape);
   ASSERT_TRUE(layout.ok());
   const size_t section = 64u * 4 * 128 * 4;  // already aligned
@@ -206,6 +227,10 @@ TEST(A2aLlLayoutTest, RejectsEveryLimitNamingFieldValueAndLimit) {
          s.capacity = 16;
          s.return_line_rows = 32;
        })},
+      {"rank_dedup_rows", "rank_dedup_rows = 15",
+       with([](A2aLlShape& s) { s.rank_dedup_rows = 15; })},
+      {"rank_dedup_rows", "rank_dedup_rows = 65537",
+       with([](A2aLlShape& s) { s.rank_dedup_rows = 65537; })},
   };
   for (const BadShape& bad : cases) {
     auto layout = MakeA2aLlLayout(bad.shape);

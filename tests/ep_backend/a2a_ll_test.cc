@@ -54,7 +54,8 @@ struct Shape {
   // with 17-24 rows take lines back, 25-32 rows (Note [Lines back]).
   int line_rows = 16;
   int return_line_rows = 24;
-  bool rank_dedup = false;  // Note [Rows once per rank]
+  // Note [Rows once per rank]: off unless a test sets it (0: every rank on the row path).
+  int rank_dedup_rows = kA2aLlRankDedupOff;
 };
 
 // Every rank's inputs of one launch (a step of one layer), made from a seed on every thread alike.
@@ -184,20 +185,20 @@ absl::Status CheckOutput(const Shape& shape, const LaunchInputs& in, int rank, c
 
 // Bytes a rank's dispatch stores to other ranks and to itself, and the bytes its combine stores
 // back to other ranks and to itself, for one launch (its own experts' outputs come back to it as
-// rows or as lines, by its mode). With rank_dedup (Note [Rows once per rank]) a source on the row
-// path (more than `line_rows`, the resolved threshold) sends a token's row to a peer once, and the
-// peer copies it for each further pair.
+// rows or as lines, by its mode). A source with more rows than the resolved rank_dedup_rows (Note
+// [Rows once per rank]) sends a token's row to a peer once, and the peer copies it for each
+// further pair.
 struct Bytes {
   uint64_t dispatch_peer = 0, dispatch_self = 0, combine_peer = 0, combine_self = 0,
            dispatch_copied = 0;
 };
 Bytes ExpectedBytes(const Shape& shape, const LaunchInputs& in, int world, int rank,
-                    int line_rows) {
+                    const A2aLlShape& resolved) {
   const int local = shape.experts / world;
   const uint64_t row = static_cast<uint64_t>(shape.hidden) * 2;
   Bytes bytes;
   for (int source = 0; source < world; ++source) {
-    const bool once_per_rank = shape.rank_dedup && in.counts[source] > line_rows;
+    const bool once_per_rank = in.counts[source] > resolved.rank_dedup_rows;
     for (int t = 0; t < in.counts[source]; ++t) {
       std::vector<bool> reached(world, false);
       for (int k = 0; k < shape.top_k; ++k) {
@@ -295,7 +296,7 @@ A2aLlOptions OptionsFor(const Shape& shape, uint32_t jitter_ns) {
   options.max_sms = shape.max_sms;
   options.line_rows = shape.line_rows;
   options.return_line_rows = shape.return_line_rows;
-  options.rank_dedup = shape.rank_dedup;
+  options.rank_dedup_rows = shape.rank_dedup_rows;
   options.jitter_max_ns = jitter_ns;
   return options;
 }
@@ -407,8 +408,10 @@ TEST(A2aLlVersionTest, LoadedNcclMatchesTheHeaders) {
 // return_line_rows): lines only for idle ranks (0, 0); rows out and lines back for every other
 // rank (0, 32); lines for a rank with half the capacity or less, lines back for one with three
 // quarters or less (16, 24: three modes in most launches); lines for every rank (32, 32). Then
-// (0, 0) and (16, 24) again with rank_dedup (Note [Rows once per rank]), where the counters also
-// say that each row crossed to a peer once and was copied there for each further pair.
+// with rows once per rank (Note [Rows once per rank]), where the counters also say that each row
+// crossed to a peer once and was copied there for each further pair: for every rank on the row
+// path (0, 0, rank_dedup_rows 0), and from 25 rows with lines up to 8 and lines back up to 16
+// (8, 16, 24: four modes in most launches).
 TEST_P(A2aLlTest, RandomDistributionsMatchTheReference) {
   const int world = GetParam().world;
   constexpr int kLaunches = 1000;
@@ -416,18 +419,19 @@ TEST_P(A2aLlTest, RandomDistributionsMatchTheReference) {
   for (int i = 0; i < kLaunches; ++i)
     launches.push_back(MakeInputs(Shape(), world, 1000 * world + i, true, {}, i % 10 == 9));
   struct Thresholds {
-    int line_rows, return_line_rows;
-    bool rank_dedup;
+    int line_rows, return_line_rows, rank_dedup_rows;
   };
-  for (const auto& [line_rows, return_line_rows, rank_dedup] :
-       {Thresholds{0, 0, false}, Thresholds{0, 32, false}, Thresholds{16, 24, false},
-        Thresholds{32, 32, false}, Thresholds{0, 0, true}, Thresholds{16, 24, true}}) {
+  constexpr int kOff = kA2aLlRankDedupOff;
+  for (const auto& [line_rows, return_line_rows, rank_dedup_rows] :
+       {Thresholds{0, 0, kOff}, Thresholds{0, 32, kOff}, Thresholds{16, 24, kOff},
+        Thresholds{32, 32, kOff}, Thresholds{0, 0, 0}, Thresholds{8, 16, 24}}) {
     Shape shape;
     shape.line_rows = line_rows;
     shape.return_line_rows = return_line_rows;
-    shape.rank_dedup = rank_dedup;
-    const std::string thresholds = fmt::format("line_rows {}, return_line_rows {}{}", line_rows,
-                                               return_line_rows, rank_dedup ? ", rank_dedup" : "");
+    shape.rank_dedup_rows = rank_dedup_rows;
+    const std::string thresholds =
+        fmt::format("line_rows {}, return_line_rows {}, rank_dedup_rows {}", line_rows,
+                    return_line_rows, rank_dedup_rows);
     std::atomic<int> rows_checked = 0;
     OnTeam(GetParam(), shape, /*jitter_ns=*/0, absl::Seconds(20), [&](Rank& r) -> absl::Status {
       const int rank = r.rank;
@@ -437,17 +441,18 @@ TEST_P(A2aLlTest, RandomDistributionsMatchTheReference) {
       uint64_t want_invalid = 0;
       // The paths this rank's pairs should take, by its count and the thresholds Create resolved.
       const A2aLlShape& resolved = r.a2a.layout().shape;
-      uint64_t want_lines = 0, want_lines_back = 0, want_rows = 0;
+      uint64_t want_lines = 0, want_lines_back = 0, want_rows = 0, want_once = 0;
       for (int i = 0; i < kLaunches; ++i) {
         const int count = launches[i].counts[rank];
         ++(count <= resolved.line_rows || count == 0 ? want_lines
+           : count > resolved.rank_dedup_rows        ? want_once
            : count <= resolved.return_line_rows      ? want_lines_back
                                                      : want_rows);
         want_invalid += InvalidPairs(shape, launches[i], rank);
         PADGRAPH_RETURN_IF_ERROR(CheckOutput(shape, launches[i], rank, out.data() + i * x_stride,
                                              fmt::format("{}, launch {}", thresholds, i)));
         rows_checked += launches[i].counts[rank];
-        Bytes b = ExpectedBytes(shape, launches[i], world, rank, resolved.line_rows);
+        Bytes b = ExpectedBytes(shape, launches[i], world, rank, resolved);
         want.dispatch_peer += b.dispatch_peer;
         want.dispatch_self += b.dispatch_self;
         want.combine_peer += b.combine_peer;
@@ -460,10 +465,10 @@ TEST_P(A2aLlTest, RandomDistributionsMatchTheReference) {
           got.combine_peer_bytes != want.combine_peer ||
           got.combine_self_bytes != want.combine_self ||
           got.dispatch_copied_bytes != want.dispatch_copied ||
-          (rank_dedup && want.dispatch_copied == 0)) {
+          (resolved.rank_dedup() && want.dispatch_copied == 0)) {
         return absl::InternalError(fmt::format(
             "{}, rank {} byte counters: dispatch {} + {} self, combine {} + {} self, copied {}; "
-            "real pairs give {} + {}, {} + {}, {} (with rank_dedup some must be copied)",
+            "real pairs give {} + {}, {} + {}, {} (with rows once per rank some must be copied)",
             thresholds, rank, got.dispatch_peer_bytes, got.dispatch_self_bytes,
             got.combine_peer_bytes, got.combine_self_bytes, got.dispatch_copied_bytes,
             want.dispatch_peer, want.dispatch_self, want.combine_peer, want.combine_self,
@@ -473,16 +478,19 @@ TEST_P(A2aLlTest, RandomDistributionsMatchTheReference) {
         return absl::InternalError(fmt::format("rank {}: {} invalid pairs counted, {} given", rank,
                                                got.invalid_pairs, want_invalid));
       }
-      // Each path ran as often as the counts say, and lines back ran wherever the thresholds
-      // leave it counts to take.
+      // Each path ran as often as the counts say, and lines back and rows once per rank ran
+      // wherever the thresholds leave them counts to take.
       if (got.lines_dispatches != want_lines || got.lines_back_dispatches != want_lines_back ||
-          got.rows_dispatches != want_rows ||
-          (resolved.return_line_rows > resolved.line_rows && want_lines_back == 0)) {
+          got.rows_dispatches != want_rows || got.rows_once_dispatches != want_once ||
+          (std::min(resolved.return_line_rows, resolved.rank_dedup_rows) > resolved.line_rows &&
+           want_lines_back == 0) ||
+          (resolved.rank_dedup() && want_once == 0)) {
         return absl::InternalError(fmt::format(
-            "{}, rank {} dispatches by path: lines {}, lines back {}, rows {}; its counts give "
-            "{}, {}, {} (lines back must run at least once when return_line_rows > line_rows)",
+            "{}, rank {} dispatches by path: lines {}, lines back {}, rows {}, rows once {}; its "
+            "counts give {}, {}, {}, {} (lines back and rows once must each run at least once "
+            "where the thresholds leave them counts)",
             thresholds, rank, got.lines_dispatches, got.lines_back_dispatches, got.rows_dispatches,
-            want_lines, want_lines_back, want_rows));
+            got.rows_once_dispatches, want_lines, want_lines_back, want_rows, want_once));
       }
       return absl::OkStatus();
     });
@@ -662,7 +670,7 @@ TEST_P(A2aLlTest, JitterStressIsBitForBitStable) {
 TEST_P(A2aLlTest, RowsOncePerRankMatchTheReference) {
   const int world = GetParam().world;
   Shape shape;
-  shape.rank_dedup = true;
+  shape.rank_dedup_rows = 0;
   constexpr int kLaunches = 40;
   std::vector<LaunchInputs> launches;
   for (int i = 0; i < kLaunches; ++i) {
@@ -681,8 +689,7 @@ TEST_P(A2aLlTest, RowsOncePerRankMatchTheReference) {
       PADGRAPH_RETURN_IF_ERROR(CheckOutput(shape, launches[i], r.rank, out.data() + i * x_stride,
                                            fmt::format("launch {}", i)));
       want_copied +=
-          ExpectedBytes(shape, launches[i], world, r.rank, r.a2a.layout().shape.line_rows)
-              .dispatch_copied;
+          ExpectedBytes(shape, launches[i], world, r.rank, r.a2a.layout().shape).dispatch_copied;
     }
     PADGRAPH_ASSIGN_OR_RETURN(A2aLlCounters got, r.a2a.ReadCounters());
     if (got.dispatch_copied_bytes != want_copied || (world > 1 && want_copied == 0)) {
@@ -693,12 +700,12 @@ TEST_P(A2aLlTest, RowsOncePerRankMatchTheReference) {
   });
 }
 
-// The same with rank_dedup (Note [Rows once per rank]): the peers' copies of rows sent once race
-// nothing.
+// The same with rows once per rank (Note [Rows once per rank]) from 25 rows, beside lines back
+// (17-24 rows) and lines: the peers' copies of rows sent once race nothing, nor do the modes.
 TEST_P(A2aLlTest, JitterStressWithRowsOncePerRankIsBitForBitStable) {
   const int world = GetParam().world;
   Shape shape;
-  shape.rank_dedup = true;
+  shape.rank_dedup_rows = 24;
   std::vector<LaunchInputs> launches;
   launches.push_back(MakeInputs(shape, world, 101, true, {{0, shape.capacity}, {1, 20}}));
   launches.push_back(MakeInputs(shape, world, 102, true, {{0, 5}, {world - 1, 0}}));
@@ -927,15 +934,18 @@ TEST(A2aLlArgumentsTest, RejectsOutOfRangeArguments) {
     auto too_many_return_line_rows = A2aLl::Create(r.comm.get(), options);
     // Note [Rows once per rank]: the dispatch needs the weights (nothing launches: the check
     // comes first).
+    options.return_line_rows = kA2aLlReturnLineRowsAuto;
+    options.rank_dedup_rows = options.capacity + 1;
+    auto too_many_rank_dedup_rows = A2aLl::Create(r.comm.get(), options);
     Shape dedup_shape;
-    dedup_shape.rank_dedup = true;
+    dedup_shape.rank_dedup_rows = 0;
     PADGRAPH_ASSIGN_OR_RETURN(A2aLl dedup, A2aLl::Create(r.comm.get(), OptionsFor(dedup_shape, 0)));
     A2aLlDispatchArgs no_weights;
     no_weights.deadline = r.deadline.view();
     no_weights.x = r.expert_out.data();
     no_weights.topk_ids = static_cast<const int32_t*>(r.expert_out.data());
     no_weights.num_rows = static_cast<const int32_t*>(r.expert_out.data());
-    no_weights.rows = 1;
+    no_weights.rows = dedup_shape.line_rows + 1;  // more than the resolved rank_dedup_rows
     absl::Status weights = dedup.Dispatch(no_weights, r.stream.get());
     PADGRAPH_RETURN_IF_ERROR(dedup.Destroy());
     PADGRAPH_RETURN_IF_ERROR(r.Teardown());
@@ -954,6 +964,10 @@ TEST(A2aLlArgumentsTest, RejectsOutOfRangeArguments) {
         too_many_return_line_rows.status().message().find("return_line_rows = 129") ==
             std::string::npos)
       return absl::InternalError(too_many_return_line_rows.status().ToString());
+    if (!absl::IsInvalidArgument(too_many_rank_dedup_rows.status()) ||
+        too_many_rank_dedup_rows.status().message().find("rank_dedup_rows = 33") ==
+            std::string::npos)
+      return absl::InternalError(too_many_rank_dedup_rows.status().ToString());
     if (!absl::IsInvalidArgument(weights) || weights.message().find("weights") == std::string::npos)
       return absl::InternalError(weights.ToString());
     return absl::OkStatus();

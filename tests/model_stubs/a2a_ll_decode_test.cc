@@ -20,6 +20,7 @@
 
 #include "fmt/format.h"
 #include "gtest/gtest.h"
+#include "padgraph/ep_backend/a2a_ll_layout.h"
 #include "padgraph/ep_backend/nccl_comm.h"
 #include "padgraph/graph_runtime/cuda_check.h"
 #include "padgraph/graph_runtime/cuda_runner.h"
@@ -33,7 +34,10 @@ namespace padgraph {
 namespace {
 
 constexpr uint64_t kSeed = 17;
-constexpr int kMaxStepTokens = 32;
+// Above kA2aLlRankDedupAutoRows (32), so that ranks with 33-48 rows send them once per rank (a2a_ll.h
+// Note [Rows once per rank], on by default) beside ranks on lines, lines back and idle ones.
+constexpr int kMaxStepTokens = 48;
+static_assert(kMaxStepTokens > kA2aLlRankDedupAutoRows);
 constexpr int kQueuedSteps = 150;
 constexpr int kTrials = 20;
 constexpr double kRelativeTolerance = 3e-2;  // bf16 against float64, relative L2 of a row
@@ -67,8 +71,8 @@ ParallelConfig ConfigFor(int world, bool tp_lsa) {
     config.lm_head = LmHeadMode::kTp;
     config.gather_backend = GatherBackend::kLsa;
   }
-  config.buckets = {1, 2, 4, 8, 16, 24, 32};
-  config.ep_capacity = 32;
+  config.buckets = {1, 2, 4, 8, 16, 24, 32, 48};
+  config.ep_capacity = kMaxStepTokens;
   return config;
 }
 

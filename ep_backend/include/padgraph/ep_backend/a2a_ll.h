@@ -32,36 +32,43 @@
 // rank (n = 0) still publishes every word with count 0.
 //
 // Note [Rows once per rank]
-// With options.rank_dedup, a source on the row path sends a token's row to a peer once, however
-// many of that peer's experts the token picked, and takes back one partial sum per (token, peer)
-// (DESIGN.md's rank-deduplicated variant, reported apart). Pairs for this rank's own experts and
-// the lines path are unchanged; such a source always takes rows back (return_line_rows is
-// line_rows).
+// A source on the row path with more real rows than rank_dedup_rows (options; by default
+// kA2aLlRankDedupAutoRows, 32, raised to line_rows and capped at the capacity; kA2aLlRankDedupOff:
+// never) sends a token's row to a peer once, however many of that peer's experts the token picked,
+// and takes back one partial sum per (token, peer) (DESIGN.md's rank-deduplicated variant). Each
+// source decides per launch by its own count and says so in its line_counts words
+// (kA2aLlSendsOnceBit), as for lines back, so one launch mixes sources that send lines, take lines
+// back, send rows once or none of these. Pairs for this rank's own experts and the lines path are
+// unchanged; such a source takes its results back as rows, never as lines.
 //   Dispatch: slots stay as Note [Dispatch] gives them. A token's first valid pair (in k order) on
 //   a peer sends the row; the warp of each later one stores no row and records, beside its origin,
 //   the recv_rows index of that first pair (recv_copies), found by a scan of ids as the first
 //   pair's own warp counts its slot. The first pair's entry records the mask of the token's pairs
 //   on that peer instead (-1 - mask). Every pair's weight goes beside it (recv_weights: the
-//   dispatch takes the weights too). After its waits the peer copies each recorded row from the
-//   first pair's place once that pair's word for the part is in (a token is in the same part for
-//   every expert), notes where it put it (members), and lists each source's first-pair rows.
+//   dispatch then takes the weights too). After its waits the peer copies each recorded row from
+//   the first pair's place once that pair's word for the part is in (a token is in the same part
+//   for every expert), notes where it put it (members), and lists each source's first-pair rows.
 //   So the expert GEMMs see the same recv_rows.
 //   Combine: for each listed row, the peer sums its own experts' outputs of that token by weight
 //   (fp32 in k order, rounded to bf16) and stores the sum at the source's (token, first k); the
 //   source sums its own pairs by weight and each such partial with weight 1, in k order. The
-//   result is deterministic, but rounds once more than without rank_dedup.
+//   result is deterministic, but rounds once more than one copy per pair does.
 // With top-8 of 256 experts picked uniformly, a token has on average 4.0 pairs on a given peer on
 // 2 ranks, 2.0 on 4 and 1.0 on 8, and reaches it with probability 0.997, 0.904 and 0.662: the rows
 // each leg moves to or from peers fall to 25%, 45% and 66%. The byte counters count the rows that
-// cross; dispatch_copied_bytes counts the peer's local copies. Measured on 4 H200
-// (bench/results/2026-11-28-h200x4-stop17, folder 7), 128 rows, best of 32-128 SMs: 43.1 us on 2
-// GPUs and 58.4 on 4, against 60.7 and 82.7 without it (0.48x and 0.52x torch's padded
-// all_to_all; 1.10x and 1.01x the floor of one copy per pair, 4.6x and 2.3x the floor of its own
-// bytes). What is left is latency: the peer's copies and partial sums start only as their words
-// land. Where fewer rows take the row path it mostly loses: at 16 and 32 rows on 32 SMs and 32
-// rows on 64 (the budgets whose line_rows leave them on the row path) it took 26.0 / 31.4 / 26.8
-// us on 2 GPUs against 21.8 / 26.3 / 24.5 without it, and 27.4 / 34.4 / 29.8 on 4 against 23.4 /
-// 33.1 / 30.9. So it is an option, off by default.
+// cross; dispatch_copied_bytes counts the peer's local copies. What is left above the floor of
+// those bytes is latency: the peer's copies and partial sums start only as their words land.
+// Where it pays, measured on 4 H200 (hidden 7168, top-8 of 256; bench/results/
+// 2026-11-28-h200x4-stop18, folder 1), best of 32 / 64 / 128 SMs, one copy per pair against
+// once per rank (us; at 24-32 rows the 128-SM budget sends lines either way):
+//   rows per rank     24    32    48    64    96    128
+//   2 GPUs, pairs    19.6  22.8  30.7  35.8  49.3  60.5
+//   2 GPUs, once     20.1  23.1  28.3  31.1  36.7  42.6
+//   4 GPUs, pairs    25.4  30.7  39.7  47.2  66.4  83.0
+//   4 GPUs, once     26.0  29.7  34.9  38.1  49.2  58.1
+// At 24-32 rows on 32 SMs, where that budget's line_rows (8) leaves them on the row path, it loses
+// 1.2-4.8 us (25.3 -> 30.1 at 24 rows on 2 GPUs); from 48 rows it wins at every budget but one
+// (48 rows on 2 GPUs at 32 SMs: 36.5 -> 37.6). Hence the default: from 33 rows.
 //
 // Note [Combine]
 // (The row path, for a source that sent rows; Note [Lines for small counts] has the other.) Input:
@@ -92,9 +99,9 @@
 // takes lines back it also waits for every peer's first combine flag, which that peer writes only
 // after its dispatch read them (Note [Lines back]; without that wait a source that sent a peer
 // nothing could overwrite its flags, a layer ahead, before the peer read them).
-// With rank_dedup the same waits cover recv_copies and recv_weights, which the peer reads in its
-// dispatch and combine. The peer's own list of first-pair rows is local, ordered by the stream;
-// its counts alternate by epoch (Note [Rows once per rank]).
+// For rows sent once per rank the same waits cover recv_copies and recv_weights, which the peer
+// reads in its dispatch and combine. The peer's own list of first-pair rows is local, ordered by
+// the stream; its counts alternate by epoch (Note [Rows once per rank]).
 // A source that sent a peer nothing in a layer may race one layer ahead of it, but the peer reads
 // no row of that source in that layer (counts 0; a worst-case GEMM may read the block and gets
 // values it never returns). For words and lines: line_counts, dispatch_lines and combine_lines
@@ -170,24 +177,24 @@
 //
 // Note [Lines back]
 // A source with more real rows than line_rows but at most return_line_rows (options; by default
-// max_sms, capped at kA2aLlMaxReturnLineRows and at the capacity) sends rows (Note [Dispatch]) and
-// takes its expert outputs back as lines: its line_counts words say so (kA2aLlLinesBackBit), and
-// each owner's combine stores every row it holds for that source, its own included, as lines into
-// the source's combine_lines at (token, k), one row per warp as the row path walks them. The source
-// sums them with the line sum of Note [Lines for small counts], then waits for every peer's first
-// combine flag, for the dispatch flags it wrote (Note [Buffer reuse across layers]; that wait came
-// after the figures below). Against rows back, it saves the combine's system-scope fence before
-// each block's flag and the wait for the last flag before the sum, which then overlaps the
-// transfer. It costs 6.7% more bytes on the wire and window space
-// for 2 x return_line_rows x top_k line rows. Measured on 4 H200 (hidden 7168, top-8 of 256;
-// bench/results/2026-11-28-h200x4-stop16), against rows back: with the rows back, the sum took
-// 4.3-4.7 us at 128 rows on 128 SMs and the fence 1.9-2.8 us (run without them); with lines back,
-// 62.5 -> 59.3 us there on 2 GPUs and 83.3 -> 82.6 on 4; 16-32 rows on 32 SMs 1.3-2.1 us less
-// (22.6 -> 21.3 and 25.1 -> 23.0 at 16 rows), 32 rows on 64 SMs 1.7 less. The line sum takes
-// (token, eight lines) units over the grid's warps; with many more rows than SMs each warp waits
-// for its lines round trip after round trip: 128 rows on 32 SMs took 71.2 -> 77.0 and 98.4 ->
-// 104.3 us, hence the default of max_sms. Since lines back came in, 1-8 rows (lines both ways)
-// take up to 0.3 us longer at 64 SMs (10.69 -> 10.93 at 1 row on 4 GPUs) and at most 0.2 us
+// max_sms, capped at kA2aLlMaxReturnLineRows and at the capacity) and at most rank_dedup_rows (Note
+// [Rows once per rank]) sends rows (Note [Dispatch]) and takes its expert outputs back as lines:
+// its line_counts words say so (kA2aLlLinesBackBit), and each owner's combine stores every row it
+// holds for that source, its own included, as lines into the source's combine_lines at (token, k),
+// one row per warp as the row path walks them. The source sums them with the line sum of Note
+// [Lines for small counts], then waits for every peer's first combine flag, for the dispatch flags
+// it wrote (Note [Buffer reuse across layers]; that wait came after the figures below). Against
+// rows back, it saves the combine's system-scope fence before each block's flag and the wait for
+// the last flag before the sum, which then overlaps the transfer. It costs 6.7% more bytes on the
+// wire and window space for 2 x return_line_rows x top_k line rows. Measured on 4 H200 (hidden
+// 7168, top-8 of 256; bench/results/2026-11-28-h200x4-stop16), against rows back: with the rows
+// back, the sum took 4.3-4.7 us at 128 rows on 128 SMs and the fence 1.9-2.8 us (run without them);
+// with lines back, 62.5 -> 59.3 us there on 2 GPUs and 83.3 -> 82.6 on 4; 16-32 rows on 32 SMs
+// 1.3-2.1 us less (22.6 -> 21.3 and 25.1 -> 23.0 at 16 rows), 32 rows on 64 SMs 1.7 less. The line
+// sum takes (token, eight lines) units over the grid's warps; with many more rows than SMs each
+// warp waits for its lines round trip after round trip: 128 rows on 32 SMs took 71.2 -> 77.0 and
+// 98.4 -> 104.3 us, hence the default of max_sms. Since lines back came in, 1-8 rows (lines both
+// ways) take up to 0.3 us longer at 64 SMs (10.69 -> 10.93 at 1 row on 4 GPUs) and at most 0.2 us
 // longer elsewhere; with the new loop compiled out, with the section as small as before, or with
 // four lines a round in the line sum, just as long: the cause is not established.
 //
@@ -257,9 +264,10 @@ struct A2aLlOptions {
   int capacity = 0;                    // rows per rank
   int max_sms = 32;                    // blocks per kernel (Note [SM budget])
   int line_rows = kA2aLlLineRowsAuto;  // Note [Lines for small counts]; [0, 64] or auto
-  int return_line_rows = kA2aLlReturnLineRowsAuto;  // Note [Lines back]; [0, 128] or auto;
-                                                    // line_rows with rank_dedup
-  bool rank_dedup = false;     // Note [Rows once per rank]; the dispatch then needs the weights
+  int return_line_rows = kA2aLlReturnLineRowsAuto;  // Note [Lines back]; [0, 128] or auto
+  // Note [Rows once per rank]: a source with more rows sends each row once per peer (the dispatch
+  // then needs the weights); [0, capacity], kA2aLlRankDedupRowsAuto or kA2aLlRankDedupOff.
+  int rank_dedup_rows = kA2aLlRankDedupRowsAuto;
   uint32_t jitter_max_ns = 0;  // Note [Jitter]; tests only
 };
 
@@ -273,10 +281,11 @@ struct A2aLlCounters {
   uint64_t combine_self_bytes = 0;
   uint64_t invalid_pairs =
       0;  // (token, k) ids out of range or repeated, not sent (Note [Invalid ids])
-  uint64_t dispatch_copied_bytes = 0;  // rows copied here from a row sent once (rank_dedup)
+  uint64_t dispatch_copied_bytes = 0;  // rows copied here from a row sent once per rank
   uint64_t lines_dispatches = 0;       // lines out, lines back (Note [Lines for small counts])
   uint64_t lines_back_dispatches = 0;  // rows out, lines back (Note [Lines back])
   uint64_t rows_dispatches = 0;        // rows out, rows back
+  uint64_t rows_once_dispatches = 0;   // rows out once per rank (Note [Rows once per rank])
 };
 
 // Launch arguments: raw device pointers; capture-safe; nothing is kept between launches.
@@ -284,7 +293,7 @@ struct A2aLlDispatchArgs {
   const void* x = nullptr;            // bf16 [rows, hidden]
   const int32_t* topk_ids = nullptr;  // [rows, top_k], global expert ids
   const int32_t* num_rows = nullptr;  // device int: the real rows n (clamped to [0, rows])
-  const float* weights = nullptr;     // [rows, top_k]: with rank_dedup only, else unread
+  const float* weights = nullptr;     // [rows, top_k]: when rows > rank_dedup_rows, else unread
   int rows = 0;                       // rows of x and topk_ids, at most capacity
   int layer = 0;                      // for flag tags and deadline records, [0, kA2aLlMaxLayer]
   DeadlineView deadline;              // bounds every wait (rule 3); a created Deadline's view

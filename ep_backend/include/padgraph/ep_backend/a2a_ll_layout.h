@@ -15,8 +15,8 @@
 //   line_counts    uint64 [2][local_experts][world]                each source's mode and count
 //   dispatch_lines [2][local_experts][world][line_rows] line rows  small counts' rows, self-flagged
 //   combine_lines  [2][return_line_rows][top_k] line rows          expert outputs as lines
-//   recv_copies    int32 [local_experts][world][capacity]          rank_dedup only: copy sources
-//   recv_weights   fp32 [local_experts][world][capacity]           rank_dedup only: pair weights
+//   recv_copies    int32 [local_experts][world][capacity]          rank_dedup() only: copy sources
+//   recv_weights   fp32 [local_experts][world][capacity]           rank_dedup() only: pair weights
 //
 // recv_rows is DESIGN.md's masked layout [local_experts, ranks * capacity, hidden]: local expert
 // `le` holds world blocks of `capacity` rows, block `src` filled from its first row with the
@@ -26,11 +26,11 @@
 // payload bytes and a tag (lines.cuh), and the leading [2] alternates by epoch (epoch & 1), so a
 // rank one layer ahead of a peer never overwrites what that peer has still to read. The expert
 // GEMMs read the first count(le, src) rows of each block. A row is stored once per (token, expert)
-// pair, so the receive region needs no per-pair deduplication; with rank_dedup a peer sends a row
-// once per rank, recv_copies says for each row which row of the region it is copied from on
-// arrival, and recv_weights holds each pair's weight for the owner's partial sums (a2a_ll.h Note
-// [Rows once per rank]). combine_rows holds, on the rank that owns the tokens, one expert output
-// per (token, k), summed there by weight.
+// pair, so the receive region needs no per-pair deduplication; a source with more rows than
+// rank_dedup_rows sends a row once per rank, recv_copies says for each row which row of the
+// region it is copied from on arrival, and recv_weights holds each pair's weight for the owner's
+// partial sums (a2a_ll.h Note [Rows once per rank]). combine_rows holds, on the rank that owns the
+// tokens, one expert output per (token, k), summed there by weight.
 //
 // Note [a2a_ll flag words]
 // A flag is one 64-bit word, written by the sender with a release store after its rows and read
@@ -83,6 +83,11 @@ inline constexpr int kA2aLlLineCountBit = 1 << 16;   // in a line_counts word: l
 inline constexpr int kA2aLlLinesBackBit = 1 << 15;   // in a line_counts word: rows out, lines back
 inline constexpr int kA2aLlMaxReturnLineRows = 128;  // rows per source taken back as lines, at most
 inline constexpr int kA2aLlReturnLineRowsAuto = -1;  // A2aLlOptions::return_line_rows: max_sms
+inline constexpr int kA2aLlSendsOnceBit = 1 << 14;   // in a line_counts word: rows once per rank
+// A2aLlOptions::rank_dedup_rows: kA2aLlRankDedupAutoRows, or never.
+inline constexpr int kA2aLlRankDedupRowsAuto = -1;
+inline constexpr int kA2aLlRankDedupOff = -2;
+inline constexpr int kA2aLlRankDedupAutoRows = 32;
 
 // What the transport is sized for; every rank passes the same values.
 struct A2aLlShape {
@@ -97,9 +102,14 @@ struct A2aLlShape {
   // A source with at most this many real rows takes its expert outputs back as lines (a2a_ll.h Note
   // [Lines back]); at least line_rows, since a source that sends lines takes lines back.
   int return_line_rows = 0;
-  // A source on the row path sends a row once per peer rank, and the peer copies it to each of its
-  // experts' blocks (a2a_ll.h Note [Rows once per rank]).
-  bool rank_dedup = false;
+  // A source with more real rows than this (and more than line_rows) sends a row once per peer
+  // rank, and the peer copies it to each of its experts' blocks (a2a_ll.h Note [Rows once per
+  // rank]); in [line_rows, kA2aLlMaxCapacity], from the capacity up: never.
+  int rank_dedup_rows = kA2aLlMaxCapacity;
+
+  // Whether any source can send rows once per rank: the window then holds recv_copies and
+  // recv_weights.
+  PADGRAPH_A2A_HD bool rank_dedup() const { return rank_dedup_rows < capacity; }
 };
 
 struct A2aLlLayout {
@@ -235,6 +245,16 @@ inline int ReturnLineRowsFor(int option, int max_sms, int line_rows, int capacit
   return std::clamp(wanted, line_rows, most);
 }
 
+// The shape's rank_dedup_rows for an option value (kA2aLlRankDedupRowsAuto:
+// kA2aLlRankDedupAutoRows; kA2aLlRankDedupOff: the capacity, so never), raised to line_rows and
+// capped at the capacity. The option itself is checked by A2aLl::Create.
+inline int RankDedupRowsFor(int option, int line_rows, int capacity) {
+  const int wanted = option == kA2aLlRankDedupOff        ? capacity
+                     : option == kA2aLlRankDedupRowsAuto ? kA2aLlRankDedupAutoRows
+                                                         : option;
+  return std::clamp(wanted, line_rows, std::max(line_rows, capacity));
+}
+
 // Checks every field against its limit (InvalidArgument naming the field, the value and the
 // limit) and lays the window out.
 inline absl::StatusOr<A2aLlLayout> MakeA2aLlLayout(const A2aLlShape& shape) {
@@ -284,6 +304,11 @@ inline absl::StatusOr<A2aLlLayout> MakeA2aLlLayout(const A2aLlShape& shape) {
                       StrCat("must be in [line_rows (", shape.line_rows, "), min(",
                              kA2aLlMaxReturnLineRows, ", capacity (", shape.capacity, "))]"));
   }
+  if (shape.rank_dedup_rows < shape.line_rows || shape.rank_dedup_rows > kA2aLlMaxCapacity) {
+    return OutOfRange(
+        "rank_dedup_rows", shape.rank_dedup_rows,
+        StrCat("must be in [line_rows (", shape.line_rows, "), ", kA2aLlMaxCapacity, "]"));
+  }
   using a2a_ll_internal::AlignUp;
   A2aLlLayout layout;
   layout.shape = shape;
@@ -312,9 +337,9 @@ inline absl::StatusOr<A2aLlLayout> MakeA2aLlLayout(const A2aLlShape& shape) {
   offset = AlignUp(offset + 2 * static_cast<size_t>(shape.return_line_rows) * shape.top_k *
                                 layout.line_row_bytes());
   layout.recv_copies_offset = offset;
-  offset = AlignUp(offset + (shape.rank_dedup ? recv_rows * sizeof(int32_t) : 0));
+  offset = AlignUp(offset + (shape.rank_dedup() ? recv_rows * sizeof(int32_t) : 0));
   layout.recv_weights_offset = offset;
-  offset = AlignUp(offset + (shape.rank_dedup ? recv_rows * sizeof(float) : 0));
+  offset = AlignUp(offset + (shape.rank_dedup() ? recv_rows * sizeof(float) : 0));
   layout.window_bytes = offset;
   return layout;
 }
