@@ -1467,6 +1467,9 @@ absl::Status A2aLl::State::SetUp(int world, int ranks_per_gpu) {
                                              shape.line_rows, options.capacity);
   shape.rank_dedup_rows =
       RankDedupRowsFor(options.rank_dedup_rows, shape.line_rows, options.capacity);
+  // A source with more rows than rank_dedup_rows takes its results back as rows (Note [Rows once
+  // per rank]): no lines back above it, and no window for them.
+  shape.return_line_rows = std::min(shape.return_line_rows, shape.rank_dedup_rows);
   PADGRAPH_ASSIGN_OR_RETURN(layout, MakeA2aLlLayout(shape));
   dispatch_blocks = options.max_sms;
   combine_blocks = layout.shape.combine_group_blocks * world;

@@ -177,26 +177,27 @@
 //
 // Note [Lines back]
 // A source with more real rows than line_rows but at most return_line_rows (options; by default
-// max_sms, capped at kA2aLlMaxReturnLineRows and at the capacity) and at most rank_dedup_rows (Note
-// [Rows once per rank]) sends rows (Note [Dispatch]) and takes its expert outputs back as lines:
-// its line_counts words say so (kA2aLlLinesBackBit), and each owner's combine stores every row it
-// holds for that source, its own included, as lines into the source's combine_lines at (token, k),
-// one row per warp as the row path walks them. The source sums them with the line sum of Note
-// [Lines for small counts], then waits for every peer's first combine flag, for the dispatch flags
-// it wrote (Note [Buffer reuse across layers]; that wait came after the figures below). Against
-// rows back, it saves the combine's system-scope fence before each block's flag and the wait for
-// the last flag before the sum, which then overlaps the transfer. It costs 6.7% more bytes on the
-// wire and window space for 2 x return_line_rows x top_k line rows. Measured on 4 H200 (hidden
-// 7168, top-8 of 256; bench/results/2026-11-28-h200x4-stop16), against rows back: with the rows
-// back, the sum took 4.3-4.7 us at 128 rows on 128 SMs and the fence 1.9-2.8 us (run without them);
-// with lines back, 62.5 -> 59.3 us there on 2 GPUs and 83.3 -> 82.6 on 4; 16-32 rows on 32 SMs
-// 1.3-2.1 us less (22.6 -> 21.3 and 25.1 -> 23.0 at 16 rows), 32 rows on 64 SMs 1.7 less. The line
-// sum takes (token, eight lines) units over the grid's warps; with many more rows than SMs each
-// warp waits for its lines round trip after round trip: 128 rows on 32 SMs took 71.2 -> 77.0 and
-// 98.4 -> 104.3 us, hence the default of max_sms. Since lines back came in, 1-8 rows (lines both
-// ways) take up to 0.3 us longer at 64 SMs (10.69 -> 10.93 at 1 row on 4 GPUs) and at most 0.2 us
-// longer elsewhere; with the new loop compiled out, with the section as small as before, or with
-// four lines a round in the line sum, just as long: the cause is not established.
+// max_sms; capped at kA2aLlMaxReturnLineRows, at the capacity and at rank_dedup_rows, above which a
+// source sends rows once per rank and takes rows back: Note [Rows once per rank]) sends rows (Note
+// [Dispatch]) and takes its expert outputs back as lines: its line_counts words say so
+// (kA2aLlLinesBackBit), and each owner's combine stores every row it holds for that source, its own
+// included, as lines into the source's combine_lines at (token, k), one row per warp as the row
+// path walks them. The source sums them with the line sum of Note [Lines for small counts], then
+// waits for every peer's first combine flag, for the dispatch flags it wrote (Note [Buffer reuse
+// across layers]; that wait came after the figures below). Against rows back, it saves the
+// combine's system-scope fence before each block's flag and the wait for the last flag before the
+// sum, which then overlaps the transfer. It costs 6.7% more bytes on the wire and window space for
+// 2 x return_line_rows x top_k line rows. Measured on 4 H200 (hidden 7168, top-8 of 256;
+// bench/results/2026-11-28-h200x4-stop16), against rows back: with the rows back, the sum took
+// 4.3-4.7 us at 128 rows on 128 SMs and the fence 1.9-2.8 us (run without them); with lines back,
+// 62.5 -> 59.3 us there on 2 GPUs and 83.3 -> 82.6 on 4; 16-32 rows on 32 SMs 1.3-2.1 us less (22.6
+// -> 21.3 and 25.1 -> 23.0 at 16 rows), 32 rows on 64 SMs 1.7 less. The line sum takes (token,
+// eight lines) units over the grid's warps; with many more rows than SMs each warp waits for its
+// lines round trip after round trip: 128 rows on 32 SMs took 71.2 -> 77.0 and 98.4 -> 104.3 us,
+// hence the default of max_sms. Since lines back came in, 1-8 rows (lines both ways) take up to 0.3
+// us longer at 64 SMs (10.69 -> 10.93 at 1 row on 4 GPUs) and at most 0.2 us longer elsewhere; with
+// the new loop compiled out, with the section as small as before, or with four lines a round in the
+// line sum, just as long: the cause is not established.
 //
 // Note [Passing an expiry on]
 // Once this rank's deadline expired (any wait on the device, or a poison word from a peer), its
