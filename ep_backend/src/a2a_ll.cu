@@ -456,9 +456,12 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
   const int rows = shared_rows;
   const bool expired = shared_expired != 0;
   const bool lines_out = rows <= layout.shape.line_rows || rows == 0;
-  // Note [Rows once per rank] and Note [Lines back].
+  // Note [Rows once per rank] and Note [Lines back]: never both, as return_line_rows is at most
+  // rank_dedup_rows (MakeA2aLlLayout checks it). Writing `!once &&` into lines_back cost the
+  // dispatch 17 registers (111 of 128 used) and the once path 1-3.5 us at 128 rows (bench/results/
+  // 2026-11-28-h200x4-stop18, folder 10).
   const bool once = !lines_out && rows > layout.shape.rank_dedup_rows;
-  const bool lines_back = !once && rows <= layout.shape.return_line_rows;
+  const bool lines_back = rows <= layout.shape.return_line_rows;
   const int lane = threadIdx.x % kWarpSize;
   const int line_group = lane / lines::kLanesPerLine;
   const int part = lane % lines::kLanesPerLine;

@@ -229,6 +229,9 @@ TEST(A2aLlLayoutTest, RejectsEveryLimitNamingFieldValueAndLimit) {
        })},
       {"rank_dedup_rows", "rank_dedup_rows = 15",
        with([](A2aLlShape& s) { s.rank_dedup_rows = 15; })},
+      {"return_line_rows", "return_line_rows = 32", with([](A2aLlShape& s) {
+         s.rank_dedup_rows = 24;  // a source above it takes rows back
+       })},
       {"rank_dedup_rows", "rank_dedup_rows = 65537",
        with([](A2aLlShape& s) { s.rank_dedup_rows = 65537; })},
   };

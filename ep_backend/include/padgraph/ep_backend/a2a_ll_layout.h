@@ -100,11 +100,12 @@ struct A2aLlShape {
   int combine_group_blocks = 1;  // combine blocks per peer, each with its own flag (Note [Combine])
   int line_rows = 0;  // a source with at most this many real rows sends lines; 0: idle ones only
   // A source with at most this many real rows takes its expert outputs back as lines (a2a_ll.h Note
-  // [Lines back]); at least line_rows, since a source that sends lines takes lines back.
+  // [Lines back]); at least line_rows, since a source that sends lines takes lines back, and at
+  // most rank_dedup_rows, since one that sends rows once per rank takes rows back.
   int return_line_rows = 0;
   // A source with more real rows than this (and more than line_rows) sends a row once per peer
   // rank, and the peer copies it to each of its experts' blocks (a2a_ll.h Note [Rows once per
-  // rank]); in [line_rows, kA2aLlMaxCapacity], from the capacity up: never.
+  // rank]); in [max(line_rows, return_line_rows), kA2aLlMaxCapacity], from the capacity up: never.
   int rank_dedup_rows = kA2aLlMaxCapacity;
 
   // Whether any source can send rows once per rank: the window then holds recv_copies and
@@ -308,6 +309,11 @@ inline absl::StatusOr<A2aLlLayout> MakeA2aLlLayout(const A2aLlShape& shape) {
     return OutOfRange(
         "rank_dedup_rows", shape.rank_dedup_rows,
         StrCat("must be in [line_rows (", shape.line_rows, "), ", kA2aLlMaxCapacity, "]"));
+  }
+  // A source above rank_dedup_rows takes rows back (a2a_ll.h Note [Rows once per rank]).
+  if (shape.return_line_rows > shape.rank_dedup_rows) {
+    return OutOfRange("return_line_rows", shape.return_line_rows,
+                      StrCat("must be at most rank_dedup_rows (", shape.rank_dedup_rows, ")"));
   }
   using a2a_ll_internal::AlignUp;
   A2aLlLayout layout;
