@@ -497,9 +497,9 @@ absl::Status CheckLsaGather(RankState& s, const Routing& routing, int rows) {
 // kA2aLlRowPath: a2a_ll with line_rows and return_line_rows 0 (a2a_ll.h Notes [Lines for small
 // counts] and [Lines back] off: rows both ways), beside the default, so a run shows what lines
 // gain at each row count. kA2aLl sends one copy per (token, expert) pair, as issue 4 sets the
-// benchmark up; kA2aLlDedup is the library's default, rows once per rank from
-// kA2aLlRankDedupAutoRows rows (a2a_ll.h Note [Rows once per rank]), the rank-deduplicated variant,
-// reported apart against the floor of its own bytes.
+// benchmark up; kA2aLlDedup is the library's default, rows once per rank above its automatic
+// threshold (a2a_ll.h Note [Rows once per rank]), the rank-deduplicated variant, reported apart
+// against the floor of its own bytes.
 enum class Backend {
   kA2aLl,
   kA2aPadded,
@@ -738,7 +738,7 @@ void BM_DispatchCombine(benchmark::State& state) {
       backend == Backend::kA2aLlDedup &&
       rows > RankDedupRowsFor(kA2aLlRankDedupRowsAuto,
                               LineRowsFor(A2aLlOptionsFor(sms).line_rows, sms, kCapacity),
-                              kCapacity);
+                              kCapacity, world);
   for (int rank = 0; rank < world && backend != Backend::kLsaGather; ++rank)
     busiest = std::max(busiest, NvlinkBytes(routing, world, rank, once_per_rank));
   const double median_us = state.counters["median_us"];

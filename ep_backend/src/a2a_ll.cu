@@ -456,12 +456,9 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
   const int rows = shared_rows;
   const bool expired = shared_expired != 0;
   const bool lines_out = rows <= layout.shape.line_rows || rows == 0;
-  // Note [Rows once per rank] and Note [Lines back]: never both, as return_line_rows is at most
-  // rank_dedup_rows (MakeA2aLlLayout checks it). Writing `!once &&` into lines_back cost the
-  // dispatch 17 registers (111 of 128 used) and the once path 1-3.5 us at 128 rows (bench/results/
-  // 2026-11-28-h200x4-stop18, folder 10).
+  // Note [Rows once per rank] and Note [Lines back].
   const bool once = !lines_out && rows > layout.shape.rank_dedup_rows;
-  const bool lines_back = rows <= layout.shape.return_line_rows;
+  const bool lines_back = !once && rows <= layout.shape.return_line_rows;
   const int lane = threadIdx.x % kWarpSize;
   const int line_group = lane / lines::kLanesPerLine;
   const int part = lane % lines::kLanesPerLine;
@@ -1436,9 +1433,10 @@ absl::Status A2aLl::State::SetUp(int world, int ranks_per_gpu) {
       (options.rank_dedup_rows < kA2aLlRankDedupRowsAuto ||
        options.rank_dedup_rows > options.capacity)) {
     return Invalid("rank_dedup_rows", options.rank_dedup_rows,
-                   fmt::format("must be in [0, capacity ({})], {} for {} rows or {} for never",
+                   fmt::format("must be in [0, capacity ({})], {} for {} rows ({} on 2 ranks) or "
+                               "{} for never",
                                options.capacity, kA2aLlRankDedupRowsAuto, kA2aLlRankDedupAutoRows,
-                               kA2aLlRankDedupOff));
+                               kA2aLlRankDedupAutoRowsTwoRanks, kA2aLlRankDedupOff));
   }
   if (options.jitter_max_ns > 1000000) {
     return Invalid("jitter_max_ns", options.jitter_max_ns, "must be at most 1000000");
@@ -1469,7 +1467,7 @@ absl::Status A2aLl::State::SetUp(int world, int ranks_per_gpu) {
   shape.return_line_rows = ReturnLineRowsFor(options.return_line_rows, options.max_sms,
                                              shape.line_rows, options.capacity);
   shape.rank_dedup_rows =
-      RankDedupRowsFor(options.rank_dedup_rows, shape.line_rows, options.capacity);
+      RankDedupRowsFor(options.rank_dedup_rows, shape.line_rows, options.capacity, world);
   // A source with more rows than rank_dedup_rows takes its results back as rows (Note [Rows once
   // per rank]): no lines back above it, and no window for them.
   shape.return_line_rows = std::min(shape.return_line_rows, shape.rank_dedup_rows);

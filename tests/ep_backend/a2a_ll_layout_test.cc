@@ -109,18 +109,21 @@ TEST(A2aLlLayoutTest, ReturnLineRowsDefaultToTheSmBudget) {
   EXPECT_EQ(ReturnLineRowsFor(kA2aLlReturnLineRowsAuto, 32, 0, -5), 0);
 }
 
-// Note [Rows once per rank]: from kA2aLlRankDedupAutoRows rows by default, never when off; raised
-// to line_rows, capped at the capacity (which no count exceeds: never).
+// Note [Rows once per rank]: by default from kA2aLlRankDedupAutoRows rows, or
+// kA2aLlRankDedupAutoRowsTwoRanks on 2 ranks; never when off; raised to line_rows, capped at the
+// capacity (which no count exceeds: never).
 TEST(A2aLlLayoutTest, RankDedupRowsForAnOption) {
-  EXPECT_EQ(RankDedupRowsFor(kA2aLlRankDedupRowsAuto, 8, 128), kA2aLlRankDedupAutoRows);
-  EXPECT_EQ(RankDedupRowsFor(kA2aLlRankDedupRowsAuto, 33, 128), 33);  // raised to line_rows
-  EXPECT_EQ(RankDedupRowsFor(kA2aLlRankDedupRowsAuto, 16, 32), 32);   // the capacity: never
-  EXPECT_EQ(RankDedupRowsFor(kA2aLlRankDedupOff, 16, 128), 128);
-  EXPECT_EQ(RankDedupRowsFor(0, 16, 128), 16);
-  EXPECT_EQ(RankDedupRowsFor(64, 16, 128), 64);
-  EXPECT_EQ(RankDedupRowsFor(200, 16, 128), 128);
+  EXPECT_EQ(RankDedupRowsFor(kA2aLlRankDedupRowsAuto, 8, 128, 4), kA2aLlRankDedupAutoRows);
+  EXPECT_EQ(RankDedupRowsFor(kA2aLlRankDedupRowsAuto, 8, 128, 8), kA2aLlRankDedupAutoRows);
+  EXPECT_EQ(RankDedupRowsFor(kA2aLlRankDedupRowsAuto, 8, 128, 2), kA2aLlRankDedupAutoRowsTwoRanks);
+  EXPECT_EQ(RankDedupRowsFor(kA2aLlRankDedupRowsAuto, 33, 128, 4), 33);  // raised to line_rows
+  EXPECT_EQ(RankDedupRowsFor(kA2aLlRankDedupRowsAuto, 16, 32, 4), 32);   // the capacity: never
+  EXPECT_EQ(RankDedupRowsFor(kA2aLlRankDedupOff, 16, 128, 4), 128);
+  EXPECT_EQ(RankDedupRowsFor(0, 16, 128, 2), 16);
+  EXPECT_EQ(RankDedupRowsFor(64, 16, 128, 2), 64);
+  EXPECT_EQ(RankDedupRowsFor(200, 16, 128, 4), 128);
   // A capacity out of range (Create rejects it after) gives line_rows, not a reversed clamp.
-  EXPECT_EQ(RankDedupRowsFor(kA2aLlRankDedupRowsAuto, 16, -5), 16);
+  EXPECT_EQ(RankDedupRowsFor(kA2aLlRankDedupRowsAuto, 16, -5, 4), 16);
   auto shape = DeepSeekShape(4, 128);
   for (const int rows : {128, 1000, kA2aLlMaxCapacity}) {
     shape.rank_dedup_rows = rows;

@@ -34,10 +34,11 @@ namespace padgraph {
 namespace {
 
 constexpr uint64_t kSeed = 17;
-// Above kA2aLlRankDedupAutoRows (32), so that ranks with 33-48 rows send them once per rank (a2a_ll.h
-// Note [Rows once per rank], on by default) beside ranks on lines, lines back and idle ones.
-constexpr int kMaxStepTokens = 48;
-static_assert(kMaxStepTokens > kA2aLlRankDedupAutoRows);
+// Above the automatic rank_dedup_rows (48 on 2 ranks, 32 on 4), so that ranks with more rows send
+// them once per rank (a2a_ll.h Note [Rows once per rank], on by default) beside ranks on lines,
+// lines back and idle ones.
+constexpr int kMaxStepTokens = 64;
+static_assert(kMaxStepTokens > kA2aLlRankDedupAutoRowsTwoRanks);
 constexpr int kQueuedSteps = 150;
 constexpr int kTrials = 20;
 constexpr double kRelativeTolerance = 3e-2;  // bf16 against float64, relative L2 of a row
@@ -71,7 +72,7 @@ ParallelConfig ConfigFor(int world, bool tp_lsa) {
     config.lm_head = LmHeadMode::kTp;
     config.gather_backend = GatherBackend::kLsa;
   }
-  config.buckets = {1, 2, 4, 8, 16, 24, 32, 48};
+  config.buckets = {1, 2, 4, 8, 16, 24, 32, 48, 64};
   config.ep_capacity = kMaxStepTokens;
   return config;
 }

@@ -84,10 +84,12 @@ inline constexpr int kA2aLlLinesBackBit = 1 << 15;   // in a line_counts word: r
 inline constexpr int kA2aLlMaxReturnLineRows = 128;  // rows per source taken back as lines, at most
 inline constexpr int kA2aLlReturnLineRowsAuto = -1;  // A2aLlOptions::return_line_rows: max_sms
 inline constexpr int kA2aLlSendsOnceBit = 1 << 14;   // in a line_counts word: rows once per rank
-// A2aLlOptions::rank_dedup_rows: kA2aLlRankDedupAutoRows, or never.
+// A2aLlOptions::rank_dedup_rows: kA2aLlRankDedupAutoRowsTwoRanks on 2 ranks,
+// kA2aLlRankDedupAutoRows on more (a2a_ll.h Note [Rows once per rank]), or never.
 inline constexpr int kA2aLlRankDedupRowsAuto = -1;
 inline constexpr int kA2aLlRankDedupOff = -2;
 inline constexpr int kA2aLlRankDedupAutoRows = 32;
+inline constexpr int kA2aLlRankDedupAutoRowsTwoRanks = 48;
 
 // What the transport is sized for; every rank passes the same values.
 struct A2aLlShape {
@@ -246,12 +248,13 @@ inline int ReturnLineRowsFor(int option, int max_sms, int line_rows, int capacit
   return std::clamp(wanted, line_rows, most);
 }
 
-// The shape's rank_dedup_rows for an option value (kA2aLlRankDedupRowsAuto:
-// kA2aLlRankDedupAutoRows; kA2aLlRankDedupOff: the capacity, so never), raised to line_rows and
-// capped at the capacity. The option itself is checked by A2aLl::Create.
-inline int RankDedupRowsFor(int option, int line_rows, int capacity) {
+// The shape's rank_dedup_rows for an option value (kA2aLlRankDedupRowsAuto: by the ranks, as
+// measured in a2a_ll.h Note [Rows once per rank]; kA2aLlRankDedupOff: the capacity, so never),
+// raised to line_rows and capped at the capacity. The option itself is checked by A2aLl::Create.
+inline int RankDedupRowsFor(int option, int line_rows, int capacity, int world) {
+  const int automatic = world <= 2 ? kA2aLlRankDedupAutoRowsTwoRanks : kA2aLlRankDedupAutoRows;
   const int wanted = option == kA2aLlRankDedupOff        ? capacity
-                     : option == kA2aLlRankDedupRowsAuto ? kA2aLlRankDedupAutoRows
+                     : option == kA2aLlRankDedupRowsAuto ? automatic
                                                          : option;
   return std::clamp(wanted, line_rows, std::max(line_rows, capacity));
 }
