@@ -32,14 +32,15 @@
 // rank (n = 0) still publishes every word with count 0.
 //
 // Note [Rows once per rank]
-// A source on the row path with more real rows than rank_dedup_rows (options; by default
-// kA2aLlRankDedupAutoRows, 32, raised to line_rows and capped at the capacity; kA2aLlRankDedupOff:
-// never) sends a token's row to a peer once, however many of that peer's experts the token picked,
-// and takes back one partial sum per (token, peer) (DESIGN.md's rank-deduplicated variant). Each
-// source decides per launch by its own count and says so in its line_counts words
-// (kA2aLlSendsOnceBit), as for lines back, so one launch mixes sources that send lines, take lines
-// back, send rows once or none of these. Pairs for this rank's own experts and the lines path are
-// unchanged; such a source takes its results back as rows, never as lines.
+// A source on the row path with more real rows than rank_dedup_rows (options; by default 48 on 2
+// ranks and 32 on more, kA2aLlRankDedupAutoRowsTwoRanks and kA2aLlRankDedupAutoRows, raised to
+// line_rows and capped at the capacity; kA2aLlRankDedupOff: never) sends a token's row to a peer
+// once, however many of that peer's experts the token picked, and takes back one partial sum per
+// (token, peer) (DESIGN.md's rank-deduplicated variant). Each source decides per launch by its own
+// count and says so in its line_counts words (kA2aLlSendsOnceBit), as for lines back, so one launch
+// mixes sources that send lines, take lines back, send rows once or none of these. Pairs for this
+// rank's own experts and the lines path are unchanged; such a source takes its results back as
+// rows, never as lines.
 //   Dispatch: slots stay as Note [Dispatch] gives them. A token's first valid pair (in k order) on
 //   a peer sends the row; the warp of each later one stores no row and records, beside its origin,
 //   the recv_rows index of that first pair (recv_copies), found by a scan of ids as the first
@@ -59,16 +60,27 @@
 // cross; dispatch_copied_bytes counts the peer's local copies. What is left above the floor of
 // those bytes is latency: the peer's copies and partial sums start only as their words land.
 // Where it pays, measured on 4 H200 (hidden 7168, top-8 of 256; bench/results/
-// 2026-11-28-h200x4-stop18, folder 1), best of 32 / 64 / 128 SMs, one copy per pair against
-// once per rank (us; at 24-32 rows the 128-SM budget sends lines either way):
+// 2026-11-28-h200x4-stop18, folder 1 at stop 17's kernels, every row-path source sending once),
+// best of 32 / 64 / 128 SMs, one copy per pair against once per rank (us; at 24-32 rows the
+// 128-SM budget sends lines either way):
 //   rows per rank     24    32    48    64    96    128
 //   2 GPUs, pairs    19.6  22.8  30.7  35.8  49.3  60.5
 //   2 GPUs, once     20.1  23.1  28.3  31.1  36.7  42.6
 //   4 GPUs, pairs    25.4  30.7  39.7  47.2  66.4  83.0
 //   4 GPUs, once     26.0  29.7  34.9  38.1  49.2  58.1
 // At 24-32 rows on 32 SMs, where that budget's line_rows (8) leaves them on the row path, it loses
-// 1.2-4.8 us (25.3 -> 30.1 at 24 rows on 2 GPUs); from 48 rows it wins at every budget but one
-// (48 rows on 2 GPUs at 32 SMs: 36.5 -> 37.6). Hence the default: from 33 rows.
+// 1.2-4.8 us (25.3 -> 30.1 at 24 rows on 2 GPUs). On 2 GPUs it also loses at 40 rows on every
+// budget (33.8 -> 38.9, 30.3 -> 33.3 and 28.1 -> 28.9 us at 32 / 64 / 128 SMs; folder 14) and at
+// 48 rows on 32 SMs (37.6 -> 39.3), and wins or ties from 64 rows; on 4 GPUs it wins from 40 rows
+// on every budget (42.1 -> 40.4, 38.2 -> 35.0, 35.8 -> 32.4). Hence the defaults, 48 and 32; 8
+// ranks are not measured (2 / 3 of the rows still cross there).
+// The code of the per-launch choice costs the once path itself: at 128 rows this build
+// takes 1.2-3.5 us more than stop 17's, which sent once from every row-path source (70.9 / 54.1
+// / 44.9 against 68.0 / 50.5 / 42.5 us on 2 GPUs, 0.4-2.1 more on 4; folders 5, 6, 9), for no
+// difference in its loads, stores or loop structure (SASS); a build without the per-launch choice
+// gets most of it back (folder 10). A one-line change to it (folder 13) moved the one-copy path by
+// as much, so the dispatch kernel's time depends on how it is compiled; the cause is not
+// established.
 //
 // Note [Combine]
 // (The row path, for a source that sent rows; Note [Lines for small counts] has the other.) Input:
