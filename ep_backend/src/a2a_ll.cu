@@ -426,6 +426,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
   // mode.
   __shared__ int lines_in[kA2aLlMaxExperts + 1];
   __shared__ int source_modes[kA2aLlMaxWorld];
+  __shared__ int any_sends_once;  // a peer sends rows once per rank (Note [Rows once per rank])
   const KernelCommon& c = p.common;
   const A2aLlLayout& layout = c.layout;
   const int world = layout.shape.world;
@@ -449,6 +450,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
     shared_rows = min(max(*p.num_rows, 0), p.rows);
     shared_expired = expired_now;
     shared_epoch = last_epoch + 1;
+    any_sends_once = 0;
   }
   __syncthreads();
   const uint32_t epoch = shared_epoch;
@@ -751,6 +753,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
       lines = !arrived || (FlagWordCount(word) & kA2aLlLineCountBit) != 0;
       back = lines || (FlagWordCount(word) & kA2aLlLinesBackBit) != 0;
       sends_once = !lines && (FlagWordCount(word) & kA2aLlSendsOnceBit) != 0;
+      if (sends_once) any_sends_once = 1;
       count = arrived && lines ? FlagWordCount(word) & (kA2aLlLineCountBit - 1) : 0;
     }
     if (local_expert == 0) {
@@ -839,9 +842,10 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
   // Note [Rows once per rank]: the rows that sources sent once for several of this rank's
   // experts, copied from the first one's place, where the combine finds them (members);
   // (local expert, source, part) per warp, its slots between the part's word and the one before.
+  // Skipped when no peer sent once: walking the items to skip each cost 0.4-0.7 us at 1-8 rows
+  // (bench/results/2026-11-28-h200x4-stop18, folder 18).
   unsigned long long copied_bytes = 0;
-  for (int item = warp_id; layout.shape.rank_dedup() && !expired && item < wait_words;
-       item += warps) {
+  for (int item = warp_id; any_sends_once && !expired && item < wait_words; item += warps) {
     const int part_index = item % parts;
     const int source = item / parts % world;
     const int local_expert = item / (parts * world);
@@ -962,8 +966,6 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
   for (int local_expert = threadIdx.x; local_expert < local_experts; local_expert += blockDim.x)
     prefix[local_expert] = __ldcg(p.recv_counts + local_expert * world + peer);
   const int dispatch_epoch = static_cast<int>(__ldcg(p.dispatch_epochs));
-  const int first_count =
-      layout.shape.rank_dedup() ? __ldcg(p.first_counts + (dispatch_epoch & 1) * world + peer) : 0;
   const int listed_rows = __ldcg(p.line_send_count);
   const int lines_per_row = layout.lines_per_row();
   const int line_groups = (lines_per_row + lines::kLinesPerWarp - 1) / lines::kLinesPerWarp;
@@ -1050,6 +1052,8 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
   // members at once.
   const bool partial_sums = peer != c.rank && (source_modes[peer] & kSendsOnce) != 0;
   const int chunks = (words + kWarpSize * kPartialWords - 1) / (kWarpSize * kPartialWords);
+  const int first_count =
+      partial_sums ? __ldcg(p.first_counts + (dispatch_epoch & 1) * world + peer) : 0;
   const int partial_units = expired || !partial_sums ? 0 : first_count * chunks;
   const float* recv_weights =
       reinterpret_cast<const float*>(local_base + layout.recv_weights_offset);
