@@ -34,7 +34,7 @@ constexpr unsigned kFullMask = 0xffffffffu;
 constexpr int kReduceLoads = 8;     // (token, k) rows in flight per thread in the combine's sum
 constexpr int kLineSumLoads = 8;    // (token, k) lines awaited at once per warp in the line sum
 constexpr int kLineUnroll = 4;      // (row, four lines) units loaded per warp before any is stored
-constexpr int kPartialWords = 2;    // 16-byte words per lane of a partial sum's chunk (rank_dedup)
+constexpr int kPartialWords = 2;    // 16-byte words per lane of a partial sum's chunk (rows once)
 constexpr int kPartialMembers = 4;  // a partial sum's rows loaded at once
 
 // A source's modes, as the dispatch read them from its words (line_modes).
@@ -75,7 +75,7 @@ struct DispatchParams {
   int32_t* recv_counts;   // [local_experts][world]
   int32_t* sent_rows;     // the count this dispatch used, for the combine that follows
   uint16_t* valid_pairs;  // [capacity]: bit k set when (token, k) was sent (Note [Invalid ids])
-                          // and is summed (with rank_dedup, a peer's later pairs are not)
+                          // and is summed (sent once per rank, a peer's later pairs are not)
   int32_t* line_modes;    // [world]: each source's LineMode bits
   int32_t* pair_routes;   // [return_line_rows][top_k]: own experts' recv_rows index (0 for a
                           // source that sends rows), else -1 - owner

@@ -751,7 +751,7 @@ absl::Status CudaDecoder::MoeA2aLl(const LayerShape& shape, int rows, int moe_in
     PADGRAPH_CUDA_RETURN_IF_ERROR(stub_kernels::CountPaddedPairs(
         wire_counters_.data<unsigned long long>() + 1, route_experts_.data<int>(),
         static_cast<int>(top_k_), staged, sent_rows, rows, static_cast<int>(local_experts_), rank_,
-        RowBytes(), stream_));
+        RowBytes(), a2a_->layout().shape.rank_dedup_rows, stream_));
   }
   PADGRAPH_RETURN_IF_ERROR(a2a_->Dispatch({.x = normed_.data(),
                                            .topk_ids = route_experts_.data<int32_t>(),

@@ -271,15 +271,28 @@ __global__ void CountWireKernel(unsigned long long* counters, const int* real_ro
   counters[1] += static_cast<unsigned long long>(all_bytes - real_bytes);
 }
 
-// One block.
+// One block, a row per thread.
 __global__ void CountPaddedPairsKernel(unsigned long long* counter, const int* route_experts,
                                        int top_k, const int* real_rows, const int* sent_rows,
-                                       int rows, int local_experts, int rank, int64_t row_bytes) {
-  const int end = min(*sent_rows, rows) * top_k;
-  unsigned long long pairs = 0;
-  for (int pair = max(*real_rows, 0) * top_k + threadIdx.x; pair < end; pair += blockDim.x)
-    pairs += route_experts[pair] / local_experts != rank;
-  if (pairs != 0) atomicAdd(counter, pairs * 2 * static_cast<unsigned long long>(row_bytes));
+                                       int rows, int local_experts, int rank, int64_t row_bytes,
+                                       int once_above) {
+  const int sent = min(*sent_rows, rows);
+  const bool once = sent > once_above;
+  unsigned long long moved = 0;
+  for (int row = max(*real_rows, 0) + threadIdx.x; row < sent; row += blockDim.x) {
+    uint32_t owners = 0;
+    for (int k = 0; k < top_k; ++k) {
+      const int owner = route_experts[row * top_k + k] / local_experts;
+      if (owner == rank) continue;
+      if (once) {
+        owners |= 1u << owner;
+      } else {
+        ++moved;
+      }
+    }
+    moved += __popc(owners);
+  }
+  if (moved != 0) atomicAdd(counter, moved * 2 * static_cast<unsigned long long>(row_bytes));
 }
 
 int GridFor(int64_t elements) {
@@ -399,10 +412,12 @@ cudaError_t CountWire(unsigned long long* counters, const int* real_rows, int ro
 
 cudaError_t CountPaddedPairs(unsigned long long* counter, const int* route_experts, int top_k,
                              const int* real_rows, const int* sent_rows, int rows,
-                             int local_experts, int rank, int64_t row_bytes, cudaStream_t stream) {
+                             int local_experts, int rank, int64_t row_bytes, int once_above,
+                             cudaStream_t stream) {
   if (rows == 0) return cudaSuccess;
-  CountPaddedPairsKernel<<<1, kThreads, 0, stream>>>(
-      counter, route_experts, top_k, real_rows, sent_rows, rows, local_experts, rank, row_bytes);
+  CountPaddedPairsKernel<<<1, kThreads, 0, stream>>>(counter, route_experts, top_k, real_rows,
+                                                     sent_rows, rows, local_experts, rank,
+                                                     row_bytes, once_above);
   return cudaGetLastError();
 }
 

@@ -83,10 +83,13 @@ cudaError_t CountWire(unsigned long long* counters, const int* real_rows, int ro
 
 // The padded wire bytes of an a2a_ll dispatch that sends padded rows (`sum`): each (row, k) of
 // rows [*real_rows, min(*sent_rows, rows)) whose expert lives on another rank (expert /
-// local_experts != rank) adds 2 x row_bytes (its dispatch and its combine) to *counter.
+// local_experts != rank) adds 2 x row_bytes (its dispatch and its combine) to *counter; when
+// min(*sent_rows, rows) > once_above (the transport's rank_dedup_rows: a2a_ll.h Note [Rows once
+// per rank]), each (row, other rank) that a row's experts reach adds them instead. Ranks < 32.
 cudaError_t CountPaddedPairs(unsigned long long* counter, const int* route_experts, int top_k,
                              const int* real_rows, const int* sent_rows, int rows,
-                             int local_experts, int rank, int64_t row_bytes, cudaStream_t stream);
+                             int local_experts, int rank, int64_t row_bytes, int once_above,
+                             cudaStream_t stream);
 
 // out[r, p * shard + v] = in[p][r][v]: vocab shards from every rank into full logits rows.
 cudaError_t InterleaveShards(const float* in, int world, int rows, int64_t shard, float* out,

@@ -116,6 +116,7 @@ TEST(A2aLlLayoutTest, RankDedupRowsForAnOption) {
   EXPECT_EQ(RankDedupRowsFor(kA2aLlRankDedupRowsAuto, 8, 128, 4), kA2aLlRankDedupAutoRows);
   EXPECT_EQ(RankDedupRowsFor(kA2aLlRankDedupRowsAuto, 8, 128, 8), kA2aLlRankDedupAutoRows);
   EXPECT_EQ(RankDedupRowsFor(kA2aLlRankDedupRowsAuto, 8, 128, 2), kA2aLlRankDedupAutoRowsTwoRanks);
+  EXPECT_EQ(RankDedupRowsFor(kA2aLlRankDedupRowsAuto, 8, 128, 1), 128);  // no peer: never
   EXPECT_EQ(RankDedupRowsFor(kA2aLlRankDedupRowsAuto, 33, 128, 4), 33);  // raised to line_rows
   EXPECT_EQ(RankDedupRowsFor(kA2aLlRankDedupRowsAuto, 16, 32, 4), 32);   // the capacity: never
   EXPECT_EQ(RankDedupRowsFor(kA2aLlRankDedupOff, 16, 128, 4), 128);

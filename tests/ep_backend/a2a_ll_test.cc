@@ -407,11 +407,12 @@ TEST(A2aLlVersionTest, LoadedNcclMatchesTheHeaders) {
 // counts (so each mode, lines back included, ran). Four pairs of line thresholds (line_rows,
 // return_line_rows): lines only for idle ranks (0, 0); rows out and lines back for every other
 // rank (0, 32); lines for a rank with half the capacity or less, lines back for one with three
-// quarters or less (16, 24: three modes in most launches); lines for every rank (32, 32). Then
+// quarters or less (16, 24: up to three modes in one launch); lines for every rank (32, 32). Then
 // with rows once per rank (Note [Rows once per rank]), where the counters also say that each row
 // crossed to a peer once and was copied there for each further pair: for every rank on the row
 // path (0, 0, rank_dedup_rows 0), and from 25 rows with lines up to 8 and lines back up to 16
-// (8, 16, 24: four modes in most launches).
+// (8, 16, 24: on 4 ranks up to four modes in one launch, and ranks change mode from launch to
+// launch).
 TEST_P(A2aLlTest, RandomDistributionsMatchTheReference) {
   const int world = GetParam().world;
   constexpr int kLaunches = 1000;
@@ -932,11 +933,11 @@ TEST(A2aLlArgumentsTest, RejectsOutOfRangeArguments) {
     options.line_rows = kA2aLlLineRowsAuto;
     options.return_line_rows = kA2aLlMaxReturnLineRows + 1;
     auto too_many_return_line_rows = A2aLl::Create(r.comm.get(), options);
-    // Note [Rows once per rank]: the dispatch needs the weights (nothing launches: the check
-    // comes first).
     options.return_line_rows = kA2aLlReturnLineRowsAuto;
     options.rank_dedup_rows = options.capacity + 1;
     auto too_many_rank_dedup_rows = A2aLl::Create(r.comm.get(), options);
+    // Note [Rows once per rank]: the dispatch needs the weights (nothing launches: the check
+    // comes first).
     Shape dedup_shape;
     dedup_shape.rank_dedup_rows = 0;
     PADGRAPH_ASSIGN_OR_RETURN(A2aLl dedup, A2aLl::Create(r.comm.get(), OptionsFor(dedup_shape, 0)));

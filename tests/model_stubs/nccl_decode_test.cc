@@ -18,6 +18,7 @@
 
 #include "fmt/format.h"
 #include "gtest/gtest.h"
+#include "padgraph/ep_backend/a2a_ll_layout.h"
 #include "padgraph/ep_backend/nccl_comm.h"
 #include "padgraph/graph_runtime/cuda_check.h"
 #include "padgraph/graph_runtime/cuda_runner.h"
@@ -30,6 +31,10 @@ namespace padgraph {
 namespace {
 
 constexpr uint64_t kSeed = 13;
+// At most every automatic rank_dedup_rows, so that a2a_ll sends one copy per pair (a2a_ll.h Note
+// [Rows once per rank]), which A2aLlRealBytes counts.
+constexpr int kEpCapacity = 32;
+static_assert(kEpCapacity <= kA2aLlRankDedupAutoRows);
 constexpr int kMaxStepTokens = 64;
 constexpr int kQueuedSteps = 120;
 constexpr int kA2aLlQueuedSteps = 360;
@@ -59,7 +64,7 @@ ParallelConfig ConfigFor(int world, const Scenario& scenario) {
   config.moe = scenario.moe;
   config.gather_backend = scenario.gather;
   config.buckets = {1, 2, 4, 8, 16, 24, 32};
-  config.ep_capacity = 32;
+  config.ep_capacity = kEpCapacity;
   return config;
 }
 
@@ -82,7 +87,8 @@ std::vector<std::vector<std::vector<int>>> MakeSteps(int world, int vocab, uint6
 }
 
 // The wire bytes a2a_ll moves for one rank (cuda_decoder.h, Note [a2a_ll wire bytes]): each
-// (token, k) of its real rows whose expert another rank owns goes there and back.
+// (token, k) of its real rows whose expert another rank owns goes there and back (no rank sends
+// rows once per rank at kEpCapacity rows).
 int64_t A2aLlRealBytes(const ModelSpec& model, int world, int rank, int rows, const int* routing,
                        int moe_layers) {
   const int top_k = static_cast<int>(model.dims.top_k);

@@ -141,7 +141,8 @@
 //   Combine: the owner sends each row held for such a source back as lines into its
 //   combine_lines at (token, k), over the whole grid, reading where each row is from a list the
 //   dispatch wrote (Note [The combine's list of lines to send]); the source sums each line as it
-//   lands, in k order as on the row path (so the result is the same, bit for bit). Its own
+//   lands, in k order as on the row path (so the result is the same, bit for bit, as one copy per
+//   pair on the row path; Note [Rows once per rank] rounds once more). Its own
 //   experts' outputs come back to it the same way, as lines into its own combine_lines (Note [Own
 //   pairs as lines]). Each block still writes its flag at the source, without a fence, so that a
 //   poisoned flag ends a wait for lines at once.
@@ -314,8 +315,10 @@ struct A2aLlDispatchArgs {
 
 struct A2aLlCombineArgs {
   const void* expert_out = nullptr;  // bf16, recv_rows layout [local][world][capacity][hidden]
-  const float* weights = nullptr;    // [rows, top_k]
-  int rows = 0;                      // rows of weights and out (the dispatch's count is used)
+  // [rows, top_k]; the dispatch's when it took them: peers weight the pairs of rows sent once per
+  // rank by those (Note [Rows once per rank]), this rank its own by these.
+  const float* weights = nullptr;
+  int rows = 0;  // rows of weights and out (the dispatch's count is used)
   int layer = 0;
   void* out = nullptr;    // bf16 [rows, hidden]; rows n.. untouched
   DeadlineView deadline;  // as for dispatch

@@ -249,10 +249,13 @@ inline int ReturnLineRowsFor(int option, int max_sms, int line_rows, int capacit
 }
 
 // The shape's rank_dedup_rows for an option value (kA2aLlRankDedupRowsAuto: by the ranks, as
-// measured in a2a_ll.h Note [Rows once per rank]; kA2aLlRankDedupOff: the capacity, so never),
-// raised to line_rows and capped at the capacity. The option itself is checked by A2aLl::Create.
+// measured in a2a_ll.h Note [Rows once per rank], and never on one rank, which has no peer;
+// kA2aLlRankDedupOff: the capacity, so never), raised to line_rows and capped at the capacity. The
+// option itself is checked by A2aLl::Create.
 inline int RankDedupRowsFor(int option, int line_rows, int capacity, int world) {
-  const int automatic = world <= 2 ? kA2aLlRankDedupAutoRowsTwoRanks : kA2aLlRankDedupAutoRows;
+  const int automatic = world <= 1   ? capacity
+                        : world == 2 ? kA2aLlRankDedupAutoRowsTwoRanks
+                                     : kA2aLlRankDedupAutoRows;
   const int wanted = option == kA2aLlRankDedupOff        ? capacity
                      : option == kA2aLlRankDedupRowsAuto ? automatic
                                                          : option;

@@ -32,10 +32,13 @@
 //
 // Note [a2a_ll wire bytes]
 // The transport counts the row bytes its kernels store to peers. A rank's dispatch stores exactly
-// its own (token, expert) pairs that leave it, and the combine brings one row back per pair, so
-// the owner-accounted bytes (policy.h, Note [Wire bytes]) are 2 x the dispatch's peer bytes. The
-// padded part, non-zero only under `sum`, is counted on the device from the routing of the rows
-// past the real count; the real part is the rest.
+// its own (token, expert) pairs that leave it (or, above the transport's rank_dedup_rows, its own
+// (token, other rank) rows: a2a_ll.h Note [Rows once per rank]), and the combine brings one row
+// back per row sent, so the owner-accounted bytes (policy.h, Note [Wire bytes]) are 2 x the
+// dispatch's peer bytes. The padded part, non-zero only under `sum`, is counted on the device from
+// the routing of the rows past the real count, the same way; the real part is the rest. The
+// planner (policy.h) prices one copy per pair, so above rank_dedup_rows the counted bytes are
+// fewer than the plan's.
 //
 // Note [lsa gathers]
 // With gather_backend lsa and a dense-TP or lm_head-TP layer, one LsaGather
