@@ -62,6 +62,7 @@ LayerTraffic AccountLayer(const ModelSpec& model, const ParallelConfig& config,
   traffic.wire_bytes = bytes(wire_rows);
   traffic.padded_wire_bytes = traffic.wire_bytes - bytes(real_rows);
   traffic.work.wire_bytes = traffic.wire_bytes;
+  if (shape.collective == Collective::kLsaDispatch) traffic.work.dispatch_rows = wire_rows;
 
   switch (shape.kind) {
     case LayerKind::kEmbedding:

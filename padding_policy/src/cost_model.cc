@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "fmt/format.h"
 #include "nlohmann/json.hpp"
+#include "padgraph/padding_policy/rank_dedup.h"
 
 namespace padgraph {
 namespace {
@@ -56,7 +57,8 @@ double GemmUs(const CostTable& table, double weight_bytes, double flops) {
   return std::max(weight_bytes / (table.hbm_gbps * 1e3), flops / (table.gemm_tflops * 1e6));
 }
 
-const CollectiveCost* CostOf(const CostTable& table, Collective collective) {
+// `once`: an lsa_dispatch that sends rows once per rank (rank_dedup.h).
+const CollectiveCost* CostOf(const CostTable& table, Collective collective, bool once) {
   switch (collective) {
     case Collective::kNone:
       return nullptr;
@@ -69,7 +71,7 @@ const CollectiveCost* CostOf(const CostTable& table, Collective collective) {
     case Collective::kLsaGather:
       return &table.lsa_gather;
     case Collective::kLsaDispatch:
-      return &table.lsa_dispatch;
+      return once ? &table.lsa_dispatch_once : &table.lsa_dispatch;
   }
   return nullptr;
 }
@@ -86,6 +88,7 @@ CostTable DefaultH100CostTable() {
       .nccl_send_recv = {.latency_us = 18.6, .per_peer_us = 1.4, .gbps = 217},
       .lsa_gather = {.latency_us = 9.7, .per_peer_us = 0, .gbps = 257},
       .lsa_dispatch = {.latency_us = 9.6, .per_peer_us = 0, .gbps = 290},
+      .lsa_dispatch_once = {.latency_us = 18.5, .per_peer_us = 0.5, .gbps = 580},
   };
 }
 
@@ -114,10 +117,13 @@ absl::StatusOr<CostModel> CostModel::FromJson(std::string_view json_text) {
       status = ReadCollective(value, key, table.lsa_gather);
     } else if (key == "lsa_dispatch") {
       status = ReadCollective(value, key, table.lsa_dispatch);
+    } else if (key == "lsa_dispatch_once") {
+      status = ReadCollective(value, key, table.lsa_dispatch_once);
     } else {
       status = absl::InvalidArgumentError(fmt::format(
           "cost model: unknown field {} (known: hbm_gbps, gemm_tflops, layer_overhead_us, "
-          "nccl_all_gather, nccl_all_reduce, nccl_send_recv, lsa_gather, lsa_dispatch)",
+          "nccl_all_gather, nccl_all_reduce, nccl_send_recv, lsa_gather, lsa_dispatch, "
+          "lsa_dispatch_once)",
           key));
     }
     if (!status.ok()) return status;
@@ -180,7 +186,9 @@ double CostModel::LayerUs(const ModelSpec& model, const ParallelConfig& config,
   }
 
   double comm_us = 0;
-  if (const CollectiveCost* cost = CostOf(table_, shape.collective); cost && config.world > 1) {
+  const bool once = work.dispatch_rows > AutoRankDedupRows(config.world, config.ep_capacity);
+  if (const CollectiveCost* cost = CostOf(table_, shape.collective, once);
+      cost && config.world > 1) {
     comm_us = cost->latency_us + cost->per_peer_us * (world - 2) +
               static_cast<double>(work.wire_bytes) / (cost->gbps * 1e3);
   }

@@ -5,6 +5,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "padgraph/padding_policy/rank_dedup.h"
 #include "test_util.h"
 
 namespace padgraph {
@@ -35,6 +36,50 @@ TEST(CostModelTest, JsonReplacesOnlyTheFieldsGiven) {
   EXPECT_EQ(model->table().lsa_dispatch.per_peer_us, defaults.lsa_dispatch.per_peer_us);
   EXPECT_EQ(model->table().gemm_tflops, defaults.gemm_tflops);
   EXPECT_EQ(model->table().nccl_send_recv.gbps, defaults.nccl_send_recv.gbps);
+  EXPECT_EQ(model->table().lsa_dispatch_once.gbps, defaults.lsa_dispatch_once.gbps);
+  absl::StatusOr<CostModel> once =
+      CostModel::FromJson(R"({"lsa_dispatch_once": {"per_peer_us": 2}})");
+  ASSERT_TRUE(once.ok()) << once.status();
+  EXPECT_EQ(once->table().lsa_dispatch_once.per_peer_us, 2);
+  EXPECT_EQ(once->table().lsa_dispatch_once.latency_us, defaults.lsa_dispatch_once.latency_us);
+}
+
+// rank_dedup.h: an lsa_dispatch carrying more rows than AutoRankDedupRows is priced as rows once
+// per rank (lsa_dispatch_once), over the same bytes; at or below it as one copy per pair.
+TEST(CostModelTest, DispatchAboveTheRankDedupRowsIsPricedAsRowsOncePerRank) {
+  const ModelSpec model = Preset("deepseek-v3");
+  const CostTable table = DefaultH100CostTable();
+  const CostModel cost(table);
+  const LayerShape shape{
+      .kind = LayerKind::kMoe, .input_rows = 128, .collective = Collective::kLsaDispatch};
+  for (const int world : {2, 4, 8}) {
+    ParallelConfig config = Config(world, MoeBackend::kA2aLl);
+    config.ep_capacity = 128;
+    const int threshold = AutoRankDedupRows(world, config.ep_capacity);
+    ASSERT_EQ(threshold, world == 2 ? 48 : 32);
+    auto comm_us = [&](int rows) {
+      // Bytes as the plan counts them (policy.h): one copy per (token, expert) pair.
+      const int64_t bytes = 2LL * rows * model.dims.top_k * (world - 1) * model.row_bytes() / world;
+      const LayerWork with{.gemm_rows = rows,
+                           .routed_tokens = rows * world,
+                           .wire_bytes = bytes,
+                           .dispatch_rows = rows};
+      LayerWork without = with;
+      without.wire_bytes = 0;
+      without.dispatch_rows = 0;
+      return cost.LayerUs(model, config, shape, with) -
+             cost.LayerUs(model, config, shape, without) + table.lsa_dispatch.latency_us;
+    };
+    auto priced = [&](const CollectiveCost& entry, int rows) {
+      const double bytes = 2.0 * rows * model.dims.top_k * (world - 1) * model.row_bytes() / world;
+      return entry.latency_us + entry.per_peer_us * (world - 2) + bytes / (entry.gbps * 1e3);
+    };
+    EXPECT_NEAR(comm_us(threshold), priced(table.lsa_dispatch, threshold), 1e-9) << world;
+    EXPECT_NEAR(comm_us(threshold + 1), priced(table.lsa_dispatch_once, threshold + 1), 1e-9)
+        << world;
+    EXPECT_LT(comm_us(128), priced(table.lsa_dispatch, 128)) << world;
+  }
+  EXPECT_EQ(AutoRankDedupRows(1, 128), 128);  // no peer: never
 }
 
 TEST(CostModelTest, BadJsonNamesTheField) {

@@ -55,6 +55,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "padgraph/padding_policy/rank_dedup.h"
 
 #if defined(__CUDACC__)
 #define PADGRAPH_A2A_HD __host__ __device__
@@ -84,12 +85,9 @@ inline constexpr int kA2aLlLinesBackBit = 1 << 15;   // in a line_counts word: r
 inline constexpr int kA2aLlMaxReturnLineRows = 128;  // rows per source taken back as lines, at most
 inline constexpr int kA2aLlReturnLineRowsAuto = -1;  // A2aLlOptions::return_line_rows: max_sms
 inline constexpr int kA2aLlSendsOnceBit = 1 << 14;   // in a line_counts word: rows once per rank
-// A2aLlOptions::rank_dedup_rows: kA2aLlRankDedupAutoRowsTwoRanks on 2 ranks,
-// kA2aLlRankDedupAutoRows on more (a2a_ll.h Note [Rows once per rank]), or never.
+// A2aLlOptions::rank_dedup_rows: AutoRankDedupRows (padding_policy/rank_dedup.h), or never.
 inline constexpr int kA2aLlRankDedupRowsAuto = -1;
 inline constexpr int kA2aLlRankDedupOff = -2;
-inline constexpr int kA2aLlRankDedupAutoRows = 32;
-inline constexpr int kA2aLlRankDedupAutoRowsTwoRanks = 48;
 
 // What the transport is sized for; every rank passes the same values.
 struct A2aLlShape {
@@ -248,16 +246,13 @@ inline int ReturnLineRowsFor(int option, int max_sms, int line_rows, int capacit
   return std::clamp(wanted, line_rows, most);
 }
 
-// The shape's rank_dedup_rows for an option value (kA2aLlRankDedupRowsAuto: by the ranks, as
-// measured in a2a_ll.h Note [Rows once per rank], and never on one rank, which has no peer;
-// kA2aLlRankDedupOff: the capacity, so never), raised to line_rows and capped at the capacity. The
-// option itself is checked by A2aLl::Create.
+// The shape's rank_dedup_rows for an option value (kA2aLlRankDedupRowsAuto: AutoRankDedupRows,
+// by the ranks, as measured in a2a_ll.h Note [Rows once per rank]; kA2aLlRankDedupOff: the
+// capacity, so never), raised to line_rows and capped at the capacity. The option itself is
+// checked by A2aLl::Create.
 inline int RankDedupRowsFor(int option, int line_rows, int capacity, int world) {
-  const int automatic = world <= 1   ? capacity
-                        : world == 2 ? kA2aLlRankDedupAutoRowsTwoRanks
-                                     : kA2aLlRankDedupAutoRows;
   const int wanted = option == kA2aLlRankDedupOff        ? capacity
-                     : option == kA2aLlRankDedupRowsAuto ? automatic
+                     : option == kA2aLlRankDedupRowsAuto ? AutoRankDedupRows(world, capacity)
                                                          : option;
   return std::clamp(wanted, line_rows, std::max(line_rows, capacity));
 }

@@ -37,8 +37,8 @@
 // back per row sent, so the owner-accounted bytes (policy.h, Note [Wire bytes]) are 2 x the
 // dispatch's peer bytes. The padded part, non-zero only under `sum`, is counted on the device from
 // the routing of the rows past the real count, the same way; the real part is the rest. The
-// planner (policy.h) prices one copy per pair, so above rank_dedup_rows the counted bytes are
-// fewer than the plan's.
+// planner (policy.h) counts one copy per pair, so above rank_dedup_rows the counted bytes are
+// fewer than the plan's (its cost model prices that case apart: cost_model.h, lsa_dispatch_once).
 //
 // Note [lsa gathers]
 // With gather_backend lsa and a dense-TP or lm_head-TP layer, one LsaGather

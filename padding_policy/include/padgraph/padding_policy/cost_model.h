@@ -34,6 +34,9 @@ struct CostTable {
   CollectiveCost nccl_send_recv;
   CollectiveCost lsa_gather;
   CollectiveCost lsa_dispatch;
+  // lsa_dispatch of a rank whose dispatch carries more rows than AutoRankDedupRows (rank_dedup.h):
+  // rows once per rank, priced over the same bytes of one copy per pair.
+  CollectiveCost lsa_dispatch_once;
 };
 
 // H100 SXM defaults. Sources (hidden 7168 bf16, us per step inside a graph, 1 / 32 / 128 rows per
@@ -48,8 +51,13 @@ struct CostTable {
 // uniform-routing bytes, within 7.1% of all ten (a per-peer term fits as 0); lsa_gather 9.8 / 10.5
 // / 11.2 / 13.2 / 25.1 and 10.4 / 12.1 / 14.8 / 20.0 / 52.3
 // (bench/results/2026-11-28-h200x2-stop13, final run) give 9.7 us + 257 GB/s, within 5% (least
-// squares on relative error). Local copy 2.97 TB/s for weights; GEMMs at 600 TFLOP/s (an 8192^3
-// bf16 product reached 778-798 here; decode shapes reach less).
+// squares on relative error). lsa_dispatch_once: a2a_ll's default above AutoRankDedupRows, which
+// sends rows once per rank: 31.1 / 44.8 us at 64 / 128 rows on 2 H200 and 32.4 / 35.0 / 38.7 /
+// 58.4 at 40 / 48 / 64 / 128 on 4 (bench/results/2026-11-28-h200x4-stop18, folders 14 and 20;
+// the 40-64-row points from a build 1-3 us slower at 128 rows) give 18.5 us + 0.5 per peer past
+// the first + 580 GB/s over the same one-copy-per-pair bytes, within 4% of all six. Local copy 2.97
+// TB/s for weights; GEMMs at 600 TFLOP/s (an 8192^3 bf16 product reached 778-798 here; decode
+// shapes reach less).
 CostTable DefaultH100CostTable();
 
 // Work one layer does in one step on one rank, from its shape and the step's counts.
@@ -58,6 +66,7 @@ struct LayerWork {
   int64_t routed_tokens = 0;  // MoE: rows routed to experts over all ranks (padded ones included
                               // under `sum`)
   int64_t wire_bytes = 0;
+  int64_t dispatch_rows = 0;  // lsa_dispatch: rows this rank's dispatch carries (padded ones too)
 };
 
 class CostModel {
@@ -68,7 +77,8 @@ class CostModel {
   // A JSON object whose fields replace the defaults, e.g.
   //   {"hbm_gbps": 3000, "lsa_dispatch": {"latency_us": 6.0, "gbps": 350}}
   // Fields: hbm_gbps, gemm_tflops, layer_overhead_us, and nccl_all_gather, nccl_all_reduce,
-  // nccl_send_recv, lsa_gather, lsa_dispatch (each with latency_us, per_peer_us, gbps). Unknown
+  // nccl_send_recv, lsa_gather, lsa_dispatch, lsa_dispatch_once (each with latency_us,
+  // per_peer_us, gbps). Unknown
   // fields, wrong types and non-positive rates are errors naming the field.
   static absl::StatusOr<CostModel> FromJson(std::string_view json_text);
 
