@@ -3,20 +3,21 @@
 // back, DESIGN.md section 3) and allgather (ncclAllGather + ncclReduceScatter). Setup of issue 4:
 // hidden 7168 bf16, top-8 of 256 experts routed uniformly from a fixed seed, one copy per (token,
 // expert) pair, rows per rank 1, 8, 16, 32, 128 (PADGRAPH_DISPATCH_ROWS gives others). a2a_ll runs
-// with its default line_rows and return_line_rows and, as a2a_ll_row_path, with both 0 (no lines),
-// to show what lines gain. Each figure: kItersPerGraph dispatch+combine pairs inside one CUDA
-// graph, replayed after a device-side barrier across ranks (a one-int ncclAllReduce) so launch gaps
-// and rank skew do not count; the time of a replay is the slowest rank's device-event time over
-// kItersPerGraph; the median over replays is reported. Beside them, the byte floor: the bytes of
-// real pairs crossing NVLink for the busiest rank (its dispatch rows to peers plus the rows peers
-// send back to it, self excluded) over the per-GPU egress bandwidth measured in the same run, the
-// best of a copy-engine copy to one peer and an SM kernel storing to all peers at once through the
-// symmetric window. Every a2a_ll result is checked against a float64 CPU reference (with the test
-// experts of a2a_ll_testing.h) before it is reported. Beside allgather, lsa_gather: the same
-// dense-TP exchange on the lsa gather backend (only real rows move), checked bit for bit against
-// the rows sent. Last, loopback/: a2a_ll between 2 and 4 loopback ranks on GPU 0 (a2a_ll.h
-// CreateLoopback), which a machine with one GPU runs: the protocol's own steps without NVLink's
-// latency or bandwidth.
+// with its default line_rows and return_line_rows and one copy per pair (rank_dedup_rows off), as
+// a2a_ll_row_path with both 0 (no lines), to show what lines gain, and as a2a_ll_dedup with the
+// library's defaults (rows once per rank above its threshold). Each figure: kItersPerGraph
+// dispatch+combine pairs inside one CUDA graph, replayed after a device-side barrier across ranks
+// (a one-int ncclAllReduce) so launch gaps and rank skew do not count; the time of a replay is the
+// slowest rank's device-event time over kItersPerGraph; the median over replays is reported. Beside
+// them, the byte floor: the bytes of real pairs crossing NVLink for the busiest rank (its dispatch
+// rows to peers plus the rows peers send back to it, self excluded) over the per-GPU egress
+// bandwidth measured in the same run, the best of a copy-engine copy to one peer and an SM kernel
+// storing to all peers at once through the symmetric window. Every a2a_ll result is checked against
+// a float64 CPU reference (with the test experts of a2a_ll_testing.h) before it is reported. Beside
+// allgather, lsa_gather: the same dense-TP exchange on the lsa gather backend (only real rows
+// move), checked bit for bit against the rows sent. Last, loopback/: a2a_ll between 2 and 4
+// loopback ranks on GPU 0 (a2a_ll.h CreateLoopback), which a machine with one GPU runs: the
+// protocol's own steps without NVLink's latency or bandwidth.
 #include <benchmark/benchmark.h>
 #include <cuda_runtime_api.h>
 #include <nccl.h>
