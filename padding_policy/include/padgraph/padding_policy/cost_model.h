@@ -45,19 +45,18 @@ struct CostTable {
 // the all-reduce pair is priced as two such pairs. Padded all_to_all 18.6 / 42.0 / 93.3 and
 // 21.4 / 49.4 / 116.7 give 17.2 + 1.4 per peer and 217 GB/s. lsa_dispatch and lsa_gather are
 // padgraph's own a2a_ll and lsa_gather (a Gather and a Return) as measured on 4 H200s, whose NVLink
-// copy rate (389 GB/s) is the H100s' (at 1 / 8 / 16 / 32 / 128 rows): a2a_ll 10.3 / 12.6 / 15.1
-// / 22.3 / 61.2 us on 2 GPUs and 10.6 / 13.4 / 20.0 / 29.9 / 83.3 on 4
-// (bench/results/2026-11-28-h200x4-stop14, final run) give 9.6 us + 290 GB/s over the plan's
-// uniform-routing bytes, within 7.1% of all ten (a per-peer term fits as 0); lsa_gather 9.8 / 10.5
-// / 11.2 / 13.2 / 25.1 and 10.4 / 12.1 / 14.8 / 20.0 / 52.3
-// (bench/results/2026-11-28-h200x2-stop13, final run) give 9.7 us + 257 GB/s, within 5% (least
-// squares on relative error). lsa_dispatch_once: a2a_ll's default above AutoRankDedupRows, which
-// sends rows once per rank: 31.1 / 44.8 us at 64 / 128 rows on 2 H200 and 32.4 / 35.0 / 38.7 /
-// 58.4 at 40 / 48 / 64 / 128 on 4 (bench/results/2026-11-28-h200x4-stop18, folders 14 and 20;
-// the 40-64-row points from a build 1-3 us slower at 128 rows) give 18.5 us + 0.5 per peer past
-// the first + 580 GB/s over the same one-copy-per-pair bytes, within 4% of all six. Local copy 2.97
-// TB/s for weights; GEMMs at 600 TFLOP/s (an 8192^3 bf16 product reached 778-798 here; decode
-// shapes reach less).
+// copy rate (389 GB/s) is the H100s'. lsa_dispatch, one copy per pair (a2a_ll's default up to
+// AutoRankDedupRows), at 1 / 8 / 16 / 32 / 128 rows: 11.3 / 13.8 / 15.4 / 22.8 / 61.0 us on 2 GPUs
+// and 11.5 / 14.1 / 21.0 / 30.8 / 82.6 on 4 (bench/results/2026-11-28-h200x4-stop18, folder 20)
+// give 10.2 us + 295 GB/s over the plan's uniform-routing bytes, within 7.0% of all ten (a per-peer
+// term fits as 0). lsa_dispatch_once, a2a_ll's default above AutoRankDedupRows (rows once per
+// rank), at 64 / 96 / 128 rows: 31.1 / 36.9 / 44.9 us on 2 GPUs, and at 40 / 48 / 64 / 96 / 128:
+// 32.8 / 35.3 / 38.5 / 49.9 / 59.0 on 4 (bench/results/2026-11-28-h200x4-stop19, folder 2, the
+// same kernels) give 17.9 us + 1.0 per peer past the first + 565 GB/s over the same one-copy bytes,
+// within 2.3% of all eight. lsa_gather 9.8 / 10.5 / 11.2 / 13.2 / 25.1 and 10.4 / 12.1 / 14.8 /
+// 20.0 / 52.3 (bench/results/2026-11-28-h200x2-stop13, final run) give 9.7 us + 257 GB/s, within
+// 5%. Each fit is least squares on relative error. Local copy 2.97 TB/s for weights; GEMMs at 600
+// TFLOP/s (an 8192^3 bf16 product reached 778-798 here; decode shapes reach less).
 CostTable DefaultH100CostTable();
 
 // Work one layer does in one step on one rank, from its shape and the step's counts.
