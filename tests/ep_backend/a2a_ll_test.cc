@@ -530,18 +530,14 @@ TEST_P(A2aLlTest, ListOfLinesToSendAtItsBound) {
   });
 }
 
-// kLayers MoE layers back to back in one graph, the experts writing recv_rows in place (the
-// strongest use of buffer reuse), replayed 120 times with new inputs staged before each replay and
-// outputs saved after it, all queued; then the same launches eagerly: equal bit for bit, and
-// equal to the reference.
-TEST_P(A2aLlTest, GraphOfManyLayersEqualsEagerBitForBit) {
-  const int world = GetParam().world;
-  const Shape shape;
+// The body of GraphOfManyLayersEqualsEagerBitForBit for one shape.
+void ExpectGraphOfManyLayersEqualsEager(const Team& team, const Shape& shape) {
+  const int world = team.world;
   constexpr int kLayers = 6, kReplays = 120;
   std::vector<LaunchInputs> launches;  // [replay][layer]
   for (int i = 0; i < kLayers * kReplays; ++i)
     launches.push_back(MakeInputs(shape, world, 7000 * world + i));
-  OnTeam(GetParam(), shape, /*jitter_ns=*/0, absl::Seconds(20), [&](Rank& r) -> absl::Status {
+  OnTeam(team, shape, /*jitter_ns=*/0, absl::Seconds(20), [&](Rank& r) -> absl::Status {
     const int rank = r.rank;
     cudaStream_t stream = r.stream.get();
     PADGRAPH_ASSIGN_OR_RETURN(DeviceInputs pool, DeviceInputs::Upload(shape, launches, rank));
@@ -601,6 +597,21 @@ TEST_P(A2aLlTest, GraphOfManyLayersEqualsEagerBitForBit) {
     }
     return absl::OkStatus();
   });
+}
+
+// kLayers MoE layers back to back in one graph, the experts writing recv_rows in place (the
+// strongest use of buffer reuse), replayed 120 times with new inputs staged before each replay and
+// outputs saved after it, all queued; then the same launches eagerly: equal bit for bit, and
+// equal to the reference. Once with one copy per pair, once with rows once per rank from 25 rows
+// (Note [Rows once per rank]: the peers' copies and partial sums read recv_rows, which the experts
+// overwrite in place).
+TEST_P(A2aLlTest, GraphOfManyLayersEqualsEagerBitForBit) {
+  for (const int rank_dedup_rows : {kA2aLlRankDedupOff, 24}) {
+    SCOPED_TRACE(fmt::format("rank_dedup_rows {}", rank_dedup_rows));
+    Shape shape;
+    shape.rank_dedup_rows = rank_dedup_rows;
+    ExpectGraphOfManyLayersEqualsEager(GetParam(), shape);
+  }
 }
 
 // Replays a graph of launches.size() layers `replays` times with random __nanosleep in every kernel
@@ -701,15 +712,19 @@ TEST_P(A2aLlTest, RowsOncePerRankMatchTheReference) {
   });
 }
 
-// The same with rows once per rank (Note [Rows once per rank]) from 25 rows, beside lines back
-// (17-24 rows) and lines: the peers' copies of rows sent once race nothing, nor do the modes.
+// The same with every mode beside rows once per rank (Note [Rows once per rank], from 27 rows):
+// rows out with rows back (21-26 rows), lines back (17-20), lines and idle ranks, rank 0 and 1
+// trading modes between layers. The peers' copies of rows sent once race nothing, nor do the
+// modes.
 TEST_P(A2aLlTest, JitterStressWithRowsOncePerRankIsBitForBitStable) {
   const int world = GetParam().world;
   Shape shape;
-  shape.rank_dedup_rows = 24;
+  shape.return_line_rows = 20;
+  shape.rank_dedup_rows = 26;
   std::vector<LaunchInputs> launches;
-  launches.push_back(MakeInputs(shape, world, 101, true, {{0, shape.capacity}, {1, 20}}));
+  launches.push_back(MakeInputs(shape, world, 101, true, {{0, shape.capacity}, {1, 24}}));
   launches.push_back(MakeInputs(shape, world, 102, true, {{0, 5}, {world - 1, 0}}));
+  launches.push_back(MakeInputs(shape, world, 103, true, {{0, 18}, {1, 30}}));
   ExpectStableUnderJitter(GetParam(), shape, launches, 10000);
 }
 

@@ -11,6 +11,7 @@
 #include <cuda_runtime_api.h>
 #include <nccl.h>
 
+#include <bit>
 #include <cstring>
 #include <functional>
 #include <random>
@@ -28,6 +29,7 @@
 #include "padgraph/model_stubs/reference.h"
 #include "padgraph/padding_policy/buckets.h"
 #include "padgraph/padding_policy/policy.h"
+#include "padgraph/padding_policy/rank_dedup.h"
 #include "padgraph/padding_policy/status_macros.h"
 
 namespace padgraph {
@@ -468,6 +470,145 @@ TEST_P(A2aLlDecodeTest, LocalStepsWithoutTheAgreedVectorMatchTheReference) {
     std::printf("[ a2a_ll %s on %d GPUs ] %d rows checked, %d rank-steps off rank 0's bucket\n",
                 DecodeSetupName(setup).c_str(), world, total, steps_on_different_buckets);
   }
+}
+
+// The a2a_ll bytes a rank's rows [begin, end) of one MoE layer put on the wire (Note [a2a_ll wire
+// bytes]): each valid (token, k) pair owned by another rank goes and comes back once, or, when the
+// dispatch carries more rows than rank_dedup_rows, each (token, other owner) once.
+int64_t MoeRowBytes(const int* routing, int top_k, int local_experts, int experts, int rank,
+                    int begin, int end, bool once, int64_t row_bytes) {
+  int64_t moved = 0;
+  for (int row = begin; row < end; ++row) {
+    const int* ids = routing + static_cast<size_t>(row) * top_k;
+    uint32_t owners = 0;
+    for (int k = 0; k < top_k; ++k) {
+      // a2a_ll.h Note [Invalid ids]: out of range or a repeat of an earlier k does not travel.
+      bool valid = ids[k] >= 0 && ids[k] < experts;
+      for (int j = 0; j < k && valid; ++j)
+        valid = ids[j] != ids[k];
+      const int owner = valid ? ids[k] / local_experts : rank;
+      if (owner == rank) continue;
+      if (once) {
+        owners |= 1u << owner;
+      } else {
+        ++moved;
+      }
+    }
+    moved += std::popcount(owners);
+  }
+  return 2 * moved * row_bytes;
+}
+
+// `sum` graph steps dispatch the whole bucket of the counts' sum, padded rows included; buckets
+// above the transport's automatic rank_dedup_rows (48 rows on 2 ranks, 32 on 4) send them once per
+// rank (a2a_ll.h Note [Rows once per rank]), the others once per pair. Over steps of both kinds,
+// queued before any result is read: every real row matches the float64 reference, and the wire
+// counters equal, byte for byte, what each step's recorded routing moves, real rows and padded
+// rows apart (Note [a2a_ll wire bytes], CountPaddedPairs).
+TEST_P(A2aLlDecodeTest, SumStepsCountTheBytesTheirRoutingMovesOnceOrPerPair) {
+  const int world = GetParam();
+  const ModelSpec model = *ModelPreset("tiny");
+  const int vocab = static_cast<int>(model.dims.vocab);
+  const int top_k = static_cast<int>(model.dims.top_k);
+  const int experts = static_cast<int>(model.dims.num_experts);
+  const int64_t row_bytes = model.dims.hidden * model.dims.dtype_bytes;
+  const int once_above = AutoRankDedupRows(world, kMaxStepTokens);
+  const BucketTable buckets = *BucketTable::Create(ConfigFor(world, false).buckets);
+  // Each step's total rows, uniform in [1, kMaxStepTokens], split at random over the ranks (idle
+  // ones included).
+  std::mt19937 split_rng(kSeed + 7);
+  std::vector<std::vector<int>> counts(kTrials, std::vector<int>(world, 0));
+  int steps_once = 0;
+  for (std::vector<int>& step : counts) {
+    const int total = std::uniform_int_distribution<int>(1, kMaxStepTokens)(split_rng);
+    for (int row = 0; row < total; ++row)
+      ++step[std::uniform_int_distribution<int>(0, world - 1)(split_rng)];
+    steps_once += *buckets.Find(total) > once_above;
+  }
+  ASSERT_GT(steps_once, 0);
+  ASSERT_LT(steps_once, kTrials);
+  std::vector<int> rows_checked(world, 0);
+  OnRanks(world, {PolicyKind::kSum}, /*runner_comm=*/true, [&](int rank, Rank& r) -> absl::Status {
+    std::mt19937 rng(kSeed + 200 + rank);
+    std::vector<std::vector<int>> tokens(kTrials);
+    std::vector<int> dispatched(kTrials);
+    const size_t logits_per_step = static_cast<size_t>(kMaxStepTokens) * vocab;
+    const size_t routing_per_step = r.decoder->routing_record_ints();
+    PADGRAPH_ASSIGN_OR_RETURN(DeviceBuffer saved_logits,
+                              DeviceBuffer::Allocate(kTrials * logits_per_step * sizeof(float)));
+    PADGRAPH_ASSIGN_OR_RETURN(DeviceBuffer saved_routing,
+                              DeviceBuffer::Allocate(kTrials * routing_per_step * sizeof(int)));
+    for (int step = 0; step < kTrials; ++step) {
+      const int n = counts[step][rank];
+      tokens[step] = RandomTokens(n, vocab, rng);
+      r.tokens = tokens[step];
+      PADGRAPH_RETURN_IF_ERROR(
+          r.runner->Step({.rank = rank, .local_tokens = n, .agreed_tokens = counts[step]}));
+      if (r.runner->stats().last_mode != StepMode::kGraph) {
+        return absl::InternalError(fmt::format("rank {} step {}: not a graph step", rank, step));
+      }
+      dispatched[step] = r.runner->stats().last_key.local_bucket;
+      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemcpyAsync(
+          saved_logits.data<float>() + step * logits_per_step, r.decoder->logits_device(),
+          n * vocab * sizeof(float), cudaMemcpyDeviceToDevice, r.stream.get()));
+      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemcpyAsync(
+          saved_routing.data<int>() + step * routing_per_step, r.decoder->routing_device(),
+          routing_per_step * sizeof(int), cudaMemcpyDeviceToDevice, r.stream.get()));
+    }
+    PADGRAPH_RETURN_IF_ERROR(r.runner->Synchronize());
+    PADGRAPH_ASSIGN_OR_RETURN(WireCounters counted, r.decoder->ReadWireCounters());
+    std::vector<float> logits(kTrials * logits_per_step);
+    std::vector<int> routing(kTrials * routing_per_step);
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemcpy(
+        logits.data(), saved_logits.data(), logits.size() * sizeof(float), cudaMemcpyDeviceToHost));
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemcpy(routing.data(), saved_routing.data(),
+                                             routing.size() * sizeof(int), cudaMemcpyDeviceToHost));
+    const int moe_layers = static_cast<int>(routing_per_step / (kMaxStepTokens * top_k));
+    int64_t real_bytes = 0, padded_bytes = 0;
+    for (int step = 0; step < kTrials; ++step) {
+      const bool once = dispatched[step] > once_above;
+      for (int layer = 0; layer < moe_layers; ++layer) {
+        const int* record =
+            &routing[step * routing_per_step + static_cast<size_t>(layer) * kMaxStepTokens * top_k];
+        real_bytes += MoeRowBytes(record, top_k, experts / world, experts, rank, 0,
+                                  counts[step][rank], once, row_bytes);
+        padded_bytes += MoeRowBytes(record, top_k, experts / world, experts, rank,
+                                    counts[step][rank], dispatched[step], once, row_bytes);
+      }
+    }
+    if (counted.moe_real_bytes != real_bytes || counted.moe_padded_bytes != padded_bytes) {
+      return absl::InternalError(fmt::format(
+          "rank {}: wire bytes moe {} + {} padded, the routing gives {} + {} padded", rank,
+          counted.moe_real_bytes, counted.moe_padded_bytes, real_bytes, padded_bytes));
+    }
+    PADGRAPH_ASSIGN_OR_RETURN(ReferenceModel reference, ReferenceModel::Create(StubWeights(
+                                                            model, kSeed, WeightPrecision::kBf16)));
+    RowChecker checker(reference, kRelativeTolerance, kTieTolerance);
+    for (int step = 0; step < kTrials; ++step) {
+      for (size_t row = 0; row < tokens[step].size(); ++row) {
+        const int token = tokens[step][row];
+        const RowComparison check =
+            checker.Compare(token, &logits[step * logits_per_step + row * vocab],
+                            RoutingOfRow(&routing[step * routing_per_step], moe_layers,
+                                         kMaxStepTokens, top_k, static_cast<int>(row)));
+        if (!(check.relative_error <= kRelativeTolerance)) {
+          return absl::InternalError(
+              fmt::format("rank {} step {} row {} (token {}): relative error {}", rank, step, row,
+                          token, check.relative_error));
+        }
+        ++rows_checked[rank];
+      }
+    }
+    return absl::OkStatus();
+  });
+  int total = 0;
+  for (int rows : rows_checked)
+    total += rows;
+  EXPECT_GT(total, 0);
+  std::printf(
+      "[ a2a_ll sum on %d GPUs ] %d steps, %d of them above rank_dedup_rows (%d), %d rows "
+      "checked\n",
+      world, kTrials, steps_once, once_above, total);
 }
 
 INSTANTIATE_TEST_SUITE_P(Gpus, A2aLlDecodeTest, ::testing::Values(2, 4),
