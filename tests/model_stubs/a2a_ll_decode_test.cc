@@ -14,6 +14,7 @@
 #include <bit>
 #include <cstring>
 #include <functional>
+#include <numeric>
 #include <random>
 #include <string>
 #include <thread>
@@ -243,6 +244,88 @@ absl::StatusOr<GraphKernels> InspectGraph(cudaGraph_t graph) {
   return found;
 }
 
+// Each queued step's logits and routing record (CudaDecoder::routing_device), copied on the stream
+// as the steps run and read back once they have run.
+struct SavedSteps {
+  int vocab = 0;
+  size_t logits_per_step = 0;
+  size_t routing_per_step = 0;
+  DeviceBuffer logits_device, routing_device;
+  std::vector<float> logits;
+  std::vector<int> routing;
+
+  static absl::StatusOr<SavedSteps> Allocate(int steps, int vocab, const CudaDecoder& decoder) {
+    SavedSteps saved;
+    saved.vocab = vocab;
+    saved.logits_per_step = static_cast<size_t>(kMaxStepTokens) * vocab;
+    saved.routing_per_step = decoder.routing_record_ints();
+    PADGRAPH_ASSIGN_OR_RETURN(
+        saved.logits_device, DeviceBuffer::Allocate(steps * saved.logits_per_step * sizeof(float)));
+    PADGRAPH_ASSIGN_OR_RETURN(saved.routing_device,
+                              DeviceBuffer::Allocate(steps * saved.routing_per_step * sizeof(int)));
+    saved.logits.resize(steps * saved.logits_per_step);
+    saved.routing.resize(steps * saved.routing_per_step);
+    return saved;
+  }
+
+  // After the step's launches on `stream`: its `rows` rows of logits and its routing record.
+  absl::Status Save(int step, int rows, const CudaDecoder& decoder, cudaStream_t stream) {
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemcpyAsync(
+        logits_device.data<float>() + step * logits_per_step, decoder.logits_device(),
+        rows * vocab * sizeof(float), cudaMemcpyDeviceToDevice, stream));
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemcpyAsync(
+        routing_device.data<int>() + step * routing_per_step, decoder.routing_device(),
+        routing_per_step * sizeof(int), cudaMemcpyDeviceToDevice, stream));
+    return absl::OkStatus();
+  }
+
+  // Once every step has run.
+  absl::Status Read() {
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemcpy(logits.data(), logits_device.data(),
+                                             logits.size() * sizeof(float),
+                                             cudaMemcpyDeviceToHost));
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemcpy(routing.data(), routing_device.data(),
+                                             routing.size() * sizeof(int), cudaMemcpyDeviceToHost));
+    return absl::OkStatus();
+  }
+
+  int moe_layers(int top_k) const {
+    return static_cast<int>(routing_per_step / (kMaxStepTokens * top_k));
+  }
+  // Step `step`'s record of MoE layer `layer`: [kMaxStepTokens][top_k].
+  const int* Routing(int step, int layer, int top_k) const {
+    return &routing[step * routing_per_step + static_cast<size_t>(layer) * kMaxStepTokens * top_k];
+  }
+};
+
+// Every real row of every saved step (tokens[step]) against the float64 reference, routed as the
+// device routed it; returns the rows checked.
+absl::StatusOr<int> CheckRowsAgainstTheReference(const ModelSpec& model, int rank,
+                                                 const std::vector<std::vector<int>>& tokens,
+                                                 const SavedSteps& saved) {
+  PADGRAPH_ASSIGN_OR_RETURN(ReferenceModel reference, ReferenceModel::Create(StubWeights(
+                                                          model, kSeed, WeightPrecision::kBf16)));
+  const int top_k = static_cast<int>(model.dims.top_k);
+  RowChecker checker(reference, kRelativeTolerance, kTieTolerance);
+  int checked = 0;
+  for (size_t step = 0; step < tokens.size(); ++step) {
+    for (size_t row = 0; row < tokens[step].size(); ++row) {
+      const int token = tokens[step][row];
+      const RowComparison check = checker.Compare(
+          token, &saved.logits[step * saved.logits_per_step + row * saved.vocab],
+          RoutingOfRow(&saved.routing[step * saved.routing_per_step], saved.moe_layers(top_k),
+                       kMaxStepTokens, top_k, static_cast<int>(row)));
+      if (!(check.relative_error <= kRelativeTolerance)) {
+        return absl::InternalError(
+            fmt::format("rank {} step {} row {} (token {}): relative error {}", rank, step, row,
+                        token, check.relative_error));
+      }
+      ++checked;
+    }
+  }
+  return checked;
+}
+
 class A2aLlDecodeTest : public ::testing::TestWithParam<int> {
  protected:
   void SetUp() override {
@@ -393,14 +476,8 @@ TEST_P(A2aLlDecodeTest, LocalStepsWithoutTheAgreedVectorMatchTheReference) {
     OnRanks(world, setup, /*runner_comm=*/false, [&](int rank, Rank& r) -> absl::Status {
       std::mt19937 rng(kSeed + 100 + rank);
       std::vector<std::vector<int>> tokens(kQueuedSteps);
-      const size_t logits_per_step = static_cast<size_t>(kMaxStepTokens) * vocab;
-      const size_t routing_per_step = r.decoder->routing_record_ints();
-      PADGRAPH_ASSIGN_OR_RETURN(
-          DeviceBuffer saved_logits,
-          DeviceBuffer::Allocate(kQueuedSteps * logits_per_step * sizeof(float)));
-      PADGRAPH_ASSIGN_OR_RETURN(
-          DeviceBuffer saved_routing,
-          DeviceBuffer::Allocate(kQueuedSteps * routing_per_step * sizeof(int)));
+      PADGRAPH_ASSIGN_OR_RETURN(SavedSteps saved,
+                                SavedSteps::Allocate(kQueuedSteps, vocab, *r.decoder));
       for (int step = 0; step < kQueuedSteps; ++step) {
         const int n = counts[step][rank];
         tokens[step] = RandomTokens(n, vocab, rng);
@@ -412,12 +489,7 @@ TEST_P(A2aLlDecodeTest, LocalStepsWithoutTheAgreedVectorMatchTheReference) {
               fmt::format("rank {} step {}: {} tokens did not replay the graph of bucket {}", rank,
                           step, n, *buckets.Find(n)));
         }
-        PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemcpyAsync(
-            saved_logits.data<float>() + step * logits_per_step, r.decoder->logits_device(),
-            n * vocab * sizeof(float), cudaMemcpyDeviceToDevice, r.stream.get()));
-        PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemcpyAsync(
-            saved_routing.data<int>() + step * routing_per_step, r.decoder->routing_device(),
-            routing_per_step * sizeof(int), cudaMemcpyDeviceToDevice, r.stream.get()));
+        PADGRAPH_RETURN_IF_ERROR(saved.Save(step, n, *r.decoder, r.stream.get()));
       }
       PADGRAPH_RETURN_IF_ERROR(r.runner->Synchronize());
       PADGRAPH_ASSIGN_OR_RETURN(WireCounters counted, r.decoder->ReadWireCounters());
@@ -431,41 +503,12 @@ TEST_P(A2aLlDecodeTest, LocalStepsWithoutTheAgreedVectorMatchTheReference) {
             rank, counted.moe_real_bytes, counted.moe_padded_bytes, counted.gather_real_bytes,
             counted.gather_padded_bytes, gather_bytes));
       }
-      std::vector<float> logits(kQueuedSteps * logits_per_step);
-      std::vector<int> routing(kQueuedSteps * routing_per_step);
-      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemcpy(logits.data(), saved_logits.data(),
-                                               logits.size() * sizeof(float),
-                                               cudaMemcpyDeviceToHost));
-      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemcpy(routing.data(), saved_routing.data(),
-                                               routing.size() * sizeof(int),
-                                               cudaMemcpyDeviceToHost));
-
-      PADGRAPH_ASSIGN_OR_RETURN(
-          ReferenceModel reference,
-          ReferenceModel::Create(StubWeights(model, kSeed, WeightPrecision::kBf16)));
-      const int top_k = static_cast<int>(model.dims.top_k);
-      const int moe_layers = static_cast<int>(routing_per_step / (kMaxStepTokens * top_k));
-      RowChecker checker(reference, kRelativeTolerance, kTieTolerance);
-      for (int step = 0; step < kQueuedSteps; ++step) {
-        for (size_t row = 0; row < tokens[step].size(); ++row) {
-          const int token = tokens[step][row];
-          const RowComparison check =
-              checker.Compare(token, &logits[step * logits_per_step + row * vocab],
-                              RoutingOfRow(&routing[step * routing_per_step], moe_layers,
-                                           kMaxStepTokens, top_k, static_cast<int>(row)));
-          if (!(check.relative_error <= kRelativeTolerance)) {
-            return absl::InternalError(
-                fmt::format("rank {} step {} row {} (token {}): relative error {}", rank, step, row,
-                            token, check.relative_error));
-          }
-          ++rows_checked[rank];
-        }
-      }
+      PADGRAPH_RETURN_IF_ERROR(saved.Read());
+      PADGRAPH_ASSIGN_OR_RETURN(rows_checked[rank],
+                                CheckRowsAgainstTheReference(model, rank, tokens, saved));
       return absl::OkStatus();
     });
-    int total = 0;
-    for (int rows : rows_checked)
-      total += rows;
+    const int total = std::accumulate(rows_checked.begin(), rows_checked.end(), 0);
     EXPECT_GT(total, 1000);
     std::printf("[ a2a_ll %s on %d GPUs ] %d rows checked, %d rank-steps off rank 0's bucket\n",
                 DecodeSetupName(setup).c_str(), world, total, steps_on_different_buckets);
@@ -532,12 +575,7 @@ TEST_P(A2aLlDecodeTest, SumStepsCountTheBytesTheirRoutingMovesOnceOrPerPair) {
     std::mt19937 rng(kSeed + 200 + rank);
     std::vector<std::vector<int>> tokens(kTrials);
     std::vector<int> dispatched(kTrials);
-    const size_t logits_per_step = static_cast<size_t>(kMaxStepTokens) * vocab;
-    const size_t routing_per_step = r.decoder->routing_record_ints();
-    PADGRAPH_ASSIGN_OR_RETURN(DeviceBuffer saved_logits,
-                              DeviceBuffer::Allocate(kTrials * logits_per_step * sizeof(float)));
-    PADGRAPH_ASSIGN_OR_RETURN(DeviceBuffer saved_routing,
-                              DeviceBuffer::Allocate(kTrials * routing_per_step * sizeof(int)));
+    PADGRAPH_ASSIGN_OR_RETURN(SavedSteps saved, SavedSteps::Allocate(kTrials, vocab, *r.decoder));
     for (int step = 0; step < kTrials; ++step) {
       const int n = counts[step][rank];
       tokens[step] = RandomTokens(n, vocab, rng);
@@ -548,28 +586,17 @@ TEST_P(A2aLlDecodeTest, SumStepsCountTheBytesTheirRoutingMovesOnceOrPerPair) {
         return absl::InternalError(fmt::format("rank {} step {}: not a graph step", rank, step));
       }
       dispatched[step] = r.runner->stats().last_key.local_bucket;
-      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemcpyAsync(
-          saved_logits.data<float>() + step * logits_per_step, r.decoder->logits_device(),
-          n * vocab * sizeof(float), cudaMemcpyDeviceToDevice, r.stream.get()));
-      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemcpyAsync(
-          saved_routing.data<int>() + step * routing_per_step, r.decoder->routing_device(),
-          routing_per_step * sizeof(int), cudaMemcpyDeviceToDevice, r.stream.get()));
+      PADGRAPH_RETURN_IF_ERROR(saved.Save(step, n, *r.decoder, r.stream.get()));
     }
     PADGRAPH_RETURN_IF_ERROR(r.runner->Synchronize());
     PADGRAPH_ASSIGN_OR_RETURN(WireCounters counted, r.decoder->ReadWireCounters());
-    std::vector<float> logits(kTrials * logits_per_step);
-    std::vector<int> routing(kTrials * routing_per_step);
-    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemcpy(
-        logits.data(), saved_logits.data(), logits.size() * sizeof(float), cudaMemcpyDeviceToHost));
-    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemcpy(routing.data(), saved_routing.data(),
-                                             routing.size() * sizeof(int), cudaMemcpyDeviceToHost));
-    const int moe_layers = static_cast<int>(routing_per_step / (kMaxStepTokens * top_k));
+    PADGRAPH_RETURN_IF_ERROR(saved.Read());
+    const int moe_layers = saved.moe_layers(top_k);
     int64_t real_bytes = 0, padded_bytes = 0;
     for (int step = 0; step < kTrials; ++step) {
       const bool once = dispatched[step] > once_above;
       for (int layer = 0; layer < moe_layers; ++layer) {
-        const int* record =
-            &routing[step * routing_per_step + static_cast<size_t>(layer) * kMaxStepTokens * top_k];
+        const int* record = saved.Routing(step, layer, top_k);
         real_bytes += MoeRowBytes(record, top_k, experts / world, experts, rank, 0,
                                   counts[step][rank], once, row_bytes);
         padded_bytes += MoeRowBytes(record, top_k, experts / world, experts, rank,
@@ -581,29 +608,11 @@ TEST_P(A2aLlDecodeTest, SumStepsCountTheBytesTheirRoutingMovesOnceOrPerPair) {
           "rank {}: wire bytes moe {} + {} padded, the routing gives {} + {} padded", rank,
           counted.moe_real_bytes, counted.moe_padded_bytes, real_bytes, padded_bytes));
     }
-    PADGRAPH_ASSIGN_OR_RETURN(ReferenceModel reference, ReferenceModel::Create(StubWeights(
-                                                            model, kSeed, WeightPrecision::kBf16)));
-    RowChecker checker(reference, kRelativeTolerance, kTieTolerance);
-    for (int step = 0; step < kTrials; ++step) {
-      for (size_t row = 0; row < tokens[step].size(); ++row) {
-        const int token = tokens[step][row];
-        const RowComparison check =
-            checker.Compare(token, &logits[step * logits_per_step + row * vocab],
-                            RoutingOfRow(&routing[step * routing_per_step], moe_layers,
-                                         kMaxStepTokens, top_k, static_cast<int>(row)));
-        if (!(check.relative_error <= kRelativeTolerance)) {
-          return absl::InternalError(
-              fmt::format("rank {} step {} row {} (token {}): relative error {}", rank, step, row,
-                          token, check.relative_error));
-        }
-        ++rows_checked[rank];
-      }
-    }
+    PADGRAPH_ASSIGN_OR_RETURN(rows_checked[rank],
+                              CheckRowsAgainstTheReference(model, rank, tokens, saved));
     return absl::OkStatus();
   });
-  int total = 0;
-  for (int rows : rows_checked)
-    total += rows;
+  const int total = std::accumulate(rows_checked.begin(), rows_checked.end(), 0);
   EXPECT_GT(total, 0);
   std::printf(
       "[ a2a_ll sum on %d GPUs ] %d steps, %d of them above rank_dedup_rows (%d), %d rows "
