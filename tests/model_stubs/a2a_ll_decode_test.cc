@@ -5,7 +5,9 @@
 // against a captured NCCL all-reduce, which it must see); and `local` steps, and `per_layer` steps
 // with TP over lsa, without the agreed vector, each rank on the bucket of its own count and no
 // communicator given to the runner, match the float64 reference with no padded byte moved (rule 1
-// allows different keys only because no host-API collective runs).
+// allows different keys only because no host-API collective runs); and `sum` steps, padded rows
+// dispatched too, above and below the transport's rank_dedup_rows, match the reference with their
+// wire bytes counted exactly as their routing moves them.
 #include <cuda.h>
 #include <cudaTypedefs.h>
 #include <cuda_runtime_api.h>
