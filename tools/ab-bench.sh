@@ -3,8 +3,9 @@
 # is BUILD/bench/dispatch_combine_bench_<variant> ("head" is BUILD/bench/dispatch_combine_bench);
 # the variants run one after another, PADGRAPH_AB_ROUNDS times (2), so that drift shows as a
 # difference between rounds, not between variants. Writes one JSON per variant and round into
-# $OUT (else BUILD/ab) and prints each case's median per variant (the mean of its rounds) and the
-# spread between rounds. Each run is cut after PADGRAPH_AB_TIMEOUT_S seconds (120).
+# $OUT (else BUILD/ab) and prints each case's median per variant (the median of its rounds' medians,
+# so that a round slowed by something else on the machine does not move it) and the spread
+# between rounds. Each run is cut after PADGRAPH_AB_TIMEOUT_S seconds (120).
 #   source build-gpu/env.sh; tools/ab-bench.sh build-gpu 'loopback/world:2/a2a_ll/' pre head
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -48,7 +49,7 @@ for name, per in medians.items():
     cells, spread = "", 0.0
     for v in variants:
         runs = per.get(v, [])
-        cells += f"{statistics.mean(runs):16.2f}" if runs else f"{'-':>16s}"
+        cells += f"{statistics.median(runs):16.2f}" if runs else f"{'-':>16s}"
         spread = max(spread, max(runs) - min(runs) if runs else 0.0)
     print(f"{name:58s}{cells}{spread:9.2f}")
 PY
