@@ -17,7 +17,7 @@
 // allgather, lsa_gather: the same dense-TP exchange on the lsa gather backend (only real rows
 // move), checked bit for bit against the rows sent. Last, loopback/: a2a_ll between 2 and 4
 // loopback ranks on GPU 0 (a2a_ll.h CreateLoopback), which a machine with one GPU runs: the
-// protocol's own steps without NVLink's latency or bandwidth.
+// protocol's own steps without NVLink's latency or bandwidth, at no rows and the same row counts.
 #include <benchmark/benchmark.h>
 #include <cuda_runtime_api.h>
 #include <nccl.h>
@@ -853,8 +853,10 @@ absl::Status Register() {
   }
   // Loopback ranks (Note [Loopback ranks]): the protocol's own steps on one GPU, without NVLink,
   // with the row path beside it; rows 0 is the flags alone.
+  std::vector<int> loopback_rows = {0};
+  loopback_rows.insert(loopback_rows.end(), rows_to_run.begin(), rows_to_run.end());
   for (int world : {2, 4}) {
-    for (int rows : {0, 1, 8, 16, 32, 128}) {
+    for (int rows : loopback_rows) {
       for (Backend backend : {Backend::kA2aLl, Backend::kA2aLlRowPath}) {
         benchmark::RegisterBenchmark(fmt::format("loopback/world:{}/{}/rows:{}/sms:{}", world,
                                                  BackendName(backend), rows, kLoopbackSms)
