@@ -62,6 +62,7 @@ inline constexpr int kLinePayloadBytes = kA2aLlLinePayloadBytes;
 inline constexpr int kLanesPerLine = kLineBytes / 16;  // 16 bytes a lane
 inline constexpr int kTagLane = kLanesPerLine - 1;
 inline constexpr int kLinesPerWarp = 32 / kLanesPerLine;
+static_assert(kLinesPerWarp == kA2aLlLinesPerWarp);
 
 // The 16 bytes a lane stores: lanes 0-6 two payload words, the tag lane one and the tag.
 __device__ __forceinline__ void StoreLinePart(uint64_t* address, uint64_t low, uint64_t high) {

@@ -83,6 +83,33 @@ TEST(A2aLlLayoutTest, IndexArithmetic) {
             layout->combine_lines_offset + ((32u + 3) * 8 + 7) * 15360);
 }
 
+// a2a_ll.h Note [One line unit at a time]: hidden 7168 is 120 lines a row, 30 units of four lines;
+// a token's top-8 pairs are 240 units, and a warp may take up to sixteen units. On 8 SMs (128
+// warps) eight tokens fit and nine do not; on 30 warps two and not three; more rows than line_rows
+// never do, however many warps there are.
+TEST(A2aLlLayoutTest, OneLineUnitAtATimeWhenTheLaunchsLinesFitSixteenUnitsAWarp) {
+  auto layout = MakeA2aLlLayout(DeepSeekShape(4, 128));
+  ASSERT_TRUE(layout.ok()) << layout.status();
+  EXPECT_EQ(kA2aLlOneUnitMaxPerWarp, 16);
+  EXPECT_EQ(layout->LineUnits(0), 0);
+  EXPECT_EQ(layout->LineUnits(1), 240);
+  EXPECT_TRUE(layout->OneLineUnitAtATime(0, 1));
+  EXPECT_TRUE(layout->OneLineUnitAtATime(8, 128));
+  EXPECT_FALSE(layout->OneLineUnitAtATime(9, 128));
+  EXPECT_TRUE(layout->OneLineUnitAtATime(2, 30));
+  EXPECT_FALSE(layout->OneLineUnitAtATime(3, 30));
+  EXPECT_TRUE(layout->OneLineUnitAtATime(16, 240));
+  EXPECT_FALSE(layout->OneLineUnitAtATime(16, 239));
+  EXPECT_FALSE(layout->OneLineUnitAtATime(17, 1 << 26));  // line_rows is 16
+  // 7,232 values are 14,464 bytes: 121 lines, 31 units a pair.
+  A2aLlShape odd = DeepSeekShape(4, 128);
+  odd.hidden = 7232;
+  auto odd_layout = MakeA2aLlLayout(odd);
+  ASSERT_TRUE(odd_layout.ok()) << odd_layout.status();
+  EXPECT_EQ(odd_layout->lines_per_row(), 121);
+  EXPECT_EQ(odd_layout->LineUnits(1), 8 * 31);
+}
+
 TEST(A2aLlLayoutTest, LineRowsDefaultToAQuarterOfTheSmBudget) {
   EXPECT_EQ(LineRowsFor(kA2aLlLineRowsAuto, 32, 128), 8);
   EXPECT_EQ(LineRowsFor(kA2aLlLineRowsAuto, 64, 128), 16);

@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <atomic>
 #include <barrier>
+#include <bit>
 #include <chrono>
 #include <cmath>
 #include <functional>
@@ -222,9 +223,16 @@ Bytes ExpectedBytes(const Shape& shape, const LaunchInputs& in, int world, int r
 struct DeviceInputs {
   DeviceBuffer x, ids, weights, counts, out;
   size_t x_stride = 0, k_stride = 0;
+  // The padded rows each launch passes. With `buckets`, the capacity for even launches and the
+  // smallest power of two at least the count for odd ones, as an engine's buckets: so launches of
+  // at most line_rows rows run the dispatch's instance that sends one line unit at a time (Note
+  // [One line unit at a time]) among launches that do not. Else the capacity for all (a graph
+  // replayed with new counts).
+  std::vector<int> rows;
 
   static absl::StatusOr<DeviceInputs> Upload(const Shape& shape,
-                                             const std::vector<LaunchInputs>& launches, int rank) {
+                                             const std::vector<LaunchInputs>& launches, int rank,
+                                             bool buckets = true) {
     DeviceInputs d;
     const size_t n = launches.size();
     d.x_stride = static_cast<size_t>(shape.capacity) * shape.hidden;
@@ -238,6 +246,11 @@ struct DeviceInputs {
     std::vector<int32_t> ids(n * d.k_stride), counts(n);
     std::vector<float> weights(n * d.k_stride);
     for (size_t i = 0; i < n; ++i) {
+      d.rows.push_back(!buckets || i % 2 == 0
+                           ? shape.capacity
+                           : std::min(std::bit_ceil(static_cast<unsigned>(
+                                          std::max(launches[i].counts[rank], 1))),
+                                      static_cast<unsigned>(shape.capacity)));
       std::copy(launches[i].x[rank].begin(), launches[i].x[rank].end(), x.begin() + i * d.x_stride);
       std::copy(launches[i].ids[rank].begin(), launches[i].ids[rank].end(),
                 ids.begin() + i * d.k_stride);
@@ -256,25 +269,24 @@ struct DeviceInputs {
     PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemset(d.out.data(), 0xff, d.out.bytes()));
     return d;
   }
-  A2aLlDispatchArgs DispatchArgs(size_t i, int capacity, int layer,
-                                 const DeadlineView& deadline) const {
+  A2aLlDispatchArgs DispatchArgs(size_t i, int layer, const DeadlineView& deadline) const {
     A2aLlDispatchArgs args;
     args.deadline = deadline;
     args.x = x.data<uint16_t>() + i * x_stride;
     args.topk_ids = ids.data<int32_t>() + i * k_stride;
     args.num_rows = counts.data<int32_t>() + i;
     args.weights = weights.data<float>() + i * k_stride;
-    args.rows = capacity;
+    args.rows = rows[i];
     args.layer = layer;
     return args;
   }
-  A2aLlCombineArgs CombineArgs(size_t i, int capacity, int layer, const void* expert_out,
+  A2aLlCombineArgs CombineArgs(size_t i, int layer, const void* expert_out,
                                const DeadlineView& deadline) const {
     A2aLlCombineArgs args;
     args.deadline = deadline;
     args.expert_out = expert_out;
     args.weights = weights.data<float>() + i * k_stride;
-    args.rows = capacity;
+    args.rows = rows[i];
     args.layer = layer;
     args.out = out.data<uint16_t>() + i * x_stride;
     return args;
@@ -339,13 +351,13 @@ struct Rank {
   }
   // One MoE layer: dispatch, the test experts (into `expert_out`, or in place into recv_rows),
   // combine.
-  absl::Status Layer(const DeviceInputs& in, size_t i, int capacity, int layer, bool in_place) {
+  absl::Status Layer(const DeviceInputs& in, size_t i, int layer, bool in_place) {
     PADGRAPH_RETURN_IF_ERROR(
-        a2a.Dispatch(in.DispatchArgs(i, capacity, layer, deadline.view()), stream.get()));
+        a2a.Dispatch(in.DispatchArgs(i, layer, deadline.view()), stream.get()));
     void* y = in_place ? a2a.recv_rows() : expert_out.data();
     PADGRAPH_RETURN_IF_ERROR(
         LaunchTestExperts(a2a.layout(), rank, a2a.recv_rows(), a2a.recv_counts(), y, stream.get()));
-    return a2a.Combine(in.CombineArgs(i, capacity, layer, y, deadline.view()), stream.get());
+    return a2a.Combine(in.CombineArgs(i, layer, y, deadline.view()), stream.get());
   }
   // Every one of `launches` queued as a layer (launch i as layer i % 61) before any result is
   // read; the outputs, launch i's at i * capacity * hidden.
@@ -354,7 +366,7 @@ struct Rank {
     PADGRAPH_ASSIGN_OR_RETURN(DeviceInputs in, DeviceInputs::Upload(shape, launches, rank));
     AllRanksReady();
     for (size_t i = 0; i < launches.size(); ++i) {
-      PADGRAPH_RETURN_IF_ERROR(Layer(in, i, shape.capacity, static_cast<int>(i % 61),
+      PADGRAPH_RETURN_IF_ERROR(Layer(in, i, static_cast<int>(i % 61),
                                      /*in_place=*/false));
     }
     PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream.get()));
@@ -367,7 +379,7 @@ struct Rank {
                                           const std::vector<LaunchInputs>& launches) {
     PADGRAPH_ASSIGN_OR_RETURN(DeviceInputs in, DeviceInputs::Upload(shape, launches, rank));
     AllRanksReady();
-    PADGRAPH_RETURN_IF_ERROR(Layer(in, 0, shape.capacity, 0, /*in_place=*/false));
+    PADGRAPH_RETURN_IF_ERROR(Layer(in, 0, 0, /*in_place=*/false));
     PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream.get()));
     PADGRAPH_RETURN_IF_ERROR(deadline.Check());
     return in;
@@ -540,18 +552,20 @@ void ExpectGraphOfManyLayersEqualsEager(const Team& team, const Shape& shape) {
   OnTeam(team, shape, /*jitter_ns=*/0, absl::Seconds(20), [&](Rank& r) -> absl::Status {
     const int rank = r.rank;
     cudaStream_t stream = r.stream.get();
-    PADGRAPH_ASSIGN_OR_RETURN(DeviceInputs pool, DeviceInputs::Upload(shape, launches, rank));
+    PADGRAPH_ASSIGN_OR_RETURN(DeviceInputs pool,
+                              DeviceInputs::Upload(shape, launches, rank, /*buckets=*/false));
     PADGRAPH_ASSIGN_OR_RETURN(
         DeviceInputs statics,
         DeviceInputs::Upload(
-            shape, std::vector<LaunchInputs>(launches.begin(), launches.begin() + kLayers), rank));
-    PADGRAPH_ASSIGN_OR_RETURN(const CudaGraph graph, CaptureGraph(stream, [&]() -> absl::Status {
-                                for (int layer = 0; layer < kLayers; ++layer) {
-                                  PADGRAPH_RETURN_IF_ERROR(r.Layer(statics, layer, shape.capacity,
-                                                                   layer, /*in_place=*/true));
-                                }
-                                return absl::OkStatus();
-                              }));
+            shape, std::vector<LaunchInputs>(launches.begin(), launches.begin() + kLayers), rank,
+            /*buckets=*/false));
+    PADGRAPH_ASSIGN_OR_RETURN(
+        const CudaGraph graph, CaptureGraph(stream, [&]() -> absl::Status {
+          for (int layer = 0; layer < kLayers; ++layer) {
+            PADGRAPH_RETURN_IF_ERROR(r.Layer(statics, layer, layer, /*in_place=*/true));
+          }
+          return absl::OkStatus();
+        }));
     PADGRAPH_ASSIGN_OR_RETURN(const CudaGraphExec exec, Instantiate(graph));
     r.AllRanksReady();
     const size_t layer_x = statics.x_stride * 2, layer_k = statics.k_stride * 4;
@@ -578,7 +592,7 @@ void ExpectGraphOfManyLayersEqualsEager(const Team& team, const Shape& shape) {
     PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemset(pool.out.data(), 0xff, pool.out.bytes()));
     r.AllRanksReady();
     for (int i = 0; i < kLayers * kReplays; ++i)
-      PADGRAPH_RETURN_IF_ERROR(r.Layer(pool, i, shape.capacity, i % kLayers, /*in_place=*/true));
+      PADGRAPH_RETURN_IF_ERROR(r.Layer(pool, i, i % kLayers, /*in_place=*/true));
     PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
     PADGRAPH_RETURN_IF_ERROR(r.deadline.Check());
     PADGRAPH_ASSIGN_OR_RETURN(std::vector<uint16_t> eager_out, pool.ReadOut());
@@ -628,7 +642,7 @@ void ExpectStableUnderJitter(const Team& team, const Shape& shape,
     PADGRAPH_ASSIGN_OR_RETURN(DeviceInputs in, DeviceInputs::Upload(shape, launches, rank));
     r.AllRanksReady();
     for (int layer = 0; layer < layers; ++layer)
-      PADGRAPH_RETURN_IF_ERROR(r.Layer(in, layer, shape.capacity, layer, false));
+      PADGRAPH_RETURN_IF_ERROR(r.Layer(in, layer, layer, false));
     PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
     PADGRAPH_ASSIGN_OR_RETURN(std::vector<uint16_t> golden_host, in.ReadOut());
     for (int layer = 0; layer < layers; ++layer) {
@@ -640,15 +654,15 @@ void ExpectStableUnderJitter(const Team& team, const Shape& shape,
         cudaMemcpy(golden.data(), in.out.data(), in.out.bytes(), cudaMemcpyDeviceToDevice));
     PADGRAPH_ASSIGN_OR_RETURN(DeviceBuffer counter, DeviceBuffer::Allocate(8));
     PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemset(counter.data(), 0, 8));
-    PADGRAPH_ASSIGN_OR_RETURN(
-        const CudaGraph graph, CaptureGraph(stream, [&]() -> absl::Status {
-          PADGRAPH_CUDA_RETURN_IF_ERROR(
-              cudaMemsetAsync(in.out.data(), 0xff, in.out.bytes(), stream));
-          for (int layer = 0; layer < layers; ++layer)
-            PADGRAPH_RETURN_IF_ERROR(r.Layer(in, layer, shape.capacity, layer, false));
-          return LaunchCountMismatches(in.out.data(), golden.data(), in.out.bytes(),
-                                       counter.data<unsigned long long>(), stream);
-        }));
+    PADGRAPH_ASSIGN_OR_RETURN(const CudaGraph graph, CaptureGraph(stream, [&]() -> absl::Status {
+                                PADGRAPH_CUDA_RETURN_IF_ERROR(
+                                    cudaMemsetAsync(in.out.data(), 0xff, in.out.bytes(), stream));
+                                for (int layer = 0; layer < layers; ++layer)
+                                  PADGRAPH_RETURN_IF_ERROR(r.Layer(in, layer, layer, false));
+                                return LaunchCountMismatches(
+                                    in.out.data(), golden.data(), in.out.bytes(),
+                                    counter.data<unsigned long long>(), stream);
+                              }));
     PADGRAPH_ASSIGN_OR_RETURN(const CudaGraphExec exec, Instantiate(graph));
     r.AllRanksReady();
     for (int replay = 0; replay < replays; ++replay)
@@ -766,7 +780,7 @@ TEST_P(A2aLlTest, SkippedLayerExpiresNamingTheLayerAndThePeer) {
     const int layer = rank == 1 ? 2 : 1;  // rank 1 skips layer 1
     auto start = std::chrono::steady_clock::now();
     PADGRAPH_RETURN_IF_ERROR(
-        r.a2a.Dispatch(in.DispatchArgs(layer, shape.capacity, layer, r.deadline.view()), stream));
+        r.a2a.Dispatch(in.DispatchArgs(layer, layer, r.deadline.view()), stream));
     PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
     const double expired_ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
@@ -790,10 +804,8 @@ TEST_P(A2aLlTest, SkippedLayerExpiresNamingTheLayerAndThePeer) {
     }
     start = std::chrono::steady_clock::now();
     PADGRAPH_RETURN_IF_ERROR(r.a2a.Combine(
-        in.CombineArgs(layer, shape.capacity, layer, r.expert_out.data(), r.deadline.view()),
-        stream));
-    PADGRAPH_RETURN_IF_ERROR(
-        r.a2a.Dispatch(in.DispatchArgs(2, shape.capacity, 2, r.deadline.view()), stream));
+        in.CombineArgs(layer, layer, r.expert_out.data(), r.deadline.view()), stream));
+    PADGRAPH_RETURN_IF_ERROR(r.a2a.Dispatch(in.DispatchArgs(2, 2, r.deadline.view()), stream));
     PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
     const double later_ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
@@ -826,7 +838,7 @@ TEST_P(A2aLlTest, SlowRankMakesEveryRankFail) {
     PADGRAPH_ASSIGN_OR_RETURN(DeviceInputs in, r.FirstLayer(shape, launches));
     if (rank == 1) std::this_thread::sleep_for(absl::ToChronoMilliseconds(3 * kBudget));
     const auto start = std::chrono::steady_clock::now();
-    PADGRAPH_RETURN_IF_ERROR(r.Layer(in, 1, shape.capacity, 1, false));
+    PADGRAPH_RETURN_IF_ERROR(r.Layer(in, 1, 1, false));
     PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
     const double ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
@@ -865,7 +877,7 @@ TEST_P(A2aLlNcclTest, HeldSmsDelayTheLaunchInsteadOfStallingIt) {
       while (*reinterpret_cast<volatile int32_t*>(started_flag) == 0)
         std::this_thread::yield();
       const auto start = std::chrono::steady_clock::now();
-      PADGRAPH_RETURN_IF_ERROR(r.Layer(in, 0, whole.capacity, 0, false));
+      PADGRAPH_RETURN_IF_ERROR(r.Layer(in, 0, 0, false));
       PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(r.stream.get()));
       const double ms =
           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
