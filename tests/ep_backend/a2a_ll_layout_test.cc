@@ -83,7 +83,7 @@ TEST(A2aLlLayoutTest, IndexArithmetic) {
             layout->combine_lines_offset + ((32u + 3) * 8 + 7) * 15360);
 }
 
-// a2a_ll.h Note [One line unit at a time]: hidden 7168 is 120 lines a row, 30 units of four lines;
+// a2a_ll.h Note [Dispatch instances]: hidden 7168 is 120 lines a row, 30 units of four lines;
 // a token's top-8 pairs are 240 units, and a warp may take up to sixteen units. On 8 SMs (128
 // warps) eight tokens fit and nine do not; on 30 warps two and not three; more rows than line_rows
 // never do, however many warps there are.

@@ -224,10 +224,11 @@ struct DeviceInputs {
   DeviceBuffer x, ids, weights, counts, out;
   size_t x_stride = 0, k_stride = 0;
   // The padded rows each launch passes. With `buckets`, the capacity for even launches and the
-  // smallest power of two at least the count for odd ones, as an engine's buckets: so launches of
-  // at most line_rows rows run the dispatch's instance that sends one line unit at a time (Note
-  // [One line unit at a time]) among launches that do not. Else the capacity for all (a graph
-  // replayed with new counts).
+  // smallest power of two at least the count for odd ones, as an engine's buckets, so that the
+  // dispatch's instances (Note [Dispatch instances]) run among each other: lines one unit at a time
+  // for buckets of at most line_rows, never once up to rank_dedup_rows, any above it (the capacity
+  // where rank_dedup_rows is below it). Else the capacity for all (a graph replayed with new
+  // counts).
   std::vector<int> rows;
 
   static absl::StatusOr<DeviceInputs> Upload(const Shape& shape,

@@ -157,24 +157,33 @@
 // two kernel boundaries, not the fences. Hence the default line_rows, kA2aLlLineRowsAuto: a quarter
 // of max_sms (8 at 32 SMs, 16 at 64, 32 at 128), at most 64.
 //
-// Note [One line unit at a time]
-// The dispatch kernel has two instances, and Dispatch picks one from what the host knows at launch
-// (or capture): the padded rows, a bound on the real count. A launch of at most line_rows rows
-// sends lines only, so the row path's sends and rows once per rank are dead code there; when its
-// line units (A2aLlLayout::LineUnits: (pair, four lines) per warp instruction) are also at most
-// kA2aLlOneUnitMaxPerWarp per warp of the grid (A2aLlLayout::OneLineUnitAtATime), it runs the
-// instance without them, which also loads and stores one unit per warp at a time instead of
-// kLineUnroll. Both instances receive every mode; the other one's machine code is what the single
-// kernel's was (compared in SASS). With the default line_rows (a quarter of max_sms), hidden 7168
-// and top-8, a launch of at most line_rows rows has at most 3.75 units per warp, so each one runs
-// the small instance. Measured between loopback ranks on one H200 (16 SMs, 256 warps; medians of
-// five rounds, bench/results/2026-11-29-h200-stop20): 11.85 -> 10.97 us at 1 row on 2 ranks and
-// 12.90 -> 11.72 on 4, 0.5-1.0 us less at 2-4 rows; with line_rows raised to 16, 0.6-1.3 us less
-// at 6-16 rows (up to 15 units per warp, the most measured, hence the bound of 16). The same
+// Note [Dispatch instances]
+// The dispatch kernel has three instances, and Dispatch picks one from what the host knows at
+// launch (or capture): the padded rows, a bound on the real count. Each leaves out what its
+// launches cannot send; all three receive every mode, since a peer's mode is known only on the
+// device. The instance for any launch has the machine code the single kernel had (compared in
+// SASS), so launches above rank_dedup_rows rows run as before.
+//   Lines, one unit at a time: a launch of at most line_rows rows sends lines only, so the row
+//   path's sends are dead code there. When its line units (A2aLlLayout::LineUnits: (pair, four
+//   lines) per warp instruction) are also at most kA2aLlOneUnitMaxPerWarp per warp of the grid
+//   (A2aLlLayout::OneLineUnitAtATime), it runs an instance without them that also loads and stores
+//   one unit per warp at a time instead of kLineUnroll. With the default line_rows (a quarter of
+//   max_sms), hidden 7168 and top-8, a launch of at most line_rows rows has at most 3.75 units per
+//   warp, so each one runs it.
+//   Never once: any other launch of at most rank_dedup_rows rows runs an instance without the sends
+//   of rows once per rank (Note [Rows once per rank]); so does every launch with rank_dedup_rows
+//   off, one copy per pair.
+// Measured between loopback ranks on one H200 (16 SMs, 256 warps; medians of five rounds,
+// bench/results/2026-11-29-h200-stop20), one copy per pair: 11.85 -> 10.97 us at 1 row on 2 ranks
+// and 12.90 -> 11.72 on 4, 0.5-1.0 us less at 2-4 rows; with line_rows raised to 16, 0.6-1.3 us
+// less at 6-16 rows (up to 15 units per warp, the most measured, hence the bound of 16). The same
 // lines-only instance with four units in flight per warp was slower than one at a time at every
 // count (11.50 against 10.96 us at 1 row, 36.17 against 35.61 at 16), so the gain is both the
-// smaller kernel and the shorter loop. A combine instance for the same launches, without the sum
-// of rows back, gained nothing (11.04 against 10.99 us), so the combine has one.
+// smaller kernel and the shorter loop. The instance that never sends once: 0.5-1.5 us less at
+// 8-128 rows (85.97 -> 84.57 us at 128 rows on 2 ranks, 104.87 -> 103.45 on 4), its row copies
+// still issuing all eight loads before their stores. A combine instance for the small launches,
+// without the sum of rows back, gained nothing (11.04 against 10.99 us at 1 row), so the combine
+// has one. Over NVLink these instances are not measured yet.
 //
 // Note [The combine's list of lines to send]
 // The dispatch that unpacks a source's lines knows each row's place in recv_rows, its origin and

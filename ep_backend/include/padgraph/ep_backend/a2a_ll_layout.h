@@ -81,7 +81,8 @@ inline constexpr int kA2aLlLineRowsAuto = -1;       // A2aLlOptions::line_rows: 
 inline constexpr int kA2aLlLineBytes = 128;         // a self-flagged line (lines.cuh)
 inline constexpr int kA2aLlLinePayloadBytes = 120;  // of which payload; the rest is the tag
 inline constexpr int kA2aLlLinesPerWarp = 4;        // lines one warp instruction stores
-// a2a_ll.h Note [One line unit at a time]: the most line units per warp a dispatch sends so.
+// a2a_ll.h Note [Dispatch instances]: the most line units per warp the instance that sends one
+// unit at a time takes.
 inline constexpr int kA2aLlOneUnitMaxPerWarp = 16;
 inline constexpr int kA2aLlLineCountBit = 1 << 16;   // in a line_counts word: lines follow
 inline constexpr int kA2aLlLinesBackBit = 1 << 15;   // in a line_counts word: rows out, lines back
@@ -175,7 +176,7 @@ struct A2aLlLayout {
     const int groups = (lines_per_row() + kA2aLlLinesPerWarp - 1) / kA2aLlLinesPerWarp;
     return static_cast<int64_t>(rows) * shape.top_k * groups;
   }
-  // a2a_ll.h Note [One line unit at a time]: whether a dispatch of at most `rows` rows over
+  // a2a_ll.h Note [Dispatch instances]: whether a dispatch of at most `rows` rows over
   // `warps` warps sends lines only, at most kA2aLlOneUnitMaxPerWarp units per warp.
   PADGRAPH_A2A_HD bool OneLineUnitAtATime(int rows, int warps) const {
     return rows <= shape.line_rows &&
