@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # On a GPU machine: builds of the dispatch benchmark against each other in one call. Each variant
 # is BUILD/bench/dispatch_combine_bench_<variant> ("head" is BUILD/bench/dispatch_combine_bench);
-# the variants run one after another, PADGRAPH_AB_ROUNDS times (2), so that drift shows as a
+# the variants run one after another, PADGRAPH_AB_ROUNDS times (3), so that drift shows as a
 # difference between rounds, not between variants. Writes one JSON per variant and round into
-# $OUT (else BUILD/ab) and prints each case's median per variant (the median of its rounds' medians,
-# so that a round slowed by something else on the machine does not move it) and the spread
-# between rounds. Each run is cut after PADGRAPH_AB_TIMEOUT_S seconds (120).
+# $OUT (else BUILD/ab) and prints each case's median per variant (the median of its rounds'
+# medians, so that with three rounds or more one round slowed by something else on the machine
+# does not move it) and the spread between rounds. Each run is cut after PADGRAPH_AB_TIMEOUT_S
+# seconds (120).
 #   source build-gpu/env.sh; tools/ab-bench.sh build-gpu 'loopback/world:2/a2a_ll/' pre head
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -16,7 +17,7 @@ shift 2
 out=${OUT:-$build/ab}
 mkdir -p "$out"
 [[ -n ${NCCL_NVLS_ENABLE:-} ]] || source "$build/env.sh"
-rounds=${PADGRAPH_AB_ROUNDS:-2}
+rounds=${PADGRAPH_AB_ROUNDS:-3}
 for ((round = 1; round <= rounds; ++round)); do
   for variant in "$@"; do
     binary=$build/bench/dispatch_combine_bench
