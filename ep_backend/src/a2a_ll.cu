@@ -410,12 +410,8 @@ __device__ __forceinline__ uint4 PackBf16(const float* sum) {
 static_assert(kA2aLlMaxLineRows <= 64, "a token's bit in a 64-bit mask");
 static_assert(kA2aLlMaxTopK <= 16, "a token's pairs within half a warp, its mask in 16 bits");
 
-// Which paths a dispatch launch may send on, from its padded rows (Note [Dispatch instances]):
-// lines only, one unit per warp at a time; lines or rows but never rows once per rank; any.
-enum class Sends { kLinesOneUnit, kNotOnce, kAny };
-
 // Note [Dispatch] and Note [Lines for small counts].
-template <Sends kSends>
+template <A2aLlSends kSends>
 __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
     DispatchKernel(const DispatchParams p) {
   const uint32_t last_epoch = device_exchange::OwnLaunchCounter(p.epochs);
@@ -463,9 +459,9 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
   const int rows = shared_rows;
   const bool expired = shared_expired != 0;
   const bool lines_out =
-      kSends == Sends::kLinesOneUnit || rows <= layout.shape.line_rows || rows == 0;
+      kSends == A2aLlSends::kLinesOneUnit || rows <= layout.shape.line_rows || rows == 0;
   // Note [Rows once per rank] and Note [Lines back].
-  const bool once = kSends == Sends::kAny && !lines_out && rows > layout.shape.rank_dedup_rows;
+  const bool once = kSends == A2aLlSends::kAny && !lines_out && rows > layout.shape.rank_dedup_rows;
   const bool lines_back = !once && rows <= layout.shape.return_line_rows;
   const int lane = threadIdx.x % kWarpSize;
   const int line_group = lane / lines::kLanesPerLine;
@@ -577,7 +573,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
     // Lines: (pair, four lines) per warp, kUnroll of them loaded before any is stored, from a
     // converged warp (Note [Converged lines]).
     __syncwarp();
-    constexpr int kUnroll = kSends == Sends::kLinesOneUnit ? 1 : kLineUnroll;
+    constexpr int kUnroll = kSends == A2aLlSends::kLinesOneUnit ? 1 : kLineUnroll;
     const int units = rows * top_k * line_groups;
     const char* x = reinterpret_cast<const char*>(p.x);
     for (int base = warp_id; base < units; base += warps * kUnroll) {
@@ -1453,10 +1449,11 @@ absl::Status A2aLl::State::SetUp(int world, int ranks_per_gpu) {
     return Invalid("jitter_max_ns", options.jitter_max_ns, "must be at most 1000000");
   }
   // Cooperative launches need every block resident at once (Note [SM budget]).
-  for (const void* kernel : {reinterpret_cast<const void*>(DispatchKernel<Sends::kLinesOneUnit>),
-                             reinterpret_cast<const void*>(DispatchKernel<Sends::kNotOnce>),
-                             reinterpret_cast<const void*>(DispatchKernel<Sends::kAny>),
-                             reinterpret_cast<const void*>(CombineKernel)}) {
+  for (const void* kernel :
+       {reinterpret_cast<const void*>(DispatchKernel<A2aLlSends::kLinesOneUnit>),
+        reinterpret_cast<const void*>(DispatchKernel<A2aLlSends::kNotOnce>),
+        reinterpret_cast<const void*>(DispatchKernel<A2aLlSends::kAny>),
+        reinterpret_cast<const void*>(CombineKernel)}) {
     int per_sm = 0;
     PADGRAPH_CUDA_RETURN_IF_ERROR(
         cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, kThreadsPerBlock, 0));
@@ -1620,11 +1617,10 @@ absl::Status A2aLl::Dispatch(const A2aLlDispatchArgs& args, cudaStream_t stream)
   params.first_rows = s.first_rows.data<int4>();
   params.first_counts = s.first_counts.data<int>();
   // Note [Dispatch instances].
-  const auto kernel = s.layout.OneLineUnitAtATime(args.rows, s.dispatch_blocks * kWarpsPerBlock)
-                          ? DispatchKernel<Sends::kLinesOneUnit>
-                      : args.rows <= s.layout.shape.rank_dedup_rows
-                          ? DispatchKernel<Sends::kNotOnce>
-                          : DispatchKernel<Sends::kAny>;
+  const A2aLlSends sends = s.layout.DispatchSends(args.rows, s.dispatch_blocks * kWarpsPerBlock);
+  const auto kernel = sends == A2aLlSends::kLinesOneUnit ? DispatchKernel<A2aLlSends::kLinesOneUnit>
+                      : sends == A2aLlSends::kNotOnce    ? DispatchKernel<A2aLlSends::kNotOnce>
+                                                         : DispatchKernel<A2aLlSends::kAny>;
   PADGRAPH_CUDA_RETURN_IF_ERROR(
       LaunchCooperative(kernel, s.dispatch_blocks, kThreadsPerBlock, params, stream));
   return absl::OkStatus();

@@ -110,6 +110,28 @@ TEST(A2aLlLayoutTest, OneLineUnitAtATimeWhenTheLaunchsLinesFitSixteenUnitsAWarp)
   EXPECT_EQ(odd_layout->LineUnits(1), 8 * 31);
 }
 
+// a2a_ll.h Note [Dispatch instances]: the instance by padded rows, with line_rows 16 and
+// rank_dedup_rows 48 of capacity 128 on 32 SMs (512 warps): lines one unit at a time to 16 rows
+// (at most 3,840 units), never once to 48, any above; with rank_dedup_rows off (the capacity),
+// never once up to the capacity; one unit at a time only while the units fit.
+TEST(A2aLlLayoutTest, DispatchSendsFollowsThePaddedRows) {
+  A2aLlShape shape = DeepSeekShape(4, 128);
+  shape.rank_dedup_rows = 48;
+  auto layout = MakeA2aLlLayout(shape);
+  ASSERT_TRUE(layout.ok()) << layout.status();
+  EXPECT_EQ(layout->DispatchSends(0, 512), A2aLlSends::kLinesOneUnit);
+  EXPECT_EQ(layout->DispatchSends(16, 512), A2aLlSends::kLinesOneUnit);
+  EXPECT_EQ(layout->DispatchSends(17, 512), A2aLlSends::kNotOnce);
+  EXPECT_EQ(layout->DispatchSends(48, 512), A2aLlSends::kNotOnce);
+  EXPECT_EQ(layout->DispatchSends(49, 512), A2aLlSends::kAny);
+  EXPECT_EQ(layout->DispatchSends(128, 512), A2aLlSends::kAny);
+  EXPECT_EQ(layout->DispatchSends(16, 239), A2aLlSends::kNotOnce);  // 3,840 units > 16 x 239
+  auto off = MakeA2aLlLayout(DeepSeekShape(4, 128));
+  ASSERT_TRUE(off.ok()) << off.status();
+  EXPECT_EQ(off->shape.rank_dedup_rows, kA2aLlMaxCapacity);
+  EXPECT_EQ(off->DispatchSends(128, 512), A2aLlSends::kNotOnce);
+}
+
 TEST(A2aLlLayoutTest, LineRowsDefaultToAQuarterOfTheSmBudget) {
   EXPECT_EQ(LineRowsFor(kA2aLlLineRowsAuto, 32, 128), 8);
   EXPECT_EQ(LineRowsFor(kA2aLlLineRowsAuto, 64, 128), 16);

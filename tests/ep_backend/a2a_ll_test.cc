@@ -224,11 +224,11 @@ struct DeviceInputs {
   DeviceBuffer x, ids, weights, counts, out;
   size_t x_stride = 0, k_stride = 0;
   // The padded rows each launch passes. With `buckets`, the capacity for even launches and the
-  // smallest power of two at least the count for odd ones, as an engine's buckets, so that the
-  // dispatch's instances (Note [Dispatch instances]) run among each other: lines one unit at a time
-  // for buckets of at most line_rows, never once up to rank_dedup_rows, any above it (the capacity
-  // where rank_dedup_rows is below it). Else the capacity for all (a graph replayed with new
-  // counts).
+  // smallest power of two at least the count for odd ones (0 for an idle rank), as an engine's
+  // buckets, so that the dispatch's instances (Note [Dispatch instances]) run among each other:
+  // lines one unit at a time for buckets of at most line_rows, never once up to rank_dedup_rows,
+  // any above it (the capacity where rank_dedup_rows is below it). Else the capacity for all (a
+  // graph replayed with new counts).
   std::vector<int> rows;
 
   static absl::StatusOr<DeviceInputs> Upload(const Shape& shape,
@@ -247,11 +247,12 @@ struct DeviceInputs {
     std::vector<int32_t> ids(n * d.k_stride), counts(n);
     std::vector<float> weights(n * d.k_stride);
     for (size_t i = 0; i < n; ++i) {
-      d.rows.push_back(!buckets || i % 2 == 0
-                           ? shape.capacity
-                           : std::min(std::bit_ceil(static_cast<unsigned>(
-                                          std::max(launches[i].counts[rank], 1))),
-                                      static_cast<unsigned>(shape.capacity)));
+      const int count = launches[i].counts[rank];
+      d.rows.push_back(!buckets || i % 2 == 0 ? shape.capacity
+                       : count == 0
+                           ? 0
+                           : static_cast<int>(std::min(std::bit_ceil(static_cast<unsigned>(count)),
+                                                       static_cast<unsigned>(shape.capacity))));
       std::copy(launches[i].x[rank].begin(), launches[i].x[rank].end(), x.begin() + i * d.x_stride);
       std::copy(launches[i].ids[rank].begin(), launches[i].ids[rank].end(),
                 ids.begin() + i * d.k_stride);
@@ -425,7 +426,8 @@ TEST(A2aLlVersionTest, LoadedNcclMatchesTheHeaders) {
 // crossed to a peer once and was copied there for each further pair: for every rank on the row
 // path (0, 0, rank_dedup_rows 0), and from 25 rows with lines up to 8 and lines back up to 16
 // (8, 16, 24: on 4 ranks up to four modes in one launch, and ranks change mode from launch to
-// launch).
+// launch). Launches alternate between the capacity and the count's bucket as the padded rows, so
+// every dispatch instance runs (DeviceInputs::rows).
 TEST_P(A2aLlTest, RandomDistributionsMatchTheReference) {
   const int world = GetParam().world;
   constexpr int kLaunches = 1000;

@@ -158,8 +158,9 @@
 // of max_sms (8 at 32 SMs, 16 at 64, 32 at 128), at most 64.
 //
 // Note [Dispatch instances]
-// The dispatch kernel has three instances, and Dispatch picks one from what the host knows at
-// launch (or capture): the padded rows, a bound on the real count. Each leaves out what its
+// The dispatch kernel has three instances (A2aLlSends), and Dispatch picks one
+// (A2aLlLayout::DispatchSends) from what the host knows at launch (or capture): the padded rows, a
+// bound on the real count. Each leaves out what its
 // launches cannot send; all three receive every mode, since a peer's mode is known only on the
 // device. The instance for any launch has the machine code the single kernel had (compared in
 // SASS), so launches above rank_dedup_rows rows run as before.

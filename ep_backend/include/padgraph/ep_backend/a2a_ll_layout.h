@@ -76,7 +76,11 @@ inline constexpr int kA2aLlMaxDispatchParts = 8;
 inline constexpr int kA2aLlMaxCombineGroupBlocks = 256;  // combine blocks per source rank
 inline constexpr int kA2aLlMaxLayer = (1 << 15) - 1;     // 15 bits of a flag word
 inline constexpr size_t kA2aLlSectionAlign = 4096;
-inline constexpr int kA2aLlMaxLineRows = 64;        // rows per source sent as lines, at most
+inline constexpr int kA2aLlMaxLineRows = 64;  // rows per source sent as lines, at most
+// a2a_ll.h Note [Dispatch instances]: what a dispatch launch may send, from its padded rows: lines
+// only, one unit per warp at a time; lines or rows, never rows once per rank; any of them.
+enum class A2aLlSends { kLinesOneUnit, kNotOnce, kAny };
+
 inline constexpr int kA2aLlLineRowsAuto = -1;       // A2aLlOptions::line_rows: max_sms / 4
 inline constexpr int kA2aLlLineBytes = 128;         // a self-flagged line (lines.cuh)
 inline constexpr int kA2aLlLinePayloadBytes = 120;  // of which payload; the rest is the tag
@@ -181,6 +185,12 @@ struct A2aLlLayout {
   PADGRAPH_A2A_HD bool OneLineUnitAtATime(int rows, int warps) const {
     return rows <= shape.line_rows &&
            LineUnits(rows) <= static_cast<int64_t>(kA2aLlOneUnitMaxPerWarp) * warps;
+  }
+  // The dispatch instance for a launch of at most `rows` rows over `warps` warps.
+  PADGRAPH_A2A_HD A2aLlSends DispatchSends(int rows, int warps) const {
+    return OneLineUnitAtATime(rows, warps) ? A2aLlSends::kLinesOneUnit
+           : rows <= shape.rank_dedup_rows ? A2aLlSends::kNotOnce
+                                           : A2aLlSends::kAny;
   }
   // `buffer` is epoch & 1.
   PADGRAPH_A2A_HD size_t LineCount(int buffer, int local_expert, int source) const {
