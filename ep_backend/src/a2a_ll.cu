@@ -473,7 +473,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
   const int warps = gridDim.x * kWarpsPerBlock;
   const size_t row_bytes = layout.row_bytes();
   const int lines_per_row = layout.lines_per_row();
-  const int line_groups = (lines_per_row + lines::kLinesPerWarp - 1) / lines::kLinesPerWarp;
+  const int line_groups = layout.line_groups();
   char* const local_base = c.peers[c.rank];
   unsigned long long peer_bytes = 0, self_bytes = 0;
 
@@ -971,7 +971,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
   const int dispatch_epoch = static_cast<int>(__ldcg(p.dispatch_epochs));
   const int listed_rows = __ldcg(p.line_send_count);
   const int lines_per_row = layout.lines_per_row();
-  const int line_groups = (lines_per_row + lines::kLinesPerWarp - 1) / lines::kLinesPerWarp;
+  const int line_groups = layout.line_groups();
   // The entries of the list (Note [The combine's list of lines to send]) for the kLineUnroll
   // units from `base`; the first ones load while the counts do. An entry counts when its row is
   // below the list's count and its tag is the dispatch's counter.

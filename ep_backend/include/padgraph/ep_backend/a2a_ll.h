@@ -160,10 +160,10 @@
 // Note [Dispatch instances]
 // The dispatch kernel has three instances (A2aLlSends), and Dispatch picks one
 // (A2aLlLayout::DispatchSends) from what the host knows at launch (or capture): the padded rows, a
-// bound on the real count. Each leaves out what its
-// launches cannot send; all three receive every mode, since a peer's mode is known only on the
-// device. The instance for any launch has the machine code the single kernel had (compared in
-// SASS), so launches above rank_dedup_rows rows run as before.
+// bound on the real count. Each leaves out what its launches cannot send; all three receive every
+// mode, since a peer's mode is known only on the device. The instance for any launch has the
+// machine code the single kernel had (compared in SASS), so launches above rank_dedup_rows rows
+// run as before.
 //   Lines, one unit at a time: a launch of at most line_rows rows sends lines only, so the row
 //   path's sends are dead code there. When its line units (A2aLlLayout::LineUnits: (pair, four
 //   lines) per warp instruction) are also at most kA2aLlOneUnitMaxPerWarp per warp of the grid

@@ -76,18 +76,16 @@ inline constexpr int kA2aLlMaxDispatchParts = 8;
 inline constexpr int kA2aLlMaxCombineGroupBlocks = 256;  // combine blocks per source rank
 inline constexpr int kA2aLlMaxLayer = (1 << 15) - 1;     // 15 bits of a flag word
 inline constexpr size_t kA2aLlSectionAlign = 4096;
-inline constexpr int kA2aLlMaxLineRows = 64;  // rows per source sent as lines, at most
-// a2a_ll.h Note [Dispatch instances]: what a dispatch launch may send, from its padded rows: lines
-// only, one unit per warp at a time; lines or rows, never rows once per rank; any of them.
+// a2a_ll.h Note [Dispatch instances]: what a dispatch launch may send, from its padded rows (lines
+// only, one unit per warp at a time; lines or rows, never rows once per rank; any of them), and
+// the most line units per warp the instance that sends one unit at a time takes.
 enum class A2aLlSends { kLinesOneUnit, kNotOnce, kAny };
-
-inline constexpr int kA2aLlLineRowsAuto = -1;       // A2aLlOptions::line_rows: max_sms / 4
-inline constexpr int kA2aLlLineBytes = 128;         // a self-flagged line (lines.cuh)
-inline constexpr int kA2aLlLinePayloadBytes = 120;  // of which payload; the rest is the tag
-inline constexpr int kA2aLlLinesPerWarp = 4;        // lines one warp instruction stores
-// a2a_ll.h Note [Dispatch instances]: the most line units per warp the instance that sends one
-// unit at a time takes.
 inline constexpr int kA2aLlOneUnitMaxPerWarp = 16;
+inline constexpr int kA2aLlMaxLineRows = 64;         // rows per source sent as lines, at most
+inline constexpr int kA2aLlLineRowsAuto = -1;        // A2aLlOptions::line_rows: max_sms / 4
+inline constexpr int kA2aLlLineBytes = 128;          // a self-flagged line (lines.cuh)
+inline constexpr int kA2aLlLinePayloadBytes = 120;   // of which payload; the rest is the tag
+inline constexpr int kA2aLlLinesPerWarp = 4;         // lines one warp instruction stores
 inline constexpr int kA2aLlLineCountBit = 1 << 16;   // in a line_counts word: lines follow
 inline constexpr int kA2aLlLinesBackBit = 1 << 15;   // in a line_counts word: rows out, lines back
 inline constexpr int kA2aLlMaxReturnLineRows = 128;  // rows per source taken back as lines, at most
@@ -175,10 +173,13 @@ struct A2aLlLayout {
   PADGRAPH_A2A_HD size_t line_row_bytes() const {
     return static_cast<size_t>(lines_per_row()) * kA2aLlLineBytes;
   }
-  // A launch's warp units of lines: (pair, kA2aLlLinesPerWarp lines) for each (token, k) of `rows`.
+  // Warp units of one row's lines: kA2aLlLinesPerWarp lines each.
+  PADGRAPH_A2A_HD int line_groups() const {
+    return (lines_per_row() + kA2aLlLinesPerWarp - 1) / kA2aLlLinesPerWarp;
+  }
+  // A launch's warp units of lines: line_groups() for each (token, k) of `rows`.
   PADGRAPH_A2A_HD int64_t LineUnits(int rows) const {
-    const int groups = (lines_per_row() + kA2aLlLinesPerWarp - 1) / kA2aLlLinesPerWarp;
-    return static_cast<int64_t>(rows) * shape.top_k * groups;
+    return static_cast<int64_t>(rows) * shape.top_k * line_groups();
   }
   // a2a_ll.h Note [Dispatch instances]: whether a dispatch of at most `rows` rows over
   // `warps` warps sends lines only, at most kA2aLlOneUnitMaxPerWarp units per warp.
