@@ -1,22 +1,22 @@
-// MoE dispatch + combine per backend on 2 and 4 GPUs (one thread per GPU): a2a_ll (device API, at
-// several SM budgets), a2a_padded (grouped ncclSend/ncclRecv of the bucket rows to every peer and
-// back, DESIGN.md section 3) and allgather (ncclAllGather + ncclReduceScatter). Setup of issue 4:
-// hidden 7168 bf16, top-8 of 256 experts routed uniformly from a fixed seed, one copy per (token,
-// expert) pair, rows per rank 1, 8, 16, 32, 128 (PADGRAPH_DISPATCH_ROWS gives others). a2a_ll runs
-// with its default line_rows and return_line_rows and one copy per pair (rank_dedup_rows off), as
-// a2a_ll_row_path with both 0 (no lines), to show what lines gain, and as a2a_ll_dedup with the
-// library's defaults (rows once per rank above its threshold). Each figure: kItersPerGraph
-// dispatch+combine pairs inside one CUDA graph, replayed after a device-side barrier across ranks
-// (a one-int ncclAllReduce) so launch gaps and rank skew do not count; the time of a replay is the
-// slowest rank's device-event time over kItersPerGraph; the median over replays is reported. Beside
-// them, the byte floor: the bytes of real pairs crossing NVLink for the busiest rank (its dispatch
-// rows to peers plus the rows peers send back to it, self excluded) over the per-GPU egress
-// bandwidth measured in the same run, the best of a copy-engine copy to one peer and an SM kernel
-// storing to all peers at once through the symmetric window. Every a2a_ll result is checked against
-// a float64 CPU reference (with the test experts of a2a_ll_testing.h) before it is reported. Beside
-// allgather, lsa_gather: the same dense-TP exchange on the lsa gather backend (only real rows
-// move), checked bit for bit against the rows sent. Last, loopback/: a2a_ll between 2 and 4
-// loopback ranks on GPU 0 (a2a_ll.h CreateLoopback), which a machine with one GPU runs: the
+// MoE dispatch + combine per backend on 2, 4 and 8 GPUs (one thread per GPU): a2a_ll (device API,
+// at several SM budgets), a2a_padded (grouped ncclSend/ncclRecv of the bucket rows to every peer
+// and back, DESIGN.md section 3) and allgather (ncclAllGather + ncclReduceScatter). Setup of issue
+// 4: hidden 7168 bf16, top-8 of 256 experts routed uniformly from a fixed seed, one copy per
+// (token, expert) pair, rows per rank 1, 8, 16, 32, 128 (PADGRAPH_DISPATCH_ROWS gives others).
+// a2a_ll runs with its default line_rows and return_line_rows and one copy per pair
+// (rank_dedup_rows off), as a2a_ll_row_path with both 0 (no lines), to show what lines gain, and as
+// a2a_ll_dedup with the library's defaults (rows once per rank above its threshold). Each figure:
+// kItersPerGraph dispatch+combine pairs inside one CUDA graph, replayed after a device-side barrier
+// across ranks (a one-int ncclAllReduce) so launch gaps and rank skew do not count; the time of a
+// replay is the slowest rank's device-event time over kItersPerGraph; the median over replays is
+// reported. Beside them, the byte floor: the bytes of real pairs crossing NVLink for the busiest
+// rank (its dispatch rows to peers plus the rows peers send back to it, self excluded) over the
+// per-GPU egress bandwidth measured in the same run, the best of a copy-engine copy to one peer and
+// an SM kernel storing to all peers at once through the symmetric window. Every a2a_ll result is
+// checked against a float64 CPU reference (with the test experts of a2a_ll_testing.h) before it is
+// reported. Beside allgather, lsa_gather: the same dense-TP exchange on the lsa gather backend
+// (only real rows move), checked bit for bit against the rows sent. Last, loopback/: a2a_ll between
+// 2 and 4 loopback ranks on GPU 0 (a2a_ll.h CreateLoopback), which a machine with one GPU runs: the
 // protocol's own steps without NVLink's latency or bandwidth, at no rows and the same row counts.
 #include <benchmark/benchmark.h>
 #include <cuda_runtime_api.h>
@@ -69,6 +69,10 @@ const std::vector<int> kDefaultRows = {1, 8, 16, 32, 128};
 const int kSmBudgets[] = {32, 64, 128};
 // Loopback ranks (a2a_ll.h CreateLoopback) share one GPU's SMs: at most SMs / (2 x world) each.
 constexpr int kLoopbackSms = 16;
+// Teams of ranks on their own GPUs (skipped where fewer are present), and of loopback ranks (not
+// 8: Note [Loopback ranks]).
+constexpr int kWorlds[] = {2, 4, 8};
+constexpr int kLoopbackWorlds[] = {2, 4};
 
 int GpuCount() {
   int count = 0;
@@ -802,7 +806,7 @@ absl::StatusOr<std::vector<int>> RowsToRun() {
 
 absl::Status Register() {
   PADGRAPH_ASSIGN_OR_RETURN(const std::vector<int> rows_to_run, RowsToRun());
-  for (int world : {2, 4}) {
+  for (int world : kWorlds) {
     for (int copy_engine : {0, 1}) {
       benchmark::RegisterBenchmark(fmt::format("egress/world:{}/{}", world,
                                                copy_engine == 0 ? "copy_one_peer" : "sm_all_peers")
@@ -855,7 +859,7 @@ absl::Status Register() {
   // with the row path beside it; rows 0 is the flags alone.
   std::vector<int> loopback_rows = {0};
   loopback_rows.insert(loopback_rows.end(), rows_to_run.begin(), rows_to_run.end());
-  for (int world : {2, 4}) {
+  for (int world : kLoopbackWorlds) {
     for (int rows : loopback_rows) {
       for (Backend backend : {Backend::kA2aLl, Backend::kA2aLlRowPath}) {
         benchmark::RegisterBenchmark(fmt::format("loopback/world:{}/{}/rows:{}/sms:{}", world,

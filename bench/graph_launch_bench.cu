@@ -423,7 +423,7 @@ void BM_HostGraphLaunchMultiGpu(benchmark::State& state) {
 }
 BENCHMARK(BM_HostGraphLaunchMultiGpu)
     ->ArgNames({"gpus", "kernels", "graphs"})
-    ->ArgsProduct({{1, 2, 4}, {1, 1024}, {2}})
+    ->ArgsProduct({{1, 2, 4, 8}, {1, 1024}, {2}})
     ->ArgsProduct({{1, 4}, {1024}, {36}})
     ->UseManualTime()
     ->Iterations(4096)

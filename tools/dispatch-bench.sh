@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # On a GPU machine: MoE dispatch + combine per backend (bench/dispatch_combine_bench.cc) and the
-# PyTorch peer (bench/peers/torch_all_to_all.py) on 2 and 4 GPUs, side by side in one run, and
-# a2a_ll between loopback ranks on GPU 0 (the protocol without NVLink). Writes
+# PyTorch peer (bench/peers/torch_all_to_all.py) on 2, 4 and 8 GPUs (those present), side by side
+# in one run, and a2a_ll between loopback ranks on GPU 0 (the protocol without NVLink). Writes
 # JSON into $OUT (else BUILD/dispatch-results) and prints a short table last. The benchmark is cut
 # after PADGRAPH_BENCH_TIMEOUT_S seconds (420).
 #   source build-gpu/env.sh; tools/dispatch-bench.sh build-gpu
@@ -40,10 +40,15 @@ egress = {}
 pieces = {}
 loopback = {}  # (world, rows) -> backend -> us: every rank on one GPU, no NVLink
 errors = []
+skipped = {}  # "needs N GPUs" -> cases: teams larger than this machine
 for b in (bench or {}).get("benchmarks", []):
     parts = b["name"].split("/")
     if b.get("error_occurred"):
-        errors.append(f"{b['name']}: {b.get('error_message')}")
+        message = b.get("error_message") or ""
+        if message.startswith("needs "):
+            skipped[message] = skipped.get(message, 0) + 1
+        else:
+            errors.append(f"{b['name']}: {message}")
         continue
     world = int(parts[1].split(":")[1])
     if parts[0] == "egress":
@@ -68,6 +73,7 @@ for b in (bench or {}).get("benchmarks", []):
             r[prefix + key] = b[key]
 summary = {"card": card, "gpus": int(gpus), "commit": commit,
            "rc": {"bench": int(bench_rc), "peer": int(peer_rc)}, "errors": errors,
+           "skipped": skipped,
            "egress_GBps": {f"{w}/{k}": v for (w, k), v in egress.items()},
            "parts_us": {f"{w}/{k}": v for (w, k), v in pieces.items()},
            "loopback_us": [{"world": w, "rows": n, **r} for (w, n), r in sorted(loopback.items())],
@@ -75,6 +81,8 @@ summary = {"card": card, "gpus": int(gpus), "commit": commit,
 print(f"card {card} x{gpus}, commit {commit}, bench rc {bench_rc}, torch rc {peer_rc}")
 for e in errors:
     print("ERROR", e)
+for message, count in sorted(skipped.items()):
+    print(f"skipped {count} cases: {message}")
 for (w, k), v in sorted(egress.items()):
     print(f"egress world {w} {k}: {v:.1f} GB/s")
 for (w, k), v in sorted(pieces.items()):

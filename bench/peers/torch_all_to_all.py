@@ -7,8 +7,8 @@ capacity that uniform routing fills (the issue's peer figures were measured this
 of rows * top_k per peer doubles the bytes on 2 GPUs). Dispatch + combine are two
 all_to_all_single calls of rows * top_k rows each. allgather:
 all_gather_into_tensor of the rank's rows, then reduce_scatter_tensor back. Setup as the C++
-benchmark: hidden 7168 bf16, top-8, rows per rank 1, 8, 16, 32, 128, on 2 and 4 GPUs, one process per
-GPU. N iterations are captured in one CUDA graph; each replay follows a barrier (an all_reduce) and
+benchmark: hidden 7168 bf16, top-8, rows per rank 1, 8, 16, 32, 128, on 2, 4 and 8 GPUs (those
+present), one process per GPU. N iterations are captured in one CUDA graph; each replay follows a barrier (an all_reduce) and
 is timed with device events; a replay's time is the slowest rank's over N; the median over replays
 is reported, as JSON.
 """
@@ -92,7 +92,7 @@ def worker(rank, world, port, queue):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", required=True)
-    parser.add_argument("--worlds", default="2,4")
+    parser.add_argument("--worlds", default="2,4,8")
     args = parser.parse_args()
     gpus = torch.cuda.device_count()
     report = {"torch": torch.__version__, "nccl": ".".join(map(str, torch.cuda.nccl.version())),

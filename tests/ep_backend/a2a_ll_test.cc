@@ -929,10 +929,10 @@ TEST_P(A2aLlNcclTest, DifferentOptionsFailOnEveryRank) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Teams, A2aLlTest,
-                         ::testing::Values(Team{2, false}, Team{4, false}, Team{2, true},
-                                           Team{4, true}),
+                         ::testing::Values(Team{2, false}, Team{4, false}, Team{8, false},
+                                           Team{2, true}, Team{4, true}),
                          ranks_test::TeamNames());
-INSTANTIATE_TEST_SUITE_P(Gpus, A2aLlNcclTest, ::testing::Values(2, 4),
+INSTANTIATE_TEST_SUITE_P(Gpus, A2aLlNcclTest, ::testing::Values(2, 4, 8),
                          [](const ::testing::TestParamInfo<int>& info) {
                            return fmt::format("{}gpus", info.param);
                          });

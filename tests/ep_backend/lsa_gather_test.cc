@@ -642,10 +642,10 @@ TEST_P(LsaGatherNcclTest, WindowThatOneRankCannotAllocateFailsOnEveryRank) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Teams, LsaGatherTest,
-                         ::testing::Values(Team{2, false}, Team{4, false}, Team{2, true},
-                                           Team{4, true}),
+                         ::testing::Values(Team{2, false}, Team{4, false}, Team{8, false},
+                                           Team{2, true}, Team{4, true}),
                          ranks_test::TeamNames());
-INSTANTIATE_TEST_SUITE_P(Gpus, LsaGatherNcclTest, ::testing::Values(2, 4),
+INSTANTIATE_TEST_SUITE_P(Gpus, LsaGatherNcclTest, ::testing::Values(2, 4, 8),
                          [](const ::testing::TestParamInfo<int>& info) {
                            return fmt::format("{}gpus", info.param);
                          });

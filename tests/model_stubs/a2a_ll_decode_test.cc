@@ -622,7 +622,7 @@ TEST_P(A2aLlDecodeTest, SumStepsCountTheBytesTheirRoutingMovesOnceOrPerPair) {
       world, kTrials, steps_once, once_above, total);
 }
 
-INSTANTIATE_TEST_SUITE_P(Gpus, A2aLlDecodeTest, ::testing::Values(2, 4),
+INSTANTIATE_TEST_SUITE_P(Gpus, A2aLlDecodeTest, ::testing::Values(2, 4, 8),
                          [](const ::testing::TestParamInfo<int>& info) {
                            return fmt::format("{}gpus", info.param);
                          });

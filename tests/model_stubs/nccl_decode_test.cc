@@ -300,7 +300,7 @@ TEST_P(NcclDecodeTest, EveryRankMatchesTheReferenceWithStepsQueued) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Gpus, NcclDecodeTest,
-                         ::testing::Combine(::testing::Values(2, 4),
+                         ::testing::Combine(::testing::Values(2, 4, 8),
                                             ::testing::Range(0,
                                                              static_cast<int>(Scenarios().size()))),
                          [](const ::testing::TestParamInfo<std::tuple<int, int>>& info) {
