@@ -16,8 +16,9 @@
 // checked against a float64 CPU reference (with the test experts of a2a_ll_testing.h) before it is
 // reported. Beside allgather, lsa_gather: the same dense-TP exchange on the lsa gather backend
 // (only real rows move), checked bit for bit against the rows sent. Last, loopback/: a2a_ll between
-// 2 and 4 loopback ranks on GPU 0 (a2a_ll.h CreateLoopback), which a machine with one GPU runs: the
-// protocol's own steps without NVLink's latency or bandwidth, at no rows and the same row counts.
+// 2, 4 and 8 loopback ranks on GPU 0 (a2a_ll.h CreateLoopback), which a machine with one GPU runs:
+// the protocol's own steps without NVLink's latency or bandwidth, at no rows and the same row
+// counts.
 #include <benchmark/benchmark.h>
 #include <cuda_runtime_api.h>
 #include <nccl.h>
@@ -67,12 +68,15 @@ constexpr size_t kRowBytes = kHidden * 2;
 constexpr size_t kProbeBytes = size_t{256} << 20;  // per probe launch, all peers together
 const std::vector<int> kDefaultRows = {1, 8, 16, 32, 128};
 const int kSmBudgets[] = {32, 64, 128};
-// Loopback ranks (a2a_ll.h CreateLoopback) share one GPU's SMs: at most SMs / (2 x world) each.
+// Loopback ranks (a2a_ll.h CreateLoopback) share one GPU's SMs: at most SMs / (2 x world) each,
+// of the 132 an H100 or H200 has: 16 for 2 and 4 ranks, 8 for 8.
 constexpr int kLoopbackSms = 16;
-// Teams of ranks on their own GPUs (skipped where fewer are present), and of loopback ranks (not
-// 8: Note [Loopback ranks]).
+constexpr int kGpuSms = 132;
+int LoopbackSms(int world) {
+  return std::min(kLoopbackSms, kGpuSms / (2 * world));
+}
+// Teams of ranks on their own GPUs (skipped where fewer are present).
 constexpr int kWorlds[] = {2, 4, 8};
-constexpr int kLoopbackWorlds[] = {2, 4};
 
 int GpuCount() {
   int count = 0;
@@ -268,7 +272,7 @@ class Team {
   absl::Status MakeLoopback() {
     PADGRAPH_CUDA_RETURN_IF_ERROR(cudaSetDevice(0));
     PADGRAPH_RETURN_IF_ERROR(LoadTestKernels());
-    A2aLlOptions options = A2aLlOptionsFor(kLoopbackSms);
+    A2aLlOptions options = A2aLlOptionsFor(LoopbackSms(world_));
     PADGRAPH_ASSIGN_OR_RETURN(loopback_a2a_, A2aLl::CreateLoopback(world_, options));
     options.line_rows = 0;
     options.return_line_rows = 0;
@@ -284,8 +288,8 @@ class Team {
     s.landings = &landings_;
     if (loopback_) {
       PADGRAPH_RETURN_IF_ERROR(loopback_status_);
-      s.a2a.emplace(kLoopbackSms, std::move(loopback_a2a_[rank]));
-      s.a2a_row_path.emplace(kLoopbackSms, std::move(loopback_row_path_[rank]));
+      s.a2a.emplace(LoopbackSms(world_), std::move(loopback_a2a_[rank]));
+      s.a2a_row_path.emplace(LoopbackSms(world_), std::move(loopback_row_path_[rank]));
       PADGRAPH_CUDA_RETURN_IF_ERROR(cudaSetDevice(0));
       PADGRAPH_RETURN_IF_ERROR(AllocateRankBuffers(s));
       return MakeFirstLaunch(s.stream.get());
@@ -859,14 +863,14 @@ absl::Status Register() {
   // with the row path beside it; rows 0 is the flags alone.
   std::vector<int> loopback_rows = {0};
   loopback_rows.insert(loopback_rows.end(), rows_to_run.begin(), rows_to_run.end());
-  for (int world : kLoopbackWorlds) {
+  for (int world : kWorlds) {
     for (int rows : loopback_rows) {
       for (Backend backend : {Backend::kA2aLl, Backend::kA2aLlRowPath}) {
         benchmark::RegisterBenchmark(fmt::format("loopback/world:{}/{}/rows:{}/sms:{}", world,
-                                                 BackendName(backend), rows, kLoopbackSms)
+                                                 BackendName(backend), rows, LoopbackSms(world))
                                          .c_str(),
                                      BM_DispatchCombine)
-            ->Args({world, static_cast<int>(backend), rows, kLoopbackSms, 1})
+            ->Args({world, static_cast<int>(backend), rows, LoopbackSms(world), 1})
             ->UseManualTime()
             ->Iterations(kReplays)
             ->Unit(benchmark::kMicrosecond);

@@ -44,15 +44,15 @@
 // one run in three of a2a_ll_test's random launches, whose ranks upload inputs and then launch,
 // hung at the first layer; lsa_gather_test, whose ranks copy each batch's inputs from pageable
 // memory, hung in three of four runs until they met after every copy.)
-// Eight loopback ranks (8 SMs each, the least max_sms allows: 128 of an H200's 132 SMs) are not
-// tested. a2a_ll_test's random launches hung at some layer in 2 to 4 of their 6 configurations per
-// run with CUDA's default 8 hardware queues (3 runs), and with CUDA_DEVICE_MAX_CONNECTIONS=32 in
-// the first configuration only (2 runs); its graph test hung in every run. Eager module loading
-// and graphs uploaded before the ranks meet did not change that: the hangs come with a process's
-// first teams, for a reason not found. Every configuration that did not hang passed its 1,000
-// launches against the reference, and lsa_gather_test passed
-// (bench/results/2026-11-29-h200-stop21). So the tests and the benchmark run 2 and 4 loopback
-// ranks, and 8 ranks only on 8 GPUs.
+// Eight loopback ranks (8 SMs each, the least max_sms allows: 128 of an H200's 132 SMs) are in
+// the benchmark, whose ranks meet before every replay, but not in the tests. With every launch
+// queued up front, a2a_ll_test hung at some layer in 2 to 4 of its 6 random-launch
+// configurations per run under CUDA's 8 hardware queues, and under CUDA_DEVICE_MAX_CONNECTIONS=32
+// still in a process's first teams and in the graph test, with eager module loading or graphs
+// uploaded beforehand alike. With the ranks' threads in lockstep (a host barrier before each
+// launch and replay) every configuration passed twice, yet another test hung once. Where a thread
+// that runs ahead holds its peers up is not established (bench/results/2026-11-29-h200-stop21);
+// every configuration that did not hang passed against the reference.
 #pragma once
 
 #include <nccl.h>

@@ -108,18 +108,22 @@ LaunchInputs MakeInputs(const Shape& shape, int world, uint64_t seed, bool allow
   return in;
 }
 
-// Every real token of every rank picks top_k distinct experts of `owner` alone (top_k <= the
-// experts a rank owns): the most rows that other ranks' lines can bring to one rank.
+// Every real token of every rank picks top_k distinct experts: min(top_k, the experts a rank
+// owns) of `owner`'s, the rest of the ranks' after it (at 8 ranks of the test shape a rank owns
+// 4): the most rows that other ranks' lines can bring to one rank.
 void RouteAllTo(const Shape& shape, int world, int owner, uint64_t seed, LaunchInputs* in) {
   const int local = shape.experts / world;
   std::mt19937_64 rng(seed);
   std::vector<int> experts(local);
   for (int rank = 0; rank < world; ++rank) {
     for (int t = 0; t < in->counts[rank]; ++t) {
-      std::iota(experts.begin(), experts.end(), owner * local);
-      std::shuffle(experts.begin(), experts.end(), rng);
-      for (int k = 0; k < shape.top_k; ++k)
-        in->ids[rank][t * shape.top_k + k] = experts[k];
+      for (int k = 0; k < shape.top_k; ++k) {
+        if (k % local == 0) {
+          std::iota(experts.begin(), experts.end(), (owner + k / local) % world * local);
+          std::shuffle(experts.begin(), experts.end(), rng);
+        }
+        in->ids[rank][t * shape.top_k + k] = experts[k % local];
+      }
     }
   }
 }
@@ -516,9 +520,10 @@ TEST_P(A2aLlTest, RandomDistributionsMatchTheReference) {
   }
 }
 
-// Note [The combine's list of lines to send]: every rank sends line_rows tokens whose pairs all
-// go to rank 0, which so fills the list to its bound: its own line_rows x top_k pairs and (world -
-// 1) x line_rows x top_k rows for other ranks' lines. Those launches alternate with launches of one
+// Note [The combine's list of lines to send]: every rank sends line_rows tokens whose pairs go to
+// rank 0 as far as it has experts (RouteAllTo), which so fills the list to its bound: its own
+// line_rows x top_k pairs and (world - 1) x line_rows x min(top_k, local experts) rows for other
+// ranks' lines. Those launches alternate with launches of one
 // token per rank, so that rows past a launch's count hold an earlier launch's entries. Every launch
 // against float64.
 TEST_P(A2aLlTest, ListOfLinesToSendAtItsBound) {
@@ -693,9 +698,10 @@ TEST_P(A2aLlTest, JitterStressIsBitForBitStable) {
   ExpectStableUnderJitter(GetParam(), shape, launches, 10000);
 }
 
-// Note [Rows once per rank] at its extremes: launches where every rank is full and routes every
-// pair of a token to one owner (the most copies and members a token can have: top_k on one peer)
-// alternate with random launches, every launch against float64, and the peers copied rows.
+// Note [Rows once per rank] at its extremes: launches where every rank is full and routes a
+// token's pairs to one owner as far as it has experts (the most copies and members a token can
+// have: min(top_k, local experts) on one peer) alternate with random launches, every launch
+// against float64, and the peers copied rows.
 TEST_P(A2aLlTest, RowsOncePerRankMatchTheReference) {
   const int world = GetParam().world;
   Shape shape;
