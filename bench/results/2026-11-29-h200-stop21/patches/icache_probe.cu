@@ -6,19 +6,20 @@
 #include <cstdio>
 #include <vector>
 
-#define CHECK(x)                                                              \
-  do {                                                                        \
-    cudaError_t e = (x);                                                      \
-    if (e != cudaSuccess) {                                                   \
+#define CHECK(x)                                                            \
+  do {                                                                      \
+    cudaError_t e = (x);                                                    \
+    if (e != cudaSuccess) {                                                 \
       std::printf("%s:%d %s\n", __FILE__, __LINE__, cudaGetErrorString(e)); \
-      std::exit(1);                                                           \
-    }                                                                         \
+      std::exit(1);                                                         \
+    }                                                                       \
   } while (0)
 
 template <int N>
 __device__ __forceinline__ void Chain(float (&a)[8], float b, int salt) {
 #pragma unroll
-  for (int i = 0; i < N; ++i) a[i & 7] = fmaf(a[i & 7], 1.0f + (i + salt * 8191) * 1e-9f, b);
+  for (int i = 0; i < N; ++i)
+    a[i & 7] = fmaf(a[i & 7], 1.0f + (i + salt * 8191) * 1e-9f, b);
 }
 
 __device__ __forceinline__ long long Clock() {
@@ -32,7 +33,8 @@ template <int kBlocks, int kExec, int kSkip, int kSalt>
 __global__ void Probe(float* out, long long* stamps, float b, int passes, unsigned mask) {
   float a[8];
 #pragma unroll
-  for (int j = 0; j < 8; ++j) a[j] = threadIdx.x + j;
+  for (int j = 0; j < 8; ++j)
+    a[j] = threadIdx.x + j;
 #pragma unroll 1
   for (int pass = 0; pass < passes; ++pass) {
     const long long start = Clock();
@@ -46,7 +48,8 @@ __global__ void Probe(float* out, long long* stamps, float b, int passes, unsign
   }
   float s = 0;
 #pragma unroll
-  for (int j = 0; j < 8; ++j) s += a[j];
+  for (int j = 0; j < 8; ++j)
+    s += a[j];
   if (s == 1234.5f) out[threadIdx.x] = s;
 }
 
@@ -82,8 +85,9 @@ int main() {
   CHECK(cudaMalloc(&out, 4096));
   CHECK(cudaMalloc(&stamps, sms * 2 * sizeof(long long)));
   for (int threads : {32, 256}) {
-    std::printf("\nthreads %d, %d blocks; cycles of pass 0 / pass 1 (median of blocks x 20 launches)\n",
-                threads, sms);
+    std::printf(
+        "\nthreads %d, %d blocks; cycles of pass 0 / pass 1 (median of blocks x 20 launches)\n",
+        threads, sms);
     std::printf("%-36s %-12s %10s %10s %10s\n", "kernel", "between", "pass0", "pass1", "extra");
     for (const Case& c : cases) {
       for (const Case& o : others) {
