@@ -8,9 +8,9 @@ of rows * top_k per peer doubles the bytes on 2 GPUs). Dispatch + combine are tw
 all_to_all_single calls of rows * top_k rows each. allgather:
 all_gather_into_tensor of the rank's rows, then reduce_scatter_tensor back. Setup as the C++
 benchmark: hidden 7168 bf16, top-8, rows per rank 1, 8, 16, 32, 128, on 2, 4 and 8 GPUs (those
-present), one process per GPU. N iterations are captured in one CUDA graph; each replay follows a barrier (an all_reduce) and
-is timed with device events; a replay's time is the slowest rank's over N; the median over replays
-is reported, as JSON.
+present), one process per GPU. N iterations are captured in one CUDA graph; each replay follows a
+barrier (an all_reduce) and is timed with device events; a replay's time is the slowest rank's
+over N; the median over replays is reported, as JSON.
 """
 
 import argparse
