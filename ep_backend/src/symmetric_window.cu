@@ -5,9 +5,11 @@
 #include <nccl_device.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <utility>
 
+#include "absl/strings/numbers.h"
 #include "fmt/format.h"
 #include "padgraph/ep_backend/collective_setup.h"
 #include "padgraph/ep_backend/nccl_comm.h"
@@ -112,6 +114,22 @@ absl::StatusOr<SymmetricWindow> SymmetricWindow::Create(ncclComm_t comm, size_t 
     return status;
   }
   return window;
+}
+
+absl::Status CheckLoopbackQueues(int world, const char* owner_name) {
+  constexpr int kDefaultQueues = 8, kMostQueues = 32;  // CUDA's, for CUDA_DEVICE_MAX_CONNECTIONS
+  const char* value = std::getenv("CUDA_DEVICE_MAX_CONNECTIONS");
+  // CUDA takes 1 to 32; anything else is taken here as its default.
+  int queues = kDefaultQueues;
+  if (value == nullptr || !absl::SimpleAtoi(value, &queues) || queues < 1 || queues > kMostQueues)
+    queues = kDefaultQueues;
+  if (world <= queues) return absl::OkStatus();
+  return absl::InvalidArgumentError(fmt::format(
+      "{}: world = {} loopback ranks need a hardware queue each, but CUDA_DEVICE_MAX_CONNECTIONS = "
+      "{} gives {}: set it to at least {} before CUDA starts (ranks whose streams share a queue "
+      "wait "
+      "on each other until the deadline)",
+      owner_name, world, value != nullptr ? value : "(unset)", queues, world));
 }
 
 absl::StatusOr<std::vector<SymmetricWindow>> SymmetricWindow::CreateLoopback(

@@ -44,6 +44,18 @@
 // one run in three of a2a_ll_test's random launches, whose ranks upload inputs and then launch,
 // hung at the first layer; lsa_gather_test, whose ranks copy each batch's inputs from pageable
 // memory, hung in three of four runs until they met after every copy.)
+// Each rank's stream needs a hardware queue of its own. CUDA spreads a process's streams over
+// CUDA_DEVICE_MAX_CONNECTIONS queues (8 by default; some training stacks set 1), and a launch
+// waits behind the launches queued before it in its queue, whichever stream they came from. Two
+// ranks on one queue hang as soon as one rank's next launch is queued ahead of the peer launch
+// that its current one waits for. Measured on one H200 (bench/results/2026-11-29-h200-stop22): with
+// CUDA_DEVICE_MAX_CONNECTIONS=1, a2a_ll_test's 2-rank random and graph tests ran into the 20 s
+// deadline at the first layers (with 2, they passed in 2 s). A probe whose one-block kernels wait
+// for their peers' kernels of the same layer timed out layer after layer whenever ranks
+// outnumbered queues (195 of 400 waits with 2 ranks on 1 queue, 590 of 800 with 4 on 2, 1,307 of
+// 1,600 with 8 on 4), and in a few waits at most when they did not (18 of 1,600 with 8 on 8). So
+// MakeLoopbackTeam refuses a world above the queues (CheckLoopbackQueues). Since 8 ranks on the
+// default 8 queues ran on in the probe, the hangs below are not explained by this alone.
 // Eight loopback ranks (8 SMs each, the least max_sms allows: 128 of an H200's 132 SMs) are in
 // the benchmark, whose ranks meet before every replay, but not in the tests. With every launch
 // queued up front, a2a_ll_test hung at some layer in 2 to 4 of its 6 random-launch
@@ -112,6 +124,12 @@ class SymmetricWindow {
   std::unique_ptr<State> state_;
 };
 
+// Note [Loopback ranks]: OK when `world` loopback ranks get a hardware queue each, that is when
+// world is at most CUDA_DEVICE_MAX_CONNECTIONS as this process's environment holds it (CUDA takes
+// 1 to 32 and reads it once, when it starts; unset or anything else counts as its default, 8);
+// InvalidArgument naming the variable otherwise. Reads the environment only.
+absl::Status CheckLoopbackQueues(int world, const char* owner_name);
+
 // Note [Loopback ranks]: `world` owners (A2aLl, LsaGather) as loopback ranks on the current GPU.
 // `set_up(owner, rank)` makes one rank's owner with its rank-local state (Create's phase 1) and
 // returns its window's size, the same for every rank; `attach(owner, window)` hands it its window.
@@ -122,6 +140,7 @@ absl::StatusOr<std::vector<Owner>> MakeLoopbackTeam(int world, const char* owner
     return absl::InvalidArgumentError(fmt::format(
         "{}: world = {} is out of range: must be in [1, {}]", owner_name, world, kA2aLlMaxWorld));
   }
+  PADGRAPH_RETURN_IF_ERROR(CheckLoopbackQueues(world, owner_name));
   std::vector<Owner> team(world);
   size_t bytes = 0;
   for (int rank = 0; rank < world; ++rank) {

@@ -1,7 +1,8 @@
 // What the device-API transports' GPU tests share: the GPU count, one thread per rank with every
 // rank's status reported, a test over GPU counts that skips, with the reason, where fewer GPUs
 // are present than its parameter, and the same over teams of ranks that may be loopback ranks
-// (every rank on GPU 0: Note [Loopback ranks] in ep_backend/src/symmetric_window.h).
+// (every rank on GPU 0: Note [Loopback ranks] in ep_backend/src/symmetric_window.h), and an
+// environment variable set for a test's length.
 #pragma once
 
 #include <cuda_runtime_api.h>
@@ -9,6 +10,7 @@
 
 #include <barrier>
 #include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <string>
 #include <thread>
@@ -29,6 +31,32 @@ inline int GpuCount() {
   int count = 0;
   return cudaGetDeviceCount(&count) == cudaSuccess ? count : 0;
 }
+
+// Sets an environment variable for its lifetime (for checks that read it, not for CUDA, which read
+// it when it started), then puts back what was there.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const char* value) : name_(name) {
+    const char* old = std::getenv(name);
+    had_ = old != nullptr;
+    if (had_) old_ = old;
+    setenv(name, value, /*overwrite=*/1);
+  }
+  ~ScopedEnv() {
+    if (had_) {
+      setenv(name_, old_.c_str(), /*overwrite=*/1);
+    } else {
+      unsetenv(name_);
+    }
+  }
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+ private:
+  const char* name_;
+  bool had_ = false;
+  std::string old_;
+};
 
 // Runs `body(rank, id)` on one thread per GPU and reports every rank's status.
 inline void OnRanks(int world, const std::function<absl::Status(int, const ncclUniqueId&)>& body) {

@@ -363,7 +363,8 @@ class A2aLl {
   static absl::StatusOr<A2aLl> Create(ncclComm_t comm, const A2aLlOptions& options);
 
   // For tests and benchmarks on one GPU: `world` ranks on the current GPU, no NCCL (Note [Loopback
-  // ranks] in ep_backend/src/symmetric_window.h). Each rank's launches must go to its own stream;
+  // ranks] in ep_backend/src/symmetric_window.h). Each rank's launches must go to its own stream,
+  // and world is at most CUDA_DEVICE_MAX_CONNECTIONS (8 when unset), one hardware queue a rank;
   // max_sms is at most the GPU's SMs / (2 x world); any other kernel on those streams must be
   // loaded first (cudaFuncGetAttributes; the tests' in a2a_ll_testing.h LoadTestKernels). Destroy
   // every rank.

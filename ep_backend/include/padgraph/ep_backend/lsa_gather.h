@@ -153,9 +153,10 @@ class LsaGather {
   static absl::StatusOr<LsaGather> Create(ncclComm_t comm, const LsaGatherOptions& options);
 
   // For tests on one GPU: `world` ranks on the current GPU, no NCCL (Note [Loopback ranks] in
-  // ep_backend/src/symmetric_window.h). Each rank's launches must go to its own stream; twice
-  // world x the kernel's blocks must fit the GPU's SMs; any other kernel on those streams must
-  // be loaded first. Destroy every rank.
+  // ep_backend/src/symmetric_window.h). Each rank's launches must go to its own stream, and world
+  // is at most CUDA_DEVICE_MAX_CONNECTIONS (8 when unset), one hardware queue a rank; twice world x
+  // the kernel's blocks must fit the GPU's SMs; any other kernel on those streams must be loaded
+  // first. Destroy every rank.
   static absl::StatusOr<std::vector<LsaGather>> CreateLoopback(int world,
                                                                const LsaGatherOptions& options);
 
