@@ -145,6 +145,22 @@ __device__ __forceinline__ int FindExpert(const int32_t* __restrict__ topk_ids, 
   return hit;
 }
 
+// Whether one of the `span` - 1 lanes before this one in its group of `width` lanes (a power of
+// two) holds `key`. Every lane of the warp calls it, with the same width and span (at most
+// kA2aLlMaxTopK): keep the call out of a condition. Note [The slot table of lines] says why it is
+// shuffles.
+__device__ __forceinline__ bool EarlierLaneHolds(int32_t key, int width, int span) {
+  const int in_group = static_cast<int>(threadIdx.x % kWarpSize) & (width - 1);
+  bool held = false;
+#pragma unroll
+  for (int j = 1; j < kA2aLlMaxTopK; ++j) {
+    if (j >= span) break;
+    const int32_t earlier = __shfl_up_sync(kFullMask, key, j, width);
+    held |= in_group >= j && earlier == key;
+  }
+  return held;
+}
+
 // Note [Rows once per rank]: for the pair (token, k) of an expert `owner` owns, -1 - the mask of
 // the token's valid pairs on `owner` when it is the first of them (in k order), whose row
 // travels; else the recv_rows index (block of source `rank`) that the first one's row lands at. Its
@@ -378,13 +394,17 @@ __device__ __forceinline__ uint4 PackBf16(const float* sum) {
 // table for at most line_rows tokens, one (token, k) per thread, top_k rounded up to a power of
 // two lanes per token so that a token's pairs share a warp (with top_k at most 8 and line_rows at
 // most 64, one pass). A pair is valid (Note [Invalid ids]) when its id is in range and no earlier
-// lane of its token holds the same id (__match_any_sync); each valid pair sets its token's bit in
+// lane of its token holds the same id (EarlierLaneHolds); each valid pair sets its token's bit in
 // its expert's 64-bit mask of tokens. After one barrier, a pair's slot is the popcount of its
 // expert's mask below its token and an expert's row count the popcount of the whole mask, each
 // computed where it is used. It replaced a table built per token (a 120-compare check of a
 // token's ids on one thread, counts and bitmaps by shared atomics, a loop over earlier tokens per
 // pair, three barriers); that alone changed nothing measurable at 1 row and took 0.1-0.25 us off
-// at 8-32 rows (2 H200): its cost was the barriers, below.
+// at 8-32 rows (2 H200): its cost was the barriers, below. The repeated-id check compares each
+// lane with the earlier lanes of its group by shuffles (7 for top-8). It was __match_any_sync,
+// which PC sampling of the dispatch at 1 row found to be its hottest instruction outside the
+// waits (short-scoreboard stalls, as many samples as the poll of the peers' words), 0.4-0.8 us
+// of the table's time in timestamps (bench/results/2026-11-29-h200-stop22).
 //
 // Note [Stores after barriers]
 // On H200 a __syncthreads that follows a global store of the block waits about one round trip to
@@ -485,17 +505,17 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
   const bool table = lines_out && !expired;
   unsigned long long invalid = 0;
   if (table) {
-    const uint32_t lanes_below = (1u << threadIdx.x % kWarpSize) - 1;
     for (int first = 0; first < rows; first += tokens_per_pass) {
       const int token = first + pair_token;
       const bool active = token < rows && pair_k < top_k;
       int32_t id = early_id;
       if (first > 0 && active) id = __ldg(p.topk_ids + token * top_k + pair_k);
       const bool in_range = active && id >= 0 && id < experts;
-      // An id in range on an earlier lane of the token's group repeats this one.
-      const uint32_t same =
-          __match_any_sync(kFullMask, in_range ? id : -1 - static_cast<int>(threadIdx.x));
-      const bool valid = in_range && (same & group_mask & lanes_below) == 0;
+      // An id in range on an earlier lane of the token's group repeats this one (every lane
+      // shuffles: apart from the && below, which would skip it on lanes out of range).
+      const bool repeat = EarlierLaneHolds(in_range ? id : -1 - static_cast<int>(threadIdx.x),
+                                           pair_lanes, pair_lanes);
+      const bool valid = in_range && !repeat;
       if (active) {
         pair_expert[token * top_k + pair_k] = valid ? id : -1;
         if (valid) atomicOr(&expert_tokens[id], 1ull << token);
