@@ -404,7 +404,10 @@ __device__ __forceinline__ uint4 PackBf16(const float* sum) {
 // lane with the earlier lanes of its group by shuffles (7 for top-8). It was __match_any_sync,
 // which PC sampling of the dispatch at 1 row found to be its hottest instruction outside the
 // waits (short-scoreboard stalls, as many samples as the poll of the peers' words), 0.4-0.8 us
-// of the table's time in timestamps (bench/results/2026-11-29-h200-stop22).
+// of the table's time in timestamps. Between loopback ranks on one H200 the shuffles took 0.33-0.44
+// us off 1-4 rows on 2 and 4 ranks (10.98 -> 10.61 us at 1 row on 2), 0.2 on 8; no rows alike,
+// 8 rows (rows, not lines, on 16 SMs) within 0.2 either way (bench/results/2026-11-29-h200-stop22).
+// FirstPairRow keeps __match_any_sync: no loopback case measures its path (rows once per rank).
 //
 // Note [Stores after barriers]
 // On H200 a __syncthreads that follows a global store of the block waits about one round trip to
