@@ -58,6 +58,23 @@ class ScopedEnv {
   std::string old_;
 };
 
+// Note [Loopback ranks]: `create` (a loopback team's Create) run with CUDA_DEVICE_MAX_CONNECTIONS
+// set to `queues`, fewer than `world`, fails with InvalidArgument naming the variable and both
+// numbers. It must fail before any CUDA call: this runs without a GPU.
+template <typename Create>
+void ExpectRefusedForTooFewQueues(int world, int queues, Create&& create) {
+  const std::string value = std::to_string(queues);
+  const ScopedEnv set("CUDA_DEVICE_MAX_CONNECTIONS", value.c_str());
+  const auto team = create();
+  ASSERT_FALSE(team.ok());
+  EXPECT_TRUE(absl::IsInvalidArgument(team.status())) << team.status();
+  const std::string message(team.status().message());
+  EXPECT_NE(message.find(fmt::format("world = {}", world)), std::string::npos) << message;
+  EXPECT_NE(message.find(fmt::format("CUDA_DEVICE_MAX_CONNECTIONS = {} gives {}", queues, queues)),
+            std::string::npos)
+      << message;
+}
+
 // Runs `body(rank, id)` on one thread per GPU and reports every rank's status.
 inline void OnRanks(int world, const std::function<absl::Status(int, const ncclUniqueId&)>& body) {
   ncclUniqueId id;
