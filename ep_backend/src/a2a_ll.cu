@@ -514,8 +514,8 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
       int32_t id = early_id;
       if (first > 0 && active) id = __ldg(p.topk_ids + token * top_k + pair_k);
       const bool in_range = active && id >= 0 && id < experts;
-      // An id in range on an earlier lane of the token's group repeats this one (every lane
-      // shuffles: apart from the && below, which would skip it on lanes out of range).
+      // An id in range on an earlier lane of the token's group repeats this one. Computed on
+      // every lane, outside the && below, which would skip the shuffles on lanes out of range.
       const bool repeat = EarlierLaneHolds(in_range ? id : -1 - static_cast<int>(threadIdx.x),
                                            pair_lanes, pair_lanes);
       const bool valid = in_range && !repeat;

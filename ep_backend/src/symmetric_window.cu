@@ -127,8 +127,7 @@ absl::Status CheckLoopbackQueues(int world, const char* owner_name) {
   return absl::InvalidArgumentError(fmt::format(
       "{}: world = {} loopback ranks need a hardware queue each, but CUDA_DEVICE_MAX_CONNECTIONS = "
       "{} gives {}: set it to at least {} before CUDA starts (ranks whose streams share a queue "
-      "wait "
-      "on each other until the deadline)",
+      "wait on each other until the deadline)",
       owner_name, world, value != nullptr ? value : "(unset)", queues, world));
 }
 
