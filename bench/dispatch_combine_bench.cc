@@ -15,10 +15,11 @@
 // an SM kernel storing to all peers at once through the symmetric window. Every a2a_ll result is
 // checked against a float64 CPU reference (with the test experts of a2a_ll_testing.h) before it is
 // reported. Beside allgather, lsa_gather: the same dense-TP exchange on the lsa gather backend
-// (only real rows move), checked bit for bit against the rows sent. Last, loopback/: a2a_ll between
-// 2, 4 and 8 loopback ranks on GPU 0 (a2a_ll.h CreateLoopback), which a machine with one GPU runs:
-// the protocol's own steps without NVLink's latency or bandwidth, at no rows and the same row
-// counts.
+// (only real rows move), checked bit for bit against the rows sent. Last, loopback/: a2a_ll (one
+// copy per pair, the row path, and the default, with rows once per rank above its threshold)
+// between 2, 4 and 8 loopback ranks on GPU 0 (a2a_ll.h CreateLoopback), which a machine with one
+// GPU runs: the protocol's own steps without NVLink's latency or bandwidth, at no rows and the same
+// row counts.
 #include <benchmark/benchmark.h>
 #include <cuda_runtime_api.h>
 #include <nccl.h>
@@ -159,7 +160,7 @@ struct RankState {
   Deadline deadline;
   std::map<int, A2aLl> a2a;           // by SM budget
   std::map<int, A2aLl> a2a_row_path;  // by SM budget, line_rows 0: every source sends rows
-  std::map<int, A2aLl> a2a_dedup;     // by SM budget, rows once per rank (NVLink teams only)
+  std::map<int, A2aLl> a2a_dedup;     // by SM budget, rows once per rank
   std::optional<LsaGather> lsa;
   DeviceBuffer x, ids, weights, count, out, expert_out;
   DeviceBuffer padded_recv, padded_back, gathered, barrier_int, probe_source, landing;
@@ -206,7 +207,7 @@ class Team {
     wake_.notify_all();
     for (auto& thread : threads_)
       thread.join();
-    for (std::vector<A2aLl>* left : {&loopback_a2a_, &loopback_row_path_}) {
+    for (std::vector<A2aLl>* left : {&loopback_a2a_, &loopback_row_path_, &loopback_dedup_}) {
       for (A2aLl& a2a : *left)  // transports no rank's Setup took
         (void)a2a.Destroy();
     }
@@ -274,6 +275,9 @@ class Team {
     PADGRAPH_RETURN_IF_ERROR(LoadTestKernels());
     A2aLlOptions options = A2aLlOptionsFor(LoopbackSms(world_));
     PADGRAPH_ASSIGN_OR_RETURN(loopback_a2a_, A2aLl::CreateLoopback(world_, options));
+    A2aLlOptions dedup_options = options;
+    dedup_options.rank_dedup_rows = kA2aLlRankDedupRowsAuto;
+    PADGRAPH_ASSIGN_OR_RETURN(loopback_dedup_, A2aLl::CreateLoopback(world_, dedup_options));
     options.line_rows = 0;
     options.return_line_rows = 0;
     PADGRAPH_ASSIGN_OR_RETURN(loopback_row_path_, A2aLl::CreateLoopback(world_, options));
@@ -290,6 +294,7 @@ class Team {
       PADGRAPH_RETURN_IF_ERROR(loopback_status_);
       s.a2a.emplace(LoopbackSms(world_), std::move(loopback_a2a_[rank]));
       s.a2a_row_path.emplace(LoopbackSms(world_), std::move(loopback_row_path_[rank]));
+      s.a2a_dedup.emplace(LoopbackSms(world_), std::move(loopback_dedup_[rank]));
       PADGRAPH_CUDA_RETURN_IF_ERROR(cudaSetDevice(0));
       PADGRAPH_RETURN_IF_ERROR(AllocateRankBuffers(s));
       return MakeFirstLaunch(s.stream.get());
@@ -355,7 +360,8 @@ class Team {
   int world_;
   bool loopback_;
   absl::Status loopback_status_;
-  std::vector<A2aLl> loopback_a2a_, loopback_row_path_;  // until each rank's Setup takes its own
+  // Until each rank's Setup takes its own.
+  std::vector<A2aLl> loopback_a2a_, loopback_row_path_, loopback_dedup_;
   std::vector<RankState> states_;
   std::vector<void*> landings_;
   std::barrier<> barrier_;
@@ -860,12 +866,12 @@ absl::Status Register() {
     }
   }
   // Loopback ranks (Note [Loopback ranks]): the protocol's own steps on one GPU, without NVLink,
-  // with the row path beside it; rows 0 is the flags alone.
+  // with the row path and the default beside it; rows 0 is the flags alone.
   std::vector<int> loopback_rows = {0};
   loopback_rows.insert(loopback_rows.end(), rows_to_run.begin(), rows_to_run.end());
   for (int world : kWorlds) {
     for (int rows : loopback_rows) {
-      for (Backend backend : {Backend::kA2aLl, Backend::kA2aLlRowPath}) {
+      for (Backend backend : {Backend::kA2aLl, Backend::kA2aLlRowPath, Backend::kA2aLlDedup}) {
         benchmark::RegisterBenchmark(fmt::format("loopback/world:{}/{}/rows:{}/sms:{}", world,
                                                  BackendName(backend), rows, LoopbackSms(world))
                                          .c_str(),
