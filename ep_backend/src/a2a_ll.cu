@@ -604,23 +604,23 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
 #pragma unroll
       for (int u = 0; u < kUnroll; ++u) {
         const int unit = base + u * warps;
-        const int pair = unit / line_groups;
-        const int line = unit % line_groups * lines::kLinesPerWarp + line_group;
+        const int pair = layout.line_groups_divisor.Quotient(unit);
+        const int line = (unit - pair * line_groups) * lines::kLinesPerWarp + line_group;
         if (unit < units && pair_expert[pair] >= 0 && line < lines_per_row) {
-          LoadRowPart(x + static_cast<size_t>(pair / top_k) * row_bytes, row_bytes, line, part,
-                      &low[u], &high[u]);
+          LoadRowPart(x + static_cast<size_t>(layout.top_k_divisor.Quotient(pair)) * row_bytes,
+                      row_bytes, line, part, &low[u], &high[u]);
         }
       }
 #pragma unroll
       for (int u = 0; u < kUnroll; ++u) {
         const int unit = base + u * warps;
-        const int pair = unit / line_groups;
-        const int line = unit % line_groups * lines::kLinesPerWarp + line_group;
+        const int pair = layout.line_groups_divisor.Quotient(unit);
+        const int line = (unit - pair * line_groups) * lines::kLinesPerWarp + line_group;
         if (unit >= units || pair_expert[pair] < 0 || line >= lines_per_row) continue;
         const int expert = pair_expert[pair];
         const int owner = layout.OwnerOf(expert);
         const int local_expert = layout.LocalExpertOf(expert);
-        const int token = pair / top_k;
+        const int token = layout.top_k_divisor.Quotient(pair);
         const int slot = slot_of(expert, token);
         const int32_t origin = PackOrigin(token, pair - token * top_k);
         const bool first_part = line == 0 && part == 0;
@@ -762,8 +762,8 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
   const int local_experts = layout.local_experts;
   const int blocks_in = local_experts * world;  // (local expert, source), source fastest
   for (int i = threadIdx.x; i < blocks_in; i += blockDim.x) {
-    const int local_expert = i / world;
-    const int source = i % world;
+    const int local_expert = layout.world_divisor.Quotient(i);
+    const int source = i - local_expert * world;
     bool lines = lines_out;
     bool back = lines_back;
     bool sends_once = once;
@@ -815,11 +815,12 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
     // the sources that send lines (recv_counts is [local expert][source], as lines_in), and the
     // list's count.
     for (int i = threadIdx.x; i < blocks_in; i += blockDim.x) {
-      const int source = i % world;
+      const int local_expert = layout.world_divisor.Quotient(i);
+      const int source = i - local_expert * world;
       if (!(source_modes[source] & kSendsLines)) continue;
       p.recv_counts[i] = source != c.rank ? lines_in[i + 1] - lines_in[i]
                          : lines_out && !expired
-                             ? __popcll(expert_tokens[c.rank * local_experts + i / world])
+                             ? __popcll(expert_tokens[c.rank * local_experts + local_expert])
                              : 0;
     }
     if (threadIdx.x < world) p.line_modes[threadIdx.x] = source_modes[threadIdx.x];
@@ -832,12 +833,12 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
   const int units = lines_in[blocks_in] * line_groups;
   __syncwarp();
   for (int unit = warps - 1 - warp_id; unit < units; unit += warps) {
-    const int row = unit / line_groups;
-    const int line = unit % line_groups * lines::kLinesPerWarp + line_group;
+    const int row = layout.line_groups_divisor.Quotient(unit);
+    const int line = (unit - row * line_groups) * lines::kLinesPerWarp + line_group;
     const int i = FindSegment(lines_in, blocks_in, row);
     const int slot = row - lines_in[i];
-    const int local_expert = i / world;
-    const int source = i % world;
+    const int local_expert = layout.world_divisor.Quotient(i);
+    const int source = i - local_expert * world;
     const uint64_t* at[1] = {
         line < lines_per_row
             ? reinterpret_cast<const uint64_t*>(
@@ -973,8 +974,8 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
   const int world = layout.shape.world;
   const int local_experts = layout.local_experts;
   const int group_blocks = layout.shape.combine_group_blocks;
-  const int peer = blockIdx.x % world;
-  const int group_block = blockIdx.x / world;
+  const int group_block = layout.world_divisor.Quotient(blockIdx.x);
+  const int peer = blockIdx.x - group_block * world;
   const int lane = threadIdx.x % kWarpSize;
   const int warp = threadIdx.x / kWarpSize;
   const int line_group = lane / lines::kLanesPerLine;
@@ -1002,12 +1003,13 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
   const auto load_entries = [&](int base) {
 #pragma unroll
     for (int u = 0; u < kLineUnroll; ++u) {
-      const int row = (base + u * warps) / line_groups;
+      const int row = layout.line_groups_divisor.Quotient(base + u * warps);
       entry[u] = row < p.line_send_rows ? __ldcg(p.line_sends + row) : make_int4(0, 0, 0, 0);
     }
   };
   const auto listed = [&](int base, int u) {
-    return (base + u * warps) / line_groups < listed_rows && entry[u].x == dispatch_epoch;
+    return layout.line_groups_divisor.Quotient(base + u * warps) < listed_rows &&
+           entry[u].x == dispatch_epoch;
   };
   load_entries(warp_id);
   __syncthreads();
@@ -1044,7 +1046,9 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
     uint64_t low[kLineUnroll], high[kLineUnroll];
 #pragma unroll
     for (int u = 0; u < kLineUnroll; ++u) {
-      const int line = (base + u * warps) % line_groups * lines::kLinesPerWarp + line_group;
+      const int line =
+          layout.line_groups_divisor.Remainder(base + u * warps) * lines::kLinesPerWarp +
+          line_group;
       if (listed(base, u) && entry[u].w >= 0 && line < lines_per_row) {
         LoadRowPart(expert_out + static_cast<size_t>(entry[u].y) * row_bytes, row_bytes, line, part,
                     &low[u], &high[u]);
@@ -1053,7 +1057,8 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
 #pragma unroll
     for (int u = 0; u < kLineUnroll; ++u) {
       const int unit = base + u * warps;
-      const int line = unit % line_groups * lines::kLinesPerWarp + line_group;
+      const int line =
+          layout.line_groups_divisor.Remainder(unit) * lines::kLinesPerWarp + line_group;
       if (!listed(base, u) || entry[u].w < 0 || line >= lines_per_row) continue;
       const int32_t origin = entry[u].z;
       if (part == lines::kTagLane) high[u] = FlagWord(epoch, c.layer, 0);
@@ -1219,8 +1224,8 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
     const int units = rows * line_groups;
     __syncwarp();  // Note [Converged lines]
     for (int unit = warp_id; unit < units; unit += warps) {
-      const int token = unit / line_groups;
-      const int line = unit % line_groups * lines::kLinesPerWarp + line_group;
+      const int token = layout.line_groups_divisor.Quotient(unit);
+      const int line = (unit - token * line_groups) * lines::kLinesPerWarp + line_group;
       const bool has_line = line < lines_per_row;
       const uint32_t valid = __ldcg(p.valid_pairs + token);
       float sum[8] = {0, 0, 0, 0, 0, 0, 0, 0};

@@ -55,6 +55,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "padgraph/ep_backend/fast_divisor.h"
 #include "padgraph/padding_policy/rank_dedup.h"
 
 #if defined(__CUDACC__)
@@ -133,10 +134,18 @@ struct A2aLlLayout {
   size_t recv_copies_offset = 0;
   size_t recv_weights_offset = 0;
   size_t window_bytes = 0;
+  // What the kernels divide by to split their work into units, as multiplies (fast_divisor.h Note
+  // [Fast division]); set with the rest by MakeA2aLlLayout.
+  FastDivisor local_experts_divisor;  // local_experts: an expert's owner and local index
+  FastDivisor world_divisor;          // shape.world
+  FastDivisor top_k_divisor;          // shape.top_k
+  FastDivisor line_groups_divisor;    // line_groups()
 
   PADGRAPH_A2A_HD size_t row_bytes() const { return static_cast<size_t>(shape.hidden) * 2; }
-  PADGRAPH_A2A_HD int OwnerOf(int expert) const { return expert / local_experts; }
-  PADGRAPH_A2A_HD int LocalExpertOf(int expert) const { return expert % local_experts; }
+  PADGRAPH_A2A_HD int OwnerOf(int expert) const { return local_experts_divisor.Quotient(expert); }
+  PADGRAPH_A2A_HD int LocalExpertOf(int expert) const {
+    return local_experts_divisor.Remainder(expert);
+  }
   // Index of row `slot` of block (local expert, source) in recv_rows, in rows.
   PADGRAPH_A2A_HD size_t RecvRowIndex(int local_expert, int source, int slot) const {
     return (static_cast<size_t>(local_expert) * shape.world + source) * shape.capacity + slot;
@@ -374,6 +383,10 @@ inline absl::StatusOr<A2aLlLayout> MakeA2aLlLayout(const A2aLlShape& shape) {
   layout.recv_weights_offset = offset;
   offset = AlignUp(offset + (shape.rank_dedup() ? recv_rows * sizeof(float) : 0));
   layout.window_bytes = offset;
+  layout.local_experts_divisor = FastDivisor::Of(layout.local_experts);
+  layout.world_divisor = FastDivisor::Of(shape.world);
+  layout.top_k_divisor = FastDivisor::Of(shape.top_k);
+  layout.line_groups_divisor = FastDivisor::Of(layout.line_groups());
   return layout;
 }
 
