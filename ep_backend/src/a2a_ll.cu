@@ -437,6 +437,7 @@ static_assert(kA2aLlMaxTopK <= 16, "a token's pairs within half a warp, its mask
 template <A2aLlSends kSends>
 __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
     DispatchKernel(const DispatchParams p) {
+  device_exchange::TouchParams(p);  // Note [Parameters before the wait]
   const uint32_t last_epoch = device_exchange::OwnLaunchCounter(p.epochs);
   device_exchange::AwaitPredecessor();
   __shared__ uint32_t shared_epoch;
@@ -961,6 +962,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
 
 // Note [Combine] and Note [Lines for small counts].
 __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(const CombineParams p) {
+  device_exchange::TouchParams(p);  // Note [Parameters before the wait]
   const uint32_t last_epoch = device_exchange::OwnLaunchCounter(p.epochs);
   device_exchange::AwaitPredecessor();
   __shared__ uint32_t shared_epoch;

@@ -67,14 +67,36 @@ __device__ __forceinline__ bool WaitForWord(const DeadlineView& deadline, int la
 // transport ever run past that point at once, and their epoch counters never race. Two transport
 // kernels back to back (as in the tests and the benchmark) therefore hold up to twice the SM
 // budget for a while: the second waits, resident, while the first waits on its peers. In the
-// decoder another kernel (a GEMM, an add) always sits between two of them. The one thing a
-// kernel may read before the wait is its block's own launch counter, and only a2a_ll's do
-// (OwnLaunchCounter says why).
+// decoder another kernel (a GEMM, an add) always sits between two of them. Besides its own
+// parameters, which no kernel writes (TouchParams), the one thing a kernel may read before the
+// wait is its block's own launch counter, and only a2a_ll's do (OwnLaunchCounter says why).
 __device__ __forceinline__ void AwaitPredecessor() {
 #if __CUDA_ARCH__ >= 900  // griddepcontrol: Hopper on; older GPUs launch without overlap
   asm volatile("griddepcontrol.wait;" ::: "memory");
   asm volatile("griddepcontrol.launch_dependents;" ::: "memory");
 #endif
+}
+
+// Note [Parameters before the wait]
+// A kernel's first use of each line of its parameters misses the constant caches: PC sampling
+// of a2a_ll's kernels found imc_miss stalls at their first parameter uses after the wait, on the
+// path of a small count (bench/results/2026-11-29-h200-stop23). Launched early, a kernel has
+// nothing to do while it waits for its predecessor, so thread 0 loads a word of every 32 bytes of
+// the parameters first and takes the misses there (0.1-0.3 us off an a2a_ll step at every count,
+// same run). The loads' sum is stored to shared memory, so that they are neither dropped nor
+// moved past the wait.
+template <typename Params>
+__device__ __forceinline__ void TouchParams(const Params& params) {
+  __shared__ uint32_t touched;
+  if (threadIdx.x == 0) {
+    const uint32_t* words = reinterpret_cast<const uint32_t*>(&params);
+    uint32_t sum = 0;
+#pragma unroll
+    for (int i = 0; i < static_cast<int>(sizeof(Params) / sizeof(uint32_t)); i += 8) {
+      sum ^= words[i];
+    }
+    *reinterpret_cast<volatile uint32_t*>(&touched) = sum;
+  }
 }
 
 // This block's launch counter (a2a_ll.h Note [Epochs without host state]) on thread 0 (0 on the
