@@ -794,9 +794,10 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
   // Sources that send rows: every (local expert, source, part) word addressed to this rank.
   const int wait_words = local_experts * world * parts;
   for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < wait_words; i += gridDim.x * blockDim.x) {
-    const int part_index = i % parts;
-    const int source = i / parts % world;
-    const int local_expert = i / (parts * world);
+    const int block_in = layout.dispatch_parts_divisor.Quotient(i);  // (local expert, source)
+    const int part_index = i - block_in * parts;
+    const int local_expert = layout.world_divisor.Quotient(block_in);
+    const int source = block_in - local_expert * world;
     if (source_modes[source] & kSendsLines) continue;
     const uint64_t* flag = reinterpret_cast<const uint64_t*>(
         local_base + layout.DispatchFlag(local_expert, source, part_index));
@@ -874,9 +875,10 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
   // (bench/results/2026-11-28-h200x4-stop18, folder 18).
   unsigned long long copied_bytes = 0;
   for (int item = warp_id; any_sends_once && !expired && item < wait_words; item += warps) {
-    const int part_index = item % parts;
-    const int source = item / parts % world;
-    const int local_expert = item / (parts * world);
+    const int block_in = layout.dispatch_parts_divisor.Quotient(item);  // (local expert, source)
+    const int part_index = item - block_in * parts;
+    const int local_expert = layout.world_divisor.Quotient(block_in);
+    const int source = block_in - local_expert * world;
     if (source == c.rank || !(source_modes[source] & kSendsOnce)) continue;
     uint64_t word = 0;
     bool arrived = true;

@@ -24,6 +24,26 @@ A2aLlShape DeepSeekShape(int world, int capacity) {
   return shape;
 }
 
+// The kernels divide by the layout's FastDivisors (fast_divisor.h): each divides by its quantity,
+// and an expert's owner and local index agree with the plain division for every expert.
+TEST(A2aLlLayoutTest, DivisorsAreTheLayoutsQuantities) {
+  for (const int world : {1, 2, 4, 8}) {
+    A2aLlShape shape = DeepSeekShape(world, 128);
+    shape.dispatch_parts = 3;
+    auto layout = MakeA2aLlLayout(shape);
+    ASSERT_TRUE(layout.ok()) << layout.status();
+    EXPECT_EQ(layout->local_experts_divisor.divisor(), layout->local_experts);
+    EXPECT_EQ(layout->world_divisor.divisor(), world);
+    EXPECT_EQ(layout->top_k_divisor.divisor(), 8);
+    EXPECT_EQ(layout->dispatch_parts_divisor.divisor(), 3);
+    EXPECT_EQ(layout->line_groups_divisor.divisor(), layout->line_groups());
+    for (int expert = 0; expert < shape.num_experts; ++expert) {
+      ASSERT_EQ(layout->OwnerOf(expert), expert / layout->local_experts) << expert;
+      ASSERT_EQ(layout->LocalExpertOf(expert), expert % layout->local_experts) << expert;
+    }
+  }
+}
+
 TEST(A2aLlLayoutTest, SectionsFollowEachOtherAligned) {
   auto layout = MakeA2aLlLayout(DeepSeekShape(4, 128));
   ASSERT_TRUE(layout.ok()) << layout.status();

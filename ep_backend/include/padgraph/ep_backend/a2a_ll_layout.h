@@ -136,10 +136,11 @@ struct A2aLlLayout {
   size_t window_bytes = 0;
   // What the kernels divide by to split their work into units, as multiplies (fast_divisor.h Note
   // [Fast division]); set with the rest by MakeA2aLlLayout.
-  FastDivisor local_experts_divisor;  // local_experts: an expert's owner and local index
-  FastDivisor world_divisor;          // shape.world
-  FastDivisor top_k_divisor;          // shape.top_k
-  FastDivisor line_groups_divisor;    // line_groups()
+  FastDivisor local_experts_divisor;   // local_experts: an expert's owner and local index
+  FastDivisor world_divisor;           // shape.world
+  FastDivisor top_k_divisor;           // shape.top_k
+  FastDivisor dispatch_parts_divisor;  // shape.dispatch_parts
+  FastDivisor line_groups_divisor;     // line_groups()
 
   PADGRAPH_A2A_HD size_t row_bytes() const { return static_cast<size_t>(shape.hidden) * 2; }
   PADGRAPH_A2A_HD int OwnerOf(int expert) const { return local_experts_divisor.Quotient(expert); }
@@ -386,6 +387,7 @@ inline absl::StatusOr<A2aLlLayout> MakeA2aLlLayout(const A2aLlShape& shape) {
   layout.local_experts_divisor = FastDivisor::Of(layout.local_experts);
   layout.world_divisor = FastDivisor::Of(shape.world);
   layout.top_k_divisor = FastDivisor::Of(shape.top_k);
+  layout.dispatch_parts_divisor = FastDivisor::Of(shape.dispatch_parts);
   layout.line_groups_divisor = FastDivisor::Of(layout.line_groups());
   return layout;
 }
