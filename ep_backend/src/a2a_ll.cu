@@ -253,17 +253,23 @@ __device__ void BlockExclusiveScan(int* values, int n) {
   __syncthreads();
 }
 
-// The segment of `row` in a prefix of n segments (prefix[0] = 0, ascending): the last i with
-// prefix[i] <= row, which skips empty segments.
-__device__ __forceinline__ int FindSegment(const int* prefix, int n, int row) {
-  int low = 0, high = n - 1;
-  while (low < high) {
-    const int mid = (low + high + 1) / 2;
-    if (prefix[mid] <= row) {
-      low = mid;
-    } else {
-      high = mid - 1;
-    }
+// The segment of `row` in a prefix of n segments (prefix[0] = 0, ascending; row >= 0): the last
+// i with prefix[i] <= row, which skips empty segments. Every lane of the warp calls it with the
+// same row. Each round the lanes probe 32 evenly spaced candidates at once and the last probe at
+// or below `row` narrows the candidates 32-fold: two rounds up to 1024 segments, where a binary
+// search by one lane took a dependent shared load per halving (8 for 256 segments: the dispatch's
+// hottest loop at 4 rows, bench/results/2026-11-29-h200-stop23).
+__device__ __forceinline__ int FindSegmentInWarp(const int* prefix, int n, int row) {
+  const int lane = threadIdx.x % kWarpSize;
+  int low = 0;  // prefix[low] <= row throughout
+  for (int span = n; span > 1;) {
+    const int stride = (span + kWarpSize - 1) / kWarpSize;
+    const int at = low + lane * stride;
+    const uint32_t at_or_below =
+        __ballot_sync(kFullMask, lane * stride < span && prefix[at] <= row);
+    const int last = kWarpSize - 1 - __clz(at_or_below);  // lane 0's probe is prefix[low]
+    low += last * stride;
+    span = min(stride, span - last * stride);
   }
   return low;
 }
@@ -837,7 +843,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
   for (int unit = warps - 1 - warp_id; unit < units; unit += warps) {
     const int row = layout.line_groups_divisor.Quotient(unit);
     const int line = (unit - row * line_groups) * lines::kLinesPerWarp + line_group;
-    const int i = FindSegment(lines_in, blocks_in, row);
+    const int i = FindSegmentInWarp(lines_in, blocks_in, row);
     const int slot = row - lines_in[i];
     const int local_expert = layout.world_divisor.Quotient(i);
     const int source = i - local_expert * world;
@@ -1152,7 +1158,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
   const int total = expired || peer_sends_lines || partial_sums ? 0 : prefix[local_experts];
   for (int row = group_block * kWarpsPerBlock + warp; row < total;
        row += group_blocks * kWarpsPerBlock) {
-    const int low = FindSegment(prefix, local_experts, row);
+    const int low = FindSegmentInWarp(prefix, local_experts, row);
     const int slot = row - prefix[low];
     const int32_t origin =
         __ldcg(reinterpret_cast<const int32_t*>(local_base + layout.RecvOrigin(low, peer, slot)));
