@@ -221,15 +221,14 @@ __device__ __forceinline__ bool WaitForWord(const KernelCommon& c, const uint64_
                                       word);
 }
 
-// Exclusive prefix sum in place: values[0, n) become the sums of the values before them and
-// values[n] the total; n <= 2 * blockDim.x. Every thread of the block calls it.
-__device__ void BlockExclusiveScan(int* values, int n) {
+// Exclusive prefix sum of n values into values[0, n), and their total into values[n]; n <= 2 *
+// blockDim.x. Thread t holds values 2t and 2t + 1 in a and b (0 past n). Every thread of the block
+// calls it.
+__device__ void BlockExclusiveScan(int* values, int n, int a, int b) {
   __shared__ int warp_totals[kWarpsPerBlock];
   const int lane = threadIdx.x % kWarpSize;
   const int warp = threadIdx.x / kWarpSize;
   const int first = 2 * threadIdx.x;
-  const int a = first < n ? values[first] : 0;
-  const int b = first + 1 < n ? values[first + 1] : 0;
   int inclusive = a + b;
   for (int d = 1; d < kWarpSize; d <<= 1) {
     const int other = __shfl_up_sync(kFullMask, inclusive, d);
@@ -251,6 +250,13 @@ __device__ void BlockExclusiveScan(int* values, int n) {
   if (first + 1 < n) values[first + 1] = before + a;
   if (threadIdx.x == 0) values[n] = warp_totals[kWarpsPerBlock - 1];
   __syncthreads();
+}
+
+// The same in place: values[0, n) become the sums of the values before them.
+__device__ void BlockExclusiveScan(int* values, int n) {
+  const int first = 2 * threadIdx.x;
+  BlockExclusiveScan(values, n, first < n ? values[first] : 0,
+                     first + 1 < n ? values[first + 1] : 0);
 }
 
 // The segment of `row` in a prefix of n segments (prefix[0] = 0, ascending; row >= 0): the last
@@ -999,9 +1005,14 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
     shared_all_arrived = 1;
   }
   if (threadIdx.x < world) source_modes[threadIdx.x] = __ldcg(p.line_modes + threadIdx.x);
-  // Rows held for `peer`, per local expert, scanned below into where each expert's rows start.
-  for (int local_expert = threadIdx.x; local_expert < local_experts; local_expert += blockDim.x)
-    prefix[local_expert] = __ldcg(p.recv_counts + local_expert * world + peer);
+  // Rows held for `peer` by local experts 2t and 2t + 1 (thread t), scanned below into where each
+  // expert's rows start when the peer sent rows. They load now and are used only then, so that
+  // the lines' path never waits for them.
+  const int first_held = 2 * threadIdx.x;
+  const int held_first =
+      first_held < local_experts ? __ldcg(p.recv_counts + first_held * world + peer) : 0;
+  const int held_second =
+      first_held + 1 < local_experts ? __ldcg(p.recv_counts + (first_held + 1) * world + peer) : 0;
   const int dispatch_epoch = static_cast<int>(__ldcg(p.dispatch_epochs));
   const int listed_rows = __ldcg(p.line_send_count);
   const int lines_per_row = layout.lines_per_row();
@@ -1039,7 +1050,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
   const char* expert_out = reinterpret_cast<const char*>(p.expert_out);
   // The row path's prefix, before any store (Note [Stores after barriers]); a block whose peer
   // sent lines has no row to place.
-  if (!peer_sends_lines) BlockExclusiveScan(prefix, local_experts);
+  if (!peer_sends_lines) BlockExclusiveScan(prefix, local_experts, held_first, held_second);
   if (threadIdx.x == 0) {
     Jitter(c.jitter_max_ns, blockIdx.x * 53u);
     p.epochs[blockIdx.x] = epoch;
