@@ -996,7 +996,13 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
   const int warp = threadIdx.x / kWarpSize;
   const int line_group = lane / lines::kLanesPerLine;
   const int part = lane % lines::kLanesPerLine;
-  const int warp_id = blockIdx.x * kWarpsPerBlock + warp;
+  // Warp-major (warp w of every block before warp w + 1 of any): the units of lines, sent and
+  // summed, spread over the SMs rather than filling the first blocks: at 1 row the line sum's 30
+  // units were 16 and 14 polling warps on two SMs. 0.5-0.9 us off 1-4 rows between loopback ranks,
+  // within 0.1 us at 0 and at 8-128 rows (bench/results/2026-11-29-h200-stop23).
+  // Unlike the dispatch's (Note [Stores after barriers]), the combine's line stores are followed
+  // by no barrier of the block when their peer takes lines.
+  const int warp_id = warp * gridDim.x + blockIdx.x;
   const int warps = gridDim.x * kWarpsPerBlock;
   if (threadIdx.x == 0) {
     shared_epoch = last_epoch + 1;
