@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Stop 23, call 5 (one H200, loopback ranks): FastDivisor (head, cfedbce) against its parent
+# (base, 49737aa) and head with the parameters touched before the wait (cpre), 0-32 rows on 2 and
+# 4 ranks, 1 and 8 rows on 8, 64 and 128 rows (one copy per pair) on 2, 3 rounds; then the GPU
+# tests at head (loopback instances).
+source build-gpu/env.sh; export NCCL_GRAPH_MIXING_SUPPORT=0
+nvidia-smi -L; cat build-gpu/COMMIT
+export PADGRAPH_DISPATCH_ROWS=1,2,4,8,32,64,128 PADGRAPH_AB_ROUNDS=3 PADGRAPH_AB_TIMEOUT_S=60
+mkdir -p $OUT/ab && OUT=$OUT/ab tools/ab-bench.sh build-gpu 'loopback/world:([24]/a2a_ll/rows:(0|1|2|4|8|32)|8/a2a_ll/rows:(1|8)|2/a2a_ll/rows:(64|128))/' base head cpre 2>&1 | tail -20
+(cd $OUT/ab && tar -czf ../ab.tgz . ) && rm -rf $OUT/ab
+mkdir -p $OUT/tests && OUT=$OUT/tests tools/issue4-check.sh build-gpu 2>&1 | tail -6
+(cd $OUT/tests && tar -czf ../tests.tgz . ) && rm -rf $OUT/tests
