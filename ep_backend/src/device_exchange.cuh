@@ -82,9 +82,11 @@ __device__ __forceinline__ void AwaitPredecessor() {
 // of a2a_ll's kernels found imc_miss stalls at their first parameter uses after the wait, on the
 // path of a small count (bench/results/2026-11-29-h200-stop23). Launched early, a kernel has
 // nothing to do while it waits for its predecessor, so thread 0 loads a word of every 32 bytes of
-// the parameters first and takes the misses there (0.1-0.3 us off an a2a_ll step at every count,
-// same run). The loads' sum is stored to shared memory, so that they are neither dropped nor
-// moved past the wait.
+// the parameters first and takes the misses there: 0.1-0.3 us off an a2a_ll step at every count,
+// all cases the same way in two calls of 3 rounds. Stop 20 read every parameter in every thread
+// instead and saw -0.03 to -0.12 us at 0-8 rows on 2 ranks, mixed on 4, within its rounds' spread,
+// and rejected it (bench/results/2026-11-29-h200-stop20, folder 13). The loads' sum is stored to
+// shared memory, so that they are neither dropped nor moved past the wait.
 template <typename Params>
 __device__ __forceinline__ void TouchParams(const Params& params) {
   __shared__ uint32_t touched;
