@@ -141,11 +141,12 @@
 //   Combine: the owner sends each row held for such a source back as lines into its
 //   combine_lines at (token, k), over the whole grid, reading where each row is from a list the
 //   dispatch wrote (Note [The combine's list of lines to send]); the source sums each line as it
-//   lands, in k order as on the row path (so the result is the same, bit for bit, as one copy per
-//   pair on the row path; Note [Rows once per rank] rounds once more). Its own
-//   experts' outputs come back to it the same way, as lines into its own combine_lines (Note [Own
-//   pairs as lines]). Each block still writes its flag at the source, without a fence, so that a
-//   poisoned flag ends a wait for lines at once.
+//   lands, on warps taken from the grid's last (the sends take them from the first), in k order
+//   as on the row path (so the result is the same, bit for bit, as one copy per pair on the row
+//   path; Note [Rows once per rank] rounds once more). Its own experts' outputs come back to it
+//   the same way, as lines into its own combine_lines (Note [Own pairs as lines]). Each block still
+//   writes its flag at the source, without a fence, so that a poisoned flag ends a wait for lines
+//   at once.
 // Costs: 128 bytes on the wire for every 120 of payload (6.7%); the receiver's copy out of
 // dispatch_lines (local) and the source's copy of its own pairs; window space for 2 x line_rows
 // rows per (local expert, source) and combine lines (Note [Lines back] sizes them). The byte
