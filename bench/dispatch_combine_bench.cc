@@ -19,7 +19,7 @@
 // copy per pair, the row path, and the default, with rows once per rank above its threshold)
 // between 2, 4 and 8 loopback ranks on GPU 0 (a2a_ll.h CreateLoopback), which a machine with one
 // GPU runs: the protocol's own steps without NVLink's latency or bandwidth, at no rows and the same
-// row counts.
+// row counts; on 2 ranks the default also at 32 SMs, the smallest budget of the NVLink runs.
 #include <benchmark/benchmark.h>
 #include <cuda_runtime_api.h>
 #include <nccl.h>
@@ -75,6 +75,12 @@ constexpr int kLoopbackSms = 16;
 constexpr int kGpuSms = 132;
 int LoopbackSms(int world) {
   return std::min(kLoopbackSms, kGpuSms / (2 * world));
+}
+// Where the GPU holds them (2 ranks), a2a_ll's loopback ranks also run at the smallest budget of
+// the ranks on their own GPUs, so that one GPU measures the counts that budget sends as lines (its
+// line_rows is 8, LoopbackSms's 4): 0 where it does not.
+int LoopbackNvlinkSms(int world) {
+  return 2 * world * kSmBudgets[0] <= kGpuSms ? kSmBudgets[0] : 0;
 }
 // Teams of ranks on their own GPUs (skipped where fewer are present).
 constexpr int kWorlds[] = {2, 4, 8};
@@ -207,7 +213,8 @@ class Team {
     wake_.notify_all();
     for (auto& thread : threads_)
       thread.join();
-    for (std::vector<A2aLl>* left : {&loopback_a2a_, &loopback_row_path_, &loopback_dedup_}) {
+    for (std::vector<A2aLl>* left :
+         {&loopback_a2a_, &loopback_row_path_, &loopback_dedup_, &loopback_nvlink_sms_}) {
       for (A2aLl& a2a : *left)  // transports no rank's Setup took
         (void)a2a.Destroy();
     }
@@ -281,6 +288,11 @@ class Team {
     options.line_rows = 0;
     options.return_line_rows = 0;
     PADGRAPH_ASSIGN_OR_RETURN(loopback_row_path_, A2aLl::CreateLoopback(world_, options));
+    if (LoopbackNvlinkSms(world_) > 0) {
+      PADGRAPH_ASSIGN_OR_RETURN(
+          loopback_nvlink_sms_,
+          A2aLl::CreateLoopback(world_, A2aLlOptionsFor(LoopbackNvlinkSms(world_))));
+    }
     return absl::OkStatus();
   }
 
@@ -295,6 +307,9 @@ class Team {
       s.a2a.emplace(LoopbackSms(world_), std::move(loopback_a2a_[rank]));
       s.a2a_row_path.emplace(LoopbackSms(world_), std::move(loopback_row_path_[rank]));
       s.a2a_dedup.emplace(LoopbackSms(world_), std::move(loopback_dedup_[rank]));
+      if (!loopback_nvlink_sms_.empty()) {
+        s.a2a.emplace(LoopbackNvlinkSms(world_), std::move(loopback_nvlink_sms_[rank]));
+      }
       PADGRAPH_CUDA_RETURN_IF_ERROR(cudaSetDevice(0));
       PADGRAPH_RETURN_IF_ERROR(AllocateRankBuffers(s));
       return MakeFirstLaunch(s.stream.get());
@@ -361,7 +376,7 @@ class Team {
   bool loopback_;
   absl::Status loopback_status_;
   // Until each rank's Setup takes its own.
-  std::vector<A2aLl> loopback_a2a_, loopback_row_path_, loopback_dedup_;
+  std::vector<A2aLl> loopback_a2a_, loopback_row_path_, loopback_dedup_, loopback_nvlink_sms_;
   std::vector<RankState> states_;
   std::vector<void*> landings_;
   std::barrier<> barrier_;
@@ -869,18 +884,22 @@ absl::Status Register() {
   // with the row path and the default beside it; rows 0 is the flags alone.
   std::vector<int> loopback_rows = {0};
   loopback_rows.insert(loopback_rows.end(), rows_to_run.begin(), rows_to_run.end());
+  const auto register_loopback = [](int world, Backend backend, int rows, int sms) {
+    benchmark::RegisterBenchmark(
+        fmt::format("loopback/world:{}/{}/rows:{}/sms:{}", world, BackendName(backend), rows, sms)
+            .c_str(),
+        BM_DispatchCombine)
+        ->Args({world, static_cast<int>(backend), rows, sms, 1})
+        ->UseManualTime()
+        ->Iterations(kReplays)
+        ->Unit(benchmark::kMicrosecond);
+  };
   for (int world : kWorlds) {
     for (int rows : loopback_rows) {
-      for (Backend backend : {Backend::kA2aLl, Backend::kA2aLlRowPath, Backend::kA2aLlDedup}) {
-        benchmark::RegisterBenchmark(fmt::format("loopback/world:{}/{}/rows:{}/sms:{}", world,
-                                                 BackendName(backend), rows, LoopbackSms(world))
-                                         .c_str(),
-                                     BM_DispatchCombine)
-            ->Args({world, static_cast<int>(backend), rows, LoopbackSms(world), 1})
-            ->UseManualTime()
-            ->Iterations(kReplays)
-            ->Unit(benchmark::kMicrosecond);
-      }
+      for (Backend backend : {Backend::kA2aLl, Backend::kA2aLlRowPath, Backend::kA2aLlDedup})
+        register_loopback(world, backend, rows, LoopbackSms(world));
+      if (LoopbackNvlinkSms(world) > 0)
+        register_loopback(world, Backend::kA2aLl, rows, LoopbackNvlinkSms(world));
     }
   }
   return absl::OkStatus();
