@@ -1265,7 +1265,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
     // counts the warps that sent lines above (from the first) are not the ones that sum, which
     // start polling as soon as they pass the barrier. Between loopback ranks on one H200 at 1 row
     // (bench/results/2026-11-29-h200-stop24): 8.57 -> 8.39 us on 2 ranks at 16 SMs, 8.48 -> 7.68
-    // at 32, 9.51 -> 9.13 on 4, 12.72 -> 11.97 on 8; within 0.2 us at 0 and 4-128 rows.
+    // at 32, 9.51 -> 9.13 on 4, 12.72 -> 11.97 on 8; within 0.25 us at 0 and 4-128 rows.
     char* out = reinterpret_cast<char*>(p.out);
     const int units = rows * line_groups;
     __syncwarp();  // Note [Converged lines]

@@ -1,0 +1,1 @@
+open("/tmp/sass/causal_mode","w").write("d_end")

@@ -1,0 +1,1 @@
+open("/tmp/sass/dwm_mode","w").write("unpsend")

@@ -1,0 +1,2 @@
+import sys
+open("/tmp/sass/reorder_mode","w").write("late")
