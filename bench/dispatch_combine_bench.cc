@@ -39,6 +39,7 @@
 #include <numeric>
 #include <optional>
 #include <random>
+#include <string>
 #include <string_view>
 #include <thread>
 #include <vector>
@@ -829,18 +830,23 @@ absl::StatusOr<std::vector<int>> RowsToRun() {
   return rows;
 }
 
+// One case: kReplays replays, each timed by device events, reported in microseconds.
+void RegisterTimed(const std::string& name, void (*function)(benchmark::State&),
+                   const std::vector<int64_t>& args) {
+  benchmark::RegisterBenchmark(name.c_str(), function)
+      ->Args(args)
+      ->UseManualTime()
+      ->Iterations(kReplays)
+      ->Unit(benchmark::kMicrosecond);
+}
+
 absl::Status Register() {
   PADGRAPH_ASSIGN_OR_RETURN(const std::vector<int> rows_to_run, RowsToRun());
   for (int world : kWorlds) {
     for (int copy_engine : {0, 1}) {
-      benchmark::RegisterBenchmark(fmt::format("egress/world:{}/{}", world,
-                                               copy_engine == 0 ? "copy_one_peer" : "sm_all_peers")
-                                       .c_str(),
-                                   BM_Egress)
-          ->Args({world, copy_engine})
-          ->UseManualTime()
-          ->Iterations(kReplays)
-          ->Unit(benchmark::kMicrosecond);
+      RegisterTimed(fmt::format("egress/world:{}/{}", world,
+                                copy_engine == 0 ? "copy_one_peer" : "sm_all_peers"),
+                    BM_Egress, {world, copy_engine});
     }
     for (int rows : rows_to_run) {
       for (Backend backend : {Backend::kA2aLl, Backend::kA2aLlRowPath, Backend::kA2aLlDedup,
@@ -853,11 +859,7 @@ absl::Status Register() {
                                                      world, BackendName(backend), rows, sms)
                                        : fmt::format("dispatch_combine/world:{}/{}/rows:{}", world,
                                                      BackendName(backend), rows);
-          benchmark::RegisterBenchmark(name.c_str(), BM_DispatchCombine)
-              ->Args({world, static_cast<int>(backend), rows, sms, 0})
-              ->UseManualTime()
-              ->Iterations(kReplays)
-              ->Unit(benchmark::kMicrosecond);
+          RegisterTimed(name, BM_DispatchCombine, {world, static_cast<int>(backend), rows, sms, 0});
         }
       }
     }
@@ -869,14 +871,9 @@ absl::Status Register() {
       for (int sms : {kSmBudgets[0], kSmBudgets[std::size(kSmBudgets) - 1]}) {
         if (backend == Backend::kA2aLl && sms != kSmBudgets[0]) continue;
         const int rows = backend == Backend::kA2aLl ? 0 : 1;
-        benchmark::RegisterBenchmark(
-            fmt::format("parts/world:{}/{}/rows:{}/sms:{}", world, BackendName(backend), rows, sms)
-                .c_str(),
-            BM_DispatchCombine)
-            ->Args({world, static_cast<int>(backend), rows, sms, 0})
-            ->UseManualTime()
-            ->Iterations(kReplays)
-            ->Unit(benchmark::kMicrosecond);
+        RegisterTimed(
+            fmt::format("parts/world:{}/{}/rows:{}/sms:{}", world, BackendName(backend), rows, sms),
+            BM_DispatchCombine, {world, static_cast<int>(backend), rows, sms, 0});
       }
     }
   }
@@ -885,14 +882,9 @@ absl::Status Register() {
   std::vector<int> loopback_rows = {0};
   loopback_rows.insert(loopback_rows.end(), rows_to_run.begin(), rows_to_run.end());
   const auto register_loopback = [](int world, Backend backend, int rows, int sms) {
-    benchmark::RegisterBenchmark(
-        fmt::format("loopback/world:{}/{}/rows:{}/sms:{}", world, BackendName(backend), rows, sms)
-            .c_str(),
-        BM_DispatchCombine)
-        ->Args({world, static_cast<int>(backend), rows, sms, 1})
-        ->UseManualTime()
-        ->Iterations(kReplays)
-        ->Unit(benchmark::kMicrosecond);
+    RegisterTimed(
+        fmt::format("loopback/world:{}/{}/rows:{}/sms:{}", world, BackendName(backend), rows, sms),
+        BM_DispatchCombine, {world, static_cast<int>(backend), rows, sms, 1});
   };
   for (int world : kWorlds) {
     for (int rows : loopback_rows) {
