@@ -19,7 +19,7 @@
 // copy per pair, the row path, and the default, with rows once per rank above its threshold)
 // between 2, 4 and 8 loopback ranks on GPU 0 (a2a_ll.h CreateLoopback), which a machine with one
 // GPU runs: the protocol's own steps without NVLink's latency or bandwidth, at no rows and the same
-// row counts; on 2 ranks the default also at 32 SMs, the smallest budget of the NVLink runs.
+// row counts; on 2 ranks one copy per pair also at 32 SMs, the smallest budget of the NVLink runs.
 #include <benchmark/benchmark.h>
 #include <cuda_runtime_api.h>
 #include <nccl.h>
