@@ -37,6 +37,20 @@ constexpr int kLineUnroll = 4;      // (row, four lines) units loaded per warp b
 constexpr int kPartialWords = 2;    // 16-byte words per lane of a partial sum's chunk (rows once)
 constexpr int kPartialMembers = 4;  // a partial sum's rows loaded at once
 
+// Note [The list's two counts]
+// The dispatch's receive scans, per (local expert, source), the rows that sources send as lines
+// (to unpack) in the low kOwnListedShift bits of one int and, when this rank sends lines, its own
+// pairs for its own experts above them. Neither sum carries into the other (at most (world - 1) x
+// line_rows x top_k rows, line_rows x top_k own pairs), so the one scan gives the rows' prefix and
+// every block the own pairs' total, which the combine's list holds first (Note [The combine's list
+// of lines to send]), so the rows unpacked are listed after it. Counting the own pairs with the
+// slot table instead (a ballot and a shared atomic per warp in every block) cost 0.3 us at 1 row
+// between loopback ranks on one H200 (7.72 -> 8.04 us on 2 ranks at 32 SMs, 9.24 -> 9.52 on 4 at
+// 16; bench/results/2026-11-29-h200-stop25).
+constexpr int kOwnListedShift = 16;
+static_assert((kA2aLlMaxWorld - 1) * kA2aLlMaxLineRows * kA2aLlMaxTopK < (1 << kOwnListedShift));
+static_assert(kA2aLlMaxLineRows * kA2aLlMaxTopK < (1 << (31 - kOwnListedShift)));
+
 // A source's modes, as the dispatch read them from its words (line_modes).
 enum LineMode { kSendsLines = 1, kTakesLinesBack = 2, kSendsOnce = 4 };
 
@@ -77,8 +91,8 @@ struct DispatchParams {
   uint16_t* valid_pairs;  // [capacity]: bit k set when (token, k) was sent (Note [Invalid ids])
                           // and is summed (sent once per rank, a peer's later pairs are not)
   int32_t* line_modes;    // [world]: each source's LineMode bits
-  int32_t* pair_routes;   // [return_line_rows][top_k]: own experts' recv_rows index (0 for a
-                          // source that sends rows), else -1 - owner
+  int32_t* pair_routes;   // [return_line_rows][top_k]: 0 for a pair of this rank's own experts,
+                          // else -1 - owner (the line sum asks it when a wait runs long)
   int4* line_sends;       // [line_send_rows]: Note [The combine's list of lines to send]
   int line_send_rows;
   int32_t* line_send_count;  // the rows the list holds this launch
@@ -274,19 +288,20 @@ __device__ void BlockExclusiveScan(int* values, int n) {
 }
 
 // The segment of `row` in a prefix of n segments (prefix[0] = 0, ascending; row >= 0): the last
-// i with prefix[i] <= row, which skips empty segments. Every lane of the warp calls it with the
+// i with prefix[i] & mask <= row, which skips empty segments (`mask` picks one of two counts
+// scanned together, Note [The list's two counts]). Every lane of the warp calls it with the
 // same row. Each round the lanes probe 32 evenly spaced candidates at once and the last probe at
 // or below `row` narrows the candidates 32-fold: two rounds up to 1024 segments, where a binary
 // search by one lane took a dependent shared load per halving (8 for 256 segments: the dispatch's
 // hottest loop at 4 rows, bench/results/2026-11-29-h200-stop23).
-__device__ __forceinline__ int FindSegmentInWarp(const int* prefix, int n, int row) {
+__device__ __forceinline__ int FindSegmentInWarp(const int* prefix, int n, int row, int mask = ~0) {
   const int lane = threadIdx.x % kWarpSize;
   int low = 0;  // prefix[low] <= row throughout
   for (int span = n; span > 1;) {
     const int stride = (span + kWarpSize - 1) / kWarpSize;
     const int at = low + lane * stride;
     const uint32_t at_or_below =
-        __ballot_sync(kFullMask, lane * stride < span && prefix[at] <= row);
+        __ballot_sync(kFullMask, lane * stride < span && (prefix[at] & mask) <= row);
     const int last = kWarpSize - 1 - __clz(at_or_below);  // lane 0's probe is prefix[low]
     low += last * stride;
     span = min(stride, span - last * stride);
@@ -478,6 +493,8 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
   __shared__ int lines_in[kA2aLlMaxExperts + 1];
   __shared__ int source_modes[kA2aLlMaxWorld];
   __shared__ int any_sends_once;  // a peer sends rows once per rank (Note [Rows once per rank])
+  __shared__ int own_listed;      // block 0's own pairs listed so far (Note [The combine's list of
+                                  // lines to send])
   const KernelCommon& c = p.common;
   const A2aLlLayout& layout = c.layout;
   const int world = layout.shape.world;
@@ -502,6 +519,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
     shared_expired = expired_now;
     shared_epoch = last_epoch + 1;
     any_sends_once = 0;
+    own_listed = 0;
   }
   __syncthreads();
   const uint32_t epoch = shared_epoch;
@@ -571,32 +589,33 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
   if (layout.shape.rank_dedup() && blockIdx.x == 0 && threadIdx.x < world)
     p.first_counts[(buffer ^ 1) * world + threadIdx.x] = 0;
   if (table && blockIdx.x == 0) {
-    // For the combine: which pairs travel, where this rank's own pairs are in recv_rows (-1 -
-    // owner for another rank's), and the first entries of its list (Note [The combine's list of
-    // lines to send]: a row of this rank's own experts, or none (-1) for a pair another rank
-    // returns or one not sent).
+    // For the combine: which pairs travel, each one's owner, and the first entries of its list
+    // (Note [The combine's list of lines to send]): this rank's own pairs for its own experts,
+    // numbered a warp at a time.
     for (int first = 0; first < rows; first += tokens_per_pass) {
       const int token = first + pair_token;
       const bool active = token < rows && pair_k < top_k;
       const int pair = token * top_k + pair_k;
       const int expert = active ? pair_expert[pair] : -1;
       const uint32_t sent = __ballot_sync(kFullMask, expert >= 0);
+      const int owner = expert >= 0 ? layout.OwnerOf(expert) : -1;
+      const uint32_t own = __ballot_sync(kFullMask, owner == c.rank);
+      const int leader = own != 0 ? __ffs(own) - 1 : 0;
+      int at = 0;
+      if (own != 0 && lane == leader) at = atomicAdd(&own_listed, __popc(own));
+      at = __shfl_sync(kFullMask, at, leader) + __popc(own & ((1u << lane) - 1));
       if (!active) continue;
       if (pair_k == 0) {
         p.valid_pairs[token] = static_cast<uint16_t>((sent & group_mask) >> group_base);
       }
-      int4 entry = make_int4(static_cast<int>(epoch), -1, PackOrigin(token, pair_k), -1);
-      if (expert >= 0) {
-        const int owner = layout.OwnerOf(expert);
-        const auto own_row = static_cast<int32_t>(
-            layout.RecvRowIndex(layout.LocalExpertOf(expert), owner, slot_of(expert, token)));
-        p.pair_routes[pair] = owner == c.rank ? own_row : -1 - owner;
-        if (owner == c.rank) {
-          entry.y = own_row;
-          entry.w = c.rank;
-        }
+      if (expert >= 0) p.pair_routes[pair] = owner == c.rank ? 0 : -1 - owner;
+      if (owner == c.rank && at < p.line_send_rows) {
+        const int local_expert = layout.LocalExpertOf(expert);
+        p.line_sends[at] = make_int4(
+            static_cast<int>(epoch),
+            static_cast<int>(layout.RecvRowIndex(local_expert, c.rank, slot_of(expert, token))),
+            PackOrigin(token, pair_k), c.rank);
       }
-      p.line_sends[pair] = entry;
     }
     AddCount(c.counters + kInvalidPairs, invalid);
   }
@@ -813,7 +832,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
       source_modes[source] =
           (lines ? kSendsLines : 0) | (back ? kTakesLinesBack : 0) | (sends_once ? kSendsOnce : 0);
     }
-    lines_in[i] = lines && source != c.rank ? count : 0;
+    lines_in[i] = !lines ? 0 : source != c.rank ? count : count << kOwnListedShift;
   }
   __syncthreads();
 
@@ -834,10 +853,12 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
     }
   }
 
-  // Sources that send lines: (row, four lines) per warp, unpacked into recv_rows.
+  // Sources that send lines: (row, four lines) per warp, unpacked into recv_rows, and listed after
+  // this rank's own pairs (Note [The list's two counts]).
   BlockExclusiveScan(lines_in, blocks_in);
-  // The list: this rank's own pairs first when it takes lines, then the rows unpacked below.
-  const int own_listed = lines_out && !expired ? rows * top_k : 0;
+  constexpr int kRowsMask = (1 << kOwnListedShift) - 1;
+  const int rows_in = lines_in[blocks_in] & kRowsMask;
+  const int own_listed_rows = lines_in[blocks_in] >> kOwnListedShift;
   if (blockIdx.x == 0) {
     // After the last barrier (Note [Stores after barriers]): each source's mode, the counts of
     // the sources that send lines (recv_counts is [local expert][source], as lines_in), and the
@@ -846,25 +867,21 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
       const int local_expert = layout.world_divisor.Quotient(i);
       const int source = i - local_expert * world;
       if (!(source_modes[source] & kSendsLines)) continue;
-      p.recv_counts[i] = source != c.rank ? lines_in[i + 1] - lines_in[i]
-                         : lines_out && !expired
-                             ? __popcll(expert_tokens[c.rank * local_experts + local_expert])
-                             : 0;
+      const int both = lines_in[i + 1] - lines_in[i];
+      p.recv_counts[i] = source != c.rank ? both & kRowsMask : both >> kOwnListedShift;
     }
     if (threadIdx.x < world) p.line_modes[threadIdx.x] = source_modes[threadIdx.x];
-    if (threadIdx.x == 0) {
-      *p.line_send_count = min(own_listed + lines_in[blocks_in], p.line_send_rows);
-    }
+    if (threadIdx.x == 0) *p.line_send_count = min(own_listed_rows + rows_in, p.line_send_rows);
   }
   // From the grid's last warp down (Note [Stores after barriers]), converged (Note [Converged
   // lines]).
-  const int units = lines_in[blocks_in] * line_groups;
+  const int units = rows_in * line_groups;
   __syncwarp();
   for (int unit = warps - 1 - warp_id; unit < units; unit += warps) {
     const int row = layout.line_groups_divisor.Quotient(unit);
     const int line = (unit - row * line_groups) * lines::kLinesPerWarp + line_group;
-    const int i = FindSegmentInWarp(lines_in, blocks_in, row);
-    const int slot = row - lines_in[i];
+    const int i = FindSegmentInWarp(lines_in, blocks_in, row, kRowsMask);
+    const int slot = row - (lines_in[i] & kRowsMask);
     const int local_expert = layout.world_divisor.Quotient(i);
     const int source = i - local_expert * world;
     const uint64_t* at[1] = {
@@ -886,8 +903,9 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
       const int32_t origin = FlagWordCount(high[0]);
       *reinterpret_cast<int32_t*>(local_base + layout.RecvOrigin(local_expert, source, slot)) =
           origin;
-      if (own_listed + row < p.line_send_rows) {
-        p.line_sends[own_listed + row] = make_int4(
+      const int at = own_listed_rows + row;
+      if (at < p.line_send_rows) {
+        p.line_sends[at] = make_int4(
             static_cast<int>(epoch),
             static_cast<int>(layout.RecvRowIndex(local_expert, source, slot)), origin, source);
       }
@@ -1079,9 +1097,8 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
 
   // Lines to every source that takes them, this rank included, from the dispatch's list (Note
   // [The combine's list of lines to send]): (row, four lines) per warp over the whole grid, up to
-  // the list's count; entries without a row (-1) send nothing. Skipped when no rank sends lines,
-  // so that the row path waits on no entry it loaded. From a converged warp (Note [Converged
-  // lines]).
+  // the list's count. Skipped when no rank sends lines, so that the row path waits on no entry it
+  // loaded. From a converged warp (Note [Converged lines]).
   __syncwarp();
   for (int base = warp_id; any_sends_lines && !expired && listed(base, 0);) {
     uint64_t low[kLineUnroll], high[kLineUnroll];
@@ -1090,7 +1107,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
       const int line =
           layout.line_groups_divisor.Remainder(base + u * warps) * lines::kLinesPerWarp +
           line_group;
-      if (listed(base, u) && entry[u].w >= 0 && line < lines_per_row) {
+      if (listed(base, u) && line < lines_per_row) {
         LoadRowPart(expert_out + static_cast<size_t>(entry[u].y) * row_bytes, row_bytes, line, part,
                     &low[u], &high[u]);
       }
@@ -1100,7 +1117,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
       const int unit = base + u * warps;
       const int line =
           layout.line_groups_divisor.Remainder(unit) * lines::kLinesPerWarp + line_group;
-      if (!listed(base, u) || entry[u].w < 0 || line >= lines_per_row) continue;
+      if (!listed(base, u) || line >= lines_per_row) continue;
       const int32_t origin = entry[u].z;
       if (part == lines::kTagLane) high[u] = FlagWord(epoch, c.layer, 0);
       Jitter(c.jitter_max_ns, unit * 613u + part);
@@ -1573,12 +1590,11 @@ absl::Status A2aLl::State::SetUp(int world, int ranks_per_gpu) {
       pair_routes,
       DeviceBuffer::Allocate(std::max(layout.shape.return_line_rows * layout.shape.top_k, 1) *
                              sizeof(int32_t)));
-  // The list holds an entry for each of this rank's own pairs (line_rows x top_k at most) and
-  // each row it can hold for other sources that take lines: each sends at most line_rows tokens,
-  // each of whose pairs meets at most min(top_k, local_experts) of this rank's experts.
+  // The list holds an entry for each of this rank's own pairs for its own experts and each row it
+  // can hold for other sources that take lines: each source, this rank included, sends at most
+  // line_rows tokens, each of whose pairs meets at most min(top_k, local_experts) of its experts.
   line_send_rows =
-      layout.shape.line_rows * layout.shape.top_k +
-      (world - 1) * layout.shape.line_rows * std::min(layout.shape.top_k, layout.local_experts);
+      world * layout.shape.line_rows * std::min(layout.shape.top_k, layout.local_experts);
   PADGRAPH_ASSIGN_OR_RETURN(line_sends,
                             DeviceBuffer::Allocate(std::max(line_send_rows, 1) * sizeof(int4)));
   PADGRAPH_ASSIGN_OR_RETURN(line_send_count, DeviceBuffer::Allocate(sizeof(int32_t)));

@@ -521,10 +521,10 @@ TEST_P(A2aLlTest, RandomDistributionsMatchTheReference) {
 }
 
 // Note [The combine's list of lines to send]: every rank sends line_rows tokens whose pairs go to
-// rank 0 as far as it has experts (RouteAllTo), which so fills the list to its bound: its own
-// line_rows x top_k pairs and (world - 1) x line_rows x min(top_k, local experts) rows for other
-// ranks' lines. Those launches alternate with launches of one token per rank, so that rows past a
-// launch's count hold an earlier launch's entries. Every launch against float64.
+// rank 0 as far as it has experts (RouteAllTo), which so fills rank 0's list to its bound: world x
+// line_rows x min(top_k, local experts) entries, its own pairs' and every other rank's. Those
+// launches alternate with launches of one token per rank, so that rows past a launch's count hold
+// an earlier launch's entries. Every launch against float64.
 TEST_P(A2aLlTest, ListOfLinesToSendAtItsBound) {
   const int world = GetParam().world;
   const Shape shape;

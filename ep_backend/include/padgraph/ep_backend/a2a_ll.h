@@ -192,19 +192,28 @@
 // its source. It writes them as one 16-byte entry per row held for another rank that takes lines,
 // tagged with its own launch counter, into a list local to this rank, in the order the rows are
 // numbered while unpacked (local expert, then source, then slot), and the list's row count beside
-// it. When this rank takes lines itself, the list starts with one entry per (token, k) of its own
-// (Note [Own pairs as lines]), written with the slot table: the row in recv_rows of a pair for its
-// own experts, no row (-1) for the others, so that a token's pair is entry token x top_k + k. The
-// combine loads the count, the dispatch's counter and its first entries together, and sends the
-// rows below the count whose tag is that counter. The count, not the tag, ends the list: rows past
-// it hold older entries or the zeros the list starts with, and a 32-bit counter that wraps must
-// never take one of those for this launch's. The tag catches rows the dispatch left unwritten
-// because a wait failed, and the combine then sends nothing anyway: its deadline has expired.
-// Before the list, the combine loaded the counts, scanned them, searched each row's segment and
-// then loaded its origin: three dependent steps before the first line went out, now one. The list
-// holds line_rows x top_k entries for this rank's own pairs and (world - 1) x line_rows x
-// min(top_k, local experts) more, the most rows that other ranks' lines can bring (each token's
-// pairs name distinct experts).
+// it. When this rank takes lines itself, the list starts with one entry per pair of its own for its
+// own experts (Note [Own pairs as lines]), written with the slot table and numbered a warp at a
+// time by a counter in shared memory; the scan of the counts gives every block their total
+// (a2a_ll.cu Note [The list's two counts]). The own pairs' order follows the warps and may differ
+// between launches; what lands where does not. The combine loads the count, the dispatch's counter
+// and its first entries together, and sends the rows below the count whose tag is that counter. The
+// count, not the tag, ends the list: rows past it hold older entries or the zeros the list starts
+// with, and a 32-bit counter that wraps must never take one of those for this launch's. The tag
+// catches rows the dispatch left unwritten because a wait failed, and the combine then sends
+// nothing anyway: its deadline has expired. Before the list, the combine loaded the counts, scanned
+// them, searched each row's segment and then loaded its origin: three dependent steps before the
+// first line went out, now one. The list holds world x line_rows x min(top_k, local experts)
+// entries, the most that this rank's own pairs and other ranks' lines can bring (each token's pairs
+// name distinct experts). Every entry is a row to send. The list used to start with an entry per
+// (token, k) of this rank's, one without a row (-1) for each pair another rank returns, whose units
+// the combine's warps walked to skip: at 8 rows on 2 ranks (32 SMs, 512 warps) 96 rows' units took
+// two rounds of kLineUnroll per warp where the 64 rows to send take one. Between loopback ranks on
+// one H200, medians of five rounds (bench/results/2026-11-29-h200-stop25): 12.80 -> 12.55 us at 8
+// rows on 2 ranks at 32 SMs, 13.85 -> 13.35 at 4 rows on 4 ranks at 16 (56 rows, 6.6 units a warp,
+// became 32); 2 rows 0.09-0.18 slower (9.06 -> 9.20, 8.58 -> 8.76, 10.63 -> 10.72 on 2 ranks at 16
+// and 32 SMs and 4 at 16), 1 and 4 rows elsewhere within +0.14, 0 and 16-128 rows within 0.1 (4
+// ranks at 128 rows +0.25, spread 0.98).
 //
 // Note [Own pairs as lines]
 // A source that takes lines gets its own experts' outputs as lines too: its combine copies each of
