@@ -588,38 +588,6 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
   // by the launch before, which the stream finished first).
   if (layout.shape.rank_dedup() && blockIdx.x == 0 && threadIdx.x < world)
     p.first_counts[(buffer ^ 1) * world + threadIdx.x] = 0;
-  if (table && blockIdx.x == 0) {
-    // For the combine: which pairs travel, each one's owner, and the first entries of its list
-    // (Note [The combine's list of lines to send]): this rank's own pairs for its own experts,
-    // numbered a warp at a time.
-    for (int first = 0; first < rows; first += tokens_per_pass) {
-      const int token = first + pair_token;
-      const bool active = token < rows && pair_k < top_k;
-      const int pair = token * top_k + pair_k;
-      const int expert = active ? pair_expert[pair] : -1;
-      const uint32_t sent = __ballot_sync(kFullMask, expert >= 0);
-      const int owner = expert >= 0 ? layout.OwnerOf(expert) : -1;
-      const uint32_t own = __ballot_sync(kFullMask, owner == c.rank);
-      const int leader = own != 0 ? __ffs(own) - 1 : 0;
-      int at = 0;
-      if (own != 0 && lane == leader) at = atomicAdd(&own_listed, __popc(own));
-      at = __shfl_sync(kFullMask, at, leader) + __popc(own & ((1u << lane) - 1));
-      if (!active) continue;
-      if (pair_k == 0) {
-        p.valid_pairs[token] = static_cast<uint16_t>((sent & group_mask) >> group_base);
-      }
-      if (expert >= 0) p.pair_routes[pair] = owner == c.rank ? 0 : -1 - owner;
-      if (owner == c.rank && at < p.line_send_rows) {
-        const int local_expert = layout.LocalExpertOf(expert);
-        p.line_sends[at] = make_int4(
-            static_cast<int>(epoch),
-            static_cast<int>(layout.RecvRowIndex(local_expert, c.rank, slot_of(expert, token))),
-            PackOrigin(token, pair_k), c.rank);
-      }
-    }
-    AddCount(c.counters + kInvalidPairs, invalid);
-  }
-
   // Every peer's line_counts word of every expert it owns: this rank's mode and, for lines, its
   // count (poison once expired).
   for (int expert = blockIdx.x * blockDim.x + threadIdx.x; expert < experts;
@@ -802,6 +770,43 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
       }
     }
   }
+  if (table && blockIdx.x == 0) {
+    // For the combine: which pairs travel, each one's owner, and the first entries of its list
+    // (Note [The combine's list of lines to send]): this rank's own pairs for its own experts,
+    // numbered a warp at a time. After block 0's line sends, not before its words to the peers,
+    // which every peer's receive waits for: with the numbering's ballots, shared atomic and
+    // shuffle there, block 0 took about 450 cycles longer from its table to its words (clock64,
+    // 1 row). Between loopback ranks on one H200 (bench/results/2026-11-29-h200-stop25): 7.96 ->
+    // 7.78 us at 1 row on 2 ranks at 32 SMs, 8.52 -> 8.33 at 2, 9.17 -> 8.99 at 1 row on 4;
+    // 0.1-0.2 less at 0-8 rows on every set-up but 4 rows (0-0.1).
+    for (int first = 0; first < rows; first += tokens_per_pass) {
+      const int token = first + pair_token;
+      const bool active = token < rows && pair_k < top_k;
+      const int pair = token * top_k + pair_k;
+      const int expert = active ? pair_expert[pair] : -1;
+      const uint32_t sent = __ballot_sync(kFullMask, expert >= 0);
+      const int owner = expert >= 0 ? layout.OwnerOf(expert) : -1;
+      const uint32_t own = __ballot_sync(kFullMask, owner == c.rank);
+      const int leader = own != 0 ? __ffs(own) - 1 : 0;
+      int at = 0;
+      if (own != 0 && lane == leader) at = atomicAdd(&own_listed, __popc(own));
+      at = __shfl_sync(kFullMask, at, leader) + __popc(own & ((1u << lane) - 1));
+      if (!active) continue;
+      if (pair_k == 0) {
+        p.valid_pairs[token] = static_cast<uint16_t>((sent & group_mask) >> group_base);
+      }
+      if (expert >= 0) p.pair_routes[pair] = owner == c.rank ? 0 : -1 - owner;
+      if (owner == c.rank && at < p.line_send_rows) {
+        const int local_expert = layout.LocalExpertOf(expert);
+        p.line_sends[at] = make_int4(
+            static_cast<int>(epoch),
+            static_cast<int>(layout.RecvRowIndex(local_expert, c.rank, slot_of(expert, token))),
+            PackOrigin(token, pair_k), c.rank);
+      }
+    }
+    AddCount(c.counters + kInvalidPairs, invalid);
+  }
+
   // Receive. Each source's mode, from its words (this rank's own from `lines_out`); the counts of
   // sources that send lines (a word that never came counts 0: the deadline has expired).
   const uint64_t want = FlagTag(epoch, c.layer);
