@@ -1,0 +1,1 @@
+open("/tmp/lg_mode","w").write("all")

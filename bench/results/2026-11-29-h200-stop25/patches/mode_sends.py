@@ -1,0 +1,2 @@
+import sys
+open("/tmp/late_mode","w").write("sends")
