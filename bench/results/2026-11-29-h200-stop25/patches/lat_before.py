@@ -1,0 +1,1 @@
+open("/tmp/lat_mode","w").write("before")
