@@ -1,0 +1,1 @@
+open("/tmp/own_mode","w").write("late")
