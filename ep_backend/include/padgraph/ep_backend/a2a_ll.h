@@ -279,6 +279,15 @@
 // launched with programmatic stream serialization: a kernel may be scheduled while the kernel
 // ahead of it on the stream (the engine's router, an expert GEMM) finishes, and waits for that
 // kernel's completion before it reads or writes anything, which hides its launch.
+// Choosing the budget: on 2 H200 over NVLink with stop 16's kernels
+// (bench/results/2026-11-28-h200x4-stop16, one copy per pair) 1 row took 10.52 / 10.69 / 10.75 us
+// at 32 / 64 / 128 SMs, 8 rows 16.53 / 14.18 / 12.70 and 128 rows 70.77 / 66.50 / 59.32 (4 H200
+// alike): the budget barely matters at 1 row and pays at 8 rows and more. The lines' sends wait
+// mostly on their SM's stores: a probe kernel drained 128-byte line stores at up to about 30 bytes
+// per cycle per SM with 32 SMs storing, and each store took about 1,000 cycles to be performed
+// (bench/results/2026-11-29-h200-stop25, store_drain_probe.cu), so at 8 rows a 32-SM budget stores
+// about 30 KB per SM per leg. The default of 32 leaves the most SMs to other streams; a deployment
+// whose decode steps carry 8 or more rows per rank gains from 64 or 128.
 //
 // Note [Same options everywhere]
 // Offsets in the window depend on the options (max_sms sets dispatch_parts and
