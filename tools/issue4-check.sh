@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # On a GPU machine: the device-API transports' GPU tests (a2a_ll, lsa_gather, the decoder over them,
-# the line tearing check, the Create agreement), each under a time limit, logs into $OUT (else
+# the line tearing check, the Create agreement), each under a time limit, and the row copies' order
+# in the machine code (tools/sass-copy-order.sh); logs into $OUT (else
 # BUILD/issue4-results) and a short table last.
 #   source build-gpu/env.sh; tools/issue4-check.sh build-gpu
 set -uo pipefail
@@ -26,4 +27,6 @@ run a2a_ll_test 240 "$build/tests/a2a_ll_test"
 run lsa_gather_test 240 "$build/tests/lsa_gather_test"
 run a2a_ll_decode_test 240 "$build/tests/a2a_ll_decode_test"
 run nccl_decode_test_a2a_ll 300 "$build/tests/nccl_decode_test" --gtest_filter='*a2a_ll*'
+"$root/tools/sass-copy-order.sh" "$build/bench/dispatch_combine_bench" > "$out/sass_copy_order.log" 2>&1
+summary+=("$(printf '%-24s rc %3d  %s' sass_copy_order $? "$(grep -c '^ok' "$out/sass_copy_order.log") kernels ok")")
 printf '%s\n' "${summary[@]}" | tee "$out/summary.txt"

@@ -125,18 +125,38 @@ struct CombineParams {
   const int* first_counts;
 };
 
-// A warp copies one row of `words` 16-byte words, kCopyUnroll loads in flight per lane. Through
-// the read-only cache, unless kWrittenThisLaunch: a row that landed during this launch is read
-// from L2 (a line the read-only cache kept from before it would be stale).
+// Note [Loads ahead of stores]
+// A row copy issues kCopyUnroll 16-byte loads per lane, then their stores. Every load must be
+// issued before the first store: a load that follows a store of its own warp waits until that store
+// has drained (bench/results/2026-11-29-h200-stop25, store_drain_probe.cu), so one load placed
+// after a store adds a second round trip to every round of the copy. ptxas moves loads through the
+// read-only path (ld.global.nc: __ldg, which nvcc also emits for loads through a const __restrict__
+// pointer) after stores when it likes, since they cannot see the kernel's own stores: with them the
+// combine's copy of rows back compiled as 7 loads, 1 store, 1 load, 7 stores, and the dispatch's
+// copies of x as 6, 6, 2, 2 once the row paths took an expert's owner by the FastDivisor, which
+// made rows once per rank 3-6 us slower at 64-128 rows (bench/results/2026-11-29-h200-stop23, calls
+// 13-15). Plain weak loads and __ldcg stay in program order with the stores: 8 loads, then 8
+// stores, in every instance (cuobjdump -sass: each copy loop's LDG.E.128 before its first
+// STG.E.128; tools/sass-copy-order.sh checks it, and tools/issue4-check.sh runs that). Between
+// loopback ranks on one H200, medians of five rounds (bench/results/2026-11-29-h200-stop26): one
+// copy per pair at 128 rows 83.15 -> 81.69, 55.92 -> 54.82 and 101.00 -> 98.85 us (2 ranks at 16
+// and 32 SMs, 4 at 16), at 64 rows 0.2-1.5 less; rows once per rank at 64 rows 63.46 -> 61.57 on 2
+// ranks; 1-32 rows within 0.2. The copies of x are plain loads (L1 caches them): through __ldcg or
+// __ldca they took 0.1-0.7 us longer than through ld.global.nc at 8-64 rows, plain loads as long or
+// less.
+
+// A warp copies one row of `words` 16-byte words, kCopyUnroll loads in flight per lane, all ahead
+// of its stores (Note [Loads ahead of stores]). Through L1, unless kWrittenThisLaunch: a row that
+// landed during this launch is read from L2 (a line L1 kept from before it would be stale).
 template <bool kWrittenThisLaunch = false>
-__device__ __forceinline__ void CopyRow(const uint4* __restrict__ source, uint4* destination,
-                                        int words, int lane) {
+__device__ __forceinline__ void CopyRow(const uint4* source, uint4* destination, int words,
+                                        int lane) {
   for (int base = lane; base < words; base += kWarpSize * kCopyUnroll) {
     uint4 value[kCopyUnroll];
 #pragma unroll
     for (int u = 0; u < kCopyUnroll; ++u) {
       const int i = base + u * kWarpSize;
-      if (i < words) value[u] = kWrittenThisLaunch ? __ldcg(source + i) : __ldg(source + i);
+      if (i < words) value[u] = kWrittenThisLaunch ? __ldcg(source + i) : source[i];
     }
 #pragma unroll
     for (int u = 0; u < kCopyUnroll; ++u) {

@@ -80,7 +80,8 @@
 // difference in its loads, stores or loop structure (SASS); a build without the per-launch choice
 // gets most of it back (folder 10). A one-line change to it (folder 13) moved the one-copy path by
 // as much, so the dispatch kernel's time depends on how it is compiled; the cause is not
-// established.
+// established. It is not the order of the row copies' loads and stores (a2a_ll.cu Note [Loads ahead
+// of stores], which explains another such case): the copies compile alike in those builds.
 //
 // Note [Combine]
 // (The row path, for a source that sent rows; Note [Lines for small counts] has the other.) Input:
