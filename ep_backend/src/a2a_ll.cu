@@ -143,7 +143,9 @@ struct CombineParams {
 // and 32 SMs, 4 at 16), at 64 rows 0.2-1.5 less; rows once per rank at 64 rows 63.46 -> 61.57 on 2
 // ranks; 1-32 rows within 0.2. The copies of x are plain loads (L1 caches them): through __ldcg or
 // __ldca they took 0.1-0.7 us longer than through ld.global.nc at 8-64 rows, plain loads as long or
-// less.
+// less. With the order kept, the row paths take an expert's owner by the FastDivisor again, as the
+// rest of the kernels do (they had taken it by the division operators since stop 23): against that,
+// -0.35 to +0.18 us at 1-128 rows, most cases 0.1-0.3 less.
 
 // A warp copies one row of `words` 16-byte words, kCopyUnroll loads in flight per lane, all ahead
 // of its stores (Note [Loads ahead of stores]). Through L1, unless kWrittenThisLaunch: a row that
@@ -195,19 +197,6 @@ __device__ __forceinline__ bool EarlierLaneHolds(int32_t key, int width, int spa
   return held;
 }
 
-// Note [Owners in the row paths]
-// The row paths (FirstPairRow, the dispatch's sends of rows) take an expert's owner and local
-// index by the division operators, not by the layout's FastDivisor: there the multiply made rows
-// once per rank 3-5 us slower at 64-128 rows between loopback ranks, while one copy per pair at
-// 1-8 rows moved by less than 0.1 us either way (bench/results/2026-11-29-h200-stop23, calls
-// 13-15). Why is not known; neither form spills.
-__device__ __forceinline__ int RowPathOwner(const A2aLlLayout& layout, int expert) {
-  return expert / layout.local_experts;
-}
-__device__ __forceinline__ int RowPathLocalExpert(const A2aLlLayout& layout, int expert) {
-  return expert % layout.local_experts;
-}
-
 // Note [Rows once per rank]: for the pair (token, k) of an expert `owner` owns, -1 - the mask of
 // the token's valid pairs on `owner` when it is the first of them (in k order), whose row
 // travels; else the recv_rows index (block of source `rank`) that the first one's row lands at. Its
@@ -223,7 +212,7 @@ __device__ __forceinline__ int32_t FirstPairRow(const A2aLlLayout& layout,
   // Note [Invalid ids]: an id that an earlier lane holds repeats a pair and is not sent.
   const uint32_t same = __match_any_sync(kFullMask, in_range ? id : -1 - lane);
   const bool valid = in_range && (same & ((1u << lane) - 1)) == 0;
-  const uint32_t there = __ballot_sync(kFullMask, valid && RowPathOwner(layout, id) == owner);
+  const uint32_t there = __ballot_sync(kFullMask, valid && layout.OwnerOf(id) == owner);
   const int first = __ffs(there) - 1;
   if (first == k) return -1 - static_cast<int32_t>(there);
   const int32_t first_expert = __shfl_sync(kFullMask, id, first);
@@ -232,8 +221,7 @@ __device__ __forceinline__ int32_t FirstPairRow(const A2aLlLayout& layout,
     slot += __popc(
         __ballot_sync(kFullMask, FindExpert(topk_ids, top_k, t0 + lane, token, first_expert) >= 0));
   }
-  return static_cast<int32_t>(
-      layout.RecvRowIndex(RowPathLocalExpert(layout, first_expert), rank, slot));
+  return static_cast<int32_t>(layout.RecvRowIndex(layout.LocalExpertOf(first_expert), rank, slot));
 }
 
 // `token`'s ids, every one loaded at once: a chain of dependent loads here would delay the sends.
@@ -693,7 +681,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
         uint32_t reached = 0;
 #pragma unroll
         for (int k = 0; k < kA2aLlMaxTopK; ++k) {
-          const int owner = mask >> k & 1u ? RowPathOwner(layout, id[k]) : c.rank;
+          const int owner = mask >> k & 1u ? layout.OwnerOf(id[k]) : c.rank;
           if (owner == c.rank) continue;
           if (reached >> owner & 1u) {
             summed &= ~(1u << k);
@@ -710,7 +698,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
       // loop over id[] cost 0.1-0.25 us at 1-8 rows, where it does not even run.
       for (int k = 0; lines_back && k < top_k; ++k) {
         const int32_t expert = __ldg(p.topk_ids + static_cast<size_t>(token) * top_k + k);
-        const int owner = mask >> k & 1u ? RowPathOwner(layout, expert) : c.rank;
+        const int owner = mask >> k & 1u ? layout.OwnerOf(expert) : c.rank;
         p.pair_routes[token * top_k + k] = owner == c.rank ? 0 : -1 - owner;
       }
       invalid_pairs += top_k - __popc(mask);
@@ -721,8 +709,8 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
     for (int item = warp_id; item < experts * parts; item += warps) {
       const int expert = item % experts;
       const int part_index = item / experts;
-      const int owner = RowPathOwner(layout, expert);
-      const int local_expert = RowPathLocalExpert(layout, expert);
+      const int owner = layout.OwnerOf(expert);
+      const int local_expert = layout.LocalExpertOf(expert);
       const bool once_per_rank = once && owner != c.rank;
       char* owner_base = c.peers[owner];
       uint64_t* flag = reinterpret_cast<uint64_t*>(
