@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks a2a_ll.cu Note [Loads ahead of stores] in the machine code: in every a2a_ll dispatch and
-# combine kernel of BINARY, no 16-byte global load (LDG.E.128) follows a 16-byte global store
-# (STG.E.128) within one stretch of code between branches, where a row copy's loads and stores sit.
+# combine kernel and lsa_gather's exchange kernel of BINARY, no 16-byte global load (LDG.E.128)
+# follows a 16-byte global store (STG.E.128) within one stretch of code between branches, where a
+# row copy's loads and stores sit.
 # Needs cuobjdump (on PATH or in /usr/local/cuda/bin); prints each kernel's stretches of loads (L)
 # and stores (S), and exits 1 when a load follows a store.
 #   tools/sass-copy-order.sh build-gpu/bench/dispatch_combine_bench
@@ -16,7 +17,8 @@ name = None
 for line in sys.stdin:
     m = re.match(r"\s+Function : (\S+)", line)
     if m:
-        name = m.group(1) if re.search(r"a2a_ll_cu.*(DispatchKernel|CombineKernel)", m.group(1)) else None
+        name = m.group(1) if re.search(
+            r"a2a_ll_cu.*(DispatchKernel|CombineKernel)|lsa_gather_cu.*ExchangeKernel", m.group(1)) else None
         if name: kernels[name] = [""]
         continue
     m = re.match(r"\s+/\*[0-9a-f]+\*/\s+(.*?);", line)
@@ -26,7 +28,7 @@ for line in sys.stdin:
     elif "LDG.E.128" in op: kernels[name][-1] += "L"
     elif "STG.E.128" in op: kernels[name][-1] += "S"
 if not kernels:
-    sys.exit("sass-copy-order: no a2a_ll dispatch or combine kernel in the binary")
+    sys.exit("sass-copy-order: no a2a_ll or lsa_gather kernel in the binary")
 bad = 0
 for name, stretches in sorted(kernels.items()):
     runs = [re.sub(r"(.)\1*", lambda m: m.group(1) + str(len(m.group(0))), s) for s in stretches if s]

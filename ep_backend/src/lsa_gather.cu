@@ -63,7 +63,9 @@ struct ExchangeParams {
 
 // Block `share` of `shares` copies its part of `words` 16-byte words (LsaGatherShareWords): the
 // caller's memory is read through the read-only path, a window (written by peers during this
-// kernel) at L2, never through a possibly stale L1 line.
+// kernel) at L2, never through a possibly stale L1 line. ptxas may move read-only loads after the
+// stores (a2a_ll.cu Note [Loads ahead of stores]); here it has not, and tools/sass-copy-order.sh
+// checks that it still does not.
 template <bool kFromWindow>
 __device__ __forceinline__ void CopyShare(const uint4* __restrict__ source, uint4* destination,
                                           size_t words, int share, int shares,
