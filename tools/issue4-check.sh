@@ -27,6 +27,9 @@ run a2a_ll_test 240 "$build/tests/a2a_ll_test"
 run lsa_gather_test 240 "$build/tests/lsa_gather_test"
 run a2a_ll_decode_test 240 "$build/tests/a2a_ll_decode_test"
 run nccl_decode_test_a2a_ll 300 "$build/tests/nccl_decode_test" --gtest_filter='*a2a_ll*'
-"$root/tools/sass-copy-order.sh" "$build/bench/dispatch_combine_bench" > "$out/sass_copy_order.log" 2>&1
-summary+=("$(printf '%-24s rc %3d  %s' sass_copy_order $? "$(grep -c '^ok' "$out/sass_copy_order.log") kernels ok")")
+timeout 120 "$root/tools/sass-copy-order.sh" "$build/bench/dispatch_combine_bench" \
+  > "$out/sass_copy_order.log" 2>&1
+sass_rc=$?
+summary+=("$(printf '%-24s rc %3d  %s kernels ok' sass_copy_order "$sass_rc" \
+  "$(grep -c '^ok' "$out/sass_copy_order.log")")")
 printf '%s\n' "${summary[@]}" | tee "$out/summary.txt"

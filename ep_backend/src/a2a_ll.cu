@@ -135,21 +135,24 @@ struct CombineParams {
 // combine's copy of rows back compiled as 7 loads, 1 store, 1 load, 7 stores, and the dispatch's
 // copies of x as 6, 6, 2, 2 once the row paths took an expert's owner by the FastDivisor, which
 // made rows once per rank 3-6 us slower at 64-128 rows (bench/results/2026-11-29-h200-stop23, calls
-// 13-15). Plain weak loads and __ldcg stay in program order with the stores: 8 loads, then 8
-// stores, in every instance (cuobjdump -sass: each copy loop's LDG.E.128 before its first
-// STG.E.128; tools/sass-copy-order.sh checks it, and tools/issue4-check.sh runs that). Between
-// loopback ranks on one H200, medians of five rounds (bench/results/2026-11-29-h200-stop26): one
-// copy per pair at 128 rows 83.15 -> 81.69, 55.92 -> 54.82 and 101.00 -> 98.85 us (2 ranks at 16
-// and 32 SMs, 4 at 16), at 64 rows 0.2-1.5 less; rows once per rank at 64 rows 63.46 -> 61.57 on 2
-// ranks; 1-32 rows within 0.2. The copies of x are plain loads (L1 caches them): through __ldcg or
-// __ldca they took 0.1-0.7 us longer than through ld.global.nc at 8-64 rows, plain loads as long or
-// less. With the order kept, the row paths take an expert's owner by the FastDivisor again, as the
-// rest of the kernels do (they had taken it by the division operators since stop 23): against that,
-// -0.35 to +0.18 us at 1-128 rows, most cases 0.1-0.3 less.
+// 13-15). ptxas keeps plain weak loads and __ldcg in program order with the stores, since it cannot
+// tell that the source is not the destination: 8 loads, then 8 stores, in every instance
+// (cuobjdump -sass: each copy loop's LDG.E.128 before its first STG.E.128; tools/sass-copy-order.sh
+// checks it, and tools/issue4-check.sh runs that). So CopyRow's source must stay a plain pointer:
+// __restrict__ on it lets nvcc emit ld.global.nc again. Between loopback ranks on one H200, medians
+// of five rounds (bench/results/2026-11-29-h200-stop26): one copy per pair at 128 rows
+// 83.15 -> 81.69, 55.92 -> 54.82 and 101.00 -> 98.85 us (2 ranks at 16 and 32 SMs, 4 at 16), at 64
+// rows 0.2-1.5 less; rows once per rank at 64 rows 63.46 -> 61.57 on 2 ranks; 1-32 rows within 0.2.
+// The copies of x are plain loads (L1 caches them): through __ldcg or __ldca they took 0.1-0.7 us
+// longer than through ld.global.nc at 8-64 rows, plain loads as long or less. With the order kept,
+// the row paths take an expert's owner by the FastDivisor again, as the rest of the kernels do
+// (they had taken it by the division operators since stop 23): against that, -0.35 to +0.18 us at
+// 1-128 rows, most cases 0.1-0.3 less.
 
 // A warp copies one row of `words` 16-byte words, kCopyUnroll loads in flight per lane, all ahead
-// of its stores (Note [Loads ahead of stores]). Through L1, unless kWrittenThisLaunch: a row that
-// landed during this launch is read from L2 (a line L1 kept from before it would be stale).
+// of its stores (Note [Loads ahead of stores]: no __restrict__, no __ldg). Through L1, unless
+// kWrittenThisLaunch: a row that landed during this launch is read from L2 (a line L1 kept from
+// before it would be stale).
 template <bool kWrittenThisLaunch = false>
 __device__ __forceinline__ void CopyRow(const uint4* source, uint4* destination, int words,
                                         int lane) {
