@@ -184,6 +184,42 @@ __device__ __forceinline__ int FindExpert(const int32_t* __restrict__ topk_ids, 
   return hit;
 }
 
+// Note [Dispatch]: part `part`'s columns of every row of `expert` among the first `rows` tokens,
+// stored into block (local expert, rank) of recv_rows at `owner_base`, slots in token order, with
+// (part 0) their origins. Returns the expert's row count. The whole warp calls it.
+__device__ __forceinline__ int SendColumns(const KernelCommon& c, const uint4* x,
+                                           const int32_t* __restrict__ topk_ids, int rows,
+                                           int expert, int part, char* owner_base, uint32_t salt) {
+  const A2aLlLayout& layout = c.layout;
+  const int lane = threadIdx.x % kWarpSize;
+  const int top_k = layout.shape.top_k;
+  const int words = layout.shape.hidden / 8;
+  const int first_word = min(words, part * layout.PartWords());
+  const int part_words = min(words, first_word + layout.PartWords()) - first_word;
+  const int local_expert = layout.LocalExpertOf(expert);
+  int slot = 0;
+  for (int t0 = 0; t0 < rows; t0 += kWarpSize) {
+    const int hit = FindExpert(topk_ids, top_k, t0 + lane, rows, expert);
+    for (unsigned pending = __ballot_sync(kFullMask, hit >= 0); pending != 0;
+         pending &= pending - 1) {
+      const int source_lane = __ffs(pending) - 1;
+      const int k = __shfl_sync(kFullMask, hit, source_lane);
+      const int token = t0 + source_lane;
+      Jitter(c.jitter_max_ns, salt + slot);
+      CopyRow(x + static_cast<size_t>(token) * words + first_word,
+              reinterpret_cast<uint4*>(owner_base + layout.RecvRow(local_expert, c.rank, slot)) +
+                  first_word,
+              part_words, lane);
+      if (part == 0 && lane == 0) {
+        *reinterpret_cast<int32_t*>(owner_base + layout.RecvOrigin(local_expert, c.rank, slot)) =
+            PackOrigin(token, k);
+      }
+      ++slot;
+    }
+  }
+  return slot;
+}
+
 // Whether one of the `span` - 1 lanes before this one in its group of `width` lanes (a power of
 // two) holds `key`. Every lane of the warp calls it, with the same width and span (at most
 // kA2aLlMaxTopK): keep the call out of a condition. Note [The slot table of lines] says why it is
@@ -722,50 +758,62 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
         if (lane == 0) StoreReleaseSys(flag, kA2aLlPoisonWord);
         continue;
       }
-      const int begin = static_cast<int>(static_cast<int64_t>(rows) * part_index / parts);
-      const int end = static_cast<int>(static_cast<int64_t>(rows) * (part_index + 1) / parts);
-      // Slots of the earlier parts' tokens come first: count them (a scan of ids only).
-      int slot = 0;
-      for (int t0 = 0; t0 < begin; t0 += kWarpSize) {
-        slot += __popc(
-            __ballot_sync(kFullMask, FindExpert(p.topk_ids, top_k, t0 + lane, begin, expert) >= 0));
-      }
-      const int first_slot = slot;
-      int sent = 0;
-      for (int t0 = begin; t0 < end; t0 += kWarpSize) {
-        const int hit = FindExpert(p.topk_ids, top_k, t0 + lane, end, expert);
-        unsigned pending = __ballot_sync(kFullMask, hit >= 0);
-        while (pending != 0) {
-          const int source_lane = __ffs(pending) - 1;
-          pending &= pending - 1;
-          const int k = __shfl_sync(kFullMask, hit, source_lane);
-          const int token = t0 + source_lane;
-          const int32_t copy_from =
-              once_per_rank ? FirstPairRow(layout, p.topk_ids, token, k, owner, c.rank, lane) : -1;
-          Jitter(c.jitter_max_ns, item * 977u + slot);
-          if (copy_from < 0) {
-            CopyRow(
-                p.x + static_cast<size_t>(token) * words,
-                reinterpret_cast<uint4*>(owner_base + layout.RecvRow(local_expert, c.rank, slot)),
-                words, lane);
-            ++sent;
-          }
-          if (lane == 0) {
-            *reinterpret_cast<int32_t*>(
-                owner_base + layout.RecvOrigin(local_expert, c.rank, slot)) = PackOrigin(token, k);
-            if (once_per_rank) {
-              *reinterpret_cast<int32_t*>(owner_base +
-                                          layout.RecvCopy(local_expert, c.rank, slot)) = copy_from;
-              *reinterpret_cast<float*>(owner_base +
-                                        layout.RecvWeight(local_expert, c.rank, slot)) =
-                  __ldg(p.weights + static_cast<size_t>(token) * top_k + k);
-            }
-          }
-          ++slot;
+      int slot = 0, first_slot = 0;
+      if (!once) {
+        // Every row of the expert, this part's columns.
+        slot = SendColumns(c, p.x, p.topk_ids, rows, expert, part_index, owner_base, item * 977u);
+        const int first_word = min(words, part_index * layout.PartWords());
+        const int part_words = min(words, first_word + layout.PartWords()) - first_word;
+        const unsigned long long moved = static_cast<unsigned long long>(slot) * part_words * 16;
+        if (lane == 0) (owner == c.rank ? self_bytes : peer_bytes) += moved;
+      } else {
+        // Rows once per rank: part `part_index` is the part-th of the tokens, whose rows' slots
+        // follow the earlier parts' tokens': count them (a scan of ids only).
+        const int begin = static_cast<int>(static_cast<int64_t>(rows) * part_index / parts);
+        const int end = static_cast<int>(static_cast<int64_t>(rows) * (part_index + 1) / parts);
+        for (int t0 = 0; t0 < begin; t0 += kWarpSize) {
+          slot += __popc(__ballot_sync(
+              kFullMask, FindExpert(p.topk_ids, top_k, t0 + lane, begin, expert) >= 0));
         }
+        first_slot = slot;
+        int sent = 0;
+        for (int t0 = begin; t0 < end; t0 += kWarpSize) {
+          const int hit = FindExpert(p.topk_ids, top_k, t0 + lane, end, expert);
+          unsigned pending = __ballot_sync(kFullMask, hit >= 0);
+          while (pending != 0) {
+            const int source_lane = __ffs(pending) - 1;
+            pending &= pending - 1;
+            const int k = __shfl_sync(kFullMask, hit, source_lane);
+            const int token = t0 + source_lane;
+            const int32_t copy_from =
+                once_per_rank ? FirstPairRow(layout, p.topk_ids, token, k, owner, c.rank, lane)
+                              : -1;
+            Jitter(c.jitter_max_ns, item * 977u + slot);
+            if (copy_from < 0) {
+              CopyRow(
+                  p.x + static_cast<size_t>(token) * words,
+                  reinterpret_cast<uint4*>(owner_base + layout.RecvRow(local_expert, c.rank, slot)),
+                  words, lane);
+              ++sent;
+            }
+            if (lane == 0) {
+              *reinterpret_cast<int32_t*>(owner_base +
+                                          layout.RecvOrigin(local_expert, c.rank, slot)) =
+                  PackOrigin(token, k);
+              if (once_per_rank) {
+                *reinterpret_cast<int32_t*>(
+                    owner_base + layout.RecvCopy(local_expert, c.rank, slot)) = copy_from;
+                *reinterpret_cast<float*>(owner_base +
+                                          layout.RecvWeight(local_expert, c.rank, slot)) =
+                    __ldg(p.weights + static_cast<size_t>(token) * top_k + k);
+              }
+            }
+            ++slot;
+          }
+        }
+        const unsigned long long moved = static_cast<unsigned long long>(sent) * row_bytes;
+        if (lane == 0) (owner == c.rank ? self_bytes : peer_bytes) += moved;
       }
-      const unsigned long long moved = static_cast<unsigned long long>(sent) * row_bytes;
-      if (lane == 0) (owner == c.rank ? self_bytes : peer_bytes) += moved;
       // The warp's stores happen before lane 0's release (bar.warp.sync orders them; the release
       // is cumulative), so a peer that acquires the word sees the rows and origins.
       __syncwarp();

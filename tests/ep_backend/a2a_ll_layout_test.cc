@@ -2,6 +2,7 @@
 // limits, each rejected naming the field, the value and the limit.
 #include "padgraph/ep_backend/a2a_ll_layout.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,31 @@ TEST(A2aLlLayoutTest, DivisorsAreTheLayoutsQuantities) {
     for (int expert = 0; expert < shape.num_experts; ++expert) {
       ASSERT_EQ(layout->OwnerOf(expert), expert / layout->local_experts) << expert;
       ASSERT_EQ(layout->LocalExpertOf(expert), expert % layout->local_experts) << expert;
+    }
+  }
+}
+
+// a2a_ll.h Note [Dispatch]: the row path's parts split a row's 16-byte words into ranges of at most
+// PartWords() that follow each other from 0 to the row's end (the last ones shorter or empty).
+TEST(A2aLlLayoutTest, DispatchPartsTileARow) {
+  for (const int hidden : {64, 256, 7168}) {
+    for (int parts = 1; parts <= kA2aLlMaxDispatchParts; ++parts) {
+      A2aLlShape shape = DeepSeekShape(2, 16);
+      shape.hidden = hidden;
+      shape.dispatch_parts = parts;
+      auto layout = MakeA2aLlLayout(shape);
+      ASSERT_TRUE(layout.ok()) << layout.status();
+      const int words = hidden / 8;
+      const int part_words = layout->PartWords();
+      EXPECT_GE(part_words * parts, words) << hidden << " " << parts;
+      int next = 0;
+      for (int part = 0; part < parts; ++part) {
+        const int first = std::min(words, part * part_words);
+        const int end = std::min(words, first + part_words);
+        ASSERT_EQ(first, next) << hidden << " " << parts << " " << part;
+        next = end;
+      }
+      EXPECT_EQ(next, words) << hidden << " " << parts;
     }
   }
 }

@@ -20,13 +20,24 @@
 // other.) Input: x [rows, hidden] bf16, topk_ids [rows, top_k] int32 global expert ids, and the
 // real row count n in device memory (rows n.. are padding: never read, never sent). The kernel
 // records n for the combine that follows (which so cannot disagree with it). Work is split by
-// (expert, part): a warp owns expert e and the part-th of the n tokens, scans their ids in token
-// order (so a row's slot is a pure function of topk_ids: layouts are identical on every replay),
-// stores each matching row once into the owner's recv_rows block (le, me) with 16-byte stores
-// (the self rank by the same path), records (token, k) beside it, then publishes one flag word per
-// (local expert, source, part) carrying the running count: per-expert completion, no grid-wide
-// sync. Parts give each expert several warps when the SM budget has more warps than experts
-// (dispatch_parts = clamp(warps / experts, 1, 8)); the last part's word carries the total.
+// (expert, part): a warp owns expert e and the part-th of each row's 16-byte words
+// (A2aLlLayout::PartWords() of them, the last parts fewer), scans the n tokens' ids in token order
+// (so a row's slot is a pure function of topk_ids: layouts are identical on every replay), stores
+// its words of each matching row into the owner's recv_rows block (le, me) with 16-byte stores (the
+// self rank by the same path), part 0 records (token, k) beside it, then publishes one flag word
+// per (local expert, source, part) carrying the expert's row count: per-expert completion, no
+// grid-wide sync. Parts give each expert several warps when the SM budget has more warps than
+// experts (dispatch_parts = clamp(warps / experts, 1, 8)).
+// The parts split rows by columns, so an expert's rows spread evenly over its parts' warps. They
+// used to split the tokens, and each warp then copied the rows its tokens happened to pick: with
+// top-8 of 256 experts picked uniformly at 128 rows, the busiest of 512 warps (32 SMs, 2 parts)
+// copied about 7.4 rows where by columns it copies 5.3 rows' worth, and at 128 SMs (8 parts) 4.0
+// against 1.3 (a simulation of 30 routings). Between loopback ranks on one H200 (2 ranks at 32
+// SMs, 2 parts; medians of three rounds, bench/results/2026-11-29-h200-stop27): 22.87 -> 21.89
+// us at 32 rows, 33.21 -> 31.82 at 64, 54.41 -> 52.75 at 128; with 1 part (16 SMs) within 0.3.
+// Over NVLink, where 64 and 128 SMs give 4 and 8 parts, it is not measured yet. Rows once per
+// rank keep the split by tokens (its receive copies each part's rows between that part's word and
+// the one before, Note [Rows once per rank]).
 // The same kernel then waits (bounded) for every (local expert, source, part) word of this epoch
 // addressed to it, and writes recv_counts [local_experts][world] for the expert GEMMs. An idle
 // rank (n = 0) still publishes every word with count 0.

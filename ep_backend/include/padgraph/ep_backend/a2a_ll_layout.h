@@ -142,6 +142,12 @@ struct A2aLlLayout {
   FastDivisor dispatch_parts_divisor;  // shape.dispatch_parts
   FastDivisor line_groups_divisor;     // line_groups()
 
+  // The row path's 16-byte words of a row per dispatch part, the last part's fewer (a2a_ll.h Note
+  // [Dispatch]): part p holds words [p PartWords(), min((p + 1) PartWords(), hidden / 8)).
+  PADGRAPH_A2A_HD int PartWords() const {
+    return (shape.hidden / 8 + shape.dispatch_parts - 1) / shape.dispatch_parts;
+  }
+
   PADGRAPH_A2A_HD size_t row_bytes() const { return static_cast<size_t>(shape.hidden) * 2; }
   PADGRAPH_A2A_HD int OwnerOf(int expert) const { return local_experts_divisor.Quotient(expert); }
   PADGRAPH_A2A_HD int LocalExpertOf(int expert) const {
