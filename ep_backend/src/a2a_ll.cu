@@ -34,6 +34,7 @@ constexpr unsigned kFullMask = 0xffffffffu;
 constexpr int kReduceLoads = 8;     // (token, k) rows in flight per thread in the combine's sum
 constexpr int kLineSumLoads = 8;    // (token, k) lines awaited at once per warp in the line sum
 constexpr int kLineUnroll = 4;      // (row, four lines) units loaded per warp before any is stored
+constexpr int kSpreadChunks = 4;    // units of a row spread over the grid (Note [Dispatch])
 constexpr int kPartialWords = 2;    // 16-byte words per lane of a partial sum's chunk (rows once)
 constexpr int kPartialMembers = 4;  // a partial sum's rows loaded at once
 
@@ -52,7 +53,7 @@ static_assert((kA2aLlMaxWorld - 1) * kA2aLlMaxLineRows * kA2aLlMaxTopK < (1 << k
 static_assert(kA2aLlMaxLineRows * kA2aLlMaxTopK < (1 << (31 - kOwnListedShift)));
 
 // A source's modes, as the dispatch read them from its words (line_modes).
-enum LineMode { kSendsLines = 1, kTakesLinesBack = 2, kSendsOnce = 4 };
+enum LineMode { kSendsLines = 1, kTakesLinesBack = 2, kSendsOnce = 4, kSpreadsRows = 8 };
 
 enum Counter {
   kDispatchPeer = 0,
@@ -477,15 +478,16 @@ __device__ __forceinline__ uint4 PackBf16(const float* sum) {
 }
 
 // Note [The slot table of lines]
-// A source that sends lines numbers its pairs' slots in token order, as the row path does: a
-// pair's slot is the number of earlier tokens that picked its expert. Every block computes the
-// table for at most line_rows tokens, one (token, k) per thread, top_k rounded up to a power of
-// two lanes per token so that a token's pairs share a warp (with top_k at most 8 and line_rows at
-// most 64, one pass). A pair is valid (Note [Invalid ids]) when its id is in range and no earlier
+// A source that sends lines, or spreads its rows (a2a_ll.h Note [Dispatch]), numbers its pairs'
+// slots in token order, as the rest of the row path does: a pair's slot is the number of earlier
+// tokens that picked its expert. Every block computes the table for at most line_rows tokens (or
+// kA2aLlMaxSpreadRows, a 64-bit word of tokens per 64), one (token, k) per thread, top_k rounded up
+// to a power of two lanes per token so that a token's pairs share a warp (with top_k at most 8,
+// 64 tokens a pass). A pair is valid (Note [Invalid ids]) when its id is in range and no earlier
 // lane of its token holds the same id (EarlierLaneHolds); each valid pair sets its token's bit in
-// its expert's 64-bit mask of tokens. After one barrier, a pair's slot is the popcount of its
-// expert's mask below its token and an expert's row count the popcount of the whole mask, each
-// computed where it is used. It replaced a table built per token (a 120-compare check of a
+// its expert's mask of tokens. After one barrier (one per pass), a pair's slot is the popcount of
+// its expert's mask below its token and an expert's row count the popcount of the whole mask,
+// each computed where it is used. It replaced a table built per token (a 120-compare check of a
 // token's ids on one thread, counts and bitmaps by shared atomics, a loop over earlier tokens per
 // pair, three barriers); that alone changed nothing measurable at 1 row and took 0.1-0.25 us off
 // at 8-32 rows (2 H200): its cost was the barriers, below. The repeated-id check compares each
@@ -518,7 +520,9 @@ __device__ __forceinline__ uint4 PackBf16(const float* sum) {
 // as soon as the words are in. On 2 H200 (bench/results/2026-11-28-h200x4-stop14): 11.40 ->
 // 10.27 us at 1 row on 32 SMs, 11.60 -> 10.53 on 128, 12.86 -> 12.57 at 8 rows on 128; on 4
 // H200 11.62 -> 10.47 and 11.87 -> 10.73 at 1 row.
-static_assert(kA2aLlMaxLineRows <= 64, "a token's bit in a 64-bit mask");
+constexpr int kWordBits = 64;  // tokens per word of an expert's mask in the slot table
+static_assert(kA2aLlMaxLineRows <= kWordBits && kA2aLlMaxSpreadRows % kWordBits == 0,
+              "a token's bit in the 64-bit masks of the slot table");
 static_assert(kA2aLlMaxTopK <= 16, "a token's pairs within half a warp, its mask in 16 bits");
 
 // Note [Dispatch] and Note [Lines for small counts].
@@ -533,13 +537,20 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
   __shared__ int shared_expired;
   // Lines out (every block computes the same; Note [The slot table of lines]): each (token, k)'s
   // expert (-1: not sent), and the tokens that picked each expert (bit t: token t).
-  __shared__ int pair_expert[kA2aLlMaxLineRows * kA2aLlMaxTopK];
-  __shared__ unsigned long long expert_tokens[kA2aLlMaxExperts];
-  // Receive: rows coming as lines per (local expert, source), then their prefix; each source's
-  // mode.
+  // Lines out and rows spread: each (token, k)'s expert (-1: not sent), and the tokens that picked
+  // each expert (bit t of word t / 64: token t). The lines-only instance's launches have at most
+  // line_rows rows: one word.
+  constexpr int kTokenWords =
+      kSends == A2aLlSends::kLinesOneUnit ? 1 : kA2aLlMaxSpreadRows / kWordBits;
+  __shared__ int16_t pair_expert[kA2aLlMaxSpreadRows * kA2aLlMaxTopK];
+  __shared__ unsigned long long expert_tokens[kTokenWords][kA2aLlMaxExperts];
+  // Receive: rows coming as lines per (local expert, source), then their prefix; rows spread per
+  // (local expert, source); each source's mode.
   __shared__ int lines_in[kA2aLlMaxExperts + 1];
+  __shared__ int spread_in[kA2aLlMaxExperts];
   __shared__ int source_modes[kA2aLlMaxWorld];
   __shared__ int any_sends_once;  // a peer sends rows once per rank (Note [Rows once per rank])
+  __shared__ int any_spreads;     // a rank spreads its rows (Note [Dispatch])
   __shared__ int own_listed;      // block 0's own pairs listed so far (Note [The combine's list of
                                   // lines to send])
   const KernelCommon& c = p.common;
@@ -553,11 +564,15 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
   const int pair_token = threadIdx.x >> pair_lanes_log2;
   const int pair_k = threadIdx.x & (pair_lanes - 1);
   int32_t early_id = -1;
-  if (pair_token < min(p.rows, layout.shape.line_rows) && pair_k < top_k) {
+  const int table_rows = kTokenWords == 1 ? layout.shape.line_rows : kA2aLlMaxSpreadRows;
+  if (pair_token < min(p.rows, table_rows) && pair_k < top_k) {
     early_id = __ldg(p.topk_ids + pair_token * top_k + pair_k);
   }
-  for (int i = threadIdx.x; i < layout.shape.num_experts; i += blockDim.x)
-    expert_tokens[i] = 0;
+  for (int i = threadIdx.x; i < layout.shape.num_experts; i += blockDim.x) {
+#pragma unroll
+    for (int w = 0; w < kTokenWords; ++w)
+      expert_tokens[w][i] = 0;
+  }
   if (threadIdx.x == 0) {
     // Both loads in flight at once; the stores come after the barriers (Note [Stores after
     // barriers]).
@@ -566,6 +581,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
     shared_expired = expired_now;
     shared_epoch = last_epoch + 1;
     any_sends_once = 0;
+    any_spreads = 0;
     own_listed = 0;
   }
   __syncthreads();
@@ -578,6 +594,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
   // Note [Rows once per rank] and Note [Lines back].
   const bool once = kSends == A2aLlSends::kAny && !lines_out && rows > layout.shape.rank_dedup_rows;
   const bool lines_back = !once && rows <= layout.shape.return_line_rows;
+  const bool spread = !lines_out && !once && rows <= kA2aLlMaxSpreadRows;  // Note [Dispatch]
   const int lane = threadIdx.x % kWarpSize;
   const int line_group = lane / lines::kLanesPerLine;
   const int part = lane % lines::kLanesPerLine;
@@ -597,7 +614,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
   const int tokens_per_pass = blockDim.x >> pair_lanes_log2;
   const int group_base = (threadIdx.x % kWarpSize) & ~(pair_lanes - 1);
   const uint32_t group_mask = ((1u << pair_lanes) - 1) << group_base;
-  const bool table = lines_out && !expired;
+  const bool table = (lines_out || spread) && !expired;
   unsigned long long invalid = 0;
   if (table) {
     for (int first = 0; first < rows; first += tokens_per_pass) {
@@ -612,16 +629,31 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
                                            pair_lanes, pair_lanes);
       const bool valid = in_range && !repeat;
       if (active) {
-        pair_expert[token * top_k + pair_k] = valid ? id : -1;
-        if (valid) atomicOr(&expert_tokens[id], 1ull << token);
+        pair_expert[token * top_k + pair_k] = static_cast<int16_t>(valid ? id : -1);
+        if (valid) {
+          atomicOr(&expert_tokens[kTokenWords == 1 ? 0 : token / kWordBits][id],
+                   1ull << (token % kWordBits));
+        }
         invalid += valid ? 0 : 1;
       }
     }
     __syncthreads();
   }
-  // A pair's slot: the tokens before it that picked its expert.
+  // A pair's slot: the tokens before it that picked its expert; an expert's rows.
   const auto slot_of = [&](int expert, int token) {
-    return __popcll(expert_tokens[expert] & ((1ull << token) - 1));
+    const int word = kTokenWords == 1 ? 0 : token / kWordBits;
+    int slot = __popcll(expert_tokens[word][expert] & ((1ull << (token % kWordBits)) - 1));
+#pragma unroll
+    for (int w = 0; w < kTokenWords; ++w)
+      slot += w < word ? __popcll(expert_tokens[w][expert]) : 0;
+    return slot;
+  };
+  const auto rows_of = [&](int expert) {
+    int count = 0;
+#pragma unroll
+    for (int w = 0; w < kTokenWords; ++w)
+      count += __popcll(expert_tokens[w][expert]);
+    return count;
   };
 
   // Note [Stores after barriers]: this launch's stores that nothing in it waits for, after its
@@ -644,9 +676,10 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
     const uint64_t word =
         expired ? kA2aLlPoisonWord
         : lines_out
-            ? FlagWord(epoch, c.layer, kA2aLlLineCountBit | __popcll(expert_tokens[expert]))
+            ? FlagWord(epoch, c.layer, kA2aLlLineCountBit | rows_of(expert))
             : FlagWord(epoch, c.layer,
-                       (lines_back ? kA2aLlLinesBackBit : 0) | (once ? kA2aLlSendsOnceBit : 0));
+                       (lines_back ? kA2aLlLinesBackBit : 0) | (once ? kA2aLlSendsOnceBit : 0) |
+                           (spread ? kA2aLlSpreadBit | rows_of(expert) : 0));
     StoreRelaxedSys(
         reinterpret_cast<uint64_t*>(c.peers[owner] +
                                     layout.LineCount(buffer, layout.LocalExpertOf(expert), c.rank)),
@@ -744,8 +777,50 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
     }
     AddCount(c.counters + kInvalidPairs, invalid_pairs);
 
-    // Send: one (expert, part) per warp at a time.
-    for (int item = warp_id; item < experts * parts; item += warps) {
+    // Rows spread (Note [Dispatch]): (pair, chunk) units over every warp of the grid, a warp of
+    // each block before the next warp of any, so that consecutive units land on different SMs.
+    const int chunk_words = (words + kSpreadChunks - 1) / kSpreadChunks;
+    const int units = spread && !expired ? rows * top_k * kSpreadChunks : 0;
+    for (int unit = (threadIdx.x / kWarpSize) * gridDim.x + blockIdx.x; unit < units;
+         unit += warps) {
+      const int pair = unit / kSpreadChunks;
+      const int expert = pair_expert[pair];
+      if (expert < 0) continue;
+      const int chunk = unit - pair * kSpreadChunks;
+      const int token = layout.top_k_divisor.Quotient(pair);
+      const int owner = layout.OwnerOf(expert);
+      const int local_expert = layout.LocalExpertOf(expert);
+      const int slot = slot_of(expert, token);
+      const int first_word = min(words, chunk * chunk_words);
+      const int chunk_end = min(words, first_word + chunk_words);
+      char* owner_base = c.peers[owner];
+      Jitter(c.jitter_max_ns, unit * 977u);
+      CopyRow(p.x + static_cast<size_t>(token) * words + first_word,
+              reinterpret_cast<uint4*>(owner_base + layout.RecvRow(local_expert, c.rank, slot)) +
+                  first_word,
+              chunk_end - first_word, lane);
+      if (lane == 0) {
+        (owner == c.rank ? self_bytes : peer_bytes) +=
+            static_cast<unsigned long long>(chunk_end - first_word) * 16;
+        if (chunk == 0) {
+          *reinterpret_cast<int32_t*>(owner_base + layout.RecvOrigin(local_expert, c.rank, slot)) =
+              PackOrigin(token, pair - token * top_k);
+        }
+      }
+    }
+    if (spread) {
+      // The block's rows (every warp's, ordered by the barrier; the release is cumulative) before
+      // its word at every rank.
+      __syncthreads();
+      if (threadIdx.x < world) {
+        Jitter(c.jitter_max_ns, blockIdx.x * 29u + threadIdx.x);
+        StoreReleaseSys(reinterpret_cast<uint64_t*>(c.peers[threadIdx.x] +
+                                                    layout.DispatchBlockFlag(c.rank, blockIdx.x)),
+                        expired ? kA2aLlPoisonWord : FlagWord(epoch, c.layer, 0));
+      }
+    }
+    // Otherwise one (expert, part) per warp at a time.
+    for (int item = warp_id; !spread && item < experts * parts; item += warps) {
       const int expert = item % experts;
       const int part_index = item / experts;
       const int owner = layout.OwnerOf(expert);
@@ -829,7 +904,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
       }
     }
   }
-  if (table && blockIdx.x == 0) {
+  if (table && lines_out && blockIdx.x == 0) {
     // For the combine: which pairs travel, each one's owner, and the first entries of its list
     // (Note [The combine's list of lines to send]): this rank's own pairs for its own experts,
     // numbered a warp at a time. After block 0's line sends, not before its words to the peers,
@@ -877,8 +952,8 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
     bool lines = lines_out;
     bool back = lines_back;
     bool sends_once = once;
-    int count =
-        lines_out && !expired ? __popcll(expert_tokens[c.rank * local_experts + local_expert]) : 0;
+    bool spreads = spread;
+    int count = table ? rows_of(c.rank * local_experts + local_expert) : 0;
     if (source != c.rank) {
       uint64_t word = 0;
       const bool arrived =
@@ -890,13 +965,19 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
       back = lines || (FlagWordCount(word) & kA2aLlLinesBackBit) != 0;
       sends_once = !lines && (FlagWordCount(word) & kA2aLlSendsOnceBit) != 0;
       if (sends_once) any_sends_once = 1;
-      count = arrived && lines ? FlagWordCount(word) & (kA2aLlLineCountBit - 1) : 0;
+      spreads = !lines && (FlagWordCount(word) & kA2aLlSpreadBit) != 0;
+      count = !arrived  ? 0
+              : lines   ? FlagWordCount(word) & (kA2aLlLineCountBit - 1)
+              : spreads ? FlagWordCount(word) & (kA2aLlSpreadBit - 1)
+                        : 0;
     }
     if (local_expert == 0) {
-      source_modes[source] =
-          (lines ? kSendsLines : 0) | (back ? kTakesLinesBack : 0) | (sends_once ? kSendsOnce : 0);
+      source_modes[source] = (lines ? kSendsLines : 0) | (back ? kTakesLinesBack : 0) |
+                             (sends_once ? kSendsOnce : 0) | (spreads ? kSpreadsRows : 0);
     }
     lines_in[i] = !lines ? 0 : source != c.rank ? count : count << kOwnListedShift;
+    spread_in[i] = spreads ? count : 0;
+    if (spreads) any_spreads = 1;
   }
   __syncthreads();
 
@@ -907,7 +988,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
     const int part_index = i - block_in * parts;
     const int local_expert = layout.world_divisor.Quotient(block_in);
     const int source = block_in - local_expert * world;
-    if (source_modes[source] & kSendsLines) continue;
+    if (source_modes[source] & (kSendsLines | kSpreadsRows)) continue;
     const uint64_t* flag = reinterpret_cast<const uint64_t*>(
         local_base + layout.DispatchFlag(local_expert, source, part_index));
     uint64_t word = 0;
@@ -915,6 +996,18 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
     if (part_index == parts - 1) {
       p.recv_counts[local_expert * world + source] = arrived ? FlagWordCount(word) : 0;
     }
+  }
+  // Sources that spread their rows: every block's word addressed to this rank (the sources' grids
+  // are this one's: Note [Same options everywhere]).
+  for (int i = blockIdx.x * blockDim.x + threadIdx.x;
+       any_spreads && i < world * static_cast<int>(gridDim.x); i += gridDim.x * blockDim.x) {
+    const int source = i / gridDim.x;
+    if (!(source_modes[source] & kSpreadsRows)) continue;
+    uint64_t word = 0;
+    WaitForWord(c,
+                reinterpret_cast<const uint64_t*>(
+                    local_base + layout.DispatchBlockFlag(source, i - source * gridDim.x)),
+                want, source, i, &word);
   }
 
   // Sources that send lines: (row, four lines) per warp, unpacked into recv_rows, and listed after
@@ -930,6 +1023,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
     for (int i = threadIdx.x; i < blocks_in; i += blockDim.x) {
       const int local_expert = layout.world_divisor.Quotient(i);
       const int source = i - local_expert * world;
+      if (source_modes[source] & kSpreadsRows) p.recv_counts[i] = spread_in[i];
       if (!(source_modes[source] & kSendsLines)) continue;
       const int both = lines_in[i + 1] - lines_in[i];
       p.recv_counts[i] = source != c.rank ? both & kRowsMask : both >> kOwnListedShift;
@@ -1633,6 +1727,7 @@ absl::Status A2aLl::State::SetUp(int world, int ranks_per_gpu) {
   shape.dispatch_parts = options.num_experts > 0 ? std::clamp(dispatch_warps / options.num_experts,
                                                               1, kA2aLlMaxDispatchParts)
                                                  : 1;
+  shape.dispatch_blocks = options.max_sms;
   shape.combine_group_blocks = std::min(options.max_sms / world, kA2aLlMaxCombineGroupBlocks);
   shape.line_rows = LineRowsFor(options.line_rows, options.max_sms, options.capacity);
   shape.return_line_rows = ReturnLineRowsFor(options.return_line_rows, options.max_sms,

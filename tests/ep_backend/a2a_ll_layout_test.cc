@@ -19,6 +19,7 @@ A2aLlShape DeepSeekShape(int world, int capacity) {
   shape.hidden = 7168;
   shape.capacity = capacity;
   shape.dispatch_parts = 2;
+  shape.dispatch_blocks = 32;
   shape.combine_group_blocks = 16;
   shape.line_rows = 16;
   shape.return_line_rows = 32;
@@ -50,7 +51,7 @@ TEST(A2aLlLayoutTest, DivisorsAreTheLayoutsQuantities) {
 TEST(A2aLlLayoutTest, DispatchPartsTileARow) {
   for (const int hidden : {64, 256, 7168}) {
     for (int parts = 1; parts <= kA2aLlMaxDispatchParts; ++parts) {
-      A2aLlShape shape = DeepSeekShape(2, 16);
+      A2aLlShape shape = DeepSeekShape(2, 128);
       shape.hidden = hidden;
       shape.dispatch_parts = parts;
       auto layout = MakeA2aLlLayout(shape);
@@ -80,7 +81,8 @@ TEST(A2aLlLayoutTest, SectionsFollowEachOtherAligned) {
   EXPECT_EQ(layout->recv_rows_offset, 0u);
   EXPECT_EQ(layout->recv_origins_offset, recv_rows * 14336);  // already 4096-aligned
   EXPECT_EQ(layout->dispatch_flags_offset, layout->recv_origins_offset + recv_rows * 4);
-  EXPECT_EQ(layout->combine_rows_offset, layout->dispatch_flags_offset + 4096);  // 512 words
+  EXPECT_EQ(layout->dispatch_block_flags_offset, layout->dispatch_flags_offset + 4096);  // 512
+  EXPECT_EQ(layout->combine_rows_offset, layout->dispatch_block_flags_offset + 4096);    // 4 x 32
   EXPECT_EQ(layout->combine_flags_offset, layout->combine_rows_offset + 128u * 8 * 14336);
   EXPECT_EQ(layout->line_counts_offset, layout->combine_flags_offset + 4096);
   EXPECT_EQ(layout->dispatch_lines_offset, layout->line_counts_offset + 4096);  // 2 x 256 words
@@ -90,7 +92,8 @@ TEST(A2aLlLayoutTest, SectionsFollowEachOtherAligned) {
   EXPECT_EQ(layout->combine_lines_offset, layout->dispatch_lines_offset + 2u * 64 * 4 * 16 * 15360);
   EXPECT_EQ(layout->window_bytes, layout->combine_lines_offset + 2u * 32 * 8 * 15360);
   for (size_t offset :
-       {layout->recv_origins_offset, layout->dispatch_flags_offset, layout->combine_rows_offset,
+       {layout->recv_origins_offset, layout->dispatch_flags_offset,
+        layout->dispatch_block_flags_offset, layout->combine_rows_offset,
         layout->combine_flags_offset, layout->line_counts_offset, layout->dispatch_lines_offset,
         layout->combine_lines_offset, layout->window_bytes}) {
     EXPECT_EQ(offset % kA2aLlSectionAlign, 0u);
@@ -113,6 +116,11 @@ TEST(A2aLlLayoutTest, IndexArithmetic) {
   // [local][world][parts]
   EXPECT_EQ(layout->DispatchFlag(6, 2, 1),
             layout->dispatch_flags_offset + ((6u * 4 + 2) * 2 + 1) * 8);
+  // [world][dispatch_blocks]
+  EXPECT_EQ(layout->DispatchBlockFlag(3, 31) + 8,
+            layout->dispatch_block_flags_offset + 4u * 32 * 8);
+  EXPECT_EQ(layout->DispatchBlockFlag(2, 5),
+            layout->dispatch_block_flags_offset + (2u * 32 + 5) * 8);
   // [capacity][top_k][hidden]
   EXPECT_EQ(layout->CombineRow(3, 7), layout->combine_rows_offset + (3u * 8 + 7) * 14336);
   // [world][combine_group_blocks]
@@ -308,6 +316,10 @@ TEST(A2aLlLayoutTest, RejectsEveryLimitNamingFieldValueAndLimit) {
       {"capacity", "capacity = 65537", with([](A2aLlShape& s) { s.capacity = 65537; })},
       {"capacity", "capacity = 0", with([](A2aLlShape& s) { s.capacity = 0; })},
       {"dispatch_parts", "dispatch_parts = 9", with([](A2aLlShape& s) { s.dispatch_parts = 9; })},
+      {"dispatch_blocks", "dispatch_blocks = 0",
+       with([](A2aLlShape& s) { s.dispatch_blocks = 0; })},
+      {"dispatch_blocks", "dispatch_blocks = 1025",
+       with([](A2aLlShape& s) { s.dispatch_blocks = kA2aLlMaxDispatchBlocks + 1; })},
       {"combine_group_blocks", "combine_group_blocks = 257",
        with([](A2aLlShape& s) { s.combine_group_blocks = 257; })},
       {"combine_group_blocks", "combine_group_blocks = 0",

@@ -520,19 +520,24 @@ TEST_P(A2aLlTest, RandomDistributionsMatchTheReference) {
   }
 }
 
-// a2a_ll.h Note [Dispatch]: on 6 SMs (96 warps) a row path of 32 experts has 3 parts, which split
-// a row's 32 words 11, 11 and 10. Every rank on the row path, against float64, with the byte
-// counters: the parts' columns add up to whole rows.
+// a2a_ll.h Note [Dispatch]: a source with more than kA2aLlMaxSpreadRows rows sends by (expert,
+// part), each part a range of a row's words; on 6 SMs (96 warps) 32 experts have 3 parts, which
+// split a row's 32 words 11, 11 and 10. Rank 0 sends 129-160 rows that way, the others 0-160 (up to
+// 128 spread over the grid), all on the row path, against float64, with the byte counters: the
+// parts' columns add up to whole rows.
 TEST_P(A2aLlTest, RowPartsOfUnequalWidthMatchTheReference) {
   const int world = GetParam().world;
   Shape shape;
   shape.max_sms = 6;
+  shape.capacity = kA2aLlMaxSpreadRows + 32;
   shape.line_rows = 0;
   shape.return_line_rows = 0;
-  constexpr int kLaunches = 200;
+  constexpr int kLaunches = 100;
   std::vector<LaunchInputs> launches;
-  for (int i = 0; i < kLaunches; ++i)
-    launches.push_back(MakeInputs(shape, world, 5000 * world + i));
+  for (int i = 0; i < kLaunches; ++i) {
+    launches.push_back(
+        MakeInputs(shape, world, 5000 * world + i, true, {{0, kA2aLlMaxSpreadRows + 1 + i % 32}}));
+  }
   std::atomic<int> rows_checked = 0;
   OnTeam(GetParam(), shape, /*jitter_ns=*/0, absl::Seconds(20), [&](Rank& r) -> absl::Status {
     const A2aLlLayout& layout = r.a2a.layout();
@@ -561,7 +566,7 @@ TEST_P(A2aLlTest, RowPartsOfUnequalWidthMatchTheReference) {
     }
     return absl::OkStatus();
   });
-  EXPECT_GT(rows_checked.load(), 100);
+  EXPECT_GT(rows_checked.load(), kLaunches * kA2aLlMaxSpreadRows);
 }
 
 // Note [The combine's list of lines to send]: every rank sends line_rows tokens whose pairs go to

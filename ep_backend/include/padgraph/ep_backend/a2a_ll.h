@@ -19,28 +19,42 @@
 // (The row path: a source with more than line_rows rows. Note [Lines for small counts] has the
 // other.) Input: x [rows, hidden] bf16, topk_ids [rows, top_k] int32 global expert ids, and the
 // real row count n in device memory (rows n.. are padding: never read, never sent). The kernel
-// records n for the combine that follows (which so cannot disagree with it). Work is split by
-// (expert, part): a warp owns expert e and the part-th of each row's 16-byte words
-// (A2aLlLayout::PartWords() of them, the last parts fewer), scans the n tokens' ids in token order
-// (so a row's slot is a pure function of topk_ids: layouts are identical on every replay), stores
-// its words of each matching row into the owner's recv_rows block (le, me) with 16-byte stores (the
-// self rank by the same path), part 0 records (token, k) beside it, then publishes one flag word
-// per (local expert, source, part) carrying the expert's row count: per-expert completion, no
-// grid-wide sync. Parts give each expert several warps when the SM budget has more warps than
-// experts (dispatch_parts = clamp(warps / experts, 1, 8)).
-// The parts split rows by columns, so an expert's rows spread evenly over its parts' warps. They
-// used to split the tokens, and each warp then copied the rows its tokens happened to pick: with
-// top-8 of 256 experts picked uniformly at 128 rows, the busiest of 512 warps (32 SMs, 2 parts)
-// copied about 7.4 rows where by columns it copies 5.3 rows' worth, and at 128 SMs (8 parts) 4.0
-// against 1.3 (a simulation of 30 routings). Between loopback ranks on one H200 (2 ranks at 32
-// SMs, 2 parts; medians of three rounds, bench/results/2026-11-29-h200-stop27): 22.87 -> 21.89
-// us at 32 rows, 33.21 -> 31.82 at 64, 54.41 -> 52.75 at 128; with 1 part (16 SMs) within 0.3.
-// Over NVLink, where 64 and 128 SMs give 4 and 8 parts, it is not measured yet. Rows once per
-// rank keep the split by tokens (its receive copies each part's rows between that part's word and
-// the one before, Note [Rows once per rank]).
-// The same kernel then waits (bounded) for every (local expert, source, part) word of this epoch
-// addressed to it, and writes recv_counts [local_experts][world] for the expert GEMMs. An idle
-// rank (n = 0) still publishes every word with count 0.
+// records n for the combine that follows (which so cannot disagree with it). A row's slot in its
+// expert's block is the number of earlier tokens that picked the expert (a pure function of
+// topk_ids: layouts are identical on every replay). Two ways to send, by the real count n:
+//   Rows spread (n <= kA2aLlMaxSpreadRows, 128): every block computes the slot table of the n
+//   tokens (Note [The slot table of lines] in a2a_ll.cu, two 64-bit words of tokens per expert),
+//   each owner gets one line_counts word per expert it owns (relaxed: kA2aLlSpreadBit and the
+//   expert's row count), and the (pair, quarter row) units go over every warp of the grid, a warp
+//   of each block before the next warp of any, so every SM copies the same share whatever the
+//   experts drew; chunk 0's warp records (token, k) beside the row. Each block then passes a
+//   barrier and publishes one word at every rank (release: the barrier orders its warps' stores
+//   before it). The receiver takes the counts from the words and waits for every block's word.
+//   By (expert, part) (more rows, or rows once per rank): a warp owns expert e and a part, scans
+//   the n tokens' ids in order, stores each matching row's part into the owner's recv_rows block
+//   (le, me) with 16-byte stores (the self rank by the same path), records (token, k) beside it,
+//   then publishes one flag word per (local expert, source, part) carrying the expert's row count:
+//   per-expert completion. A part is a range of a row's 16-byte words (A2aLlLayout::PartWords(),
+//   the last parts fewer); rows once per rank split the tokens instead (their receive copies each
+//   part's rows between that part's word and the one before, Note [Rows once per rank]), the
+//   part's word then carrying the running count. Parts give each expert several warps when the SM
+//   budget has more warps than experts (dispatch_parts = clamp(warps / experts, 1, 8)).
+// Why spread: an expert's rows are as many as its tokens drew, so a warp (and an SM) that owns
+// experts gets an uneven share. With the benchmark's kernels on a routing that gives every expert
+// the same rows (token t picks t + 32 k), 128 rows took 81.53 -> 74.30 us between 2 loopback ranks
+// at 16 SMs and 98.45 -> 92.30 on 4, 64 rows 46.41 -> 40.14 (bench/results/2026-11-29-h200-stop27,
+// call 7). Splitting by columns instead of tokens (the busiest of 512 warps at 128 rows on 32 SMs
+// copies 5.3 rows' worth instead of 7.4) took 0.7-1.6 us off 16-128 rows on 2 ranks at 32 SMs and
+// nothing at 16 (one part); pooling a block's rows among its warps lost 0.3-1.5 us (calls 4, 6).
+// Spreading took, against the split by tokens (medians of three rounds, call 8): 81.57 -> 77.07 us
+// at 128 rows on 2 ranks at 16 SMs, 54.60 -> 51.88 at 32 SMs, 98.50 -> 94.87 on 4 ranks; 1.1-4.0 us
+// off 8-64 rows on the row path (26.07 -> 21.12 at 8 rows on 8 ranks); it costs 0-0.25 us at 1-4
+// rows and at 8 rows on 32 SMs (lines there), where the
+// lines-only instance grew (call 9: 8.98 -> 9.23 at 1 row on 4 ranks, others within 0.15), and the
+// rows-once instance, whose launches do not spread, 0.8-0.9 us at 64-128 rows. Over NVLink it is
+// not measured yet. The same kernel then waits (bounded) for every (local expert, source, part)
+// word of this epoch addressed to it, and writes recv_counts [local_experts][world] for the expert
+// GEMMs. An idle rank (n = 0) still publishes every word with count 0.
 //
 // Note [Rows once per rank]
 // A source on the row path with more real rows than rank_dedup_rows (options; by default 48 on 2
@@ -119,7 +133,8 @@
 // combine, for what the peer returns (every flag of every peer when it takes rows back; every line
 // of its own pairs when it takes lines), and the peer returns only after its expert GEMM read
 // recv_rows and its combine read recv_origins and recv_counts; launches on one stream are ordered.
-// A source on the row path also writes its dispatch flags at every peer, pairs or none, so when it
+// A source on the row path also writes its dispatch flags (or, spread, its blocks' words) at every
+// peer, pairs or none, so when it
 // takes lines back it also waits for every peer's first combine flag, which that peer writes only
 // after its dispatch read them (Note [Lines back]; without that wait a source that sent a peer
 // nothing could overwrite its flags, a layer ahead, before the peer read them).

@@ -74,6 +74,8 @@ inline constexpr int kA2aLlMaxCapacity = 65536;  // rows per rank (17 bits of a 
 inline constexpr int kA2aLlMaxHidden = 65536;    // bf16 elements per row
 inline constexpr int kA2aLlHiddenMultiple = 8;   // rows move as 16-byte words
 inline constexpr int kA2aLlMaxDispatchParts = 8;
+inline constexpr int kA2aLlMaxDispatchBlocks = 1024;  // the dispatch's grid (max_sms), at most
+inline constexpr int kA2aLlMaxSpreadRows = 128;  // a source with at most this many spreads its rows
 inline constexpr int kA2aLlMaxCombineGroupBlocks = 256;  // combine blocks per source rank
 inline constexpr int kA2aLlMaxLayer = (1 << 15) - 1;     // 15 bits of a flag word
 inline constexpr size_t kA2aLlSectionAlign = 4096;
@@ -92,6 +94,7 @@ inline constexpr int kA2aLlLinesBackBit = 1 << 15;   // in a line_counts word: r
 inline constexpr int kA2aLlMaxReturnLineRows = 128;  // rows per source taken back as lines, at most
 inline constexpr int kA2aLlReturnLineRowsAuto = -1;  // A2aLlOptions::return_line_rows: max_sms
 inline constexpr int kA2aLlSendsOnceBit = 1 << 14;   // in a line_counts word: rows once per rank
+inline constexpr int kA2aLlSpreadBit = 1 << 13;  // in a line_counts word: rows spread, their count
 // A2aLlOptions::rank_dedup_rows: AutoRankDedupRows (padding_policy/rank_dedup.h), or never.
 inline constexpr int kA2aLlRankDedupRowsAuto = -1;
 inline constexpr int kA2aLlRankDedupOff = -2;
@@ -104,6 +107,8 @@ struct A2aLlShape {
   int hidden = 0;          // bf16 elements per row
   int capacity = 0;        // rows per rank: the largest row count a launch may carry
   int dispatch_parts = 1;  // flag words per (local expert, source): see a2a_ll.h Note [Dispatch]
+  int dispatch_blocks =
+      1;  // the dispatch's blocks, each with a word at every rank (Note [Dispatch])
   int combine_group_blocks = 1;  // combine blocks per peer, each with its own flag (Note [Combine])
   int line_rows = 0;  // a source with at most this many real rows sends lines; 0: idle ones only
   // A source with at most this many real rows takes its expert outputs back as lines (a2a_ll.h Note
@@ -126,6 +131,7 @@ struct A2aLlLayout {
   size_t recv_rows_offset = 0;
   size_t recv_origins_offset = 0;
   size_t dispatch_flags_offset = 0;
+  size_t dispatch_block_flags_offset = 0;
   size_t combine_rows_offset = 0;
   size_t combine_flags_offset = 0;
   size_t line_counts_offset = 0;
@@ -174,6 +180,10 @@ struct A2aLlLayout {
            ((static_cast<size_t>(local_expert) * shape.world + source) * shape.dispatch_parts +
             part) *
                sizeof(uint64_t);
+  }
+  PADGRAPH_A2A_HD size_t DispatchBlockFlag(int source, int block) const {
+    return dispatch_block_flags_offset +
+           (static_cast<size_t>(source) * shape.dispatch_blocks + block) * sizeof(uint64_t);
   }
   PADGRAPH_A2A_HD size_t CombineRow(int token, int k) const {
     return combine_rows_offset + (static_cast<size_t>(token) * shape.top_k + k) * row_bytes();
@@ -332,6 +342,10 @@ inline absl::StatusOr<A2aLlLayout> MakeA2aLlLayout(const A2aLlShape& shape) {
     return OutOfRange("dispatch_parts", shape.dispatch_parts,
                       StrCat("must be in [1, ", kA2aLlMaxDispatchParts, "]"));
   }
+  if (shape.dispatch_blocks < 1 || shape.dispatch_blocks > kA2aLlMaxDispatchBlocks) {
+    return OutOfRange("dispatch_blocks", shape.dispatch_blocks,
+                      StrCat("must be in [1, ", kA2aLlMaxDispatchBlocks, "]"));
+  }
   if (shape.combine_group_blocks < 1 || shape.combine_group_blocks > kA2aLlMaxCombineGroupBlocks) {
     return OutOfRange("combine_group_blocks", shape.combine_group_blocks,
                       StrCat("must be in [1, ", kA2aLlMaxCombineGroupBlocks, "]"));
@@ -371,6 +385,9 @@ inline absl::StatusOr<A2aLlLayout> MakeA2aLlLayout(const A2aLlShape& shape) {
   layout.dispatch_flags_offset = offset;
   offset = AlignUp(offset + static_cast<size_t>(layout.local_experts) * shape.world *
                                 shape.dispatch_parts * sizeof(uint64_t));
+  layout.dispatch_block_flags_offset = offset;
+  offset =
+      AlignUp(offset + static_cast<size_t>(shape.world) * shape.dispatch_blocks * sizeof(uint64_t));
   layout.combine_rows_offset = offset;
   offset = AlignUp(offset + static_cast<size_t>(shape.capacity) * shape.top_k * layout.row_bytes());
   layout.combine_flags_offset = offset;
