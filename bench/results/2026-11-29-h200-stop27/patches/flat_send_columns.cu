@@ -4,17 +4,8 @@
 // it; both 1.2-12.6 us slower than base, with one part as much as with two: about 48 instructions
 // per 16-byte word (a shuffle behind a divergence check, the division, 64-bit addresses) against
 // the row copy's handful, on SMs whose other warps poll.
-__device__ __forceinline__ int SendColumns(const KernelCommon& c, const uint4* x,
-                                           const int32_t* __restrict__ topk_ids, int rows,
-                                           int expert, int part, char* owner_base, uint32_t salt) {
-  const A2aLlLayout& layout = c.layout;
-  const int lane = threadIdx.x % kWarpSize;
-  const int top_k = layout.shape.top_k;
-  const int words = layout.shape.hidden / 8;
-  const int part_words = layout.PartWords();
-  const int first_word = part * part_words;
-  const int local_expert = layout.LocalExpertOf(expert);
-  int slot = 0;
+// Signature and preamble as SendColumns in ee50359's a2a_ll.cu, with part_words = PartWords() and
+// first_word = part * part_words; the loop over 32-token groups was:
   for (int t0 = 0; t0 < rows; t0 += kWarpSize) {
     const int hit = FindExpert(topk_ids, top_k, t0 + lane, rows, expert);
     const uint32_t hits = __ballot_sync(kFullMask, hit >= 0);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prepared at stop 27 for the next 2-GPU machine (supersedes stop 26's run-next-2gpu.sh). Build here
 # first: tools/build-gpu.sh, then
-#   bash bench/results/2026-11-29-h200-stop27/patches/build-variants.sh \
+#   bash bench/results/2026-11-29-h200-stop26/patches/build-variants.sh \
 #     prev=bench/results/2026-11-29-h200-stop27/patches/prev.py \
 #     tma2=bench/results/2026-11-29-h200-stop26/patches/tma2.py
 # (prev: 67caf5d's kernels, the row path by (expert, token part); tma2: the combine's rows back by
