@@ -482,13 +482,13 @@ __device__ __forceinline__ uint4 PackBf16(const float* sum) {
 // slots in token order, as the rest of the row path does: a pair's slot is the number of earlier
 // tokens that picked its expert. Every block computes the table for at most line_rows tokens (or
 // kA2aLlMaxSpreadRows, a 64-bit word of tokens per 64), one (token, k) per thread, top_k rounded up
-// to a power of two lanes per token so that a token's pairs share a warp (with top_k at most 8,
-// 64 tokens a pass). A pair is valid (Note [Invalid ids]) when its id is in range and no earlier
+// to a power of two lanes per token so that a token's pairs share a warp (64 tokens a pass at top_k
+// 5-8, 32 at 9-16). A pair is valid (Note [Invalid ids]) when its id is in range and no earlier
 // lane of its token holds the same id (EarlierLaneHolds); each valid pair sets its token's bit in
-// its expert's mask of tokens. After one barrier (one per pass), a pair's slot is the popcount of
-// its expert's mask below its token and an expert's row count the popcount of the whole mask,
-// each computed where it is used. It replaced a table built per token (a 120-compare check of a
-// token's ids on one thread, counts and bitmaps by shared atomics, a loop over earlier tokens per
+// its expert's mask of tokens. After one barrier (after the last pass), a pair's slot is the
+// popcount of its expert's mask below its token and an expert's row count the popcount of the whole
+// mask, each computed where it is used. It replaced a table built per token (a 120-compare check of
+// a token's ids on one thread, counts and bitmaps by shared atomics, a loop over earlier tokens per
 // pair, three barriers); that alone changed nothing measurable at 1 row and took 0.1-0.25 us off
 // at 8-32 rows (2 H200): its cost was the barriers, below. The repeated-id check compares each
 // lane with the earlier lanes of its group by shuffles (7 for top-8). It was __match_any_sync,
@@ -520,9 +520,14 @@ __device__ __forceinline__ uint4 PackBf16(const float* sum) {
 // as soon as the words are in. On 2 H200 (bench/results/2026-11-28-h200x4-stop14): 11.40 ->
 // 10.27 us at 1 row on 32 SMs, 11.60 -> 10.53 on 128, 12.86 -> 12.57 at 8 rows on 128; on 4
 // H200 11.62 -> 10.47 and 11.87 -> 10.73 at 1 row.
+// A launch that spreads its rows (a2a_ll.h Note [Dispatch]) has a barrier after them, before each
+// block's words: it waits for the rows, as the words' release must anyway, and also for the
+// launch counter, the words to the owners and the table's outputs stored before it.
 constexpr int kWordBits = 64;  // tokens per word of an expert's mask in the slot table
 static_assert(kA2aLlMaxLineRows <= kWordBits && kA2aLlMaxSpreadRows % kWordBits == 0,
               "a token's bit in the 64-bit masks of the slot table");
+static_assert(kA2aLlMaxSpreadRows < kA2aLlSpreadBit, "an expert's spread rows below the mode bit");
+static_assert(kA2aLlMaxExperts <= 32767, "the slot table's experts in int16_t");
 static_assert(kA2aLlMaxTopK <= 16, "a token's pairs within half a warp, its mask in 16 bits");
 
 // Note [Dispatch] and Note [Lines for small counts].
@@ -557,7 +562,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
   const A2aLlLayout& layout = c.layout;
   const int world = layout.shape.world;
   // Each thread's (token, k) of the slot table's first pass, and its id, loaded while thread 0
-  // reads the count (unused when the launch takes the row path).
+  // reads the count (unused when the launch takes the row path without spreading its rows).
   const int top_k = layout.shape.top_k;
   const int pair_lanes_log2 = top_k > 1 ? 32 - __clz(top_k - 1) : 0;
   const int pair_lanes = 1 << pair_lanes_log2;
@@ -667,8 +672,8 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
   // by the launch before, which the stream finished first).
   if (layout.shape.rank_dedup() && blockIdx.x == 0 && threadIdx.x < world)
     p.first_counts[(buffer ^ 1) * world + threadIdx.x] = 0;
-  // Every peer's line_counts word of every expert it owns: this rank's mode and, for lines, its
-  // count (poison once expired).
+  // Every peer's line_counts word of every expert it owns: this rank's mode and, for lines and
+  // spread rows, its count (poison once expired).
   for (int expert = blockIdx.x * blockDim.x + threadIdx.x; expert < experts;
        expert += gridDim.x * blockDim.x) {
     const int owner = layout.OwnerOf(expert);
@@ -941,8 +946,9 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
     AddCount(c.counters + kInvalidPairs, invalid);
   }
 
-  // Receive. Each source's mode, from its words (this rank's own from `lines_out`); the counts of
-  // sources that send lines (a word that never came counts 0: the deadline has expired).
+  // Receive. Each source's mode, from its words (this rank's own from its own); the counts of
+  // sources that send lines or spread their rows (a word that never came counts 0: the deadline
+  // has expired).
   const uint64_t want = FlagTag(epoch, c.layer);
   const int local_experts = layout.local_experts;
   const int blocks_in = local_experts * world;  // (local expert, source), source fastest
@@ -1503,9 +1509,9 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
       StoreRowPart(out + static_cast<size_t>(token) * row_bytes, row_bytes, line, part, packed[0],
                    packed[1]);
     }
-    // Note [Buffer reuse across layers]: a source that sent rows wrote its dispatch flags at every
-    // peer, and its next dispatch overwrites them; a peer's first combine flag says that peer's
-    // dispatch has read them, whether or not this rank sent it any pair.
+    // Note [Buffer reuse across layers]: a source that sent rows wrote its dispatch flags (or its
+    // blocks' words) at every peer, and its next dispatch overwrites them; a peer's first combine
+    // flag says that peer's dispatch has read them, whether or not this rank sent it any pair.
     if (blockIdx.x == 0 && threadIdx.x < world && threadIdx.x != c.rank &&
         !(source_modes[c.rank] & kSendsLines)) {
       uint64_t word = 0;

@@ -52,9 +52,13 @@
 // rows and at 8 rows on 32 SMs (lines there), where the
 // lines-only instance grew (call 9: 8.98 -> 9.23 at 1 row on 4 ranks, others within 0.15), and the
 // rows-once instance, whose launches do not spread, 0.8-0.9 us at 64-128 rows. Over NVLink it is
-// not measured yet. The same kernel then waits (bounded) for every (local expert, source, part)
-// word of this epoch addressed to it, and writes recv_counts [local_experts][world] for the expert
-// GEMMs. An idle rank (n = 0) still publishes every word with count 0.
+// not measured yet. The same kernel then waits (bounded) for the words of this epoch addressed to
+// it that each source's mode names (every (local expert, source, part) word of a source on the
+// row path by parts, every block's word of one that spreads, the lines of one that sends lines),
+// and writes recv_counts [local_experts][world] for the expert GEMMs. An idle rank (n = 0) sends
+// lines: its line_counts words say 0. After a wait expired, recv_counts may count rows that did
+// not all land (a source's count comes in its line_counts word when it spreads, in its last part's
+// word on the row path); the Step fails then (rule 3) and only teardown follows.
 //
 // Note [Rows once per rank]
 // A source on the row path with more real rows than rank_dedup_rows (options; by default 48 on 2
@@ -189,9 +193,10 @@
 // The dispatch kernel has three instances (A2aLlSends), and Dispatch picks one
 // (A2aLlLayout::DispatchSends) from what the host knows at launch (or capture): the padded rows, a
 // bound on the real count. Each leaves out what its launches cannot send; all three receive every
-// mode, since a peer's mode is known only on the device. The instance for any launch has the
-// machine code the single kernel had (compared in SASS), so launches above rank_dedup_rows rows
-// run as before.
+// mode, since a peer's mode is known only on the device. When they came in (stop 20) each had,
+// for its launches, the machine code the single kernel had (compared in SASS); the spread rows
+// (Note [Dispatch]) since made the instance for launches above rank_dedup_rows 0.8-0.9 us slower
+// at 64-128 rows between loopback ranks, though its launches do not spread.
 //   Lines, one unit at a time: a launch of at most line_rows rows sends lines only, so the row
 //   path's sends are dead code there. When its line units (A2aLlLayout::LineUnits: (pair, four
 //   lines) per warp instruction) are also at most kA2aLlOneUnitMaxPerWarp per warp of the grid
@@ -317,7 +322,8 @@
 // whose decode steps carry 8 or more rows per rank gains from 64 or 128.
 //
 // Note [Same options everywhere]
-// Offsets in the window depend on the options (max_sms sets dispatch_parts and
+// Offsets in the window depend on the options (max_sms sets dispatch_parts, dispatch_blocks, the
+// number of blocks' words a receiver waits for from a source that spreads, and
 // combine_group_blocks), so Create all-gathers every rank's options once (a host-API collective,
 // before any capture and before any check of them) and fails on every rank, naming the field and
 // two differing values, when they differ.

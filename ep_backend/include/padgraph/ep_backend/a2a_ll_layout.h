@@ -39,12 +39,16 @@
 // most 65536). A word matches a wait when epoch and layer both equal the waiter's: the layer makes
 // a rank that skipped or reordered a layer a missed match (a bounded wait then expires naming the
 // layer and the peer) rather than a silent pairing of different layers. The window is zeroed once
-// at creation and epochs start at 1, so a never-written word matches nothing. Every word is
-// rewritten every epoch (an idle rank publishes counts of 0), so a 32-bit epoch that wraps after
-// 2^32 launches is still unambiguous. kA2aLlPoisonWord (all ones: its count field exceeds every
-// real count, so no real word equals it) is what a rank whose deadline expired writes in place of
-// every flag; a waiter that reads it fails at once (bounded_wait.cuh, Note [Bounded device
-// waits]).
+// at creation and epochs start at 1, so a never-written word matches nothing. A word is waited for
+// only in an epoch whose sender wrote it: the line_counts words (every epoch, an idle rank's
+// too) say which of the others a source wrote (its per-part dispatch words on the row path, its
+// blocks' words when it spreads, none when it sends lines). A word left unwritten for exactly 2^32
+// launches would match its old tag again once the 32-bit epoch wraps; it is never waited for in
+// an epoch its sender skipped it, so that needs a source to skip it for 2^32 launches and then be
+// read stale, which the line_counts word of that epoch rules out. kA2aLlPoisonWord (all ones: its
+// count field exceeds every real count, so no real word equals it) is what a rank whose deadline
+// expired writes in place of every flag; a waiter that reads it fails at once (bounded_wait.cuh,
+// Note [Bounded device waits]).
 #pragma once
 
 #include <algorithm>
