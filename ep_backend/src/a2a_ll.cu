@@ -66,7 +66,8 @@ enum Counter {
   kRowsDispatches = 7,
   kDispatchCopied = 8,
   kRowsOnceDispatches = 9,
-  kCounters = 10
+  kSpreadDispatches = 10,
+  kCounters = 11
 };
 
 struct KernelCommon {
@@ -1167,6 +1168,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
                            : lines_back ? kLinesBackDispatches
                                         : kRowsDispatches),
              1);
+    if (spread) AddCount(c.counters + kSpreadDispatches, 1);
   }
 }
 
@@ -1985,6 +1987,7 @@ absl::StatusOr<A2aLlCounters> A2aLl::ReadCounters() const {
   counters.lines_back_dispatches = values[kLinesBackDispatches];
   counters.rows_dispatches = values[kRowsDispatches];
   counters.rows_once_dispatches = values[kRowsOnceDispatches];
+  counters.spread_dispatches = values[kSpreadDispatches];
   counters.dispatch_copied_bytes = values[kDispatchCopied];
   return counters;
 }

@@ -418,6 +418,89 @@ TEST(A2aLlVersionTest, LoadedNcclMatchesTheHeaders) {
   EXPECT_EQ(FormatNcclVersion(22809), "2.28.9");
 }
 
+// Whether a source with `count` real rows spreads them over the grid (a2a_ll.h Note [Dispatch]).
+bool SpreadsRows(const A2aLlShape& resolved, int count) {
+  return count > resolved.line_rows && count != 0 && count <= resolved.rank_dedup_rows &&
+         count <= kA2aLlMaxSpreadRows;
+}
+
+// `launches`, queued as RandomDistributionsMatchTheReference says, each checked against float64,
+// with the byte counters, the invalid pairs and the dispatches by path; `label` names the case.
+void ExpectLaunchesMatchTheReference(const Team& team, const Shape& shape,
+                                     const std::vector<LaunchInputs>& launches,
+                                     const std::string& label) {
+  const int world = team.world;
+  const int num_launches = static_cast<int>(launches.size());
+  std::atomic<int> rows_checked = 0;
+  OnTeam(team, shape, /*jitter_ns=*/0, absl::Seconds(20), [&](Rank& r) -> absl::Status {
+    const int rank = r.rank;
+    PADGRAPH_ASSIGN_OR_RETURN(std::vector<uint16_t> out, r.RunQueued(shape, launches));
+    const size_t x_stride = static_cast<size_t>(shape.capacity) * shape.hidden;
+    Bytes want;
+    uint64_t want_invalid = 0;
+    // The paths this rank's pairs should take, by its count and the thresholds Create resolved.
+    const A2aLlShape& resolved = r.a2a.layout().shape;
+    uint64_t want_lines = 0, want_lines_back = 0, want_rows = 0, want_once = 0, want_spread = 0;
+    for (int i = 0; i < num_launches; ++i) {
+      const int count = launches[i].counts[rank];
+      want_spread += SpreadsRows(resolved, count);
+      ++(count <= resolved.line_rows || count == 0 ? want_lines
+         : count > resolved.rank_dedup_rows        ? want_once
+         : count <= resolved.return_line_rows      ? want_lines_back
+                                                   : want_rows);
+      want_invalid += InvalidPairs(shape, launches[i], rank);
+      PADGRAPH_RETURN_IF_ERROR(CheckOutput(shape, launches[i], rank, out.data() + i * x_stride,
+                                           fmt::format("{}, launch {}", label, i)));
+      rows_checked += launches[i].counts[rank];
+      Bytes b = ExpectedBytes(shape, launches[i], world, rank, resolved);
+      want.dispatch_peer += b.dispatch_peer;
+      want.dispatch_self += b.dispatch_self;
+      want.combine_peer += b.combine_peer;
+      want.combine_self += b.combine_self;
+      want.dispatch_copied += b.dispatch_copied;
+    }
+    PADGRAPH_ASSIGN_OR_RETURN(A2aLlCounters got, r.a2a.ReadCounters());
+    if (got.dispatch_peer_bytes != want.dispatch_peer ||
+        got.dispatch_self_bytes != want.dispatch_self ||
+        got.combine_peer_bytes != want.combine_peer ||
+        got.combine_self_bytes != want.combine_self ||
+        got.dispatch_copied_bytes != want.dispatch_copied ||
+        (resolved.rank_dedup() && want.dispatch_copied == 0)) {
+      return absl::InternalError(fmt::format(
+          "{}, rank {} byte counters: dispatch {} + {} self, combine {} + {} self, copied {}; "
+          "real pairs give {} + {}, {} + {}, {} (with rows once per rank some must be copied)",
+          label, rank, got.dispatch_peer_bytes, got.dispatch_self_bytes, got.combine_peer_bytes,
+          got.combine_self_bytes, got.dispatch_copied_bytes, want.dispatch_peer, want.dispatch_self,
+          want.combine_peer, want.combine_self, want.dispatch_copied));
+    }
+    if (want_invalid == 0 || got.invalid_pairs != want_invalid) {
+      return absl::InternalError(fmt::format("{}, rank {}: {} invalid pairs counted, {} given",
+                                             label, rank, got.invalid_pairs, want_invalid));
+    }
+    // Each path ran as often as the counts say, and lines back, rows once per rank and spread
+    // rows ran wherever the thresholds leave them counts to take.
+    if (got.lines_dispatches != want_lines || got.lines_back_dispatches != want_lines_back ||
+        got.rows_dispatches != want_rows || got.rows_once_dispatches != want_once ||
+        got.spread_dispatches != want_spread ||
+        (resolved.rank_dedup_rows > resolved.line_rows && want_spread == 0) ||
+        (std::min(resolved.return_line_rows, resolved.rank_dedup_rows) > resolved.line_rows &&
+         want_lines_back == 0) ||
+        (resolved.rank_dedup() && want_once == 0)) {
+      return absl::InternalError(fmt::format(
+          "{}, rank {} dispatches by path: lines {}, lines back {}, rows {}, rows once {}, "
+          "spread {}; its counts give {}, {}, {}, {}, {} (lines back, rows once and spread rows "
+          "must each run at least once where the thresholds leave them counts)",
+          label, rank, got.lines_dispatches, got.lines_back_dispatches, got.rows_dispatches,
+          got.rows_once_dispatches, got.spread_dispatches, want_lines, want_lines_back, want_rows,
+          want_once, want_spread));
+    }
+    return absl::OkStatus();
+  });
+  std::printf("[ a2a_ll, %s, %s ] %d launches, %d rows checked\n", TeamName(team).c_str(),
+              label.c_str(), num_launches, rows_checked.load());
+  EXPECT_GT(rows_checked.load(), num_launches);
+}
+
 // 1,000 launches of random distributions (idle ranks, full capacity; one launch in ten with
 // repeated or out-of-range ids), all queued before any result is read, each checked against the
 // float64 reference; device byte counters equal the bytes of real (token, expert) pairs, so no
@@ -449,74 +532,52 @@ TEST_P(A2aLlTest, RandomDistributionsMatchTheReference) {
     shape.line_rows = line_rows;
     shape.return_line_rows = return_line_rows;
     shape.rank_dedup_rows = rank_dedup_rows;
-    const std::string thresholds =
+    ExpectLaunchesMatchTheReference(
+        GetParam(), shape, launches,
         fmt::format("line_rows {}, return_line_rows {}, rank_dedup_rows {}", line_rows,
-                    return_line_rows, rank_dedup_rows);
-    std::atomic<int> rows_checked = 0;
-    OnTeam(GetParam(), shape, /*jitter_ns=*/0, absl::Seconds(20), [&](Rank& r) -> absl::Status {
-      const int rank = r.rank;
-      PADGRAPH_ASSIGN_OR_RETURN(std::vector<uint16_t> out, r.RunQueued(shape, launches));
-      const size_t x_stride = static_cast<size_t>(shape.capacity) * shape.hidden;
-      Bytes want;
-      uint64_t want_invalid = 0;
-      // The paths this rank's pairs should take, by its count and the thresholds Create resolved.
-      const A2aLlShape& resolved = r.a2a.layout().shape;
-      uint64_t want_lines = 0, want_lines_back = 0, want_rows = 0, want_once = 0;
-      for (int i = 0; i < kLaunches; ++i) {
-        const int count = launches[i].counts[rank];
-        ++(count <= resolved.line_rows || count == 0 ? want_lines
-           : count > resolved.rank_dedup_rows        ? want_once
-           : count <= resolved.return_line_rows      ? want_lines_back
-                                                     : want_rows);
-        want_invalid += InvalidPairs(shape, launches[i], rank);
-        PADGRAPH_RETURN_IF_ERROR(CheckOutput(shape, launches[i], rank, out.data() + i * x_stride,
-                                             fmt::format("{}, launch {}", thresholds, i)));
-        rows_checked += launches[i].counts[rank];
-        Bytes b = ExpectedBytes(shape, launches[i], world, rank, resolved);
-        want.dispatch_peer += b.dispatch_peer;
-        want.dispatch_self += b.dispatch_self;
-        want.combine_peer += b.combine_peer;
-        want.combine_self += b.combine_self;
-        want.dispatch_copied += b.dispatch_copied;
-      }
-      PADGRAPH_ASSIGN_OR_RETURN(A2aLlCounters got, r.a2a.ReadCounters());
-      if (got.dispatch_peer_bytes != want.dispatch_peer ||
-          got.dispatch_self_bytes != want.dispatch_self ||
-          got.combine_peer_bytes != want.combine_peer ||
-          got.combine_self_bytes != want.combine_self ||
-          got.dispatch_copied_bytes != want.dispatch_copied ||
-          (resolved.rank_dedup() && want.dispatch_copied == 0)) {
-        return absl::InternalError(fmt::format(
-            "{}, rank {} byte counters: dispatch {} + {} self, combine {} + {} self, copied {}; "
-            "real pairs give {} + {}, {} + {}, {} (with rows once per rank some must be copied)",
-            thresholds, rank, got.dispatch_peer_bytes, got.dispatch_self_bytes,
-            got.combine_peer_bytes, got.combine_self_bytes, got.dispatch_copied_bytes,
-            want.dispatch_peer, want.dispatch_self, want.combine_peer, want.combine_self,
-            want.dispatch_copied));
-      }
-      if (want_invalid == 0 || got.invalid_pairs != want_invalid) {
-        return absl::InternalError(fmt::format("rank {}: {} invalid pairs counted, {} given", rank,
-                                               got.invalid_pairs, want_invalid));
-      }
-      // Each path ran as often as the counts say, and lines back and rows once per rank ran
-      // wherever the thresholds leave them counts to take.
-      if (got.lines_dispatches != want_lines || got.lines_back_dispatches != want_lines_back ||
-          got.rows_dispatches != want_rows || got.rows_once_dispatches != want_once ||
-          (std::min(resolved.return_line_rows, resolved.rank_dedup_rows) > resolved.line_rows &&
-           want_lines_back == 0) ||
-          (resolved.rank_dedup() && want_once == 0)) {
-        return absl::InternalError(fmt::format(
-            "{}, rank {} dispatches by path: lines {}, lines back {}, rows {}, rows once {}; its "
-            "counts give {}, {}, {}, {} (lines back and rows once must each run at least once "
-            "where the thresholds leave them counts)",
-            thresholds, rank, got.lines_dispatches, got.lines_back_dispatches, got.rows_dispatches,
-            got.rows_once_dispatches, want_lines, want_lines_back, want_rows, want_once));
-      }
-      return absl::OkStatus();
-    });
-    std::printf("[ a2a_ll, %s, %s ] %d launches, %d rows checked\n", TeamName(GetParam()).c_str(),
-                thresholds.c_str(), kLaunches, rows_checked.load());
-    EXPECT_GT(rows_checked.load(), 1000);
+                    return_line_rows, rank_dedup_rows));
+  }
+}
+
+// RandomDistributionsMatchTheReference's checks on shapes the benchmark's do not reach: an odd
+// top_k (5: a token's pairs on 8 lanes, 3 of them idle) of 96 experts, on rows of 3 16-byte words
+// (hidden 24: the spread's last quarter row is empty); top_k 16 (a token's pairs on half a warp)
+// of 40 experts, on rows of one word (hidden 8: three quarters empty), up to 128 rows (the slot
+// table's second word of tokens); top_k 3 of 1,024 experts (the most) on rows of 125 words (hidden
+// 1000: quarters of 32, 32, 32 and 29 words). Each with lines, lines back, rows and rows once per
+// rank in its launches.
+TEST_P(A2aLlTest, UncommonShapesMatchTheReference) {
+  const int world = GetParam().world;
+  constexpr int kLaunches = 200;
+  Shape odd;
+  odd.experts = 96;
+  odd.top_k = 5;
+  odd.hidden = 24;
+  odd.capacity = 100;
+  odd.line_rows = 4;
+  odd.return_line_rows = 12;
+  odd.rank_dedup_rows = 60;
+  Shape wide = odd;
+  wide.experts = 40;
+  wide.top_k = 16;
+  wide.hidden = 8;
+  wide.capacity = 128;
+  wide.max_sms = 4;
+  Shape many = odd;
+  many.experts = kA2aLlMaxExperts;
+  many.top_k = 3;
+  many.hidden = 1000;
+  many.capacity = 72;
+  many.line_rows = 2;
+  many.return_line_rows = 8;
+  many.rank_dedup_rows = 40;
+  for (const Shape& shape : {odd, wide, many}) {
+    std::vector<LaunchInputs> launches;
+    for (int i = 0; i < kLaunches; ++i)
+      launches.push_back(MakeInputs(shape, world, 7000 * world + i, true, {}, i % 10 == 9));
+    ExpectLaunchesMatchTheReference(
+        GetParam(), shape, launches,
+        fmt::format("{} experts, top_k {}, hidden {}", shape.experts, shape.top_k, shape.hidden));
   }
 }
 
@@ -744,6 +805,25 @@ TEST_P(A2aLlTest, JitterStressIsBitForBitStable) {
   launches.push_back(MakeInputs(shape, world, 99, true, {{0, shape.capacity}, {1, 20}}));
   launches.push_back(MakeInputs(shape, world, 100, true, {{0, 5}, {world - 1, 0}}));
   ExpectStableUnderJitter(GetParam(), shape, launches, 10000);
+}
+
+// a2a_ll.h Note [Dispatch] under jitter: rows spread over the grid with the slot table's second
+// word of tokens (65-128 rows), parts by columns of unequal width (129-160 rows, 3 parts of 11, 11
+// and 10 words on 6 SMs) and lines, in one graph, every rank switching between them layer to
+// layer; top_k 16 (a token's pairs over half a warp: 32 tokens a pass of the slot table).
+TEST_P(A2aLlTest, JitterStressOfSpreadAndColumnRowsIsBitForBitStable) {
+  const int world = GetParam().world;
+  Shape shape;
+  shape.max_sms = 6;
+  shape.capacity = kA2aLlMaxSpreadRows + 32;
+  shape.top_k = 16;
+  shape.line_rows = 4;
+  shape.return_line_rows = 4;
+  std::vector<LaunchInputs> launches;
+  launches.push_back(MakeInputs(shape, world, 301, true, {{0, 100}, {1, shape.capacity}}));
+  launches.push_back(MakeInputs(shape, world, 302, true, {{0, kA2aLlMaxSpreadRows + 1}, {1, 70}}));
+  launches.push_back(MakeInputs(shape, world, 303, true, {{0, 3}, {world - 1, 128}}));
+  ExpectStableUnderJitter(GetParam(), shape, launches, 2000);
 }
 
 // Note [Rows once per rank] at its extremes: launches where every rank is full and routes a

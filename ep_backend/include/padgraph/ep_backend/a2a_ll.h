@@ -381,6 +381,7 @@ struct A2aLlCounters {
   uint64_t lines_back_dispatches = 0;  // rows out, lines back (Note [Lines back])
   uint64_t rows_dispatches = 0;        // rows out, rows back
   uint64_t rows_once_dispatches = 0;   // rows out once per rank (Note [Rows once per rank])
+  uint64_t spread_dispatches = 0;      // of the row path's others, rows spread (Note [Dispatch])
 };
 
 // Launch arguments: raw device pointers; capture-safe; nothing is kept between launches.
