@@ -600,7 +600,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
   // Note [Rows once per rank] and Note [Lines back].
   const bool once = kSends == A2aLlSends::kAny && !lines_out && rows > layout.shape.rank_dedup_rows;
   const bool lines_back = !once && rows <= layout.shape.return_line_rows;
-  const bool spread = !lines_out && !once && rows <= kA2aLlMaxSpreadRows;  // Note [Dispatch]
+  const bool spread = !lines_out && rows <= kA2aLlMaxSpreadRows;  // Note [Dispatch]
   const int lane = threadIdx.x % kWarpSize;
   const int line_group = lane / lines::kLanesPerLine;
   const int part = lane % lines::kLanesPerLine;
@@ -797,20 +797,47 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
       const int owner = layout.OwnerOf(expert);
       const int local_expert = layout.LocalExpertOf(expert);
       const int slot = slot_of(expert, token);
+      const int k = pair - token * top_k;
+      const bool once_per_rank = once && owner != c.rank;
+      // Note [Rows once per rank]: the token's first pair on the owner sends the row and records
+      // the mask of its pairs there; a later one records the first one's row instead.
+      int32_t copy_from = -1;
+      if (once_per_rank) {
+        const int lane_expert = lane < top_k ? pair_expert[token * top_k + lane] : -1;
+        const uint32_t there =
+            __ballot_sync(kFullMask, lane_expert >= 0 && layout.OwnerOf(lane_expert) == owner);
+        const int first = __ffs(there) - 1;
+        const int first_expert = pair_expert[token * top_k + first];
+        copy_from =
+            first == k
+                ? -1 - static_cast<int32_t>(there)
+                : static_cast<int32_t>(layout.RecvRowIndex(layout.LocalExpertOf(first_expert),
+                                                           c.rank, slot_of(first_expert, token)));
+      }
       const int first_word = min(words, chunk * chunk_words);
       const int chunk_end = min(words, first_word + chunk_words);
       char* owner_base = c.peers[owner];
       Jitter(c.jitter_max_ns, unit * 977u);
-      CopyRow(p.x + static_cast<size_t>(token) * words + first_word,
-              reinterpret_cast<uint4*>(owner_base + layout.RecvRow(local_expert, c.rank, slot)) +
-                  first_word,
-              chunk_end - first_word, lane);
+      if (copy_from < 0) {
+        CopyRow(p.x + static_cast<size_t>(token) * words + first_word,
+                reinterpret_cast<uint4*>(owner_base + layout.RecvRow(local_expert, c.rank, slot)) +
+                    first_word,
+                chunk_end - first_word, lane);
+      }
       if (lane == 0) {
-        (owner == c.rank ? self_bytes : peer_bytes) +=
-            static_cast<unsigned long long>(chunk_end - first_word) * 16;
+        if (copy_from < 0) {
+          (owner == c.rank ? self_bytes : peer_bytes) +=
+              static_cast<unsigned long long>(chunk_end - first_word) * 16;
+        }
         if (chunk == 0) {
           *reinterpret_cast<int32_t*>(owner_base + layout.RecvOrigin(local_expert, c.rank, slot)) =
-              PackOrigin(token, pair - token * top_k);
+              PackOrigin(token, k);
+          if (once_per_rank) {
+            *reinterpret_cast<int32_t*>(owner_base + layout.RecvCopy(local_expert, c.rank, slot)) =
+                copy_from;
+            *reinterpret_cast<float*>(owner_base + layout.RecvWeight(local_expert, c.rank, slot)) =
+                __ldg(p.weights + static_cast<size_t>(token) * top_k + k);
+          }
         }
       }
     }
@@ -1089,9 +1116,19 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
     const int local_expert = layout.world_divisor.Quotient(block_in);
     const int source = block_in - local_expert * world;
     if (source == c.rank || !(source_modes[source] & kSendsOnce)) continue;
+    // A source that spread its rows: the part-th of the slots, after every block's word (a row's
+    // first pair may have come from any block). Otherwise the slots between the part's word and
+    // the one before.
+    const bool spreads = (source_modes[source] & kSpreadsRows) != 0;
     uint64_t word = 0;
     bool arrived = true;
-    if (lane < 2 && (lane == 0 || part_index > 0)) {
+    if (spreads) {
+      for (int b = lane; b < static_cast<int>(gridDim.x); b += kWarpSize) {
+        arrived &= WaitForWord(
+            c, reinterpret_cast<const uint64_t*>(local_base + layout.DispatchBlockFlag(source, b)),
+            want, source, item, &word);
+      }
+    } else if (lane < 2 && (lane == 0 || part_index > 0)) {
       arrived = WaitForWord(
           c,
           reinterpret_cast<const uint64_t*>(
@@ -1100,8 +1137,12 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
     }
     if (__any_sync(kFullMask, !arrived)) continue;
     __syncwarp();  // orders the lanes' loads after the waits' acquires
-    const int end = FlagWordCount(__shfl_sync(kFullMask, word, 0));
-    const int begin = part_index > 0 ? FlagWordCount(__shfl_sync(kFullMask, word, 1)) : 0;
+    const int spread_count = spread_in[block_in];
+    const int end = spreads ? spread_count * (part_index + 1) / parts
+                            : FlagWordCount(__shfl_sync(kFullMask, word, 0));
+    const int begin = spreads          ? spread_count * part_index / parts
+                      : part_index > 0 ? FlagWordCount(__shfl_sync(kFullMask, word, 1))
+                                       : 0;
     // The slots' entries one per lane, then the rows to copy one after another.
     for (int base = begin; base < end && arrived; base += kWarpSize) {
       int32_t lane_from = 0, lane_origin = 0;
@@ -1131,11 +1172,11 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
         const int32_t origin = __shfl_sync(kFullMask, lane_origin, j);
         const int slot = base + j;
         // The row at `from` is the same token's, so of the same part, and ordered by that part's
-        // word of its expert.
+        // word of its expert (or by the blocks' words already waited for).
         const int from_expert =
             static_cast<int>(from / (static_cast<size_t>(world) * layout.shape.capacity));
         arrived =
-            lane != 0 ||
+            lane != 0 || spreads ||
             WaitForWord(c,
                         reinterpret_cast<const uint64_t*>(
                             local_base + layout.DispatchFlag(from_expert, source, part_index)),

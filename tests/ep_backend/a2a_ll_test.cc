@@ -420,8 +420,7 @@ TEST(A2aLlVersionTest, LoadedNcclMatchesTheHeaders) {
 
 // Whether a source with `count` real rows spreads them over the grid (a2a_ll.h Note [Dispatch]).
 bool SpreadsRows(const A2aLlShape& resolved, int count) {
-  return count > resolved.line_rows && count != 0 && count <= resolved.rank_dedup_rows &&
-         count <= kA2aLlMaxSpreadRows;
+  return count > resolved.line_rows && count != 0 && count <= kA2aLlMaxSpreadRows;
 }
 
 // `launches`, queued as RandomDistributionsMatchTheReference says, each checked against float64,
@@ -482,7 +481,7 @@ void ExpectLaunchesMatchTheReference(const Team& team, const Shape& shape,
     if (got.lines_dispatches != want_lines || got.lines_back_dispatches != want_lines_back ||
         got.rows_dispatches != want_rows || got.rows_once_dispatches != want_once ||
         got.spread_dispatches != want_spread ||
-        (resolved.rank_dedup_rows > resolved.line_rows && want_spread == 0) ||
+        (resolved.line_rows < resolved.capacity && want_spread == 0) ||
         (std::min(resolved.return_line_rows, resolved.rank_dedup_rows) > resolved.line_rows &&
          want_lines_back == 0) ||
         (resolved.rank_dedup() && want_once == 0)) {
@@ -585,49 +584,59 @@ TEST_P(A2aLlTest, UncommonShapesMatchTheReference) {
 // part), each part a range of a row's words; on 6 SMs (96 warps) 32 experts have 3 parts, which
 // split a row's 32 words 11, 11 and 10. Rank 0 sends 129-160 rows that way, the others 0-160 (up to
 // 128 spread over the grid), all on the row path, against float64, with the byte counters: the
-// parts' columns add up to whole rows.
+// parts' columns add up to whole rows. Then every rank on the row path sends rows once per rank
+// (Note [Rows once per rank]): rank 0 by parts of its tokens, the others spread, and the peers copy
+// rows from both kinds of sources in one launch.
 TEST_P(A2aLlTest, RowPartsOfUnequalWidthMatchTheReference) {
   const int world = GetParam().world;
-  Shape shape;
-  shape.max_sms = 6;
-  shape.capacity = kA2aLlMaxSpreadRows + 32;
-  shape.line_rows = 0;
-  shape.return_line_rows = 0;
   constexpr int kLaunches = 100;
-  std::vector<LaunchInputs> launches;
-  for (int i = 0; i < kLaunches; ++i) {
-    launches.push_back(
-        MakeInputs(shape, world, 5000 * world + i, true, {{0, kA2aLlMaxSpreadRows + 1 + i % 32}}));
-  }
-  std::atomic<int> rows_checked = 0;
-  OnTeam(GetParam(), shape, /*jitter_ns=*/0, absl::Seconds(20), [&](Rank& r) -> absl::Status {
-    const A2aLlLayout& layout = r.a2a.layout();
-    if (layout.shape.dispatch_parts != 3 || layout.PartWords() != 11) {
-      return absl::InternalError(fmt::format("{} parts of {} words, want 3 of 11",
-                                             layout.shape.dispatch_parts, layout.PartWords()));
-    }
-    PADGRAPH_ASSIGN_OR_RETURN(std::vector<uint16_t> out, r.RunQueued(shape, launches));
-    const size_t x_stride = static_cast<size_t>(shape.capacity) * shape.hidden;
-    Bytes want;
+  for (const int rank_dedup_rows : {kA2aLlRankDedupOff, 0}) {
+    Shape shape;
+    shape.max_sms = 6;
+    shape.capacity = kA2aLlMaxSpreadRows + 32;
+    shape.line_rows = 0;
+    shape.return_line_rows = 0;
+    shape.rank_dedup_rows = rank_dedup_rows;
+    std::vector<LaunchInputs> launches;
     for (int i = 0; i < kLaunches; ++i) {
-      PADGRAPH_RETURN_IF_ERROR(CheckOutput(shape, launches[i], r.rank, out.data() + i * x_stride,
-                                           fmt::format("launch {}", i)));
-      rows_checked += launches[i].counts[r.rank];
-      const Bytes b = ExpectedBytes(shape, launches[i], world, r.rank, layout.shape);
-      want.dispatch_peer += b.dispatch_peer;
-      want.dispatch_self += b.dispatch_self;
+      launches.push_back(MakeInputs(shape, world, 5000 * world + i, true,
+                                    {{0, kA2aLlMaxSpreadRows + 1 + i % 32}}));
     }
-    PADGRAPH_ASSIGN_OR_RETURN(A2aLlCounters got, r.a2a.ReadCounters());
-    if (got.dispatch_peer_bytes != want.dispatch_peer ||
-        got.dispatch_self_bytes != want.dispatch_self) {
-      return absl::InternalError(
-          fmt::format("rank {} dispatch bytes {} + {} self; real pairs give {} + {}", r.rank,
-                      got.dispatch_peer_bytes, got.dispatch_self_bytes, want.dispatch_peer,
-                      want.dispatch_self));
-    }
-    return absl::OkStatus();
-  });
-  EXPECT_GT(rows_checked.load(), kLaunches * kA2aLlMaxSpreadRows);
+    std::atomic<int> rows_checked = 0;
+    OnTeam(GetParam(), shape, /*jitter_ns=*/0, absl::Seconds(20), [&](Rank& r) -> absl::Status {
+      const A2aLlLayout& layout = r.a2a.layout();
+      if (layout.shape.dispatch_parts != 3 || layout.PartWords() != 11) {
+        return absl::InternalError(fmt::format("{} parts of {} words, want 3 of 11",
+                                               layout.shape.dispatch_parts, layout.PartWords()));
+      }
+      PADGRAPH_ASSIGN_OR_RETURN(std::vector<uint16_t> out, r.RunQueued(shape, launches));
+      const size_t x_stride = static_cast<size_t>(shape.capacity) * shape.hidden;
+      Bytes want;
+      for (int i = 0; i < kLaunches; ++i) {
+        PADGRAPH_RETURN_IF_ERROR(
+            CheckOutput(shape, launches[i], r.rank, out.data() + i * x_stride,
+                        fmt::format("rank_dedup_rows {}, launch {}", rank_dedup_rows, i)));
+        rows_checked += launches[i].counts[r.rank];
+        const Bytes b = ExpectedBytes(shape, launches[i], world, r.rank, layout.shape);
+        want.dispatch_peer += b.dispatch_peer;
+        want.dispatch_self += b.dispatch_self;
+        want.dispatch_copied += b.dispatch_copied;
+      }
+      PADGRAPH_ASSIGN_OR_RETURN(A2aLlCounters got, r.a2a.ReadCounters());
+      if (got.dispatch_peer_bytes != want.dispatch_peer ||
+          got.dispatch_self_bytes != want.dispatch_self ||
+          got.dispatch_copied_bytes != want.dispatch_copied) {
+        return absl::InternalError(fmt::format(
+            "rank_dedup_rows {}, rank {} dispatch bytes {} + {} self, {} copied; real pairs give "
+            "{} + {}, {}",
+            rank_dedup_rows, r.rank, got.dispatch_peer_bytes, got.dispatch_self_bytes,
+            got.dispatch_copied_bytes, want.dispatch_peer, want.dispatch_self,
+            want.dispatch_copied));
+      }
+      return absl::OkStatus();
+    });
+    EXPECT_GT(rows_checked.load(), kLaunches * kA2aLlMaxSpreadRows);
+  }
 }
 
 // Note [The combine's list of lines to send]: every rank sends line_rows tokens whose pairs go to
@@ -810,7 +819,9 @@ TEST_P(A2aLlTest, JitterStressIsBitForBitStable) {
 // a2a_ll.h Note [Dispatch] under jitter: rows spread over the grid with the slot table's second
 // word of tokens (65-128 rows), parts by columns of unequal width (129-160 rows, 3 parts of 11, 11
 // and 10 words on 6 SMs) and lines, in one graph, every rank switching between them layer to
-// layer; top_k 16 (a token's pairs over half a warp: 32 tokens a pass of the slot table).
+// layer; from 101 rows, rows once per rank (Note [Rows once per rank]), spread up to 128 rows and
+// by parts of the tokens above; top_k 16 (a token's pairs over half a warp: 32 tokens a pass of the
+// slot table).
 TEST_P(A2aLlTest, JitterStressOfSpreadAndColumnRowsIsBitForBitStable) {
   const int world = GetParam().world;
   Shape shape;
@@ -819,6 +830,7 @@ TEST_P(A2aLlTest, JitterStressOfSpreadAndColumnRowsIsBitForBitStable) {
   shape.top_k = 16;
   shape.line_rows = 4;
   shape.return_line_rows = 4;
+  shape.rank_dedup_rows = 100;
   std::vector<LaunchInputs> launches;
   launches.push_back(MakeInputs(shape, world, 301, true, {{0, 100}, {1, shape.capacity}}));
   launches.push_back(MakeInputs(shape, world, 302, true, {{0, kA2aLlMaxSpreadRows + 1}, {1, 70}}));

@@ -30,8 +30,8 @@
 //   experts drew; chunk 0's warp records (token, k) beside the row. Each block then passes a
 //   barrier and publishes one word at every rank (release: the barrier orders its warps' stores
 //   before it). The receiver takes the counts from the words and waits for every block's word.
-//   By (expert, part) (more rows, or rows once per rank): a warp owns expert e and a part, scans
-//   the n tokens' ids in order, stores each matching row's part into the owner's recv_rows block
+//   By (expert, part) (more rows): a warp owns expert e and a part, scans the n tokens' ids in
+//   order, stores each matching row's part into the owner's recv_rows block
 //   (le, me) with 16-byte stores (the self rank by the same path), records (token, k) beside it,
 //   then publishes one flag word per (local expert, source, part) carrying the expert's row count:
 //   per-expert completion. A part is a range of a row's 16-byte words (A2aLlLayout::PartWords(),
@@ -49,16 +49,18 @@
 // Spreading took, against the split by tokens (medians of three rounds, call 8): 81.57 -> 77.07 us
 // at 128 rows on 2 ranks at 16 SMs, 54.60 -> 51.88 at 32 SMs, 98.50 -> 94.87 on 4 ranks; 1.1-4.0 us
 // off 8-64 rows on the row path (26.07 -> 21.12 at 8 rows on 8 ranks); it costs 0-0.25 us at 1-4
-// rows and at 8 rows on 32 SMs (lines there), where the
-// lines-only instance grew (call 9: 8.98 -> 9.23 at 1 row on 4 ranks, others within 0.15), and the
-// rows-once instance, whose launches do not spread, 0.8-0.9 us at 64-128 rows. Over NVLink it is
-// not measured yet. The same kernel then waits (bounded) for the words of this epoch addressed to
-// it that each source's mode names (every (local expert, source, part) word of a source on the
-// row path by parts, every block's word of one that spreads, the lines of one that sends lines),
-// and writes recv_counts [local_experts][world] for the expert GEMMs. An idle rank (n = 0) sends
-// lines: its line_counts words say 0. After a wait expired, recv_counts may count rows that did
-// not all land (a source's count comes in its line_counts word when it spreads, in its last part's
-// word on the row path); the Step fails then (rule 3) and only teardown follows.
+// rows and at 8 rows on 32 SMs (lines there), where the lines-only instance grew (call 9: 8.98 ->
+// 9.23 at 1 row on 4 ranks, others within 0.15). Rows once per rank spread as well (their first
+// pairs found in the slot table, not by scans of ids): 62.99 / 89.59 / 113.94 -> 54.58 / 83.06 /
+// 106.84 us at 64 / 96 / 128 rows on 2 ranks at 16 SMs, 81.25 / 118.65 / 145.07 -> 75.13 / 113.54 /
+// 140.31 on 4, the other paths within 0.5 (bench/results/2026-11-29-h200-stop28, call 2). Over
+// NVLink none of this is measured yet. The same kernel then waits (bounded) for the words of this
+// epoch addressed to it that each source's mode names (every (local expert, source, part) word of a
+// source on the row path by parts, every block's word of one that spreads, the lines of one that
+// sends lines), and writes recv_counts [local_experts][world] for the expert GEMMs. An idle rank (n
+// = 0) sends lines: its line_counts words say 0. After a wait expired, recv_counts may count rows
+// that did not all land (a source's count comes in its line_counts word when it spreads, in its
+// last part's word on the row path); the Step fails then (rule 3) and only teardown follows.
 //
 // Note [Rows once per rank]
 // A source on the row path with more real rows than rank_dedup_rows (options; by default 48 on 2
@@ -70,15 +72,19 @@
 // mixes sources that send lines, take lines back, send rows once or none of these. Pairs for this
 // rank's own experts and the lines path are unchanged; such a source takes its results back as
 // rows, never as lines.
-//   Dispatch: slots stay as Note [Dispatch] gives them. A token's first valid pair (in k order) on
-//   a peer sends the row; the warp of each later one stores no row and records, beside its origin,
-//   the recv_rows index of that first pair (recv_copies), found by a scan of ids as the first
-//   pair's own warp counts its slot. The first pair's entry records the mask of the token's pairs
-//   on that peer instead (-1 - mask). Every pair's weight goes beside it (recv_weights: the
-//   dispatch then takes the weights too). After its waits the peer copies each recorded row from
-//   the first pair's place once that pair's word for the part is in (a token is in the same part
-//   for every expert), notes where it put it (members), and lists each source's first-pair rows.
-//   So the expert GEMMs see the same recv_rows.
+//   Dispatch: slots stay as Note [Dispatch] gives them, and so do the two ways to send. A token's
+//   first valid pair (in k order) on a peer sends the row; the warp of each later one stores no
+//   row and records, beside its origin, the recv_rows index of that first pair (recv_copies): from
+//   the slot table when the rows are spread, else found by a scan of ids as the first pair's own
+//   warp counts its slot. The first pair's entry records the mask of the token's pairs on that
+//   peer instead (-1 - mask). Every pair's weight goes beside it (recv_weights: the dispatch then
+//   takes the weights too). After its waits the peer copies each recorded row from the first
+//   pair's place, notes where it put it (members), and lists each source's first-pair rows: by
+//   (local expert, source, part), a part being the part-th of the slots of a source that spread
+//   its rows (copied once every block's word of that source is in: a first pair's row may come
+//   from any block), else the part's slots between its word and the one before (copied once the
+//   first pair's word for the part is in: a token is in the same part for every expert). So the
+//   expert GEMMs see the same recv_rows.
 //   Combine: for each listed row, the peer sums its own experts' outputs of that token by weight
 //   (fp32 in k order, rounded to bf16) and stores the sum at the source's (token, first k); the
 //   source sums its own pairs by weight and each such partial with weight 1, in k order. The
