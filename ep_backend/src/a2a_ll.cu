@@ -35,8 +35,8 @@ constexpr int kReduceLoads = 8;     // (token, k) rows in flight per thread in t
 constexpr int kLineSumLoads = 8;    // (token, k) lines awaited at once per warp in the line sum
 constexpr int kLineUnroll = 4;      // (row, four lines) units loaded per warp before any is stored
 constexpr int kSpreadChunks = 4;    // units of a row spread over the grid (Note [Dispatch])
-constexpr int kPartialWords = 2;    // 16-byte words per lane of a partial sum's chunk (rows once)
-constexpr int kPartialMembers = 4;  // a partial sum's rows loaded at once
+constexpr int kPartialWords = 6;    // 16-byte words per lane of a partial sum's chunk (rows once)
+constexpr int kPartialMembers = 2;  // a partial sum's rows loaded at once
 
 // Note [The list's two counts]
 // The dispatch's receive scans, per (local expert, source), the rows that sources send as lines
@@ -1351,7 +1351,16 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
   // words per lane) per warp over the group. A later pair's row is summed at its first pair's.
   // The dispatch listed the first pairs' rows (first_rows). Latency-bound: each unit's entry loads
   // a unit ahead, its members' places and weights one per lane, and the rows of kPartialMembers
-  // members at once.
+  // members at once. Chunks of 6 words and 2 members, against 2 words and 4 members (12 loads at
+  // once against 8, and a third of the units, each waiting for its entry, places and weights),
+  // between loopback ranks on one H200: 54.57 / 82.85 / 106.53 -> 48.59 / 70.75 / 86.90 us at 64 /
+  // 96 / 128 rows on 2 ranks at 16 SMs, 74.58 / 111.89 / 141.36 -> 62.55 / 90.35 / 112.58 on 4;
+  // 0-8 rows 0-0.24 more (8 rows 17.00 -> 17.24 on 2 ranks, 18.54 -> 18.78 on 4; the code's
+  // layout, as Note [Rows once per rank] in a2a_ll.h says) (bench/results/2026-11-29-h200-stop28,
+  // call 10). 4 x 4 cost 0.2-0.3 at 1-8 rows; 2 x 8 spills
+  // (call 9). Leaving the partial sums out altogether had taken 22 us off 128 rows on 2 ranks and
+  // 43 on 4 (call 6). A warp per first row (members and weights loaded once, its chunks in turn)
+  // was slower at 96-128 rows: 82.80 -> 94.06 on 2 ranks (call 7).
   const bool partial_sums = peer != c.rank && (source_modes[peer] & kSendsOnce) != 0;
   const int chunks = (words + kWarpSize * kPartialWords - 1) / (kWarpSize * kPartialWords);
   const int first_count =
