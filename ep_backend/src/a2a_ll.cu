@@ -1360,7 +1360,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
   // call 10). 4 x 4 cost 0.2-0.3 at 1-8 rows; 2 x 8 spills
   // (call 9). Leaving the partial sums out altogether had taken 22 us off 128 rows on 2 ranks and
   // 43 on 4 (call 6). A warp per first row (members and weights loaded once, its chunks in turn)
-  // was slower at 96-128 rows: 82.80 -> 94.06 on 2 ranks (call 7).
+  // was slower at 96-128 rows: 83.02 -> 94.06 on 2 ranks (call 7).
   const bool partial_sums = peer != c.rank && (source_modes[peer] & kSendsOnce) != 0;
   const int chunks = (words + kWarpSize * kPartialWords - 1) / (kWarpSize * kPartialWords);
   const int first_count =

@@ -108,7 +108,11 @@
 // budget (33.8 -> 38.9, 30.3 -> 33.3 and 28.1 -> 28.9 us at 32 / 64 / 128 SMs; folder 14) and at
 // 48 rows on 32 SMs (37.6 -> 39.3), and wins or ties from 64 rows; on 4 GPUs it wins from 40 rows
 // on every budget (42.1 -> 40.4, 38.2 -> 35.0, 35.8 -> 32.4). Hence the defaults, 48 and 32; 8
-// ranks are not measured (2 / 3 of the rows still cross there).
+// ranks are not measured (2 / 3 of the rows still cross there). Both paths have changed since:
+// between loopback ranks on one H200 rows once per rank took 14-27 us less at 64-128 rows on 2
+// ranks at stop 28 (spread rows, and the combine's partial sums in fewer units; bench/results/
+// 2026-11-29-h200-stop28), one copy per pair 3-4.5 us less at stop 27; over NVLink neither is
+// measured, so the defaults stand until they are.
 // The code of the per-launch choice costs the once path itself: at 128 rows this build
 // takes 1.2-3.5 us more than stop 17's, which sent once from every row-path source (70.9 / 54.1
 // / 44.9 against 68.0 / 50.5 / 42.5 us on 2 GPUs, 0.4-2.1 more on 4; folders 5, 6, 9), for no
