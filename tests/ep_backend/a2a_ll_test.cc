@@ -196,6 +196,14 @@ absl::Status CheckOutput(const Shape& shape, const LaunchInputs& in, int rank, c
 struct Bytes {
   uint64_t dispatch_peer = 0, dispatch_self = 0, combine_peer = 0, combine_self = 0,
            dispatch_copied = 0;
+  Bytes& operator+=(const Bytes& other) {
+    dispatch_peer += other.dispatch_peer;
+    dispatch_self += other.dispatch_self;
+    combine_peer += other.combine_peer;
+    combine_self += other.combine_self;
+    dispatch_copied += other.dispatch_copied;
+    return *this;
+  }
 };
 Bytes ExpectedBytes(const Shape& shape, const LaunchInputs& in, int world, int rank,
                     const A2aLlShape& resolved) {
@@ -451,12 +459,7 @@ void ExpectLaunchesMatchTheReference(const Team& team, const Shape& shape,
       PADGRAPH_RETURN_IF_ERROR(CheckOutput(shape, launches[i], rank, out.data() + i * x_stride,
                                            fmt::format("{}, launch {}", label, i)));
       rows_checked += launches[i].counts[rank];
-      Bytes b = ExpectedBytes(shape, launches[i], world, rank, resolved);
-      want.dispatch_peer += b.dispatch_peer;
-      want.dispatch_self += b.dispatch_self;
-      want.combine_peer += b.combine_peer;
-      want.combine_self += b.combine_self;
-      want.dispatch_copied += b.dispatch_copied;
+      want += ExpectedBytes(shape, launches[i], world, rank, resolved);
     }
     PADGRAPH_ASSIGN_OR_RETURN(A2aLlCounters got, r.a2a.ReadCounters());
     if (got.dispatch_peer_bytes != want.dispatch_peer ||
@@ -617,10 +620,7 @@ TEST_P(A2aLlTest, RowPartsOfUnequalWidthMatchTheReference) {
             CheckOutput(shape, launches[i], r.rank, out.data() + i * x_stride,
                         fmt::format("rank_dedup_rows {}, launch {}", rank_dedup_rows, i)));
         rows_checked += launches[i].counts[r.rank];
-        const Bytes b = ExpectedBytes(shape, launches[i], world, r.rank, layout.shape);
-        want.dispatch_peer += b.dispatch_peer;
-        want.dispatch_self += b.dispatch_self;
-        want.dispatch_copied += b.dispatch_copied;
+        want += ExpectedBytes(shape, launches[i], world, r.rank, layout.shape);
       }
       PADGRAPH_ASSIGN_OR_RETURN(A2aLlCounters got, r.a2a.ReadCounters());
       if (got.dispatch_peer_bytes != want.dispatch_peer ||
