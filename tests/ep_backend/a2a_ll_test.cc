@@ -551,28 +551,28 @@ TEST_P(A2aLlTest, RandomDistributionsMatchTheReference) {
 TEST_P(A2aLlTest, UncommonShapesMatchTheReference) {
   const int world = GetParam().world;
   constexpr int kLaunches = 200;
-  Shape odd;
-  odd.experts = 96;
-  odd.top_k = 5;
-  odd.hidden = 24;
-  odd.capacity = 100;
-  odd.line_rows = 4;
-  odd.return_line_rows = 12;
-  odd.rank_dedup_rows = 60;
-  Shape wide = odd;
-  wide.experts = 40;
-  wide.top_k = 16;
-  wide.hidden = 8;
-  wide.capacity = 128;
-  wide.max_sms = 4;
-  Shape many = odd;
-  many.experts = kA2aLlMaxExperts;
-  many.top_k = 3;
-  many.hidden = 1000;
-  many.capacity = 72;
-  many.line_rows = 2;
-  many.return_line_rows = 8;
-  many.rank_dedup_rows = 40;
+  const Shape odd{.experts = 96,
+                  .top_k = 5,
+                  .hidden = 24,
+                  .capacity = 100,
+                  .line_rows = 4,
+                  .return_line_rows = 12,
+                  .rank_dedup_rows = 60};
+  const Shape wide{.experts = 40,
+                   .top_k = 16,
+                   .hidden = 8,
+                   .capacity = 128,
+                   .max_sms = 4,
+                   .line_rows = 4,
+                   .return_line_rows = 12,
+                   .rank_dedup_rows = 60};
+  const Shape many{.experts = kA2aLlMaxExperts,
+                   .top_k = 3,
+                   .hidden = 1000,
+                   .capacity = 72,
+                   .line_rows = 2,
+                   .return_line_rows = 8,
+                   .rank_dedup_rows = 40};
   for (const Shape& shape : {odd, wide, many}) {
     std::vector<LaunchInputs> launches;
     for (int i = 0; i < kLaunches; ++i)
