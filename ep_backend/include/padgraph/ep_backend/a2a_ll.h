@@ -54,7 +54,10 @@
 // pairs found in the slot table, not by scans of ids): 62.99 / 89.59 / 113.94 -> 54.58 / 83.06 /
 // 106.84 us at 64 / 96 / 128 rows on 2 ranks at 16 SMs, 81.25 / 118.65 / 145.07 -> 75.13 / 113.54 /
 // 140.31 on 4, the other paths within 0.5 (bench/results/2026-11-29-h200-stop28, call 2). Over
-// NVLink none of this is measured yet. The same kernel then waits (bounded) for the words of this
+// NVLink on 2 H200 (same folder, call 18, against stop 26's separate run): one copy per pair 58.9
+// -> 58.3 us at 128 rows on 128 SMs, so there the wire, not the busiest SM, bounds the dispatch's
+// copies; the default (rows once per rank, with the combine's partial sums of Note [Rows once per
+// rank]) 42.0 -> 36.8. The same kernel then waits (bounded) for the words of this
 // epoch addressed to it that each source's mode names (every (local expert, source, part) word of a
 // source on the row path by parts, every block's word of one that spreads, the lines of one that
 // sends lines), and writes recv_counts [local_experts][world] for the expert GEMMs. An idle rank (n
@@ -111,8 +114,9 @@
 // ranks are not measured (2 / 3 of the rows still cross there). Both paths have changed since:
 // between loopback ranks on one H200 rows once per rank took 14-27 us less at 64-128 rows on 2
 // ranks at stop 28 (spread rows, and the combine's partial sums in fewer units; bench/results/
-// 2026-11-29-h200-stop28), one copy per pair 3-4.5 us less at stop 27; over NVLink neither is
-// measured, so the defaults stand until they are.
+// 2026-11-29-h200-stop28), one copy per pair 3-4.5 us less at stop 27; over NVLink on 2 H200 the
+// default at 128 rows went 42.0 -> 36.8 us and one copy per pair 58.9 -> 58.3 (same folder, call
+// 18). The thresholds' range, 24-64 rows, is not measured again, so the defaults stand until it is.
 // The code of the per-launch choice costs the once path itself: at 128 rows this build
 // takes 1.2-3.5 us more than stop 17's, which sent once from every row-path source (70.9 / 54.1
 // / 44.9 against 68.0 / 50.5 / 42.5 us on 2 GPUs, 0.4-2.1 more on 4; folders 5, 6, 9), for no
@@ -227,7 +231,8 @@
 // 8-128 rows (85.97 -> 84.57 us at 128 rows on 2 ranks, 104.87 -> 103.45 on 4), its row copies
 // still issuing all eight loads before their stores. A combine instance for the small launches,
 // without the sum of rows back, gained nothing (11.04 against 10.99 us at 1 row), so the combine
-// has one. Over NVLink these instances are not measured yet.
+// has one. Over NVLink these instances were not measured against the single kernel (stops 26 and
+// 28 ran them only as part of the kernels of their day).
 //
 // Note [The combine's list of lines to send]
 // The dispatch that unpacks a source's lines knows each row's place in recv_rows, its origin and
