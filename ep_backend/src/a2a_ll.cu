@@ -1357,10 +1357,10 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
   // 96 / 128 rows on 2 ranks at 16 SMs, 74.58 / 111.89 / 141.36 -> 62.55 / 90.35 / 112.58 on 4;
   // 0-8 rows 0-0.24 more (8 rows 17.00 -> 17.24 on 2 ranks, 18.54 -> 18.78 on 4; the code's
   // layout, as Note [Rows once per rank] in a2a_ll.h says) (bench/results/2026-11-29-h200-stop28,
-  // call 10). 4 x 4 cost 0.2-0.3 at 1-8 rows; 2 x 8 spills
-  // (call 9). Leaving the partial sums out altogether had taken 22 us off 128 rows on 2 ranks and
-  // 43 on 4 (call 6). A warp per first row (members and weights loaded once, its chunks in turn)
-  // was slower at 96-128 rows: 83.02 -> 94.06 on 2 ranks (call 7).
+  // call 10). 4 x 4 cost 0.2-0.3 at 1-8 rows; 2 x 8 spills (call 9). Leaving the partial sums out
+  // altogether had taken 22 us off 128 rows on 2 ranks and 43 on 4 (call 6). A warp per first row
+  // (members and weights loaded once, its chunks in turn) was slower at 96-128 rows: 83.02 -> 94.06
+  // on 2 ranks (call 7).
   const bool partial_sums = peer != c.rank && (source_modes[peer] & kSendsOnce) != 0;
   const int chunks = (words + kWarpSize * kPartialWords - 1) / (kWarpSize * kPartialWords);
   const int first_count =

@@ -209,8 +209,9 @@
 // bound on the real count. Each leaves out what its launches cannot send; all three receive every
 // mode, since a peer's mode is known only on the device. When they came in (stop 20) each had,
 // for its launches, the machine code the single kernel had (compared in SASS); the spread rows
-// (Note [Dispatch]) since made the instance for launches above rank_dedup_rows 0.8-0.9 us slower
-// at 64-128 rows between loopback ranks, though its launches do not spread.
+// (Note [Dispatch]) made the instance for launches above rank_dedup_rows 0.8-0.9 us slower at
+// 64-128 rows between loopback ranks while its launches did not spread (stop 27); they spread since
+// stop 28 (Note [Rows once per rank]).
 //   Lines, one unit at a time: a launch of at most line_rows rows sends lines only, so the row
 //   path's sends are dead code there. When its line units (A2aLlLayout::LineUnits: (pair, four
 //   lines) per warp instruction) are also at most kA2aLlOneUnitMaxPerWarp per warp of the grid
