@@ -39,7 +39,7 @@ namespace padgraph {
 namespace {
 
 constexpr uint64_t kSeed = 17;
-// Above the automatic rank_dedup_rows (48 on 2 ranks, 32 on 4), so that ranks with more rows send
+// Above the automatic rank_dedup_rows (40 on 2 ranks, 32 on 4), so that ranks with more rows send
 // them once per rank (a2a_ll.h Note [Rows once per rank], on by default) beside ranks on lines,
 // lines back and idle ones.
 constexpr int kMaxStepTokens = 64;
@@ -545,7 +545,7 @@ int64_t MoeRowBytes(const int* routing, int top_k, int local_experts, int expert
 }
 
 // `sum` graph steps dispatch the whole bucket of the counts' sum, padded rows included; buckets
-// above the transport's automatic rank_dedup_rows (48 rows on 2 ranks, 32 on 4) send them once per
+// above the transport's automatic rank_dedup_rows (40 rows on 2 ranks, 32 on 4) send them once per
 // rank (a2a_ll.h Note [Rows once per rank]), the others once per pair. Over steps of both kinds,
 // queued before any result is read: every real row matches the float64 reference, and the wire
 // counters equal, byte for byte, what each step's recorded routing moves, real rows and padded

@@ -56,7 +56,7 @@ TEST(CostModelTest, DispatchAboveTheRankDedupRowsIsPricedAsRowsOncePerRank) {
     ParallelConfig config = Config(world, MoeBackend::kA2aLl);
     config.ep_capacity = 128;
     const int threshold = AutoRankDedupRows(world, config.ep_capacity);
-    ASSERT_EQ(threshold, world == 2 ? 48 : 32);
+    ASSERT_EQ(threshold, world == 2 ? 40 : 32);
     auto comm_us = [&](int rows) {
       // Bytes as the plan counts them (policy.h): one copy per (token, expert) pair.
       const int64_t bytes = 2LL * rows * model.dims.top_k * (world - 1) * model.row_bytes() / world;

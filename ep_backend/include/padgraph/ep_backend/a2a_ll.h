@@ -66,7 +66,7 @@
 // last part's word on the row path); the Step fails then (rule 3) and only teardown follows.
 //
 // Note [Rows once per rank]
-// A source on the row path with more real rows than rank_dedup_rows (options; by default 48 on 2
+// A source on the row path with more real rows than rank_dedup_rows (options; by default 40 on 2
 // ranks and 32 on more, kA2aLlRankDedupAutoRowsTwoRanks and kA2aLlRankDedupAutoRows, raised to
 // line_rows and capped at the capacity; kA2aLlRankDedupOff: never) sends a token's row to a peer
 // once, however many of that peer's experts the token picked, and takes back one partial sum per
@@ -110,21 +110,26 @@
 // 1.2-4.8 us (25.3 -> 30.1 at 24 rows on 2 GPUs). On 2 GPUs it also loses at 40 rows on every
 // budget (33.8 -> 38.9, 30.3 -> 33.3 and 28.1 -> 28.9 us at 32 / 64 / 128 SMs; folder 14) and at
 // 48 rows on 32 SMs (37.6 -> 39.3), and wins or ties from 64 rows; on 4 GPUs it wins from 40 rows
-// on every budget (42.1 -> 40.4, 38.2 -> 35.0, 35.8 -> 32.4). Hence the defaults, 48 and 32; 8
+// on every budget (42.1 -> 40.4, 38.2 -> 35.0, 35.8 -> 32.4). Hence the defaults then, 48 and 32; 8
 // ranks are not measured (2 / 3 of the rows still cross there). Both paths have changed since:
 // between loopback ranks on one H200 rows once per rank took 14-27 us less at 64-128 rows on 2
 // ranks at stop 28 (spread rows, and the combine's partial sums in fewer units; bench/results/
 // 2026-11-29-h200-stop28), one copy per pair 3-4.5 us less at stop 27; over NVLink on 2 H200 the
 // default at 128 rows went 42.0 -> 36.8 us and one copy per pair 58.9 -> 58.3 (same folder, call
-// 18). The thresholds' range, 24-64 rows, is not measured again, so the defaults stand until it is.
-// The code of the per-launch choice costs the once path itself: at 128 rows this build
-// takes 1.2-3.5 us more than stop 17's, which sent once from every row-path source (70.9 / 54.1
-// / 44.9 against 68.0 / 50.5 / 42.5 us on 2 GPUs, 0.4-2.1 more on 4; folders 5, 6, 9), for no
-// difference in its loads, stores or loop structure (SASS); a build without the per-launch choice
-// gets most of it back (folder 10). A one-line change to it (folder 13) moved the one-copy path by
-// as much, so the dispatch kernel's time depends on how it is compiled; the cause is not
-// established. It is not the order of the row copies' loads and stores (a2a_ll.cu Note [Loads ahead
-// of stores], which explains another such case): the copies compile alike in those builds.
+// 18). Measured again on 2 H200 at stop 29 (bench/results/2026-11-29-h200-stop29, calls 3 and 4,
+// medians of three rounds, every row-path source sending once against one copy per pair): once per
+// rank loses or ties at 16-40 rows (to 32 rows the 128-SM budget sends lines either way; at 40 rows
+// 29.8 -> 30.2, 25.8 -> 27.2 and 24.6 -> 25.8 us at 32 / 64 / 128 SMs) and wins from 44 (32.6
+// -> 29.6, 28.5 -> 27.3, 27.3 -> 25.7; at 48 rows 33.8 -> 30.1, 30.1 -> 27.7, 28.7 -> 26.1), hence
+// 40 on 2 ranks since. On 4 ranks 32 stands (not lent since). The code of the per-launch choice
+// costs the once path itself: at 128 rows this build takes 1.2-3.5 us more than stop 17's, which
+// sent once from every row-path source (70.9 / 54.1 / 44.9 against 68.0 / 50.5 / 42.5 us on 2 GPUs,
+// 0.4-2.1 more on 4; folders 5, 6, 9), for no difference in its loads, stores or loop structure
+// (SASS); a build without the per-launch choice gets most of it back (folder 10). A one-line change
+// to it (folder 13) moved the one-copy path by as much, so the dispatch kernel's time depends on
+// how it is compiled; the cause is not established. It is not the order of the row copies' loads
+// and stores (a2a_ll.cu Note [Loads ahead of stores], which explains another such case): the copies
+// compile alike in those builds.
 //
 // Note [Combine]
 // (The row path, for a source that sent rows; Note [Lines for small counts] has the other.) Input:

@@ -8,10 +8,11 @@
 namespace padgraph {
 
 inline constexpr int kA2aLlRankDedupAutoRows = 32;          // 3 ranks or more
-inline constexpr int kA2aLlRankDedupAutoRowsTwoRanks = 48;  // 2 ranks
+inline constexpr int kA2aLlRankDedupAutoRowsTwoRanks = 40;  // 2 ranks
 
-// The rows above which the default sends once per rank: 48 on 2 ranks, 32 on more (measured on 4
-// H200, bench/results/2026-11-28-h200x4-stop18), the capacity on one rank (no peer: never).
+// The rows above which the default sends once per rank: 40 on 2 ranks (measured on 2 H200,
+// bench/results/2026-11-29-h200-stop29, call 3), 32 on more (4 H200,
+// bench/results/2026-11-28-h200x4-stop18), the capacity on one rank (no peer: never).
 constexpr int AutoRankDedupRows(int world, int capacity) {
   return world <= 1   ? capacity
          : world == 2 ? kA2aLlRankDedupAutoRowsTwoRanks
