@@ -767,9 +767,11 @@ void BM_DispatchCombine(benchmark::State& state) {
   // The deduplicated variant's rows go once per peer only from its threshold on.
   const bool once_per_rank =
       backend == Backend::kA2aLlDedup &&
-      rows > RankDedupRowsFor(kA2aLlRankDedupRowsAuto,
-                              LineRowsFor(A2aLlOptionsFor(sms).line_rows, sms, kCapacity),
-                              kCapacity, world);
+      rows > RankDedupRowsFor(
+                 kA2aLlRankDedupRowsAuto,
+                 LineRowsFor(A2aLlOptionsFor(sms).line_rows, sms, kCapacity,
+                             RankDedupRowsFor(kA2aLlRankDedupRowsAuto, 0, kCapacity, world)),
+                 kCapacity, world);
   for (int rank = 0; rank < world && backend != Backend::kLsaGather; ++rank)
     busiest = std::max(busiest, NvlinkBytes(routing, world, rank, once_per_rank));
   const double median_us = state.counters["median_us"];

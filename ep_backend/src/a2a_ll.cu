@@ -1740,7 +1740,7 @@ absl::Status A2aLl::State::SetUp(int world, int ranks_per_gpu) {
   }
   if (options.line_rows < kA2aLlLineRowsAuto || options.line_rows > kA2aLlMaxLineRows) {
     return Invalid("line_rows", options.line_rows,
-                   fmt::format("must be in [0, {}], or {} for a quarter of max_sms",
+                   fmt::format("must be in [0, {}], or {} for the default by max_sms",
                                kA2aLlMaxLineRows, kA2aLlLineRowsAuto));
   }
   if (options.return_line_rows < kA2aLlReturnLineRowsAuto ||
@@ -1787,7 +1787,9 @@ absl::Status A2aLl::State::SetUp(int world, int ranks_per_gpu) {
                                                  : 1;
   shape.dispatch_blocks = options.max_sms;
   shape.combine_group_blocks = std::min(options.max_sms / world, kA2aLlMaxCombineGroupBlocks);
-  shape.line_rows = LineRowsFor(options.line_rows, options.max_sms, options.capacity);
+  shape.line_rows =
+      LineRowsFor(options.line_rows, options.max_sms, options.capacity,
+                  RankDedupRowsFor(options.rank_dedup_rows, 0, options.capacity, world));
   shape.return_line_rows = ReturnLineRowsFor(options.return_line_rows, options.max_sms,
                                              shape.line_rows, options.capacity);
   shape.rank_dedup_rows =

@@ -186,16 +186,29 @@ TEST(A2aLlLayoutTest, DispatchSendsFollowsThePaddedRows) {
   EXPECT_EQ(off->DispatchSends(128, 512), A2aLlSends::kNotOnce);
 }
 
-TEST(A2aLlLayoutTest, LineRowsDefaultToAQuarterOfTheSmBudget) {
-  EXPECT_EQ(LineRowsFor(kA2aLlLineRowsAuto, 32, 128), 8);
-  EXPECT_EQ(LineRowsFor(kA2aLlLineRowsAuto, 64, 128), 16);
-  EXPECT_EQ(LineRowsFor(kA2aLlLineRowsAuto, 128, 128), 32);
-  EXPECT_EQ(LineRowsFor(kA2aLlLineRowsAuto, 132, 128), 33);
-  EXPECT_EQ(LineRowsFor(kA2aLlLineRowsAuto, 512, 128), kA2aLlMaxLineRows);
-  EXPECT_EQ(LineRowsFor(kA2aLlLineRowsAuto, 32, 4), 4);  // capped at the capacity
-  EXPECT_EQ(LineRowsFor(0, 128, 128), 0);
-  EXPECT_EQ(LineRowsFor(16, 32, 128), 16);  // an explicit value wins over the budget
-  EXPECT_EQ(LineRowsFor(16, 32, 8), 8);
+// kA2aLlLineRowsAuto: a quarter of the SM budget, plus kA2aLlLineRowsAutoExtra from
+// kA2aLlLineRowsAutoExtraMinSms SMs up, at most where rows once per rank start (the last argument).
+TEST(A2aLlLayoutTest, LineRowsDefaultByTheSmBudget) {
+  constexpr int kNever = 128;  // rank_dedup_rows off: the capacity
+  EXPECT_EQ(LineRowsFor(kA2aLlLineRowsAuto, 16, 128, kNever), 4);
+  EXPECT_EQ(LineRowsFor(kA2aLlLineRowsAuto, 31, 128, kNever), 7);
+  EXPECT_EQ(LineRowsFor(kA2aLlLineRowsAuto, 32, 128, kNever), 16);
+  EXPECT_EQ(LineRowsFor(kA2aLlLineRowsAuto, 64, 128, kNever), 24);
+  EXPECT_EQ(LineRowsFor(kA2aLlLineRowsAuto, 128, 128, kNever), 40);
+  EXPECT_EQ(LineRowsFor(kA2aLlLineRowsAuto, 132, 128, kNever), 41);
+  EXPECT_EQ(LineRowsFor(kA2aLlLineRowsAuto, 512, 128, kNever), kA2aLlMaxLineRows);
+  EXPECT_EQ(LineRowsFor(kA2aLlLineRowsAuto, 32, 4, kNever), 4);  // capped at the capacity
+  // Not past the automatic rank_dedup_rows: 40 on 2 ranks, 32 on more.
+  const int two_ranks = RankDedupRowsFor(kA2aLlRankDedupRowsAuto, 0, 128, 2);
+  const int four_ranks = RankDedupRowsFor(kA2aLlRankDedupRowsAuto, 0, 128, 4);
+  EXPECT_EQ(LineRowsFor(kA2aLlLineRowsAuto, 128, 128, two_ranks), 40);
+  EXPECT_EQ(LineRowsFor(kA2aLlLineRowsAuto, 132, 128, two_ranks), 40);
+  EXPECT_EQ(LineRowsFor(kA2aLlLineRowsAuto, 128, 128, four_ranks), 32);
+  EXPECT_EQ(LineRowsFor(kA2aLlLineRowsAuto, 64, 128, four_ranks), 24);
+  EXPECT_EQ(LineRowsFor(0, 128, 128, kNever), 0);
+  EXPECT_EQ(LineRowsFor(16, 32, 128, kNever), 16);       // an explicit value wins over the budget
+  EXPECT_EQ(LineRowsFor(48, 128, 128, four_ranks), 48);  // and over rows once per rank
+  EXPECT_EQ(LineRowsFor(16, 32, 8, kNever), 8);
 }
 
 // Note [Lines back]: the SM budget unless told otherwise, never below line_rows.

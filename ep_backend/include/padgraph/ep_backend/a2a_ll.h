@@ -205,8 +205,19 @@
 // over the whole grid, so they pay where the grid is large against the rows. With 64 or 128 SMs
 // they take 9-22% off at 8 rows and 3-20% at 16; at 32 SMs they gain nothing at 8 rows and lose 16%
 // at 16. At 1 row they save about 0.8 us of 15.7: the time there is chains of dependent loads and
-// two kernel boundaries, not the fences. Hence the default line_rows, kA2aLlLineRowsAuto: a quarter
-// of max_sms (8 at 32 SMs, 16 at 64, 32 at 128), at most 64.
+// two kernel boundaries, not the fences. Hence the default line_rows then, a quarter of max_sms.
+// The lines' path got faster since (stops 20-25); measured again over NVLink on 2 H200 at stop 29
+// (bench/results/2026-11-29-h200-stop29, calls 7 and 8, one copy per pair, medians of three
+// rounds), lines won at counts the quarter had left on the row path: 12 / 16 rows at 32 SMs 18.63
+// -> 14.95 / 19.35 -> 17.36 us, 20 / 24 at 64 SMs 19.83 -> 16.75 / 20.78 -> 18.60, 36 / 40 at 128
+// 22.98 -> 21.30 / 24.65 -> 23.54, and lost beyond about 3 / 8 of the budget (32 rows at 64 SMs
+// +0.6, 64 at 128 +0.4). Between loopback ranks at 16 SMs each, 8-12 rows as lines lost 0.9-5.9
+// us. Hence the default, kA2aLlLineRowsAuto (LineRowsFor): a quarter of max_sms, plus 8 from 32
+// SMs up (16 at 32 SMs, 24 at 64, 40 at 128; 4 at 16), at most 64, and never past the automatic
+// rank_dedup_rows (so 32 at 128 SMs on 4 ranks or more, where rows once per rank won at 40 rows at
+// stop 18: lines against them there are not measured). Each line row costs window space, the lines
+// of a row for each epoch's parity per (local expert, source): the 8 extra take 63 MB more per rank
+// at 256 experts and hidden 7168.
 //
 // Note [Dispatch instances]
 // The dispatch kernel has three instances (A2aLlSends), and Dispatch picks one
@@ -221,9 +232,9 @@
 //   path's sends are dead code there. When its line units (A2aLlLayout::LineUnits: (pair, four
 //   lines) per warp instruction) are also at most kA2aLlOneUnitMaxPerWarp per warp of the grid
 //   (A2aLlLayout::OneLineUnitAtATime), it runs an instance without them that also loads and stores
-//   one unit per warp at a time instead of kLineUnroll. With the default line_rows (a quarter of
-//   max_sms), hidden 7168 and top-8, a launch of at most line_rows rows has at most 3.75 units per
-//   warp, so each one runs it.
+//   one unit per warp at a time instead of kLineUnroll. With the default line_rows (Note [Lines
+//   for small counts]), hidden 7168 and top-8, a launch of at most line_rows rows has at most 7.5
+//   units per warp (16 rows at 32 SMs), so each one runs it.
 //   Never once: any other launch of at most rank_dedup_rows rows runs an instance without the sends
 //   of rows once per rank (Note [Rows once per rank]); so does every launch with rank_dedup_rows
 //   off, one copy per pair.

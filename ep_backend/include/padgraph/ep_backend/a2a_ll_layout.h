@@ -88,12 +88,14 @@ inline constexpr size_t kA2aLlSectionAlign = 4096;
 // the most line units per warp the instance that sends one unit at a time takes.
 enum class A2aLlSends { kLinesOneUnit, kNotOnce, kAny };
 inline constexpr int kA2aLlOneUnitMaxPerWarp = 16;
-inline constexpr int kA2aLlMaxLineRows = 64;         // rows per source sent as lines, at most
-inline constexpr int kA2aLlLineRowsAuto = -1;        // A2aLlOptions::line_rows: max_sms / 4
-inline constexpr int kA2aLlLineBytes = 128;          // a self-flagged line (lines.cuh)
-inline constexpr int kA2aLlLinePayloadBytes = 120;   // of which payload; the rest is the tag
-inline constexpr int kA2aLlLinesPerWarp = 4;         // lines one warp instruction stores
-inline constexpr int kA2aLlLineCountBit = 1 << 16;   // in a line_counts word: lines follow
+inline constexpr int kA2aLlMaxLineRows = 64;              // rows per source sent as lines, at most
+inline constexpr int kA2aLlLineRowsAuto = -1;             // A2aLlOptions::line_rows: LineRowsFor
+inline constexpr int kA2aLlLineRowsAutoExtra = 8;         // automatic line_rows: max_sms / 4 plus
+inline constexpr int kA2aLlLineRowsAutoExtraMinSms = 32;  // this many from this budget up
+inline constexpr int kA2aLlLineBytes = 128;               // a self-flagged line (lines.cuh)
+inline constexpr int kA2aLlLinePayloadBytes = 120;        // of which payload; the rest is the tag
+inline constexpr int kA2aLlLinesPerWarp = 4;              // lines one warp instruction stores
+inline constexpr int kA2aLlLineCountBit = 1 << 16;        // in a line_counts word: lines follow
 inline constexpr int kA2aLlLinesBackBit = 1 << 15;   // in a line_counts word: rows out, lines back
 inline constexpr int kA2aLlMaxReturnLineRows = 128;  // rows per source taken back as lines, at most
 inline constexpr int kA2aLlReturnLineRowsAuto = -1;  // A2aLlOptions::return_line_rows: max_sms
@@ -285,11 +287,16 @@ inline size_t AlignUp(size_t bytes) {
 }
 }  // namespace a2a_ll_internal
 
-// The shape's line_rows for an option value (kA2aLlLineRowsAuto: a quarter of the SM budget,
-// a2a_ll.h Note [Lines for small counts]), capped at kA2aLlMaxLineRows and at the capacity. The
-// option itself is checked by A2aLl::Create.
-inline int LineRowsFor(int option, int max_sms, int capacity) {
-  const int wanted = option == kA2aLlLineRowsAuto ? max_sms / 4 : option;
+// The shape's line_rows for an option value, capped at kA2aLlMaxLineRows and at the capacity.
+// kA2aLlLineRowsAuto (a2a_ll.h Note [Lines for small counts]): a quarter of the SM budget, plus
+// kA2aLlLineRowsAutoExtra from kA2aLlLineRowsAutoExtraMinSms SMs up, and at most `once_above`, the
+// rows above which rows once per rank start (RankDedupRowsFor with no lines), so that the
+// automatic value never takes counts from rows once per rank (an explicit line_rows does: it raises
+// rank_dedup_rows). The option itself is checked by A2aLl::Create.
+inline int LineRowsFor(int option, int max_sms, int capacity, int once_above) {
+  const int extra = max_sms >= kA2aLlLineRowsAutoExtraMinSms ? kA2aLlLineRowsAutoExtra : 0;
+  const int wanted =
+      option == kA2aLlLineRowsAuto ? std::min(max_sms / 4 + extra, once_above) : option;
   return std::clamp(wanted, 0, std::max(0, std::min(capacity, kA2aLlMaxLineRows)));
 }
 
