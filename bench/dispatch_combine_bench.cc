@@ -79,7 +79,7 @@ int LoopbackSms(int world) {
 }
 // Where the GPU holds them (2 ranks), a2a_ll's loopback ranks also run at the smallest budget of
 // the ranks on their own GPUs, so that one GPU measures the counts that budget sends as lines (its
-// line_rows is 8, LoopbackSms's 4): 0 where it does not.
+// line_rows is 16, LoopbackSms's 4): 0 where it does not.
 int LoopbackNvlinkSms(int world) {
   return 2 * world * kSmBudgets[0] <= kGpuSms ? kSmBudgets[0] : 0;
 }
@@ -767,11 +767,10 @@ void BM_DispatchCombine(benchmark::State& state) {
   // The deduplicated variant's rows go once per peer only from its threshold on.
   const bool once_per_rank =
       backend == Backend::kA2aLlDedup &&
-      rows > RankDedupRowsFor(
-                 kA2aLlRankDedupRowsAuto,
-                 LineRowsFor(A2aLlOptionsFor(sms).line_rows, sms, kCapacity,
-                             RankDedupRowsFor(kA2aLlRankDedupRowsAuto, 0, kCapacity, world)),
-                 kCapacity, world);
+      rows > A2aLlThresholdsFor(A2aLlOptionsFor(sms).line_rows,
+                                A2aLlOptionsFor(sms).return_line_rows, kA2aLlRankDedupRowsAuto, sms,
+                                kCapacity, world)
+                 .rank_dedup_rows;
   for (int rank = 0; rank < world && backend != Backend::kLsaGather; ++rank)
     busiest = std::max(busiest, NvlinkBytes(routing, world, rank, once_per_rank));
   const double median_us = state.counters["median_us"];

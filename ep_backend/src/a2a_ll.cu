@@ -1740,7 +1740,7 @@ absl::Status A2aLl::State::SetUp(int world, int ranks_per_gpu) {
   }
   if (options.line_rows < kA2aLlLineRowsAuto || options.line_rows > kA2aLlMaxLineRows) {
     return Invalid("line_rows", options.line_rows,
-                   fmt::format("must be in [0, {}], or {} for the default by max_sms",
+                   fmt::format("must be in [0, {}], or {} for the automatic value (LineRowsFor)",
                                kA2aLlMaxLineRows, kA2aLlLineRowsAuto));
   }
   if (options.return_line_rows < kA2aLlReturnLineRowsAuto ||
@@ -1787,16 +1787,12 @@ absl::Status A2aLl::State::SetUp(int world, int ranks_per_gpu) {
                                                  : 1;
   shape.dispatch_blocks = options.max_sms;
   shape.combine_group_blocks = std::min(options.max_sms / world, kA2aLlMaxCombineGroupBlocks);
-  shape.line_rows =
-      LineRowsFor(options.line_rows, options.max_sms, options.capacity,
-                  RankDedupRowsFor(options.rank_dedup_rows, 0, options.capacity, world));
-  shape.return_line_rows = ReturnLineRowsFor(options.return_line_rows, options.max_sms,
-                                             shape.line_rows, options.capacity);
-  shape.rank_dedup_rows =
-      RankDedupRowsFor(options.rank_dedup_rows, shape.line_rows, options.capacity, world);
-  // A source with more rows than rank_dedup_rows takes its results back as rows (Note [Rows once
-  // per rank]): no lines back above it, and no window for them.
-  shape.return_line_rows = std::min(shape.return_line_rows, shape.rank_dedup_rows);
+  const A2aLlThresholds thresholds =
+      A2aLlThresholdsFor(options.line_rows, options.return_line_rows, options.rank_dedup_rows,
+                         options.max_sms, options.capacity, world);
+  shape.line_rows = thresholds.line_rows;
+  shape.return_line_rows = thresholds.return_line_rows;
+  shape.rank_dedup_rows = thresholds.rank_dedup_rows;
   PADGRAPH_ASSIGN_OR_RETURN(layout, MakeA2aLlLayout(shape));
   dispatch_blocks = options.max_sms;
   combine_blocks = layout.shape.combine_group_blocks * world;

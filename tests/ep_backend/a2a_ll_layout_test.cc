@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -187,9 +188,9 @@ TEST(A2aLlLayoutTest, DispatchSendsFollowsThePaddedRows) {
 }
 
 // kA2aLlLineRowsAuto: a quarter of the SM budget, plus kA2aLlLineRowsAutoExtra from
-// kA2aLlLineRowsAutoExtraMinSms SMs up, at most where rows once per rank start (the last argument).
+// kA2aLlLineRowsAutoExtraMinSms SMs up, at most the last argument.
 TEST(A2aLlLayoutTest, LineRowsDefaultByTheSmBudget) {
-  constexpr int kNever = 128;  // rank_dedup_rows off: the capacity
+  constexpr int kNever = 128;  // the capacity
   EXPECT_EQ(LineRowsFor(kA2aLlLineRowsAuto, 16, 128, kNever), 4);
   EXPECT_EQ(LineRowsFor(kA2aLlLineRowsAuto, 31, 128, kNever), 7);
   EXPECT_EQ(LineRowsFor(kA2aLlLineRowsAuto, 32, 128, kNever), 16);
@@ -198,17 +199,43 @@ TEST(A2aLlLayoutTest, LineRowsDefaultByTheSmBudget) {
   EXPECT_EQ(LineRowsFor(kA2aLlLineRowsAuto, 132, 128, kNever), 41);
   EXPECT_EQ(LineRowsFor(kA2aLlLineRowsAuto, 512, 128, kNever), kA2aLlMaxLineRows);
   EXPECT_EQ(LineRowsFor(kA2aLlLineRowsAuto, 32, 4, kNever), 4);  // capped at the capacity
-  // Not past the automatic rank_dedup_rows: 40 on 2 ranks, 32 on more.
-  const int two_ranks = RankDedupRowsFor(kA2aLlRankDedupRowsAuto, 0, 128, 2);
-  const int four_ranks = RankDedupRowsFor(kA2aLlRankDedupRowsAuto, 0, 128, 4);
-  EXPECT_EQ(LineRowsFor(kA2aLlLineRowsAuto, 128, 128, two_ranks), 40);
-  EXPECT_EQ(LineRowsFor(kA2aLlLineRowsAuto, 132, 128, two_ranks), 40);
-  EXPECT_EQ(LineRowsFor(kA2aLlLineRowsAuto, 128, 128, four_ranks), 32);
-  EXPECT_EQ(LineRowsFor(kA2aLlLineRowsAuto, 64, 128, four_ranks), 24);
+  EXPECT_EQ(LineRowsFor(kA2aLlLineRowsAuto, 128, 128, 32), 32);
   EXPECT_EQ(LineRowsFor(0, 128, 128, kNever), 0);
-  EXPECT_EQ(LineRowsFor(16, 32, 128, kNever), 16);       // an explicit value wins over the budget
-  EXPECT_EQ(LineRowsFor(48, 128, 128, four_ranks), 48);  // and over rows once per rank
+  EXPECT_EQ(LineRowsFor(16, 32, 128, kNever), 16);  // an explicit value wins over the budget
+  EXPECT_EQ(LineRowsFor(48, 128, 128, 32), 48);     // and over the cap
   EXPECT_EQ(LineRowsFor(16, 32, 8, kNever), 8);
+}
+
+// The three thresholds as A2aLl::Create resolves them (line_rows, return_line_rows,
+// rank_dedup_rows): with both automatic, lines stop where rows once per rank start (40 rows on 2
+// ranks, 32 on more); rank_dedup_rows off or explicit leaves line_rows uncapped and is raised to
+// it.
+TEST(A2aLlLayoutTest, ThresholdsResolveAsCreateDoes) {
+  constexpr int kAuto = kA2aLlLineRowsAuto;
+  static_assert(kA2aLlReturnLineRowsAuto == kAuto && kA2aLlRankDedupRowsAuto == kAuto);
+  const auto thresholds = [](int line, int back, int dedup, int sms, int capacity, int world) {
+    const A2aLlThresholds t = A2aLlThresholdsFor(line, back, dedup, sms, capacity, world);
+    return std::tuple(t.line_rows, t.return_line_rows, t.rank_dedup_rows);
+  };
+  EXPECT_EQ(thresholds(kAuto, kAuto, kAuto, 128, 128, 2), std::tuple(40, 40, 40));
+  EXPECT_EQ(thresholds(kAuto, kAuto, kAuto, 132, 128, 2), std::tuple(40, 40, 40));
+  EXPECT_EQ(thresholds(kAuto, kAuto, kAuto, 128, 128, 4), std::tuple(32, 32, 32));
+  EXPECT_EQ(thresholds(kAuto, kAuto, kAuto, 64, 128, 4), std::tuple(24, 32, 32));
+  EXPECT_EQ(thresholds(kAuto, kAuto, kAuto, 32, 128, 8), std::tuple(16, 32, 32));
+  EXPECT_EQ(thresholds(kAuto, kAuto, kAuto, 16, 128, 2), std::tuple(4, 16, 40));
+  // One rank: no peer, never once, no cap.
+  EXPECT_EQ(thresholds(kAuto, kAuto, kAuto, 128, 128, 1), std::tuple(40, 128, 128));
+  // Off (one copy per pair): no cap, lines back to max_sms.
+  EXPECT_EQ(thresholds(kAuto, kAuto, kA2aLlRankDedupOff, 128, 128, 4), std::tuple(40, 128, 128));
+  EXPECT_EQ(thresholds(kAuto, kAuto, kA2aLlRankDedupOff, 32, 128, 2), std::tuple(16, 32, 128));
+  // An explicit rank_dedup_rows below the automatic line_rows is raised to it, not the reverse.
+  EXPECT_EQ(thresholds(kAuto, kAuto, 0, 128, 128, 2), std::tuple(40, 40, 40));
+  EXPECT_EQ(thresholds(kAuto, kAuto, 20, 64, 128, 4), std::tuple(24, 24, 24));
+  // Explicit line_rows raise the automatic rank_dedup_rows; lines back never pass it.
+  EXPECT_EQ(thresholds(48, kAuto, kAuto, 128, 128, 4), std::tuple(48, 48, 48));
+  EXPECT_EQ(thresholds(8, 100, kAuto, 32, 128, 2), std::tuple(8, 40, 40));
+  // The capacity caps all three.
+  EXPECT_EQ(thresholds(kAuto, kAuto, kAuto, 128, 24, 2), std::tuple(24, 24, 24));
 }
 
 // Note [Lines back]: the SM budget unless told otherwise, never below line_rows.

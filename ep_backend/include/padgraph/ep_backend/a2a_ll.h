@@ -106,10 +106,10 @@
 //   2 GPUs, once     20.1  23.1  28.3  31.1  36.7  42.6
 //   4 GPUs, pairs    25.4  30.7  39.7  47.2  66.4  83.0
 //   4 GPUs, once     26.0  29.7  34.9  38.1  49.2  58.1
-// At 24-32 rows on 32 SMs, where that budget's line_rows (8) leaves them on the row path, it loses
-// 1.2-4.8 us (25.3 -> 30.1 at 24 rows on 2 GPUs). On 2 GPUs it also loses at 40 rows on every
+// At 24-32 rows on 32 SMs, where that budget's line_rows (8 then) left them on the row path, it
+// lost 1.2-4.8 us (25.3 -> 30.1 at 24 rows on 2 GPUs). On 2 GPUs it also lost at 40 rows on every
 // budget (33.8 -> 38.9, 30.3 -> 33.3 and 28.1 -> 28.9 us at 32 / 64 / 128 SMs; folder 14) and at
-// 48 rows on 32 SMs (37.6 -> 39.3), and wins or ties from 64 rows; on 4 GPUs it wins from 40 rows
+// 48 rows on 32 SMs (37.6 -> 39.3), and won or tied from 64 rows; on 4 GPUs it won from 40 rows
 // on every budget (42.1 -> 40.4, 38.2 -> 35.0, 35.8 -> 32.4). Hence the defaults then, 48 and 32; 8
 // ranks are not measured (2 / 3 of the rows still cross there). Both paths have changed since:
 // between loopback ranks on one H200 rows once per rank took 14-27 us less at 64-128 rows on 2
@@ -210,14 +210,16 @@
 // (bench/results/2026-11-29-h200-stop29, calls 7 and 8, one copy per pair, medians of three
 // rounds), lines won at counts the quarter had left on the row path: 12 / 16 rows at 32 SMs 18.63
 // -> 14.95 / 19.35 -> 17.36 us, 20 / 24 at 64 SMs 19.83 -> 16.75 / 20.78 -> 18.60, 36 / 40 at 128
-// 22.98 -> 21.30 / 24.65 -> 23.54, and lost beyond about 3 / 8 of the budget (32 rows at 64 SMs
-// +0.6, 64 at 128 +0.4). Between loopback ranks at 16 SMs each, 8-12 rows as lines lost 0.9-5.9
-// us. Hence the default, kA2aLlLineRowsAuto (LineRowsFor): a quarter of max_sms, plus 8 from 32
-// SMs up (16 at 32 SMs, 24 at 64, 40 at 128; 4 at 16), at most 64, and never past the automatic
-// rank_dedup_rows (so 32 at 128 SMs on 4 ranks or more, where rows once per rank won at 40 rows at
-// stop 18: lines against them there are not measured). Each line row costs window space, the lines
-// of a row for each epoch's parity per (local expert, source): the 8 extra take 63 MB more per rank
-// at 256 experts and hidden 7168.
+// 22.98 -> 21.30 / 24.65 -> 23.54; at half the budget they won at 32 SMs (16 rows) but lost at 64
+// and 128 (32 rows +0.6, 64 rows +0.4). Between loopback ranks at 16 SMs each, 8-12 rows as lines
+// lost 0.9-5.9 us. Hence the default, kA2aLlLineRowsAuto (LineRowsFor): a quarter of max_sms, plus
+// 8 from 32 SMs up (16 at 32 SMs, 24 at 64, 40 at 128; 4 at 16), at most 64. With rank_dedup_rows
+// automatic as well it stops where that one starts rows once per rank (A2aLlThresholdsFor): 32 at
+// 128 SMs on 4 ranks or more, where rows once per rank won at 40 rows at stop 18 and lines against
+// them are not measured. The extra 8 rows on more than 2 ranks, and at 33-40 rows on 128 SMs with
+// rank_dedup_rows off, carry the 2-rank measurement over unmeasured. Each line row costs window
+// space, the lines of a row for each epoch's parity per (local expert, source): the 8 extra take 63
+// MB more per rank at 256 experts and hidden 7168.
 //
 // Note [Dispatch instances]
 // The dispatch kernel has three instances (A2aLlSends), and Dispatch picks one

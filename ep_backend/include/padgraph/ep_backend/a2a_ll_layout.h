@@ -90,8 +90,8 @@ enum class A2aLlSends { kLinesOneUnit, kNotOnce, kAny };
 inline constexpr int kA2aLlOneUnitMaxPerWarp = 16;
 inline constexpr int kA2aLlMaxLineRows = 64;              // rows per source sent as lines, at most
 inline constexpr int kA2aLlLineRowsAuto = -1;             // A2aLlOptions::line_rows: LineRowsFor
-inline constexpr int kA2aLlLineRowsAutoExtra = 8;         // automatic line_rows: max_sms / 4 plus
-inline constexpr int kA2aLlLineRowsAutoExtraMinSms = 32;  // this many from this budget up
+inline constexpr int kA2aLlLineRowsAutoExtra = 8;         // rows LineRowsFor adds to max_sms / 4
+inline constexpr int kA2aLlLineRowsAutoExtraMinSms = 32;  // the least budget LineRowsFor adds at
 inline constexpr int kA2aLlLineBytes = 128;               // a self-flagged line (lines.cuh)
 inline constexpr int kA2aLlLinePayloadBytes = 120;        // of which payload; the rest is the tag
 inline constexpr int kA2aLlLinesPerWarp = 4;              // lines one warp instruction stores
@@ -289,10 +289,9 @@ inline size_t AlignUp(size_t bytes) {
 
 // The shape's line_rows for an option value, capped at kA2aLlMaxLineRows and at the capacity.
 // kA2aLlLineRowsAuto (a2a_ll.h Note [Lines for small counts]): a quarter of the SM budget, plus
-// kA2aLlLineRowsAutoExtra from kA2aLlLineRowsAutoExtraMinSms SMs up, and at most `once_above`, the
-// rows above which rows once per rank start (RankDedupRowsFor with no lines), so that the
-// automatic value never takes counts from rows once per rank (an explicit line_rows does: it raises
-// rank_dedup_rows). The option itself is checked by A2aLl::Create.
+// kA2aLlLineRowsAutoExtra from kA2aLlLineRowsAutoExtraMinSms SMs up, and at most `once_above`
+// (A2aLlThresholdsFor: the automatic rank_dedup_rows when that option is automatic too). The
+// option itself is checked by A2aLl::Create.
 inline int LineRowsFor(int option, int max_sms, int capacity, int once_above) {
   const int extra = max_sms >= kA2aLlLineRowsAutoExtraMinSms ? kA2aLlLineRowsAutoExtra : 0;
   const int wanted =
@@ -318,6 +317,34 @@ inline int RankDedupRowsFor(int option, int line_rows, int capacity, int world) 
                      : option == kA2aLlRankDedupRowsAuto ? AutoRankDedupRows(world, capacity)
                                                          : option;
   return std::clamp(wanted, line_rows, std::max(line_rows, capacity));
+}
+
+// A shape's line_rows, return_line_rows and rank_dedup_rows, as A2aLl::Create resolves them from
+// the options of those names (each a value Create checked, or automatic) for `world` ranks.
+struct A2aLlThresholds {
+  int line_rows = 0;
+  int return_line_rows = 0;
+  int rank_dedup_rows = 0;
+};
+inline A2aLlThresholds A2aLlThresholdsFor(int line_rows_option, int return_line_rows_option,
+                                          int rank_dedup_rows_option, int max_sms, int capacity,
+                                          int world) {
+  A2aLlThresholds t;
+  // The automatic line_rows stops where the automatic rank_dedup_rows starts rows once per rank,
+  // so that neither default takes the other's counts (a2a_ll.h Note [Lines for small counts]);
+  // with rank_dedup_rows off or explicit it is not capped, and raises an explicit rank_dedup_rows
+  // to itself, as an explicit line_rows does.
+  const int once_above = rank_dedup_rows_option == kA2aLlRankDedupRowsAuto
+                             ? AutoRankDedupRows(world, capacity)
+                             : capacity;
+  t.line_rows = LineRowsFor(line_rows_option, max_sms, capacity, once_above);
+  t.rank_dedup_rows = RankDedupRowsFor(rank_dedup_rows_option, t.line_rows, capacity, world);
+  // A source with more rows than rank_dedup_rows takes its results back as rows (a2a_ll.h Note
+  // [Rows once per rank]): no lines back above it, and no window for them.
+  t.return_line_rows =
+      std::min(ReturnLineRowsFor(return_line_rows_option, max_sms, t.line_rows, capacity),
+               t.rank_dedup_rows);
+  return t;
 }
 
 // Checks every field against its limit (InvalidArgument naming the field, the value and the

@@ -11,7 +11,7 @@ inline constexpr int kA2aLlRankDedupAutoRows = 32;          // 3 ranks or more
 inline constexpr int kA2aLlRankDedupAutoRowsTwoRanks = 40;  // 2 ranks
 
 // The rows above which the default sends once per rank: 40 on 2 ranks (measured on 2 H200,
-// bench/results/2026-11-29-h200-stop29, call 3), 32 on more (4 H200,
+// bench/results/2026-11-29-h200-stop29, calls 3 and 4), 32 on more (4 H200,
 // bench/results/2026-11-28-h200x4-stop18), the capacity on one rank (no peer: never).
 constexpr int AutoRankDedupRows(int world, int capacity) {
   return world <= 1   ? capacity
