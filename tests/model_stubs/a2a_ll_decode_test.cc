@@ -77,7 +77,10 @@ ParallelConfig ConfigFor(int world, bool tp_lsa) {
     config.lm_head = LmHeadMode::kTp;
     config.gather_backend = GatherBackend::kLsa;
   }
-  config.buckets = {1, 2, 4, 8, 16, 24, 32, 48, 64};
+  // At a2a_ll's defaults for the decoder's 32 SMs on 2 ranks (a2a_ll_layout.h A2aLlThresholdsFor:
+  // lines to 16 rows, lines back to 32, rows once per rank above 40), bucket 40 is the one that
+  // sends rows and takes rows back.
+  config.buckets = {1, 2, 4, 8, 16, 24, 32, 40, 48, 64};
   config.ep_capacity = kMaxStepTokens;
   return config;
 }
