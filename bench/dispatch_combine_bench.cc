@@ -765,11 +765,11 @@ void BM_DispatchCombine(benchmark::State& state) {
   // A dense-TP exchange moves each rank's rows to every peer and as many back.
   uint64_t busiest = backend == Backend::kLsaGather ? 2 * rows * (world - 1) * kRowBytes : 0;
   // The deduplicated variant's rows go once per peer only from its threshold on.
+  const A2aLlOptions options = A2aLlOptionsFor(sms);
   const bool once_per_rank =
       backend == Backend::kA2aLlDedup &&
-      rows > A2aLlThresholdsFor(A2aLlOptionsFor(sms).line_rows,
-                                A2aLlOptionsFor(sms).return_line_rows, kA2aLlRankDedupRowsAuto, sms,
-                                kCapacity, world)
+      rows > A2aLlThresholdsFor(options.line_rows, options.return_line_rows,
+                                kA2aLlRankDedupRowsAuto, sms, kCapacity, world)
                  .rank_dedup_rows;
   for (int rank = 0; rank < world && backend != Backend::kLsaGather; ++rank)
     busiest = std::max(busiest, NvlinkBytes(routing, world, rank, once_per_rank));

@@ -57,13 +57,13 @@
 // NVLink on 2 H200 (same folder, call 18, against stop 26's separate run): one copy per pair 58.9
 // -> 58.3 us at 128 rows on 128 SMs, so there the wire, not the busiest SM, bounds the dispatch's
 // copies; the default (rows once per rank, with the combine's partial sums of Note [Rows once per
-// rank]) 42.0 -> 36.8. The same kernel then waits (bounded) for the words of this
-// epoch addressed to it that each source's mode names (every (local expert, source, part) word of a
-// source on the row path by parts, every block's word of one that spreads, the lines of one that
-// sends lines), and writes recv_counts [local_experts][world] for the expert GEMMs. An idle rank (n
-// = 0) sends lines: its line_counts words say 0. After a wait expired, recv_counts may count rows
-// that did not all land (a source's count comes in its line_counts word when it spreads, in its
-// last part's word on the row path); the Step fails then (rule 3) and only teardown follows.
+// rank]) 42.0 -> 36.8. The same kernel then waits (bounded) for the words of this epoch addressed
+// to it that each source's mode names (every (local expert, source, part) word of a source on the
+// row path by parts, every block's word of one that spreads, the lines of one that sends lines),
+// and writes recv_counts [local_experts][world] for the expert GEMMs. An idle rank (n = 0) sends
+// lines: its line_counts words say 0. After a wait expired, recv_counts may count rows that did not
+// all land (a source's count comes in its line_counts word when it spreads, in its last part's word
+// on the row path); the Step fails then (rule 3) and only teardown follows.
 //
 // Note [Rows once per rank]
 // A source on the row path with more real rows than rank_dedup_rows (options; by default 40 on 2
