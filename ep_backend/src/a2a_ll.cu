@@ -1243,6 +1243,13 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
   // by no barrier of the block when their peer takes lines.
   const int warp_id = warp * gridDim.x + blockIdx.x;
   const int warps = gridDim.x * kWarpsPerBlock;
+  // The same within the peer's group, for its rows and partial sums: at 128 rows on 2 ranks and
+  // 128 SMs, 512 rows held for a peer went to the first 16 of its 64 blocks. Over NVLink on 2
+  // H200, medians of three rounds (bench/results/2026-11-29-h200-stop30, call 1): 0.9-1.0 us off
+  // 32 rows at 32 and 64 SMs (24.32 -> 23.40 at 32), 0.4-1.1 off 128 rows (58.39 -> 57.93 at 128
+  // SMs, one copy per pair), 0.4-1.5 off the default's 64-128 rows (36.49 -> 34.98 at 64 rows on
+  // 32 SMs); 64 rows one copy per pair at 32 SMs +0.5 (41.29 -> 41.77), 8 rows within 0.05.
+  const int group_warp = warp * group_blocks + group_block;
   if (threadIdx.x == 0) {
     shared_epoch = last_epoch + 1;
     shared_rows = min(*p.sent_rows, p.rows);
@@ -1369,11 +1376,9 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
   const float* recv_weights =
       reinterpret_cast<const float*>(local_base + layout.recv_weights_offset);
   const int4* first_rows = p.first_rows + static_cast<size_t>(peer) * layout.shape.capacity;
-  int4 next = group_block * kWarpsPerBlock + warp < partial_units
-                  ? __ldcg(first_rows + (group_block * kWarpsPerBlock + warp) / chunks)
-                  : make_int4(0, 0, 0, 0);
-  for (int unit = group_block * kWarpsPerBlock + warp; unit < partial_units;
-       unit += group_blocks * kWarpsPerBlock) {
+  int4 next =
+      group_warp < partial_units ? __ldcg(first_rows + group_warp / chunks) : make_int4(0, 0, 0, 0);
+  for (int unit = group_warp; unit < partial_units; unit += group_blocks * kWarpsPerBlock) {
     const int chunk = unit % chunks;
     const size_t held = static_cast<size_t>(next.x);
     const int32_t copy = next.y, origin = next.z;
@@ -1422,12 +1427,11 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
     if (chunk == 0) moved_rows += row_bytes;
   }
 
-  // The rows held for `peer` when it sent rows: this block's share, one row per warp at a time,
-  // as a row or, when the peer takes lines back, as lines (Note [Lines back]; from a converged
-  // warp, Note [Converged lines]).
+  // The rows held for `peer` when it sent rows: this warp's share, one row at a time, as a row or,
+  // when the peer takes lines back, as lines (Note [Lines back]; from a converged warp, Note
+  // [Converged lines]).
   const int total = expired || peer_sends_lines || partial_sums ? 0 : prefix[local_experts];
-  for (int row = group_block * kWarpsPerBlock + warp; row < total;
-       row += group_blocks * kWarpsPerBlock) {
+  for (int row = group_warp; row < total; row += group_blocks * kWarpsPerBlock) {
     const int low = FindSegmentInWarp(prefix, local_experts, row);
     const int slot = row - prefix[low];
     const int32_t origin =

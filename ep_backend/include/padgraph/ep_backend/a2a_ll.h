@@ -136,7 +136,8 @@
 // expert outputs in the recv_rows layout (a separate buffer, or recv_rows itself) and the weights
 // [rows, top_k] fp32; n is the dispatch's. Blocks are grouped by source rank (combine_group_blocks
 // = max_sms / world per source); a group flattens the rows it holds for its source (count(le, src)
-// over le) and stores each one into the source's combine_rows at (token, k). Each block then
+// over le) and stores each one into the source's combine_rows at (token, k), a row per warp, warp w
+// of each of the group's blocks before warp w + 1 of any (a2a_ll.cu says why). Each block then
 // publishes its own flag at the source (a fence and one release store, no counter shared between
 // blocks): per-block completion. Every block waits (bounded) for every flag of this epoch addressed
 // to its rank and the grid computes out[t] = sum_k w[t, k] * y[t, k] over the pairs that were sent,
