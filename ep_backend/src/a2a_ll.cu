@@ -1244,11 +1244,13 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
   const int warp_id = warp * gridDim.x + blockIdx.x;
   const int warps = gridDim.x * kWarpsPerBlock;
   // The same within the peer's group, for its rows and partial sums: at 128 rows on 2 ranks and
-  // 128 SMs, 512 rows held for a peer went to the first 16 of its 64 blocks. Over NVLink on 2
-  // H200, medians of three rounds (bench/results/2026-11-29-h200-stop30, call 1): 0.9-1.0 us off
-  // 32 rows at 32 and 64 SMs (24.32 -> 23.40 at 32), 0.4-1.1 off 128 rows (58.39 -> 57.93 at 128
-  // SMs, one copy per pair), 0.4-1.5 off the default's 64-128 rows (36.49 -> 34.98 at 64 rows on
-  // 32 SMs); 64 rows one copy per pair at 32 SMs +0.5 (41.29 -> 41.77), 8 rows within 0.05.
+  // 128 SMs, the 512 rows held for a peer went to the first 32 of its 64 blocks. Over NVLink on 2
+  // H200, medians of three rounds (bench/results/2026-11-29-h200-stop30, call 3, against the
+  // blocks filled in order): 1.0-1.1 us off 32 rows at 32 and 64 SMs (24.44 -> 23.35 at 32),
+  // 0.6-1.4 off 128 rows (58.55 -> 57.92 at 128 SMs, one copy per pair), 0.2-1.4 off the default's
+  // 64-128 rows at 32 and 64 SMs (36.41 -> 35.05 at 64 rows on 32 SMs), 1-8 rows 0.03-0.17 less.
+  // Call 1 had 64 rows one copy per pair at 32 SMs 0.5 slower; call 3 had it 0.2 faster (41.16
+  // -> 40.93).
   const int group_warp = warp * group_blocks + group_block;
   if (threadIdx.x == 0) {
     shared_epoch = last_epoch + 1;
