@@ -5,6 +5,7 @@
 #include <nccl_device.h>
 
 #include <algorithm>
+#include <vector>
 
 #include "device_exchange.cuh"
 #include "fmt/format.h"
@@ -69,16 +70,33 @@ enum Counter {
   kSpreadDispatches = 10,
   kCounters = 11
 };
+// Each block adds into its own row of the counters, one 128-byte line, and ReadCounters sums the
+// rows. With one row for the grid, each warp's lane 0 ended the dispatch with atomics on the same
+// two words (up to 4,096 at 128 rows on 128 SMs), and the combine passed its wait for the dispatch
+// 1.2-1.8 us after the dispatch's last block reached them (0.45 at 1 row); with a row per block,
+// 0.6-0.8 (%globaltimer in both kernels, bench/results/2026-11-29-h200-stop30, calls 8, 12, 13).
+// Over NVLink on 2 H200, one copy per pair at 128 SMs: 58.10 -> 57.31 us at 128 rows, 33.83 ->
+// 33.10 at 64, 0.2-0.5 off 80-112 (medians of 3 and 5 rounds); every other case within 0.25, the
+// default's too (its 96 rows at 128 SMs +0.46 in call 12, +0.09 over five rounds in call 13).
+// Summing in shared memory first, with a barrier at the end, cut the wait by about 0.5 but cost
+// 0.1-0.7 us everywhere (call 9).
+constexpr int kCounterRow = 16;
+static_assert(kCounters <= kCounterRow);
 
 struct KernelCommon {
   A2aLlLayout layout;
   DeadlineView deadline;
-  unsigned long long* counters;  // [kCounters]
+  unsigned long long* counters;  // [blocks][kCounterRow]: a block adds into its row (BlockCounters)
   char* peers[kA2aLlMaxWorld];   // every rank's window, mapped here (computed once at Create)
   int rank;
   int layer;
   uint32_t jitter_max_ns;
 };
+
+// This block's row of the counters.
+__device__ __forceinline__ unsigned long long* BlockCounters(const KernelCommon& c) {
+  return c.counters + blockIdx.x * kCounterRow;
+}
 
 struct DispatchParams {
   KernelCommon common;
@@ -781,7 +799,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
       }
       invalid_pairs += top_k - __popc(mask);
     }
-    AddCount(c.counters + kInvalidPairs, invalid_pairs);
+    AddCount(BlockCounters(c) + kInvalidPairs, invalid_pairs);
 
     // Rows spread (Note [Dispatch]): (pair, chunk) units over every warp of the grid, a warp of
     // each block before the next warp of any, so that consecutive units land on different SMs.
@@ -971,7 +989,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
             PackOrigin(token, pair_k), c.rank);
       }
     }
-    AddCount(c.counters + kInvalidPairs, invalid);
+    AddCount(BlockCounters(c) + kInvalidPairs, invalid);
   }
 
   // Receive. Each source's mode, from its words (this rank's own from its own); the counts of
@@ -1200,16 +1218,16 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
       }
     }
   }
-  if (lane == 0) AddCount(c.counters + kDispatchCopied, copied_bytes);
-  AddCount(c.counters + kDispatchPeer, peer_bytes);
-  AddCount(c.counters + kDispatchSelf, self_bytes);
+  if (lane == 0) AddCount(BlockCounters(c) + kDispatchCopied, copied_bytes);
+  AddCount(BlockCounters(c) + kDispatchPeer, peer_bytes);
+  AddCount(BlockCounters(c) + kDispatchSelf, self_bytes);
   if (blockIdx.x == 0 && threadIdx.x == 0) {
-    AddCount(c.counters + (lines_out    ? kLinesDispatches
-                           : once       ? kRowsOnceDispatches
-                           : lines_back ? kLinesBackDispatches
-                                        : kRowsDispatches),
+    AddCount(BlockCounters(c) + (lines_out    ? kLinesDispatches
+                                 : once       ? kRowsOnceDispatches
+                                 : lines_back ? kLinesBackDispatches
+                                              : kRowsDispatches),
              1);
-    if (spread) AddCount(c.counters + kSpreadDispatches, 1);
+    if (spread) AddCount(BlockCounters(c) + kSpreadDispatches, 1);
   }
 }
 
@@ -1494,9 +1512,9 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
     }
   }
   if (lane == 0) {
-    AddCount(c.counters + kCombinePeer, moved_lines);
-    AddCount(c.counters + kCombineSelf, moved_self_lines);
-    AddCount(c.counters + (peer == c.rank ? kCombineSelf : kCombinePeer), moved_rows);
+    AddCount(BlockCounters(c) + kCombinePeer, moved_lines);
+    AddCount(BlockCounters(c) + kCombineSelf, moved_self_lines);
+    AddCount(BlockCounters(c) + (peer == c.rank ? kCombineSelf : kCombinePeer), moved_rows);
   }
   const uint64_t want = FlagTag(epoch, c.layer);
   const int rows = shared_rows;
@@ -1835,7 +1853,9 @@ absl::Status A2aLl::State::SetUp(int world, int ranks_per_gpu) {
       layout.shape.rank_dedup() ? static_cast<size_t>(world) * layout.shape.capacity : 1;
   PADGRAPH_ASSIGN_OR_RETURN(first_rows, DeviceBuffer::Allocate(first_rows_count * sizeof(int4)));
   PADGRAPH_ASSIGN_OR_RETURN(first_counts, DeviceBuffer::Allocate(2 * world * sizeof(int)));
-  PADGRAPH_ASSIGN_OR_RETURN(counters, DeviceBuffer::Allocate(kCounters * sizeof(uint64_t)));
+  const int counter_rows = std::max(dispatch_blocks, combine_blocks);
+  PADGRAPH_ASSIGN_OR_RETURN(counters, DeviceBuffer::Allocate(static_cast<size_t>(counter_rows) *
+                                                             kCounterRow * sizeof(uint64_t)));
   for (DeviceBuffer* buffer :
        {&dispatch_epochs, &combine_epochs, &recv_counts, &sent_rows, &valid_pairs, &line_modes,
         &pair_routes, &line_sends, &line_send_count, &partial_pairs, &members, &first_rows,
@@ -2028,9 +2048,13 @@ const int32_t* A2aLl::recv_origins() const {
 
 absl::StatusOr<A2aLlCounters> A2aLl::ReadCounters() const {
   if (state_ == nullptr) return absl::FailedPreconditionError("a2a_ll: counters after Destroy");
+  std::vector<uint64_t> rows(state_->counters.bytes() / sizeof(uint64_t));
+  PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemcpy(rows.data(), state_->counters.data(),
+                                           state_->counters.bytes(), cudaMemcpyDeviceToHost));
   uint64_t values[kCounters] = {};
-  PADGRAPH_CUDA_RETURN_IF_ERROR(
-      cudaMemcpy(values, state_->counters.data(), sizeof(values), cudaMemcpyDeviceToHost));
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (i % kCounterRow < kCounters) values[i % kCounterRow] += rows[i];
+  }
   A2aLlCounters counters;
   counters.dispatch_peer_bytes = values[kDispatchPeer];
   counters.dispatch_self_bytes = values[kDispatchSelf];
