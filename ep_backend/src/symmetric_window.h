@@ -67,7 +67,9 @@
 // every configuration that did not hang passed against the reference. The benchmark's 8-rank
 // cases hang too, though its ranks meet before every replay: a case ran into the deadline at its
 // first layer in 14 of 93 runs at stop 24, 12 of 108 at stop 23 and 2 of 29 at stop 22, in every
-// build compared (bench/results/2026-11-29-h200-stop24); tools/ab-bench.sh's medians take the
+// build compared (bench/results/2026-11-29-h200-stop24), and at stop 30 in 2 of 30 runs of the
+// 1-row cases in each of two builds (a 2 s budget) and once in a table (30 s;
+// bench/results/2026-11-29-h200-stop30, calls 14-16); tools/ab-bench.sh's medians take the
 // rounds that finished.
 #pragma once
 
