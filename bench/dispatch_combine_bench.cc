@@ -14,7 +14,10 @@
 // per-GPU egress bandwidth measured in the same run, the best of a copy-engine copy to one peer and
 // an SM kernel storing to all peers at once through the symmetric window. Every a2a_ll result is
 // checked against a float64 CPU reference (with the test experts of a2a_ll_testing.h) before it is
-// reported. Beside allgather, lsa_gather: the same dense-TP exchange on the lsa gather backend
+// reported. Beside a2a_ll, a2a_ll_lines_floor (a2a_ll.cu Note [The lines' floor]): the same pairs
+// as self-flagged lines both ways, in two launches on a2a_ll's grids, with the counts given by the
+// host: what a2a_ll's figure would be with none of its own steps, checked bit for bit.
+// Beside allgather, lsa_gather: the same dense-TP exchange on the lsa gather backend
 // (only real rows move), checked bit for bit against the rows sent. Last, loopback/: a2a_ll (one
 // copy per pair, the row path, and the default, with rows once per rank above its threshold)
 // between 2, 4 and 8 loopback ranks on GPU 0 (a2a_ll.h CreateLoopback), which a machine with one
@@ -168,6 +171,7 @@ struct RankState {
   std::map<int, A2aLl> a2a;           // by SM budget
   std::map<int, A2aLl> a2a_row_path;  // by SM budget, line_rows 0: every source sends rows
   std::map<int, A2aLl> a2a_dedup;     // by SM budget, rows once per rank
+  std::map<int, A2aLl> a2a_floor;     // by SM budget, for the lines' floor alone (NVLink teams)
   std::optional<LsaGather> lsa;
   DeviceBuffer x, ids, weights, count, out, expert_out;
   DeviceBuffer padded_recv, padded_back, gathered, barrier_int, probe_source, landing;
@@ -175,6 +179,8 @@ struct RankState {
   CudaGraphExec exec;
   std::vector<void*>* landings = nullptr;  // every rank's landing buffer, for the peer copy
   int rows = 0;
+  // The routing's pairs from this rank to each rank and from each rank to this one (self 0).
+  int pairs_to[kA2aLlMaxWorld] = {}, pairs_from[kA2aLlMaxWorld] = {};
 };
 
 // World threads that run jobs on their ranks; the benchmark thread posts and waits.
@@ -202,6 +208,8 @@ class Team {
       for (auto& [sms, a2a] : s.a2a_row_path)
         PADGRAPH_RETURN_IF_ERROR(a2a.Destroy());
       for (auto& [sms, a2a] : s.a2a_dedup)
+        PADGRAPH_RETURN_IF_ERROR(a2a.Destroy());
+      for (auto& [sms, a2a] : s.a2a_floor)
         PADGRAPH_RETURN_IF_ERROR(a2a.Destroy());
       if (s.lsa.has_value()) PADGRAPH_RETURN_IF_ERROR(s.lsa->Destroy());
       return s.loopback ? absl::OkStatus() : s.comm.Finalize();
@@ -337,6 +345,8 @@ class Team {
       dedup_options.rank_dedup_rows = kA2aLlRankDedupRowsAuto;
       PADGRAPH_ASSIGN_OR_RETURN(A2aLl dedup, A2aLl::Create(s.comm.get(), dedup_options));
       s.a2a_dedup.emplace(sms, std::move(dedup));
+      PADGRAPH_ASSIGN_OR_RETURN(A2aLl floor, A2aLl::Create(s.comm.get(), A2aLlOptionsFor(sms)));
+      s.a2a_floor.emplace(sms, std::move(floor));
     }
     PADGRAPH_ASSIGN_OR_RETURN(
         s.lsa, LsaGather::Create(s.comm.get(), {.row_bytes = static_cast<int>(kRowBytes),
@@ -426,6 +436,17 @@ Team* TeamOrSkip(benchmark::State& state, int world, bool loopback = false) {
 // Stages routing for `rows` rows onto every rank.
 absl::Status Stage(RankState& s, const Routing& routing, int rows) {
   s.rows = rows;
+  const int local = kExperts / s.world;
+  std::fill(std::begin(s.pairs_to), std::end(s.pairs_to), 0);
+  std::fill(std::begin(s.pairs_from), std::end(s.pairs_from), 0);
+  for (int rank = 0; rank < s.world; ++rank) {
+    for (const int32_t id : routing.ids[rank]) {
+      const int owner = id / local;
+      if (rank == owner) continue;
+      if (rank == s.rank) ++s.pairs_to[owner];
+      if (owner == s.rank) ++s.pairs_from[rank];
+    }
+  }
   PADGRAPH_CUDA_RETURN_IF_ERROR(
       cudaMemcpy(s.x.data(), routing.x[s.rank].data(), rows * kRowBytes, cudaMemcpyHostToDevice));
   PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemcpy(s.ids.data(), routing.ids[s.rank].data(),
@@ -475,6 +496,53 @@ absl::Status CheckA2aLl(RankState& s, const A2aLl& a2a, const Routing& routing, 
       if (!(std::abs(got - want) <= 1e-2 * std::abs(want) + 2e-2)) {
         return absl::InternalError(
             fmt::format("a2a_ll check: row {} col {}: got {}, want {}", t, h, got, want));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+// kA2aLlLinesFloor: a2a_ll.cu Note [The lines' floor], the routing's pairs crossing NVLink as
+// lines both ways with the counts known on the host (a pair's row is sent as row r % rows of x,
+// the same bytes). Checked leg by leg: recv_rows, zeroed first, holds each peer's rows bit for bit.
+A2aLlLinesFloorArgs FloorLeg(const RankState& s, int leg, int layer) {
+  A2aLlLinesFloorArgs args;
+  args.x = s.x.data();
+  args.x_rows = s.rows;
+  // Leg 1 returns the pairs: each peer gets back as many rows as it sent.
+  std::copy(std::begin(s.pairs_to), std::end(s.pairs_to), leg == 0 ? args.rows_to : args.rows_from);
+  std::copy(std::begin(s.pairs_from), std::end(s.pairs_from),
+            leg == 0 ? args.rows_from : args.rows_to);
+  args.leg = leg;
+  args.layer = layer;
+  args.deadline = s.deadline.view();
+  return args;
+}
+
+absl::Status CheckLinesFloor(RankState& s, const A2aLl& a2a, const Routing& routing) {
+  cudaStream_t stream = s.stream.get();
+  const A2aLlLayout& layout = a2a.layout();
+  const size_t region = layout.recv_row_count() * kRowBytes;
+  std::vector<uint16_t> rows(layout.recv_row_count() * kHidden);
+  for (int leg = 0; leg < 2; ++leg) {
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemsetAsync(a2a.recv_rows(), 0, region, stream));
+    const A2aLlLinesFloorArgs args = FloorLeg(s, leg, 0);
+    PADGRAPH_RETURN_IF_ERROR(a2a.LaunchLinesFloor(args, stream));
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
+    PADGRAPH_RETURN_IF_ERROR(s.deadline.Check());
+    PADGRAPH_CUDA_RETURN_IF_ERROR(
+        cudaMemcpy(rows.data(), a2a.recv_rows(), region, cudaMemcpyDeviceToHost));
+    for (int source = 0; source < s.world; ++source) {
+      for (int r = 0; r < args.rows_from[source]; ++r) {
+        const size_t at =
+            layout.RecvRowIndex(r / layout.shape.line_rows, source, r % layout.shape.line_rows) *
+            kHidden;
+        const uint16_t* want = routing.x[source].data() + static_cast<size_t>(r % s.rows) * kHidden;
+        if (std::memcmp(&rows[at], want, kRowBytes) != 0) {
+          return absl::InternalError(
+              fmt::format("lines' floor check: leg {}: row {} from rank {} differs from its x row",
+                          leg, r, source));
+        }
       }
     }
   }
@@ -540,7 +608,8 @@ enum class Backend {
   kLsaGather,
   kA2aLlRowPath,
   kEmptyLikeTransport,
-  kA2aLlDedup
+  kA2aLlDedup,
+  kA2aLlLinesFloor
 };
 
 bool IsA2aLl(Backend backend) {
@@ -632,6 +701,11 @@ absl::Status Enqueue(RankState& s, Backend backend, int sms, int iteration) {
                             .layer = iteration % 61,
                             .deadline = s.deadline.view()},
                            stream);
+    }
+    case Backend::kA2aLlLinesFloor: {
+      const A2aLl& a2a = s.a2a_floor.at(sms);
+      PADGRAPH_RETURN_IF_ERROR(a2a.LaunchLinesFloor(FloorLeg(s, 0, iteration % 61), stream));
+      return a2a.LaunchLinesFloor(FloorLeg(s, 1, iteration % 61), stream);
     }
     case Backend::kAllGather:
       PADGRAPH_NCCL_RETURN_IF_ERROR(
@@ -739,6 +813,8 @@ void BM_DispatchCombine(benchmark::State& state) {
     if (IsA2aLl(backend))
       PADGRAPH_RETURN_IF_ERROR(CheckA2aLl(s, A2aLlOf(s, backend, sms), routing, rows));
     if (backend == Backend::kLsaGather) PADGRAPH_RETURN_IF_ERROR(CheckLsaGather(s, routing, rows));
+    if (backend == Backend::kA2aLlLinesFloor)
+      PADGRAPH_RETURN_IF_ERROR(CheckLinesFloor(s, s.a2a_floor.at(sms), routing));
     cudaStream_t stream = s.stream.get();
     // One eager round first: NCCL connects peers for send/recv lazily, which capture cannot do.
     PADGRAPH_RETURN_IF_ERROR(Enqueue(s, backend, sms, 0));
@@ -774,7 +850,10 @@ void BM_DispatchCombine(benchmark::State& state) {
   for (int rank = 0; rank < world && backend != Backend::kLsaGather; ++rank)
     busiest = std::max(busiest, NvlinkBytes(routing, world, rank, once_per_rank));
   const double median_us = state.counters["median_us"];
-  state.counters["checked"] = IsA2aLl(backend) || backend == Backend::kLsaGather ? 1 : 0;
+  state.counters["checked"] =
+      IsA2aLl(backend) || backend == Backend::kLsaGather || backend == Backend::kA2aLlLinesFloor
+          ? 1
+          : 0;
   if (loopback) return;  // no NVLink: no bytes over it, no floor
   state.counters["nvlink_bytes"] = static_cast<double>(busiest);
   state.counters["GBps"] = busiest / (median_us * 1e3);
@@ -806,6 +885,8 @@ const char* BackendName(Backend backend) {
       return "a2a_ll_row_path";
     case Backend::kA2aLlDedup:
       return "a2a_ll_dedup";
+    case Backend::kA2aLlLinesFloor:
+      return "a2a_ll_lines_floor";
   }
   return "?";
 }
@@ -851,9 +932,10 @@ absl::Status Register() {
     }
     for (int rows : rows_to_run) {
       for (Backend backend : {Backend::kA2aLl, Backend::kA2aLlRowPath, Backend::kA2aLlDedup,
-                              Backend::kA2aPadded, Backend::kAllGather, Backend::kLsaGather}) {
+                              Backend::kA2aLlLinesFloor, Backend::kA2aPadded, Backend::kAllGather,
+                              Backend::kLsaGather}) {
         for (int sms : kSmBudgets) {
-          const bool a2a_ll = IsA2aLl(backend);
+          const bool a2a_ll = IsA2aLl(backend) || backend == Backend::kA2aLlLinesFloor;
           if (!a2a_ll && sms != kSmBudgets[0]) continue;
           const std::string name = a2a_ll
                                        ? fmt::format("dispatch_combine/world:{}/{}/rows:{}/sms:{}",

@@ -67,7 +67,7 @@ for b in (bench or {}).get("benchmarks", []):
     # The floor of the all-to-all's pairs; lsa_gather's own (its rows out and back) and the
     # deduplicated variant's (its rows, per SM budget: its lines path sends pairs) apart.
     prefix = ("lsa_gather_" if backend == "lsa_gather"
-              else f"{name}#" if backend == "a2a_ll_dedup" else "")
+              else f"{name}#" if backend in ("a2a_ll_dedup", "a2a_ll_lines_floor") else "")
     for key in ("floor_us", "nvlink_bytes", "egress_GBps"):
         if key in b:
             r[prefix + key] = b[key]
@@ -87,7 +87,7 @@ for (w, k), v in sorted(egress.items()):
     print(f"egress world {w} {k}: {v:.1f} GB/s")
 for (w, k), v in sorted(pieces.items()):
     print(f"parts world {w} {k}: {v:.1f} us")
-hdr = f"{'W':>2} {'rows':>4} {'a2a_ll':>8} {'(sms)':>5} {'GB/s':>6} {'floor':>7} {'x floor':>7} {'torch a2a':>9} {'x torch':>7} {'rowpath':>8} {'padded':>8} {'allgath':>8} {'torch ag':>8} {'lsa_gath':>8} {'dedup':>8} {'x floor':>7} {'x torch':>7}"
+hdr = f"{'W':>2} {'rows':>4} {'a2a_ll':>8} {'(sms)':>5} {'GB/s':>6} {'floor':>7} {'x floor':>7} {'torch a2a':>9} {'x torch':>7} {'rowpath':>8} {'padded':>8} {'allgath':>8} {'torch ag':>8} {'lsa_gath':>8} {'dedup':>8} {'x floor':>7} {'x torch':>7} {'lines fl':>8}"
 print(hdr)
 for (w, n), r in sorted(rows.items()):
     ll = {k: v for k, v in r.items() if k.startswith("a2a_ll@")}
@@ -99,6 +99,8 @@ for (w, n), r in sorted(rows.items()):
     t = ((torch or {}).get("worlds", {}).get(str(w), {}) or {}).get(str(n), {})
     ta, tg = t.get("padded_all_to_all_us"), t.get("allgather_reduce_scatter_us")
     us = ll.get(best)
+    # The lines' floor (a2a_ll.cu Note [The lines' floor]) at the best a2a_ll's SM budget.
+    lines_floor = r.get(f"a2a_ll_lines_floor@{best.split('@')[1]}") if best else None
     floor = r.get("floor_us")
     entry = {"world": w, "rows": n, **r, "best_a2a_ll": best,
              "best_row_path_us": min(row_path) if row_path else None, "torch_padded_all_to_all_us": ta,
@@ -108,13 +110,15 @@ for (w, n), r in sorted(rows.items()):
              "best_dedup": best_dd, "dedup_us": dd_us,
              "dedup_ratio_to_own_floor": dd_us / dd_floor if dd_us and dd_floor else None,
              "dedup_ratio_to_torch": dd_us / ta if dd_us and ta else None,
+             "lines_floor_us": lines_floor,
              "GBps": r.get("nvlink_bytes", 0) / (us * 1e3) if us else None}
     summary["rows"].append(entry)
     f = lambda v, p=1: "-" if v is None else f"{v:.{p}f}"
     print(f"{w:>2} {n:>4} {f(us):>8} {best.split('@')[1][:-2] if best else '-':>5} {f(entry['GBps'],0):>6} "
           f"{f(floor):>7} {f(entry['ratio_to_floor'],2):>7} {f(ta):>9} {f(entry['ratio_to_torch'],2):>7} "
           f"{f(min(row_path) if row_path else None):>8} {f(r.get('a2a_padded')):>8} {f(r.get('allgather')):>8} {f(tg):>8} {f(r.get('lsa_gather')):>8} "
-          f"{f(dd_us):>8} {f(entry['dedup_ratio_to_own_floor'],2):>7} {f(entry['dedup_ratio_to_torch'],2):>7}")
+          f"{f(dd_us):>8} {f(entry['dedup_ratio_to_own_floor'],2):>7} {f(entry['dedup_ratio_to_torch'],2):>7} "
+          f"{f(lines_floor):>8}")
 if loopback:
     print("loopback ranks on one GPU (no NVLink), us:")
     print(f"{'W':>2} {'rows':>4} {'a2a_ll':>8} {'rowpath':>8}")

@@ -34,5 +34,6 @@ run_case two_gpus_a2a_padded_tp_max nccl_decode_test 'Gpus/NcclDecodeTest.*/2gpu
 run_case two_gpus_a2a_ll_layers_and_list_bound a2a_ll_test \
   'Teams/A2aLlTest.GraphOfManyLayersEqualsEagerBitForBit/2gpus:Teams/A2aLlTest.ListOfLinesToSendAtItsBound/2gpus'
 run_case two_gpus_a2a_ll_rank_dedup a2a_ll_test 'Teams/A2aLlTest.RowsOncePerRankMatchTheReference/2gpus'
+run_case two_gpus_a2a_ll_lines_floor a2a_ll_test 'Teams/A2aLlTest.LinesFloorDeliversEveryRowBitForBit/2gpus'
 run_case two_gpus_decode_local_sum_per_layer_lsa a2a_ll_decode_test \
   'Gpus/A2aLlDecodeTest.GraphReplayEqualsTheSamePlanLaunchedEagerlyBitForBit/2gpus'

@@ -1,5 +1,5 @@
-// a2a_ll: the dispatch and combine kernels, the egress probe, and the collective set-up and
-// teardown (a2a_ll.h). nvcc compiles this file: nccl_device.h is CUDA-only.
+// a2a_ll: the dispatch and combine kernels, the egress probe, the lines' floor, and the collective
+// set-up and teardown (a2a_ll.h). nvcc compiles this file: nccl_device.h is CUDA-only.
 #include <cuda_bf16.h>
 #include <nccl.h>
 #include <nccl_device.h>
@@ -1668,6 +1668,120 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock)
   }
 }
 
+// Note [The lines' floor]
+// What one leg of a2a_ll costs when nothing but its lines has to happen: each rank sends each peer
+// rows_to[peer] rows as self-flagged lines (lines.cuh) from the grid's first warps, one (row, four
+// lines) unit per warp at a time, and the grid's last warps await rows_from[source] rows from each
+// peer and unpack them into recv_rows, as the dispatch's receive does. The counts come from the
+// host, so there is no slot table, no count word, no scan and no search: two launches, one per leg
+// (the dispatch's grid, then the combine's), are the floor of a dispatch + combine that moves those
+// rows as lines between two kernels that each complete their leg. Row r of a source's rows lands at
+// (local expert r / line_rows, slot r % line_rows) of that source's block, in dispatch_lines buffer
+// `leg`; its payload is row r % x_rows of the sender's x. A rank's leg-0 lines at a peer are
+// overwritten only by its next leg 0, which it starts after it has that peer's leg-1 lines, which
+// the peer sends after its own leg 0 (and the same with the legs swapped), and each leg's tags
+// carry its own launch counter, so no line is read stale or overwritten unread.
+struct LinesFloorParams {
+  KernelCommon common;
+  const char* x;
+  int x_rows;
+  int leg;
+  uint32_t* epochs;  // [gridDim.x]: the dispatch's counters for leg 0, the combine's for leg 1
+  int rows_to[kA2aLlMaxWorld];
+  int rows_from[kA2aLlMaxWorld];
+};
+
+// Row `row` of every rank's `rows` in rank order (self skipped, `row` below their sum): its rank
+// and its row among that rank's.
+__device__ __forceinline__ void FloorRow(const int (&rows)[kA2aLlMaxWorld], int world, int self,
+                                         int row, int* rank, int* rank_row) {
+  for (int r = 0; r < world; ++r) {
+    const int count = r == self ? 0 : rows[r];
+    if (row < count) {
+      *rank = r;
+      *rank_row = row;
+      return;
+    }
+    row -= count;
+  }
+}
+
+__global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
+    LinesFloorKernel(const LinesFloorParams p) {
+  device_exchange::TouchParams(p);  // Note [Parameters before the wait]
+  const uint32_t last_epoch = device_exchange::OwnLaunchCounter(p.epochs);
+  device_exchange::AwaitPredecessor();
+  __shared__ uint32_t shared_epoch;
+  if (threadIdx.x == 0) shared_epoch = last_epoch + 1;
+  __syncthreads();
+  const uint32_t epoch = shared_epoch;
+  const KernelCommon& c = p.common;
+  const A2aLlLayout& layout = c.layout;
+  if (threadIdx.x == 0) p.epochs[blockIdx.x] = epoch;
+  const int world = layout.shape.world;
+  const int line_rows = layout.shape.line_rows;
+  const int lane = threadIdx.x % kWarpSize;
+  const int line_group = lane / lines::kLanesPerLine;
+  const int part = lane % lines::kLanesPerLine;
+  const int warp_id = blockIdx.x * kWarpsPerBlock + threadIdx.x / kWarpSize;
+  const int warps = gridDim.x * kWarpsPerBlock;
+  const size_t row_bytes = layout.row_bytes();
+  const int lines_per_row = layout.lines_per_row();
+  const int line_groups = layout.line_groups();
+  char* const local_base = c.peers[c.rank];
+  const uint64_t want = FlagTag(epoch, c.layer);
+  int units_out = 0, units_in = 0;
+  for (int r = 0; r < world; ++r) {
+    units_out += r == c.rank ? 0 : p.rows_to[r] * line_groups;
+    units_in += r == c.rank ? 0 : p.rows_from[r] * line_groups;
+  }
+
+  __syncwarp();  // Note [Converged lines]
+  for (int unit = warp_id; unit < units_out; unit += warps) {
+    const int row = layout.line_groups_divisor.Quotient(unit);
+    const int line = (unit - row * line_groups) * lines::kLinesPerWarp + line_group;
+    int peer = 0, peer_row = 0;
+    FloorRow(p.rows_to, world, c.rank, row, &peer, &peer_row);
+    uint64_t low = 0, high = 0;
+    if (line < lines_per_row) {
+      LoadRowPart(p.x + static_cast<size_t>(peer_row % p.x_rows) * row_bytes, row_bytes, line, part,
+                  &low, &high);
+      if (part == lines::kTagLane) high = FlagWord(epoch, c.layer, peer_row);
+      lines::StoreLinePart(
+          reinterpret_cast<uint64_t*>(c.peers[peer] +
+                                      layout.DispatchLine(p.leg, peer_row / line_rows, c.rank,
+                                                          peer_row % line_rows, line)) +
+              2 * part,
+          low, high);
+    }
+  }
+
+  __syncwarp();
+  for (int unit = warps - 1 - warp_id; unit < units_in; unit += warps) {
+    const int row = layout.line_groups_divisor.Quotient(unit);
+    const int line = (unit - row * line_groups) * lines::kLinesPerWarp + line_group;
+    int source = 0, source_row = 0;
+    FloorRow(p.rows_from, world, c.rank, row, &source, &source_row);
+    const int local_expert = source_row / line_rows;
+    const int slot = source_row % line_rows;
+    const uint64_t* at[1] = {
+        line < lines_per_row
+            ? reinterpret_cast<const uint64_t*>(
+                  local_base + layout.DispatchLine(p.leg, local_expert, source, slot, line)) +
+                  2 * part
+            : nullptr};
+    uint64_t low[1] = {0}, high[1] = {0};
+    if (!AwaitLineParts(
+            c, at, want, [&](int) { return source; },
+            [](int) -> const uint64_t* { return nullptr; }, [] { return ~0u; }, unit, low, high) ||
+        at[0] == nullptr) {
+      continue;
+    }
+    StoreRowPart(local_base + layout.RecvRow(local_expert, source, slot), row_bytes, line, part,
+                 low[0], high[0]);
+  }
+}
+
 absl::Status Invalid(const char* field, int64_t value, const std::string& limit) {
   return absl::InvalidArgumentError(
       fmt::format("a2a_ll: {} = {} is out of range: {}", field, value, limit));
@@ -2017,6 +2131,46 @@ absl::Status A2aLl::LaunchEgressProbe(const void* source, size_t bytes_per_peer,
       s.window.handle(), s.layout.recv_rows_offset, s.rank, world,
       static_cast<const uint4*>(source), bytes_per_peer / 16);
   PADGRAPH_CUDA_RETURN_IF_ERROR(cudaGetLastError());
+  return absl::OkStatus();
+}
+
+absl::Status A2aLl::LaunchLinesFloor(const A2aLlLinesFloorArgs& args, cudaStream_t stream) const {
+  if (state_ == nullptr) return absl::FailedPreconditionError("a2a_ll: floor after Destroy");
+  const State& s = *state_;
+  PADGRAPH_RETURN_IF_ERROR(CheckLaunch(s, 0, args.layer, args.deadline));
+  const A2aLlLayout& layout = s.layout;
+  const int world = layout.shape.world;
+  if (args.leg != 0 && args.leg != 1) return Invalid("leg", args.leg, "must be 0 or 1");
+  if (args.x == nullptr) return absl::InvalidArgumentError("a2a_ll: the floor needs x");
+  if (args.x_rows < 1 || args.x_rows > layout.shape.capacity) {
+    return Invalid("x_rows", args.x_rows,
+                   fmt::format("must be in [1, capacity ({})]", layout.shape.capacity));
+  }
+  // A source's rows fill its line block: local_experts x line_rows rows.
+  const int most = layout.local_experts * layout.shape.line_rows;
+  for (int r = 0; r < kA2aLlMaxWorld; ++r) {
+    const int most_here = r < world && r != s.rank ? most : 0;
+    for (const auto& [name, rows] :
+         {std::pair{"rows_to", args.rows_to[r]}, std::pair{"rows_from", args.rows_from[r]}}) {
+      if (rows < 0 || rows > most_here) {
+        return Invalid(name, rows,
+                       fmt::format("[{}] must be in [0, {}] (local_experts x line_rows for a peer, "
+                                   "0 for this rank and past the world)",
+                                   r, most_here));
+      }
+    }
+  }
+  LinesFloorParams params;
+  params.common = CommonFor(s, args.layer, args.deadline);
+  params.x = static_cast<const char*>(args.x);
+  params.x_rows = args.x_rows;
+  params.leg = args.leg;
+  params.epochs = (args.leg == 0 ? s.dispatch_epochs : s.combine_epochs).data<uint32_t>();
+  std::copy(std::begin(args.rows_to), std::end(args.rows_to), params.rows_to);
+  std::copy(std::begin(args.rows_from), std::end(args.rows_from), params.rows_from);
+  PADGRAPH_CUDA_RETURN_IF_ERROR(
+      LaunchCooperative(LinesFloorKernel, args.leg == 0 ? s.dispatch_blocks : s.combine_blocks,
+                        kThreadsPerBlock, params, stream));
   return absl::OkStatus();
 }
 

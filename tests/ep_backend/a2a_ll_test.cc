@@ -4,8 +4,8 @@
 // with every launch queued before any result is read; many MoE layers back to back in one CUDA
 // graph (Note [Buffer reuse across layers]) equal to the same launches made eagerly, bit for bit;
 // padded rows never sent (device byte counters, poisoned output rows); a jitter stress of 10,000
-// replays; and a bounded wait that expires naming the layer and the peer when one rank skips a
-// layer.
+// replays; a bounded wait that expires naming the layer and the peer when one rank skips a
+// layer; and the lines' floor (the benchmark's) delivering every row.
 #include "padgraph/ep_backend/a2a_ll.h"
 
 #include <cuda_runtime_api.h>
@@ -911,6 +911,75 @@ TEST_P(A2aLlTest, LinesBackSourceWaitsForPeersItSentNothing) {
   ExpectStableUnderJitter(GetParam(), shape, launches, 2000);
 }
 
+// a2a_ll.cu Note [The lines' floor]: 40 legs (0, 1, 0, ...) with new counts each, every rank's
+// rows to every peer drawn from one seed (up to a source's whole line block, idle pairs among
+// them); after each leg recv_rows, zeroed before it, holds every peer's rows bit for bit.
+TEST_P(A2aLlTest, LinesFloorDeliversEveryRowBitForBit) {
+  const int world = GetParam().world;
+  const Shape shape;
+  constexpr int kLegs = 40;
+  const auto x_of = [&](int rank) {
+    std::mt19937_64 rng(7000 + rank);
+    std::vector<uint16_t> x(static_cast<size_t>(shape.capacity) * shape.hidden);
+    for (auto& v : x)
+      v = static_cast<uint16_t>(rng());
+    return x;
+  };
+  OnTeam(GetParam(), shape, 0, absl::Seconds(20), [&](Rank& r) -> absl::Status {
+    const A2aLlLayout& layout = r.a2a.layout();
+    const int most = layout.local_experts * layout.shape.line_rows;
+    const std::vector<uint16_t> own_x = x_of(r.rank);
+    PADGRAPH_ASSIGN_OR_RETURN(DeviceBuffer x, DeviceBuffer::Allocate(own_x.size() * 2));
+    PADGRAPH_CUDA_RETURN_IF_ERROR(
+        cudaMemcpy(x.data(), own_x.data(), own_x.size() * 2, cudaMemcpyHostToDevice));
+    const size_t region = layout.recv_row_count() * layout.row_bytes();
+    std::vector<uint16_t> rows(region / 2);
+    std::mt19937 rng(7100);
+    r.AllRanksReady();
+    for (int i = 0; i < kLegs; ++i) {
+      // rows[s][d]: what rank s sends rank d in this leg, the same draw on every rank.
+      std::vector<std::vector<int>> counts(world, std::vector<int>(world, 0));
+      for (int source = 0; source < world; ++source) {
+        for (int destination = 0; destination < world; ++destination) {
+          const int count = std::uniform_int_distribution<int>(-most / 4, most)(rng);
+          if (source != destination) counts[source][destination] = std::max(count, 0);
+        }
+      }
+      A2aLlLinesFloorArgs args;
+      args.x = x.data();
+      args.x_rows = shape.capacity;
+      args.leg = i % 2;
+      args.layer = i % 61;
+      args.deadline = r.deadline.view();
+      for (int peer = 0; peer < world; ++peer) {
+        args.rows_to[peer] = counts[r.rank][peer];
+        args.rows_from[peer] = counts[peer][r.rank];
+      }
+      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemsetAsync(r.a2a.recv_rows(), 0, region, r.stream.get()));
+      PADGRAPH_RETURN_IF_ERROR(r.a2a.LaunchLinesFloor(args, r.stream.get()));
+      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(r.stream.get()));
+      PADGRAPH_RETURN_IF_ERROR(r.deadline.Check());
+      PADGRAPH_CUDA_RETURN_IF_ERROR(
+          cudaMemcpy(rows.data(), r.a2a.recv_rows(), region, cudaMemcpyDeviceToHost));
+      for (int source = 0; source < world; ++source) {
+        const std::vector<uint16_t> source_x = x_of(source);
+        for (int row = 0; row < args.rows_from[source]; ++row) {
+          const size_t at = layout.RecvRowIndex(row / layout.shape.line_rows, source,
+                                                row % layout.shape.line_rows) *
+                            shape.hidden;
+          const size_t want = static_cast<size_t>(row % shape.capacity) * shape.hidden;
+          if (!std::equal(source_x.begin() + want, source_x.begin() + want + shape.hidden,
+                          rows.begin() + at)) {
+            return absl::InternalError(fmt::format("leg {}: rank {}'s row {} from rank {} differs",
+                                                   i, r.rank, row, source));
+          }
+        }
+      }
+    }
+    return r.Teardown();
+  });
+}
+
 // Rank 1 skips layer 1. Rank 0's dispatch of layer 1 waits for words rank 1 never sends (rank 1's
 // next words carry layer 2): it expires within the budget, the record names layer 1 and rank 1, and
 // rank 0's next launches exit at once. Rank 1's layer-2 wait expires likewise, naming another
@@ -1130,6 +1199,18 @@ TEST(A2aLlArgumentsTest, RejectsOutOfRangeArguments) {
     no_weights.num_rows = static_cast<const int32_t*>(r.expert_out.data());
     no_weights.rows = dedup_shape.line_rows + 1;  // more than the resolved rank_dedup_rows
     absl::Status weights = dedup.Dispatch(no_weights, r.stream.get());
+    A2aLlLinesFloorArgs floor;
+    floor.deadline = r.deadline.view();
+    floor.x = r.expert_out.data();
+    floor.x_rows = 1;
+    floor.rows_to[0] = 1;  // this rank's own
+    absl::Status floor_self = r.a2a.LaunchLinesFloor(floor, r.stream.get());
+    floor.rows_to[0] = 0;
+    floor.leg = 2;
+    absl::Status floor_leg = r.a2a.LaunchLinesFloor(floor, r.stream.get());
+    floor.leg = 0;
+    floor.x_rows = shape.capacity + 1;
+    absl::Status floor_x_rows = r.a2a.LaunchLinesFloor(floor, r.stream.get());
     PADGRAPH_RETURN_IF_ERROR(dedup.Destroy());
     PADGRAPH_RETURN_IF_ERROR(r.Teardown());
     if (!absl::IsInvalidArgument(rows) || rows.message().find("rows = 33") == std::string::npos)
@@ -1153,6 +1234,12 @@ TEST(A2aLlArgumentsTest, RejectsOutOfRangeArguments) {
       return absl::InternalError(too_many_rank_dedup_rows.status().ToString());
     if (!absl::IsInvalidArgument(weights) || weights.message().find("weights") == std::string::npos)
       return absl::InternalError(weights.ToString());
+    for (const auto& [status, field] :
+         {std::pair{floor_self, "rows_to = 1"}, std::pair{floor_leg, "leg = 2"},
+          std::pair{floor_x_rows, "x_rows = 33"}}) {
+      if (!absl::IsInvalidArgument(status) || status.message().find(field) == std::string::npos)
+        return absl::InternalError(status.ToString());
+    }
     return absl::OkStatus();
   });
 }

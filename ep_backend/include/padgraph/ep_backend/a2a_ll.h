@@ -441,6 +441,19 @@ struct A2aLlCombineArgs {
   DeadlineView deadline;  // as for dispatch
 };
 
+// Benchmark aid: one leg of the lines' floor (a2a_ll.cu Note [The lines' floor]), the rows each
+// rank sends and receives given by the host.
+struct A2aLlLinesFloorArgs {
+  const void* x = nullptr;  // bf16 [x_rows, hidden]: a peer's row r is row r % x_rows
+  int x_rows = 0;           // [1, capacity]
+  // Rows to and from each rank, each in [0, local_experts x line_rows]; 0 for this rank.
+  int rows_to[kA2aLlMaxWorld] = {};
+  int rows_from[kA2aLlMaxWorld] = {};
+  int leg = 0;  // 0 on the dispatch's grid, 1 on the combine's: launched alternately, 0 first
+  int layer = 0;
+  DeadlineView deadline;
+};
+
 class A2aLl {
  public:
   static constexpr int kThreadsPerBlock = 512;
@@ -478,6 +491,9 @@ class A2aLl {
   // time gives the SM-store egress bandwidth of the byte floor.
   absl::Status LaunchEgressProbe(const void* source, size_t bytes_per_peer, int blocks,
                                  cudaStream_t stream) const;
+  // Benchmark aid: one leg of the lines' floor, into recv_rows. The instance must launch nothing
+  // else: its lines share dispatch_lines with Dispatch's, by other tags.
+  absl::Status LaunchLinesFloor(const A2aLlLinesFloorArgs& args, cudaStream_t stream) const;
 
   const A2aLlLayout& layout() const;
   int rank() const;
