@@ -500,7 +500,7 @@ __device__ __forceinline__ uint4 PackBf16(const float* sum) {
 // A source that sends lines, or spreads its rows (a2a_ll.h Note [Dispatch]), numbers its pairs'
 // slots in token order, as the rest of the row path does: a pair's slot is the number of earlier
 // tokens that picked its expert. Every block computes the table for at most line_rows tokens (or
-// kA2aLlMaxSpreadRows, a 64-bit word of tokens per 64), one (token, k) per thread, top_k rounded up
+// kA2aLlMaxSpreadRows, a 32-bit word of tokens per 32), one (token, k) per thread, top_k rounded up
 // to a power of two lanes per token so that a token's pairs share a warp (64 tokens a pass at top_k
 // 5-8, 32 at 9-16). A pair is valid (Note [Invalid ids]) when its id is in range and no earlier
 // lane of its token holds the same id (EarlierLaneHolds); each valid pair sets its token's bit in
@@ -517,6 +517,11 @@ __device__ __forceinline__ uint4 PackBf16(const float* sum) {
 // us off 1-4 rows on 2 and 4 ranks (10.98 -> 10.61 us at 1 row on 2), 0.2 on 8; no rows alike,
 // 8 rows (rows, not lines, on 16 SMs) within 0.2 either way (bench/results/2026-11-29-h200-stop22).
 // FirstPairRow keeps __match_any_sync: no loopback case measures its path (rows once per rank).
+// The masks are 32-bit words: with 64-bit ones (until stop 33), whose shared atomicOr sm_90 takes
+// far longer than a 32-bit one's, a pair cost the dispatch 0.15-0.3 us more at 1-32 rows over
+// NVLink on 2 H200 (bench/results/2026-11-29-h200-stop33, calls 11 and 12: 8.08 -> 7.90 us at 1
+// row on 32 SMs, 11.03 -> 10.74 at 8 rows on 128). In the lines' floor with a table-shaped step
+// (call 11) the 64-bit form cost 0.5-0.7 us more.
 //
 // Note [Stores after barriers]
 // On H200 a __syncthreads that follows a global store of the block waits about one round trip to
@@ -542,9 +547,9 @@ __device__ __forceinline__ uint4 PackBf16(const float* sum) {
 // A launch that spreads its rows (a2a_ll.h Note [Dispatch]) has a barrier after them, before each
 // block's words: it waits for the rows, as the words' release must anyway, and also for the
 // launch counter, the words to the owners and the table's outputs stored before it.
-constexpr int kWordBits = 64;  // tokens per word of an expert's mask in the slot table
-static_assert(kA2aLlMaxLineRows <= kWordBits && kA2aLlMaxSpreadRows % kWordBits == 0,
-              "a token's bit in the 64-bit masks of the slot table");
+constexpr int kWordBits = 32;  // tokens per word of an expert's mask in the slot table
+static_assert(kA2aLlMaxLineRows % kWordBits == 0 && kA2aLlMaxSpreadRows % kWordBits == 0,
+              "a token's bit in the 32-bit masks of the slot table");
 static_assert(kA2aLlMaxSpreadRows < kA2aLlSpreadBit, "an expert's spread rows below the mode bit");
 static_assert(kA2aLlMaxExperts <= 32767, "the slot table's experts in int16_t");
 static_assert(kA2aLlMaxTopK <= 16, "a token's pairs within half a warp, its mask in 16 bits");
@@ -559,15 +564,13 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
   __shared__ uint32_t shared_epoch;
   __shared__ int shared_rows;
   __shared__ int shared_expired;
-  // Lines out (every block computes the same; Note [The slot table of lines]): each (token, k)'s
-  // expert (-1: not sent), and the tokens that picked each expert (bit t: token t).
-  // Lines out and rows spread: each (token, k)'s expert (-1: not sent), and the tokens that picked
-  // each expert (bit t of word t / 64: token t). The lines-only instance's launches have at most
-  // line_rows rows: one word.
-  constexpr int kTokenWords =
-      kSends == A2aLlSends::kLinesOneUnit ? 1 : kA2aLlMaxSpreadRows / kWordBits;
+  // Lines out and rows spread (every block computes the same; Note [The slot table of lines]):
+  // each (token, k)'s expert (-1: not sent), and the tokens that picked each expert (bit t % 32 of
+  // word t / 32: token t). The lines-only instance's launches have at most line_rows rows.
+  constexpr int kTokenWords = kSends == A2aLlSends::kLinesOneUnit ? kA2aLlMaxLineRows / kWordBits
+                                                                  : kA2aLlMaxSpreadRows / kWordBits;
   __shared__ int16_t pair_expert[kA2aLlMaxSpreadRows * kA2aLlMaxTopK];
-  __shared__ unsigned long long expert_tokens[kTokenWords][kA2aLlMaxExperts];
+  __shared__ uint32_t expert_tokens[kTokenWords][kA2aLlMaxExperts];
   // Receive: rows coming as lines per (local expert, source), then their prefix; rows spread per
   // (local expert, source); each source's mode.
   __shared__ int lines_in[kA2aLlMaxExperts + 1];
@@ -588,7 +591,8 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
   const int pair_token = threadIdx.x >> pair_lanes_log2;
   const int pair_k = threadIdx.x & (pair_lanes - 1);
   int32_t early_id = -1;
-  const int table_rows = kTokenWords == 1 ? layout.shape.line_rows : kA2aLlMaxSpreadRows;
+  const int table_rows =
+      kSends == A2aLlSends::kLinesOneUnit ? layout.shape.line_rows : kA2aLlMaxSpreadRows;
   if (pair_token < min(p.rows, table_rows) && pair_k < top_k) {
     early_id = __ldg(p.topk_ids + pair_token * top_k + pair_k);
   }
@@ -655,8 +659,7 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
       if (active) {
         pair_expert[token * top_k + pair_k] = static_cast<int16_t>(valid ? id : -1);
         if (valid) {
-          atomicOr(&expert_tokens[kTokenWords == 1 ? 0 : token / kWordBits][id],
-                   1ull << (token % kWordBits));
+          atomicOr(&expert_tokens[token / kWordBits][id], 1u << (token % kWordBits));
         }
         invalid += valid ? 0 : 1;
       }
@@ -665,18 +668,18 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
   }
   // A pair's slot: the tokens before it that picked its expert; an expert's rows.
   const auto slot_of = [&](int expert, int token) {
-    const int word = kTokenWords == 1 ? 0 : token / kWordBits;
-    int slot = __popcll(expert_tokens[word][expert] & ((1ull << (token % kWordBits)) - 1));
+    const int word = token / kWordBits;
+    int slot = __popc(expert_tokens[word][expert] & ((1u << (token % kWordBits)) - 1));
 #pragma unroll
     for (int w = 0; w < kTokenWords; ++w)
-      slot += w < word ? __popcll(expert_tokens[w][expert]) : 0;
+      slot += w < word ? __popc(expert_tokens[w][expert]) : 0;
     return slot;
   };
   const auto rows_of = [&](int expert) {
     int count = 0;
 #pragma unroll
     for (int w = 0; w < kTokenWords; ++w)
-      count += __popcll(expert_tokens[w][expert]);
+      count += __popc(expert_tokens[w][expert]);
     return count;
   };
 

@@ -23,7 +23,7 @@
 // expert's block is the number of earlier tokens that picked the expert (a pure function of
 // topk_ids: layouts are identical on every replay). Two ways to send, by the real count n:
 //   Rows spread (n <= kA2aLlMaxSpreadRows, 128): every block computes the slot table of the n
-//   tokens (Note [The slot table of lines] in a2a_ll.cu, two 64-bit words of tokens per expert),
+//   tokens (Note [The slot table of lines] in a2a_ll.cu, four 32-bit words of tokens per expert),
 //   each owner gets one line_counts word per expert it owns (relaxed: kA2aLlSpreadBit and the
 //   expert's row count), and the (pair, quarter row) units go over every warp of the grid, a warp
 //   of each block before the next warp of any, so every SM copies the same share whatever the
