@@ -517,11 +517,11 @@ __device__ __forceinline__ uint4 PackBf16(const float* sum) {
 // us off 1-4 rows on 2 and 4 ranks (10.98 -> 10.61 us at 1 row on 2), 0.2 on 8; no rows alike,
 // 8 rows (rows, not lines, on 16 SMs) within 0.2 either way (bench/results/2026-11-29-h200-stop22).
 // FirstPairRow keeps __match_any_sync: no loopback case measures its path (rows once per rank).
-// The masks are 32-bit words: with 64-bit ones (until stop 33), whose shared atomicOr sm_90 takes
-// far longer than a 32-bit one's, a pair cost the dispatch 0.15-0.3 us more at 1-32 rows over
-// NVLink on 2 H200 (bench/results/2026-11-29-h200-stop33, calls 11 and 12: 8.08 -> 7.90 us at 1
-// row on 32 SMs, 11.03 -> 10.74 at 8 rows on 128). In the lines' floor with a table-shaped step
-// (call 11) the 64-bit form cost 0.5-0.7 us more.
+// The masks are 32-bit words. With 64-bit ones (until stop 33), whose shared atomicOr sm_90 takes
+// far longer than a 32-bit one's, every case over NVLink on 2 H200 took 0.08-0.45 us longer at
+// 1-32 rows and 0.06-0.92 at 64-128 (bench/results/2026-11-29-h200-stop33, call 12: 8.06 -> 7.88
+// us at 1 row on 32 SMs, 11.02 -> 10.74 at 8 rows on 128, 57.76 -> 56.92 at 128 rows); in the
+// lines' floor with a table-shaped step (call 11) the 64-bit form cost 0.5-0.7 us more.
 //
 // Note [Stores after barriers]
 // On H200 a __syncthreads that follows a global store of the block waits about one round trip to
