@@ -465,6 +465,40 @@ __device__ bool AwaitLineParts(const KernelCommon& c, const uint64_t* const (&at
   }
 }
 
+// The receive of a unit of lines: awaits this lane's part (`part`) of line `line` of row
+// (local_expert, source, slot) of dispatch_lines buffer `buffer` (nothing past the row's
+// lines_per_row lines) and stores it into that row of recv_rows (row_bytes; local_base is this
+// rank's window). The caller passes the values it hoisted: a first form that read them from the
+// parameters itself took 0.05-0.12 us longer at 1 row over NVLink on 2 H200, this one is within
+// 0.03 of the code it replaced at 1 and 8 rows (bench/results/2026-11-29-h200-stop34, calls 1 and
+// 4). Returns whether the warp's lines landed (false once a wait expired or past the row's lines),
+// with this lane's upper word (the tag, on the tag lane) in `high`. The whole warp calls it,
+// converged (Note [Converged lines]).
+__device__ __forceinline__ bool UnpackDispatchLine(const KernelCommon& c, char* local_base,
+                                                   size_t row_bytes, int lines_per_row, int part,
+                                                   int buffer, int local_expert, int source,
+                                                   int slot, int line, uint64_t want, uint32_t salt,
+                                                   uint64_t* high) {
+  const A2aLlLayout& layout = c.layout;
+  const uint64_t* at[1] = {
+      line < lines_per_row
+          ? reinterpret_cast<const uint64_t*>(
+                local_base + layout.DispatchLine(buffer, local_expert, source, slot, line)) +
+                2 * part
+          : nullptr};
+  uint64_t low[1] = {0}, lane_high[1] = {0};
+  if (!AwaitLineParts(
+          c, at, want, [&](int) { return source; }, [](int) -> const uint64_t* { return nullptr; },
+          [] { return ~0u; }, salt, low, lane_high) ||
+      at[0] == nullptr) {
+    return false;
+  }
+  StoreRowPart(local_base + layout.RecvRow(local_expert, source, slot), row_bytes, line, part,
+               low[0], lane_high[0]);
+  *high = lane_high[0];
+  return true;
+}
+
 // Adds the weighted bf16 values of one line part (four in `low`, four in `high`) to sum[8].
 __device__ __forceinline__ void AddWeighted(uint64_t low, uint64_t high, float weight, float* sum) {
   const uint64_t words[2] = {low, high};
@@ -1097,23 +1131,13 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
     const int slot = row - (lines_in[i] & kRowsMask);
     const int local_expert = layout.world_divisor.Quotient(i);
     const int source = i - local_expert * world;
-    const uint64_t* at[1] = {
-        line < lines_per_row
-            ? reinterpret_cast<const uint64_t*>(
-                  local_base + layout.DispatchLine(buffer, local_expert, source, slot, line)) +
-                  2 * part
-            : nullptr};
-    uint64_t low[1] = {0}, high[1] = {0};
-    if (!AwaitLineParts(
-            c, at, want, [&](int) { return source; },
-            [](int) -> const uint64_t* { return nullptr; }, [] { return ~0u; }, unit, low, high) ||
-        at[0] == nullptr) {
+    uint64_t high = 0;
+    if (!UnpackDispatchLine(c, local_base, row_bytes, lines_per_row, part, buffer, local_expert,
+                            source, slot, line, want, unit, &high)) {
       continue;
     }
-    StoreRowPart(local_base + layout.RecvRow(local_expert, source, slot), row_bytes, line, part,
-                 low[0], high[0]);
     if (line == 0 && part == lines::kTagLane) {
-      const int32_t origin = FlagWordCount(high[0]);
+      const int32_t origin = FlagWordCount(high);
       *reinterpret_cast<int32_t*>(local_base + layout.RecvOrigin(local_expert, source, slot)) =
           origin;
       const int at = own_listed_rows + row;
@@ -1532,6 +1556,13 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
     // start polling as soon as they pass the barrier. Between loopback ranks on one H200 at 1 row
     // (bench/results/2026-11-29-h200-stop24): 8.57 -> 8.39 us on 2 ranks at 16 SMs, 8.48 -> 7.68
     // at 32, 9.51 -> 9.13 on 4, 12.72 -> 11.97 on 8; within 0.25 us at 0 and 4-128 rows.
+    // Rejected: a unit's pairs split over 2-8 warps of a block (as many as the grid's warps hold at
+    // once), each awaiting its share, the partial sums added by the first through shared memory
+    // after a named barrier. In the lines' floor narrower waits were faster (Note [The lines'
+    // floor]); here every case over NVLink on 2 H200 was slower, 1 row 7.89 -> 8.83 us on 32 SMs
+    // (8.36 with at most 2 warps), 8 rows 10.77 -> 11.32 on 128 (11.07), 16-32 rows 0.2-0.45 more,
+    // also where no unit was split and the change only added code and shared memory (32 rows on 32
+    // SMs: 22.89 -> 23.34) (bench/results/2026-11-29-h200-stop34, call 8).
     char* out = reinterpret_cast<char*>(p.out);
     const int units = rows * line_groups;
     __syncwarp();  // Note [Converged lines]
@@ -1684,6 +1715,22 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock)
 // overwritten only by its next leg 0, which it starts after it has that peer's leg-1 lines, which
 // the peer sends after its own leg 0 (and the same with the legs swapped), and each leg's tags
 // carry its own launch counter, so no line is read stale or overwritten unread.
+// What the floor leaves out, each added to it by a probe and measured over NVLink on 2 H200 (us
+// per dispatch + combine, medians of three rounds; bench/results/2026-11-29-h200-stop34):
+// - a rank's own pairs, as lines to itself both ways: nothing at 1 row, 8.64 -> 8.54 at 8 rows on
+//   128 SMs (they add warps' work only where warps are short: +3.1 at 8 rows on 32 SMs);
+// - a2a_ll's count words, their wait, the scan and the search in leg 0: 0.6-0.7 at 1 row, within
+//   0.1 at 8 rows, where the lines land after them anyway;
+// - leg 1 received as a2a_ll's line sum (a token's 8 lines awaited by one warp, weighted, one line
+//   stored) in place of an unpack, own pairs included: +1.5-2.0 at 1 row and +0.5 at 8 rows
+//   (8.65 -> 9.16 on 128 SMs) with the sums warp-major as a2a_ll's; +2.8 / +1.5 block-major.
+//   Narrower waits on more warps were faster: split over eight warps of one line each (partial
+//   sums left apart, so not a combine) the sum came within 0.1 of the unpack. In a2a_ll itself such
+//   a split (shared memory and a named barrier per unit) was slower at every count (the combine's
+//   line sum says by how much).
+// With a2a_ll's table and list lookup (about 0.4 each at 8 rows, bench/results/
+// 2026-11-29-h200-stop33), the floor with its own pairs and the line sum comes to an estimated 10
+// us at 8 rows on 128 SMs, against a2a_ll's 10.8.
 struct LinesFloorParams {
   KernelCommon common;
   const char* x;
@@ -1765,23 +1812,9 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
     const int line = (unit - row * line_groups) * lines::kLinesPerWarp + line_group;
     int source = 0, source_row = 0;
     FloorRow(p.rows_from, world, c.rank, row, &source, &source_row);
-    const int local_expert = source_row / line_rows;
-    const int slot = source_row % line_rows;
-    const uint64_t* at[1] = {
-        line < lines_per_row
-            ? reinterpret_cast<const uint64_t*>(
-                  local_base + layout.DispatchLine(p.leg, local_expert, source, slot, line)) +
-                  2 * part
-            : nullptr};
-    uint64_t low[1] = {0}, high[1] = {0};
-    if (!AwaitLineParts(
-            c, at, want, [&](int) { return source; },
-            [](int) -> const uint64_t* { return nullptr; }, [] { return ~0u; }, unit, low, high) ||
-        at[0] == nullptr) {
-      continue;
-    }
-    StoreRowPart(local_base + layout.RecvRow(local_expert, source, slot), row_bytes, line, part,
-                 low[0], high[0]);
+    uint64_t high = 0;
+    UnpackDispatchLine(c, local_base, row_bytes, lines_per_row, part, p.leg, source_row / line_rows,
+                       source, source_row % line_rows, line, want, unit, &high);
   }
 }
 
