@@ -918,17 +918,18 @@ TEST_P(A2aLlTest, LinesFloorDeliversEveryRowBitForBit) {
   const int world = GetParam().world;
   const Shape shape;
   constexpr int kLegs = 40;
-  const auto x_of = [&](int rank) {
+  // Every rank's x, drawn once.
+  std::vector<std::vector<uint16_t>> xs(world);
+  for (int rank = 0; rank < world; ++rank) {
     std::mt19937_64 rng(7000 + rank);
-    std::vector<uint16_t> x(static_cast<size_t>(shape.capacity) * shape.hidden);
-    for (auto& v : x)
+    xs[rank].resize(static_cast<size_t>(shape.capacity) * shape.hidden);
+    for (auto& v : xs[rank])
       v = static_cast<uint16_t>(rng());
-    return x;
-  };
+  }
   OnTeam(GetParam(), shape, 0, absl::Seconds(20), [&](Rank& r) -> absl::Status {
     const A2aLlLayout& layout = r.a2a.layout();
     const int most = layout.local_experts * layout.shape.line_rows;
-    const std::vector<uint16_t> own_x = x_of(r.rank);
+    const std::vector<uint16_t>& own_x = xs[r.rank];
     PADGRAPH_ASSIGN_OR_RETURN(DeviceBuffer x, DeviceBuffer::Allocate(own_x.size() * 2));
     PADGRAPH_CUDA_RETURN_IF_ERROR(
         cudaMemcpy(x.data(), own_x.data(), own_x.size() * 2, cudaMemcpyHostToDevice));
@@ -962,7 +963,7 @@ TEST_P(A2aLlTest, LinesFloorDeliversEveryRowBitForBit) {
       PADGRAPH_CUDA_RETURN_IF_ERROR(
           cudaMemcpy(rows.data(), r.a2a.recv_rows(), region, cudaMemcpyDeviceToHost));
       for (int source = 0; source < world; ++source) {
-        const std::vector<uint16_t> source_x = x_of(source);
+        const std::vector<uint16_t>& source_x = xs[source];
         for (int row = 0; row < args.rows_from[source]; ++row) {
           const size_t at = layout.RecvRowIndex(row / layout.shape.line_rows, source,
                                                 row % layout.shape.line_rows) *
