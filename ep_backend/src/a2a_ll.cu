@@ -1258,7 +1258,39 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
   }
 }
 
+// Note [The line sum's width]
+// The combine's line sum (a2a_ll.h Note [Lines back]) takes a (token, four lines) unit per warp:
+// each lane group of eight awaits one line of every pair at once, top_k loads a lane (8 at
+// top-8). The instance launched with kNarrowSum takes a (token, line) unit per warp instead: lane
+// group g awaits the line of pairs g and g + 4, two loads a lane, on four times the warps. Its
+// groups then leave the parts and weights in shared memory, and each lane adds one 32-bit word of
+// its part over the pairs in k order, so that the sum is the wide sum's and the row path's, bit
+// for bit (Note [Lines for small counts]). Combine launches it for top_k <= kNarrowSumMaxTopK when
+// the launch's rows (the bound of the count the kernel reads) times the lines of a row fit the
+// grid's warps, so that every unit has a warp of its own; past that, each warp would take several
+// units in turn. In the lines' floor a warp's wide wait cost 0.5 us at 8 rows and 1.5-2 at 1 row
+// over one line a warp (Note [The lines' floor]).
+// Over NVLink on 2 H200, medians of three rounds against the wide sum alone (5e4ee12;
+// bench/results/2026-11-29-h200-stop35, call 7): 0.32-0.41 us less at 1 row (7.89 -> 7.51 on 32
+// SMs), 0.29-0.39 at 2 rows, 0.19-0.38 at 4, 0.28-0.36 at 8 rows on 64 and 128 SMs (10.74 ->
+// 10.46 on 128), 0.32 at 16 rows on 128; the cases that launch the wide instance within 0.05.
+// Tried on the way (calls 1-6; stop 34, call 12):
+// - The groups' sums added by two butterfly shuffles: as fast, but out of k order.
+// - Every lane taking each pair's part and weight from its group by shuffles (five a pair): no
+//   gain (1 row 7.90 -> 7.99 on 32 SMs, 8 rows 10.76 -> 10.74).
+// - Shared memory sized for kA2aLlMaxTopK (16) pairs: up to 0.3 us less at 4-8 rows, up to 0.1
+//   more at 1-4 rows on 32 SMs; with its loads inside the adding loop (the compiler serializes
+//   them), 0.2-0.4 more than the wide sum at 1-2 rows; the loop cut at top_k, 0.15 more than
+//   without the cut.
+// One line a warp in every launch (stop 34, call 10) was slower where the units outnumber the
+// warps: 8 rows on 32 SMs +1.14, 16 rows on 32-64 +0.58-2.35, 32 rows +0.66-4.4; the choice made
+// in the kernel instead of by instance (call 11) gave up about half of the gain at 1-8 rows.
+//
+// The most pairs a token may have for the narrow instance (Note [The line sum's width]).
+constexpr int kNarrowSumMaxTopK = 8;
+
 // Note [Combine] and Note [Lines for small counts].
+template <bool kNarrowSum>
 __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(const CombineParams p) {
   device_exchange::TouchParams(p);  // Note [Parameters before the wait]
   const uint32_t last_epoch = device_exchange::OwnLaunchCounter(p.epochs);
@@ -1548,7 +1580,8 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
 
   if (source_modes[c.rank] & kTakesLinesBack) {
     // This rank's rows came back as lines, its own experts' too (Note [Own pairs as lines]):
-    // (token, four lines) per warp, every pair's line awaited in k order and summed as below. A
+    // (token, four lines) per warp, every pair's line awaited in k order and summed as below, or
+    // (token, line) per warp in the narrow instance (Note [The line sum's width]). A
     // line's place is known without a load, so each round's lines load with its weights and the
     // mask of the pairs sent (which only says which lines to await): one round trip per round.
     // The units run from the grid's last warp back, as the dispatch's unpack does: at small
@@ -1559,40 +1592,50 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
     // Rejected: a unit's pairs split over 2-8 warps of a block (as many as the grid's warps hold at
     // once), each awaiting its share, the partial sums added by the first through shared memory
     // after a named barrier. In the lines' floor narrower waits were faster (Note [The lines'
-    // floor]); here every case over NVLink on 2 H200 was slower, 1 row 7.89 -> 8.83 us on 32 SMs
-    // (8.36 with at most 2 warps), 8 rows 10.77 -> 11.32 on 128 (11.07), 16-32 rows 0.2-0.45 more,
-    // also where no unit was split and the change only added code and shared memory (32 rows on 32
-    // SMs: 22.89 -> 23.34) (bench/results/2026-11-29-h200-stop34, call 8).
+    // floor]); here every case over NVLink on 2 H200 was slower (against the wide sum alone), 1
+    // row 7.89 -> 8.83 us on 32 SMs (8.36 with at most 2 warps), 8 rows 10.77 -> 11.32 on 128
+    // (11.07), 16-32 rows 0.2-0.45 more, also where no unit was split and the change only added
+    // code and shared memory (32 rows on 32 SMs: 22.89 -> 23.34)
+    // (bench/results/2026-11-29-h200-stop34, call 8).
     char* out = reinterpret_cast<char*>(p.out);
-    const int units = rows * line_groups;
-    __syncwarp();  // Note [Converged lines]
-    for (int unit = warps - 1 - warp_id; unit < units; unit += warps) {
-      const int token = layout.line_groups_divisor.Quotient(unit);
-      const int line = (unit - token * line_groups) * lines::kLinesPerWarp + line_group;
-      const bool has_line = line < lines_per_row;
-      const uint32_t valid = __ldcg(p.valid_pairs + token);
-      float sum[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-      bool arrived = true;
-      for (int k0 = 0; k0 < top_k && arrived; k0 += kLineSumLoads) {
-        float weight[kLineSumLoads];
-        const uint64_t* at[kLineSumLoads];
-        uint64_t low[kLineSumLoads], high[kLineSumLoads];
+    // Note [The line sum's width]: one line a warp in the instance launched when the grid's warps
+    // hold every (token, line) at once.
+    if constexpr (kNarrowSum) {
+      // (token, line) per warp: lane group g (lanes 8g to 8g + 7) awaits the line of pairs g and
+      // g + 4 at once and leaves its parts and weights in the warp's share of shared memory;
+      // then lane (g, part) adds 32-bit word g of its part (two values) over the pairs by weight
+      // in k order, as the wide sum and the row path do, so that the result is theirs bit for
+      // bit, and stores that word. A part's words lie [word][pair], so that a lane reads its
+      // word of every pair in two 16-byte loads, both issued before the first add; its row is
+      // padded to 36 words, so that the warp's stores of one word fall in 32 distinct banks.
+      constexpr int kGroupLoads = kNarrowSumMaxTopK / lines::kLinesPerWarp;
+      constexpr int kPartWords = 4 * kNarrowSumMaxTopK + 4;
+      __shared__ __align__(16)
+          uint32_t pair_words[kWarpsPerBlock][lines::kLanesPerLine * kPartWords];
+      __shared__ __align__(16) float pair_weights[kWarpsPerBlock][kNarrowSumMaxTopK];
+      const int units = rows * lines_per_row;
+      __syncwarp();  // Note [Converged lines]
+      for (int unit = warps - 1 - warp_id; unit < units; unit += warps) {
+        const int token = unit / lines_per_row;
+        const int line = unit - token * lines_per_row;
+        const uint32_t valid = __ldcg(p.valid_pairs + token);
+        float weight[kGroupLoads];
+        const uint64_t* at[kGroupLoads];
+        uint64_t low[kGroupLoads], high[kGroupLoads];
 #pragma unroll
-        for (int u = 0; u < kLineSumLoads; ++u) {
-          const int k = k0 + u;
-          // Both in bounds for every k < top_k: token < rows <= return_line_rows.
+        for (int u = 0; u < kGroupLoads; ++u) {
+          const int k = line_group + u * lines::kLinesPerWarp;
           weight[u] = k < top_k ? __ldg(p.weights + static_cast<size_t>(token) * top_k + k) : 0.0f;
           low[u] = high[u] = 0;
-          at[u] = k < top_k && has_line
-                      ? reinterpret_cast<const uint64_t*>(
-                            local_base + layout.CombineLine(buffer, token, k, line)) +
-                            2 * part
-                      : nullptr;
+          at[u] = k < top_k ? reinterpret_cast<const uint64_t*>(
+                                  local_base + layout.CombineLine(buffer, token, k, line)) +
+                                  2 * part
+                            : nullptr;
         }
-        // Asked only when a wait runs long: the pair's owner (-1 - route for another rank's), and
-        // that owner's first block's flag here, poisoned when it expired.
+        // As below: asked only when a wait runs long.
         const auto owner_of = [&](int u) {
-          const int32_t route = __ldcg(p.pair_routes + token * top_k + k0 + u);
+          const int32_t route =
+              __ldcg(p.pair_routes + token * top_k + line_group + u * lines::kLinesPerWarp);
           return route < 0 ? -1 - route : c.rank;
         };
         const auto poison_of = [&](int u) -> const uint64_t* {
@@ -1601,23 +1644,112 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
                      ? reinterpret_cast<const uint64_t*>(local_base + layout.CombineFlag(owner, 0))
                      : nullptr;
         };
-        arrived = AwaitLineParts(
-            c, at, want, owner_of, poison_of, [&] { return valid >> k0; }, unit, low, high);
+        const auto wanted = [&] {
+          uint32_t mask = 0;
 #pragma unroll
-        for (int u = 0; u < kLineSumLoads; ++u) {
-          if (k0 + u < top_k && (valid >> (k0 + u) & 1u)) {
-            AddWeighted(low[u], part == lines::kTagLane ? 0 : high[u], weight[u], sum);
+          for (int u = 0; u < kGroupLoads; ++u)
+            mask |= (valid >> (line_group + u * lines::kLinesPerWarp) & 1u) << u;
+          return mask;
+        };
+        const bool arrived =
+            AwaitLineParts(c, at, want, owner_of, poison_of, wanted, unit, low, high);
+        uint32_t* const part_words = &pair_words[warp][part * kPartWords];
+#pragma unroll
+        for (int u = 0; u < kGroupLoads; ++u) {
+          const int k = line_group + u * lines::kLinesPerWarp;
+          if (k >= top_k) break;
+          part_words[k] = static_cast<uint32_t>(low[u]);
+          part_words[kNarrowSumMaxTopK + k] = static_cast<uint32_t>(low[u] >> 32);
+          part_words[2 * kNarrowSumMaxTopK + k] = static_cast<uint32_t>(high[u]);
+          part_words[3 * kNarrowSumMaxTopK + k] = static_cast<uint32_t>(high[u] >> 32);
+          if (part == 0) pair_weights[warp][k] = weight[u];
+        }
+        __syncwarp();
+        // Pairs past top_k or not sent have no bit in `valid`: their words load but are not added.
+        uint4 words[kNarrowSumMaxTopK / 4];
+        float4 weights[kNarrowSumMaxTopK / 4];
+#pragma unroll
+        for (int i = 0; i < kNarrowSumMaxTopK / 4; ++i) {
+          words[i] = reinterpret_cast<const uint4*>(part_words + line_group * kNarrowSumMaxTopK)[i];
+          weights[i] = reinterpret_cast<const float4*>(pair_weights[warp])[i];
+        }
+        float sum[2] = {0, 0};
+#pragma unroll
+        for (int k = 0; k < kNarrowSumMaxTopK; ++k) {
+          if (valid >> k & 1u) {
+            const uint32_t word = reinterpret_cast<const uint32_t*>(words)[k];
+            const float weight_k = reinterpret_cast<const float*>(weights)[k];
+            const float2 f = __bfloat1622float2(*reinterpret_cast<const __nv_bfloat162*>(&word));
+            sum[0] = fmaf(weight_k, f.x, sum[0]);
+            sum[1] = fmaf(weight_k, f.y, sum[1]);
           }
         }
+        __syncwarp();  // the warp's share is read before its next unit writes it
+        // Word line_group of the part; the tag lane carries payload in words 0 and 1 only.
+        const size_t at_word = static_cast<size_t>(line) * kA2aLlLinePayloadBytes + part * 16 +
+                               line_group * sizeof(uint32_t);
+        if (arrived && (part != lines::kTagLane || line_group < 2) && at_word < row_bytes) {
+          *reinterpret_cast<__nv_bfloat162*>(out + static_cast<size_t>(token) * row_bytes +
+                                             at_word) = __floats2bfloat162_rn(sum[0], sum[1]);
+        }
       }
-      if (!arrived || !has_line) continue;
-      uint64_t packed[2];
-      __nv_bfloat162* out_pairs = reinterpret_cast<__nv_bfloat162*>(packed);
+    } else {
+      const int units = rows * line_groups;
+      __syncwarp();  // Note [Converged lines]
+      for (int unit = warps - 1 - warp_id; unit < units; unit += warps) {
+        const int token = layout.line_groups_divisor.Quotient(unit);
+        const int line = (unit - token * line_groups) * lines::kLinesPerWarp + line_group;
+        const bool has_line = line < lines_per_row;
+        const uint32_t valid = __ldcg(p.valid_pairs + token);
+        float sum[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+        bool arrived = true;
+        for (int k0 = 0; k0 < top_k && arrived; k0 += kLineSumLoads) {
+          float weight[kLineSumLoads];
+          const uint64_t* at[kLineSumLoads];
+          uint64_t low[kLineSumLoads], high[kLineSumLoads];
 #pragma unroll
-      for (int j = 0; j < 4; ++j)
-        out_pairs[j] = __floats2bfloat162_rn(sum[2 * j], sum[2 * j + 1]);
-      StoreRowPart(out + static_cast<size_t>(token) * row_bytes, row_bytes, line, part, packed[0],
-                   packed[1]);
+          for (int u = 0; u < kLineSumLoads; ++u) {
+            const int k = k0 + u;
+            // Both in bounds for every k < top_k: token < rows <= return_line_rows.
+            weight[u] =
+                k < top_k ? __ldg(p.weights + static_cast<size_t>(token) * top_k + k) : 0.0f;
+            low[u] = high[u] = 0;
+            at[u] = k < top_k && has_line
+                        ? reinterpret_cast<const uint64_t*>(
+                              local_base + layout.CombineLine(buffer, token, k, line)) +
+                              2 * part
+                        : nullptr;
+          }
+          // Asked only when a wait runs long: the pair's owner (-1 - route for another rank's), and
+          // that owner's first block's flag here, poisoned when it expired.
+          const auto owner_of = [&](int u) {
+            const int32_t route = __ldcg(p.pair_routes + token * top_k + k0 + u);
+            return route < 0 ? -1 - route : c.rank;
+          };
+          const auto poison_of = [&](int u) -> const uint64_t* {
+            const int owner = owner_of(u);
+            return owner != c.rank ? reinterpret_cast<const uint64_t*>(local_base +
+                                                                       layout.CombineFlag(owner, 0))
+                                   : nullptr;
+          };
+          arrived = AwaitLineParts(
+              c, at, want, owner_of, poison_of, [&] { return valid >> k0; }, unit, low, high);
+#pragma unroll
+          for (int u = 0; u < kLineSumLoads; ++u) {
+            if (k0 + u < top_k && (valid >> (k0 + u) & 1u)) {
+              AddWeighted(low[u], part == lines::kTagLane ? 0 : high[u], weight[u], sum);
+            }
+          }
+        }
+        if (!arrived || !has_line) continue;
+        uint64_t packed[2];
+        __nv_bfloat162* out_pairs = reinterpret_cast<__nv_bfloat162*>(packed);
+#pragma unroll
+        for (int j = 0; j < 4; ++j)
+          out_pairs[j] = __floats2bfloat162_rn(sum[2 * j], sum[2 * j + 1]);
+        StoreRowPart(out + static_cast<size_t>(token) * row_bytes, row_bytes, line, part, packed[0],
+                     packed[1]);
+      }
     }
     // Note [Buffer reuse across layers]: a source that sent rows wrote its dispatch flags (or its
     // blocks' words) at every peer, and its next dispatch overwrites them; a peer's first combine
@@ -1725,12 +1857,14 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock)
 //   stored) in place of an unpack, own pairs included: +1.5-2.0 at 1 row and +0.5 at 8 rows
 //   (8.65 -> 9.16 on 128 SMs) with the sums warp-major as a2a_ll's; +2.8 / +1.5 block-major.
 //   Narrower waits on more warps were faster: split over eight warps of one line each (partial
-//   sums left apart, so not a combine) the sum came within 0.1 of the unpack. In a2a_ll itself such
-//   a split (shared memory and a named barrier per unit) was slower at every count (the combine's
-//   line sum says by how much).
+//   sums left apart, so not a combine) the sum came within 0.1 of the unpack. In a2a_ll a split
+//   over warps (shared memory and a named barrier per unit) was slower at every count (the
+//   combine's line sum says by how much); within one warp it was faster (Note [The line sum's
+//   width]).
 // With a2a_ll's table and list lookup (about 0.4 each at 8 rows, bench/results/
-// 2026-11-29-h200-stop33), the floor with its own pairs and the line sum comes to an estimated 10
-// us at 8 rows on 128 SMs, against a2a_ll's 10.8.
+// 2026-11-29-h200-stop33), the floor with its own pairs and that line sum comes to an estimated 10
+// us at 8 rows on 128 SMs, against a2a_ll's 10.8 then. One line a warp, still in k order, took
+// a2a_ll to 10.46 (Note [The line sum's width]).
 struct LinesFloorParams {
   KernelCommon common;
   const char* x;
@@ -1940,7 +2074,8 @@ absl::Status A2aLl::State::SetUp(int world, int ranks_per_gpu) {
        {reinterpret_cast<const void*>(DispatchKernel<A2aLlSends::kLinesOneUnit>),
         reinterpret_cast<const void*>(DispatchKernel<A2aLlSends::kNotOnce>),
         reinterpret_cast<const void*>(DispatchKernel<A2aLlSends::kAny>),
-        reinterpret_cast<const void*>(CombineKernel)}) {
+        reinterpret_cast<const void*>(CombineKernel<false>),
+        reinterpret_cast<const void*>(CombineKernel<true>)}) {
     int per_sm = 0;
     PADGRAPH_CUDA_RETURN_IF_ERROR(
         cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, kThreadsPerBlock, 0));
@@ -2142,8 +2277,13 @@ absl::Status A2aLl::Combine(const A2aLlCombineArgs& args, cudaStream_t stream) c
   params.members = s.members.data<int32_t>();
   params.first_rows = s.first_rows.data<int4>();
   params.first_counts = s.first_counts.data<int>();
+  // Note [The line sum's width]: rows bounds the count the kernel reads on the device.
+  const bool narrow_sum = s.layout.shape.top_k <= kNarrowSumMaxTopK &&
+                          static_cast<int64_t>(args.rows) * s.layout.lines_per_row() <=
+                              static_cast<int64_t>(s.combine_blocks) * kWarpsPerBlock;
   PADGRAPH_CUDA_RETURN_IF_ERROR(
-      LaunchCooperative(CombineKernel, s.combine_blocks, kThreadsPerBlock, params, stream));
+      LaunchCooperative(narrow_sum ? CombineKernel<true> : CombineKernel<false>, s.combine_blocks,
+                        kThreadsPerBlock, params, stream));
   return absl::OkStatus();
 }
 

@@ -194,7 +194,8 @@
 //   dispatch wrote (Note [The combine's list of lines to send]); the source sums each line as it
 //   lands, on warps taken from the grid's last (the sends take them from the first), in k order
 //   as on the row path (so the result is the same, bit for bit, as one copy per pair on the row
-//   path; Note [Rows once per rank] rounds once more). Its own experts' outputs come back to it
+//   path, whichever of the two line sums a launch takes, a2a_ll.cu Note [The line sum's width];
+//   Note [Rows once per rank] rounds once more). Its own experts' outputs come back to it
 //   the same way, as lines into its own combine_lines (Note [Own pairs as lines]). Each block still
 //   writes its flag at the source, without a fence, so that a poisoned flag ends a wait for lines
 //   at once.
