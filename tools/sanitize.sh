@@ -33,6 +33,7 @@ run_case one_gpu_replay_eq_eager cuda_decode_test \
 run_case two_gpus_a2a_padded_tp_max nccl_decode_test 'Gpus/NcclDecodeTest.*/2gpus_a2a_padded_tp_max'
 run_case two_gpus_a2a_ll_layers_and_list_bound a2a_ll_test \
   'Teams/A2aLlTest.GraphOfManyLayersEqualsEagerBitForBit/2gpus:Teams/A2aLlTest.ListOfLinesToSendAtItsBound/2gpus'
+run_case two_gpus_a2a_ll_line_sums a2a_ll_test 'Teams/A2aLlTest.LinesAndRowsSumAlikeBitForBit/2gpus'
 run_case two_gpus_a2a_ll_rank_dedup a2a_ll_test 'Teams/A2aLlTest.RowsOncePerRankMatchTheReference/2gpus'
 run_case two_gpus_a2a_ll_lines_floor a2a_ll_test 'Teams/A2aLlTest.LinesFloorDeliversEveryRowBitForBit/2gpus'
 run_case two_gpus_decode_local_sum_per_layer_lsa a2a_ll_decode_test \
