@@ -439,11 +439,12 @@ __device__ bool AwaitLineParts(const KernelCommon& c, const uint64_t* const (&at
       if (missing >> u & 1u) lines::LoadLinePart(at[u], &low[u], &high[u]);
     }
     if (polls % kCheckEvery == 0) {
-      // Lane 0 decides for the warp, on its own line's late parts (a sender that poisoned sent
-      // no line of the pair, so every line of it is late there too).
+      // Each line's first lane decides on its line's late parts, and any of them stops the warp:
+      // the lines of a warp may await different pairs (Note [The line sum's width]). Several may
+      // expire the deadline at once; the first one's layer and peer stand.
       int stop = 0;
-      if (lane == 0) {
-        const int first = missing != 0 ? __ffs(missing) - 1 : 0;
+      if (lane % lines::kLanesPerLine == 0 && missing != 0) {
+        const int first = __ffs(missing) - 1;
         bool poisoned = false;
 #pragma unroll
         for (int u = 0; u < N; ++u) {
@@ -460,7 +461,7 @@ __device__ bool AwaitLineParts(const KernelCommon& c, const uint64_t* const (&at
           stop = 1;
         }
       }
-      if (__shfl_sync(kFullMask, stop, 0) != 0) return false;
+      if (__any_sync(kFullMask, stop != 0)) return false;
     }
   }
 }
@@ -1260,11 +1261,11 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
 
 // Note [The line sum's width]
 // The combine's line sum (a2a_ll.h Note [Lines back]) takes a (token, four lines) unit per warp:
-// each lane group of eight awaits one line of every pair at once, top_k loads a lane (8 at
-// top-8). The instance launched with kNarrowSum takes a (token, line) unit per warp instead: lane
-// group g awaits the line of pairs g and g + 4, two loads a lane, on four times the warps. Its
-// groups then leave the parts and weights in shared memory, and each lane adds one 32-bit word of
-// its part over the pairs in k order, so that the sum is the wide sum's and the row path's, bit
+// each lane group of eight awaits one line of every pair, up to kLineSumLoads (8) loads a lane at
+// once. The instance launched with kNarrowSum takes a (token, line) unit per warp instead: lane
+// group g awaits the line of pairs g and g + 4, two loads a lane, on up to four times the warps.
+// Its groups then leave the parts and weights in shared memory, and each lane adds one 32-bit word
+// of its part over the pairs in k order, so that the sum is the wide sum's and the row path's, bit
 // for bit (Note [Lines for small counts]). Combine launches it for top_k <= kNarrowSumMaxTopK when
 // the launch's rows (the bound of the count the kernel reads) times the lines of a row fit the
 // grid's warps, so that every unit has a warp of its own; past that, each warp would take several
@@ -1274,6 +1275,9 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1)
 // bench/results/2026-11-29-h200-stop35, call 7): 0.32-0.41 us less at 1 row (7.89 -> 7.51 on 32
 // SMs), 0.29-0.39 at 2 rows, 0.19-0.38 at 4, 0.28-0.36 at 8 rows on 64 and 128 SMs (10.74 ->
 // 10.46 on 128), 0.32 at 16 rows on 128; the cases that launch the wide instance within 0.05.
+// Deciding a long wait on every line's late parts (AwaitLineParts; before, lane 0 decided on its
+// own line's, which here holds two of the eight pairs) moved 1-8 rows by -0.18 to +0.18 us (call
+// 10: 1 row on 32 SMs 7.51 -> 7.69, on 128 8.31 -> 8.13; 8 rows on 128 10.41 -> 10.49).
 // Tried on the way (calls 1-6; stop 34, call 12):
 // - The groups' sums added by two butterfly shuffles: as fast, but out of k order.
 // - Every lane taking each pair's part and weight from its group by shuffles (five a pair): no
@@ -1606,10 +1610,15 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
       // then lane (g, part) adds 32-bit word g of its part (two values) over the pairs by weight
       // in k order, as the wide sum and the row path do, so that the result is theirs bit for
       // bit, and stores that word. A part's words lie [word][pair], so that a lane reads its
-      // word of every pair in two 16-byte loads, both issued before the first add; its row is
-      // padded to 36 words, so that the warp's stores of one word fall in 32 distinct banks.
+      // word of every pair in two 16-byte loads (and the weights in two more), all issued before
+      // the first add; its row is padded by 4 words, so that the warp's stores of one word fall in
+      // 32 distinct banks.
+      constexpr int kWordsPerPart = 16 / sizeof(uint32_t);
+      static_assert(lines::kLinesPerWarp == kWordsPerPart, "lane group g adds word g of its part");
+      static_assert(kNarrowSumMaxTopK % 4 == 0, "a part's words of every pair in 16-byte loads");
       constexpr int kGroupLoads = kNarrowSumMaxTopK / lines::kLinesPerWarp;
-      constexpr int kPartWords = 4 * kNarrowSumMaxTopK + 4;
+      constexpr int kPartWords = kWordsPerPart * kNarrowSumMaxTopK + 4;
+      constexpr int kTagLaneWords = 2;  // the tag lane's payload: its low 8 bytes (lines.cuh)
       __shared__ __align__(16)
           uint32_t pair_words[kWarpsPerBlock][lines::kLanesPerLine * kPartWords];
       __shared__ __align__(16) float pair_weights[kWarpsPerBlock][kNarrowSumMaxTopK];
@@ -1666,29 +1675,31 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock, 1) CombineKernel(cons
         }
         __syncwarp();
         // Pairs past top_k or not sent have no bit in `valid`: their words load but are not added.
-        uint4 words[kNarrowSumMaxTopK / 4];
-        float4 weights[kNarrowSumMaxTopK / 4];
+        uint4 pair_word_quads[kNarrowSumMaxTopK / 4];
+        float4 weight_quads[kNarrowSumMaxTopK / 4];
 #pragma unroll
         for (int i = 0; i < kNarrowSumMaxTopK / 4; ++i) {
-          words[i] = reinterpret_cast<const uint4*>(part_words + line_group * kNarrowSumMaxTopK)[i];
-          weights[i] = reinterpret_cast<const float4*>(pair_weights[warp])[i];
+          pair_word_quads[i] =
+              reinterpret_cast<const uint4*>(part_words + line_group * kNarrowSumMaxTopK)[i];
+          weight_quads[i] = reinterpret_cast<const float4*>(pair_weights[warp])[i];
         }
         float sum[2] = {0, 0};
 #pragma unroll
         for (int k = 0; k < kNarrowSumMaxTopK; ++k) {
           if (valid >> k & 1u) {
-            const uint32_t word = reinterpret_cast<const uint32_t*>(words)[k];
-            const float weight_k = reinterpret_cast<const float*>(weights)[k];
+            const uint32_t word = reinterpret_cast<const uint32_t*>(pair_word_quads)[k];
+            const float weight_k = reinterpret_cast<const float*>(weight_quads)[k];
             const float2 f = __bfloat1622float2(*reinterpret_cast<const __nv_bfloat162*>(&word));
             sum[0] = fmaf(weight_k, f.x, sum[0]);
             sum[1] = fmaf(weight_k, f.y, sum[1]);
           }
         }
         __syncwarp();  // the warp's share is read before its next unit writes it
-        // Word line_group of the part; the tag lane carries payload in words 0 and 1 only.
+        // Word line_group of the part.
         const size_t at_word = static_cast<size_t>(line) * kA2aLlLinePayloadBytes + part * 16 +
                                line_group * sizeof(uint32_t);
-        if (arrived && (part != lines::kTagLane || line_group < 2) && at_word < row_bytes) {
+        if (arrived && (part != lines::kTagLane || line_group < kTagLaneWords) &&
+            at_word < row_bytes) {
           *reinterpret_cast<__nv_bfloat162*>(out + static_cast<size_t>(token) * row_bytes +
                                              at_word) = __floats2bfloat162_rn(sum[0], sum[1]);
         }

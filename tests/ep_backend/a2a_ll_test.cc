@@ -672,39 +672,44 @@ TEST_P(A2aLlTest, ListOfLinesToSendAtItsBound) {
 // path does, so the same launches give the same outputs bit for bit with lines both ways (every
 // count at most line_rows) as with rows both ways (line_rows and return_line_rows 0). Both
 // instances of the line sum run (a2a_ll.cu Note [The line sum's width]): the narrow one at the
-// odd launches' small buckets, the wide one at the even launches' capacity.
+// odd launches' small buckets, the wide one at the even launches' capacity; at top-8 and at top-5,
+// where the narrow one's groups hold fewer pairs than it has room for.
 TEST_P(A2aLlTest, LinesAndRowsSumAlikeBitForBit) {
   const int world = GetParam().world;
   constexpr int kLaunches = 40;
-  const Shape lines;
-  Shape rows;
-  rows.line_rows = 0;
-  rows.return_line_rows = 0;
-  std::vector<LaunchInputs> launches;
-  for (int i = 0; i < kLaunches; ++i) {
-    std::vector<std::pair<int, int>> counts;
-    for (int rank = 0; rank < world; ++rank)
-      counts.push_back({rank, 1 + (7 * i + 5 * rank) % lines.line_rows});
-    launches.push_back(MakeInputs(lines, world, 5000 + i, /*allow_idle=*/false, counts));
-  }
-  std::vector<std::vector<uint16_t>> outs[2];
-  for (int path = 0; path < 2; ++path) {
-    const Shape& shape = path == 0 ? lines : rows;
-    outs[path].resize(world);
-    OnTeam(GetParam(), shape, /*jitter_ns=*/0, absl::Seconds(20), [&](Rank& r) -> absl::Status {
-      PADGRAPH_ASSIGN_OR_RETURN(outs[path][r.rank], r.RunQueued(shape, launches));
-      return absl::OkStatus();
-    });
-  }
-  const size_t x_stride = static_cast<size_t>(lines.capacity) * lines.hidden;
-  for (int rank = 0; rank < world; ++rank) {
-    ASSERT_EQ(outs[0][rank].size(), outs[1][rank].size());
+  for (const int top_k : {8, 5}) {
+    SCOPED_TRACE(fmt::format("top_k {}", top_k));
+    Shape lines;
+    lines.top_k = top_k;
+    Shape rows = lines;
+    rows.line_rows = 0;
+    rows.return_line_rows = 0;
+    std::vector<LaunchInputs> launches;
     for (int i = 0; i < kLaunches; ++i) {
-      const size_t at = i * x_stride;
-      const size_t values = static_cast<size_t>(launches[i].counts[rank]) * lines.hidden;
-      EXPECT_TRUE(std::equal(outs[0][rank].begin() + at, outs[0][rank].begin() + at + values,
-                             outs[1][rank].begin() + at))
-          << "rank " << rank << ", launch " << i << ": lines and rows differ";
+      std::vector<std::pair<int, int>> counts;
+      for (int rank = 0; rank < world; ++rank)
+        counts.push_back({rank, 1 + (7 * i + 5 * rank) % lines.line_rows});
+      launches.push_back(MakeInputs(lines, world, 5000 + i, /*allow_idle=*/false, counts));
+    }
+    std::vector<std::vector<uint16_t>> outs[2];
+    for (int path = 0; path < 2; ++path) {
+      const Shape& shape = path == 0 ? lines : rows;
+      outs[path].resize(world);
+      OnTeam(GetParam(), shape, /*jitter_ns=*/0, absl::Seconds(20), [&](Rank& r) -> absl::Status {
+        PADGRAPH_ASSIGN_OR_RETURN(outs[path][r.rank], r.RunQueued(shape, launches));
+        return absl::OkStatus();
+      });
+    }
+    const size_t x_stride = static_cast<size_t>(lines.capacity) * lines.hidden;
+    for (int rank = 0; rank < world; ++rank) {
+      ASSERT_EQ(outs[0][rank].size(), outs[1][rank].size());
+      for (int i = 0; i < kLaunches; ++i) {
+        const size_t at = i * x_stride;
+        const size_t values = static_cast<size_t>(launches[i].counts[rank]) * lines.hidden;
+        EXPECT_TRUE(std::equal(outs[0][rank].begin() + at, outs[0][rank].begin() + at + values,
+                               outs[1][rank].begin() + at))
+            << "rank " << rank << ", launch " << i << ": lines and rows differ";
+      }
     }
   }
 }
