@@ -1086,6 +1086,25 @@ TEST_P(A2aLlTest, SkippedLayerExpiresNamingTheLayerAndThePeer) {
   });
 }
 
+// Rank 1 starts layer 1 (launch 1 of `launches`) three budgets late; ranks_test::
+// CheckSlowRankOutcome judges every rank's outcome.
+void ExpectSlowRankMakesEveryRankFail(const Team& team, const Shape& shape,
+                                      const std::vector<LaunchInputs>& launches,
+                                      absl::Duration budget) {
+  OnTeam(team, shape, /*jitter_ns=*/0, budget, [&](Rank& r) -> absl::Status {
+    const int rank = r.rank;
+    cudaStream_t stream = r.stream.get();
+    PADGRAPH_ASSIGN_OR_RETURN(DeviceInputs in, r.FirstLayer(shape, launches));
+    if (rank == 1) std::this_thread::sleep_for(absl::ToChronoMilliseconds(3 * budget));
+    const auto start = std::chrono::steady_clock::now();
+    PADGRAPH_RETURN_IF_ERROR(r.Layer(in, 1, 1, false));
+    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
+    const double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    return ranks_test::CheckSlowRankOutcome(rank, r.deadline.Check(), ms, budget);
+  });
+}
+
 // Note [Passing an expiry on]: rank 1 is only slow (it starts layer 1 three budgets late). Every
 // other rank's wait for it expires; they then send poison in place of their layer-1 combine flags,
 // so rank 1, whose own layer-1 dispatch still finds their (sent before they expired) rows, fails
@@ -1093,22 +1112,43 @@ TEST_P(A2aLlTest, SkippedLayerExpiresNamingTheLayerAndThePeer) {
 TEST_P(A2aLlTest, SlowRankMakesEveryRankFail) {
   const int world = GetParam().world;
   const Shape shape;
-  constexpr absl::Duration kBudget = absl::Milliseconds(100);
   std::vector<LaunchInputs> launches;
   for (int i = 0; i < 2; ++i)
     launches.push_back(MakeInputs(shape, world, 700 + i, /*allow_idle=*/false));
-  OnTeam(GetParam(), shape, /*jitter_ns=*/0, kBudget, [&](Rank& r) -> absl::Status {
-    const int rank = r.rank;
-    cudaStream_t stream = r.stream.get();
-    PADGRAPH_ASSIGN_OR_RETURN(DeviceInputs in, r.FirstLayer(shape, launches));
-    if (rank == 1) std::this_thread::sleep_for(absl::ToChronoMilliseconds(3 * kBudget));
-    const auto start = std::chrono::steady_clock::now();
-    PADGRAPH_RETURN_IF_ERROR(r.Layer(in, 1, 1, false));
-    PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
-    const double ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-    return ranks_test::CheckSlowRankOutcome(rank, r.deadline.Check(), ms, kBudget);
-  });
+  ExpectSlowRankMakesEveryRankFail(GetParam(), shape, launches, absl::Milliseconds(100));
+}
+
+// As SlowRankMakesEveryRankFail, with rank 1's layer-1 tokens (8 rows: lines out and lines back)
+// routing pairs 0 and 4 to its own experts and every other pair to other ranks'. Its combine runs
+// the narrow line sum (8 rows x 5 lines fit the 128 warps of 8 blocks; Note [The line sum's
+// width]), where lane group 0 of every warp awaits pairs 0 and 4 only: those lines land, and only
+// the other groups find the peers' poison. Rank 1 must still fail at once naming a peer that
+// poisoned, not wait out its budget and name the owner of pair 0, itself.
+TEST_P(A2aLlTest, SlowRankFailsAtOnceWhereOnlyOtherLineGroupsAwaitPoison) {
+  const int world = GetParam().world;
+  const Shape shape;
+  constexpr int kSlowRows = 8;
+  const int local = shape.experts / world;
+  std::vector<LaunchInputs> launches;
+  std::mt19937_64 rng(711);
+  for (int i = 0; i < 2; ++i) {
+    launches.push_back(MakeInputs(shape, world, 710 + i, /*allow_idle=*/false, {{1, kSlowRows}}));
+    for (int t = 0; t < kSlowRows; ++t) {
+      std::vector<int> own(local), others;
+      std::iota(own.begin(), own.end(), local);
+      for (int expert = 0; expert < shape.experts; ++expert) {
+        if (expert / local != 1) others.push_back(expert);
+      }
+      std::shuffle(own.begin(), own.end(), rng);
+      std::shuffle(others.begin(), others.end(), rng);
+      int next_own = 0, next_other = 0;
+      for (int k = 0; k < shape.top_k; ++k) {
+        launches[i].ids[1][t * shape.top_k + k] =
+            k % kA2aLlLinesPerWarp == 0 ? own[next_own++] : others[next_other++];
+      }
+    }
+  }
+  ExpectSlowRankMakesEveryRankFail(GetParam(), shape, launches, absl::Milliseconds(100));
 }
 
 // Note [SM budget]: with two SMs of every GPU held by another stream's kernel for three budgets,
