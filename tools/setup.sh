@@ -10,7 +10,7 @@ padgraph_build=${PADGRAPH_BUILD_DIR:-$padgraph_root/build}
 
 padgraph_install_dependencies() {
   local packages=(cmake ninja-build g++ pkg-config libabsl-dev libfmt-dev nlohmann-json3-dev
-                  libgtest-dev libgmock-dev libbenchmark-dev)
+                  libgtest-dev libgmock-dev libbenchmark-dev python3)
   local missing=()
   for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||

@@ -87,8 +87,8 @@ CostTable DefaultH100CostTable() {
       .nccl_all_reduce = {.latency_us = 32.0, .per_peer_us = 7.0, .gbps = 166},
       .nccl_send_recv = {.latency_us = 18.6, .per_peer_us = 1.4, .gbps = 217},
       .lsa_gather = {.latency_us = 9.7, .per_peer_us = 0, .gbps = 257},
-      .lsa_dispatch = {.latency_us = 10.2, .per_peer_us = 0, .gbps = 295},
-      .lsa_dispatch_once = {.latency_us = 17.9, .per_peer_us = 1.0, .gbps = 565},
+      .lsa_dispatch = {.latency_us = 7.36, .per_peer_us = 0, .gbps = 300},
+      .lsa_dispatch_once = {.latency_us = 17.16, .per_peer_us = 1.0, .gbps = 733},
   };
 }
 

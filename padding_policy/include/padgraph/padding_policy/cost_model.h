@@ -44,16 +44,21 @@ struct CostTable {
 // give latency 12.5 + 3.5 per extra peer and 166 GB/s (least squares over the byte-bound points);
 // the all-reduce pair is priced as two such pairs. Padded all_to_all 18.6 / 42.0 / 93.3 and
 // 21.4 / 49.4 / 116.7 give 17.2 + 1.4 per peer and 217 GB/s. lsa_dispatch and lsa_gather are
-// padgraph's own a2a_ll and lsa_gather (a Gather and a Return) as measured on 4 H200s, whose NVLink
+// padgraph's own a2a_ll and lsa_gather (a Gather and a Return) as measured on H200s, whose NVLink
 // copy rate (389 GB/s) is the H100s'. lsa_dispatch, one copy per pair (a2a_ll's default up to
-// AutoRankDedupRows), at 1 / 8 / 16 / 32 / 128 rows: 11.3 / 13.8 / 15.4 / 22.8 / 61.0 us on 2 GPUs
-// and 11.5 / 14.1 / 21.0 / 30.8 / 82.6 on 4 (bench/results/2026-11-28-h200x4-stop18, folder 20)
-// give 10.2 us + 295 GB/s over the plan's uniform-routing bytes, within 7.0% of all ten (a per-peer
-// term fits as 0). lsa_dispatch_once, a2a_ll's default above AutoRankDedupRows (rows once per
-// rank), at 64 / 96 / 128 rows: 31.1 / 36.9 / 44.9 us on 2 GPUs, and at 40 / 48 / 64 / 96 / 128:
-// 32.8 / 35.3 / 38.5 / 49.9 / 59.0 on 4 (bench/results/2026-11-28-h200x4-stop19, folder 2, the
-// same kernels) give 17.9 us + 1.0 per peer past the first + 565 GB/s over the same one-copy bytes,
-// within 2.3% of all eight. lsa_gather 9.8 / 10.5 / 11.2 / 13.2 / 25.1 and 10.4 / 12.1 / 14.8 /
+// AutoRankDedupRows), at 1 / 2 / 4 / 8 / 16 / 24 / 32 / 40 rows on 2 GPUs at the best SM budget:
+// 7.72 / 8.12 / 9.12 / 10.55 / 12.76 / 16.45 / 19.76 / 23.31 us (988d23c's kernels;
+// bench/results/2026-11-29-h200-stop36, call 3) give 7.36 us + 300 GB/s over the plan's
+// uniform-routing bytes, within 5.6% of all eight. lsa_dispatch_once, a2a_ll's default above
+// AutoRankDedupRows (rows once per rank), at 48 / 64 / 96 / 128 rows: 25.03 / 26.54 / 32.50 /
+// 37.16 us (same call) give 17.16 us + 733 GB/s over the same one-copy bytes, within 2.4% of all
+// four. tools/fit-dispatch-cost.py makes both fits from the benchmark's JSON. No 4-GPU machine has
+// run these kernels, so the per-peer terms are the last 4-GPU fits' (stop 18's and 19's kernels;
+// bench/results/2026-11-28-h200x4-stop18, folder 20, and -stop19, folder 2): 0 for lsa_dispatch
+// (it fits as 0.1 there) and 1.0 for lsa_dispatch_once. Those kernels took 11.5 / 14.1 / 21.0 /
+// 30.8 us on 4 GPUs at 1 / 8 / 16 / 32 rows, 2.2-5.1 above this fit's 7.9 / 12.0 / 16.5 / 25.7;
+// on 2 GPUs they took 2.6-3.6 more than today's. If 4 GPUs gained alike, this fit is up to 2 us
+// low there at 16-32 rows. lsa_gather 9.8 / 10.5 / 11.2 / 13.2 / 25.1 and 10.4 / 12.1 / 14.8 /
 // 20.0 / 52.3 (bench/results/2026-11-28-h200x2-stop13, final run) give 9.7 us + 257 GB/s, within
 // 5%. Each fit is least squares on relative error. Local copy 2.97 TB/s for weights; GEMMs at 600
 // TFLOP/s (an 8192^3 bf16 product reached 778-798 here; decode shapes reach less).
