@@ -1854,10 +1854,14 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock)
 // (the dispatch's grid, then the combine's), are the floor of a dispatch + combine that moves those
 // rows as lines between two kernels that each complete their leg. Row r of a source's rows lands at
 // (local expert r / line_rows, slot r % line_rows) of that source's block, in dispatch_lines buffer
-// `leg`; its payload is row r % x_rows of the sender's x. A rank's leg-0 lines at a peer are
-// overwritten only by its next leg 0, which it starts after it has that peer's leg-1 lines, which
-// the peer sends after its own leg 0 (and the same with the legs swapped), and each leg's tags
-// carry its own launch counter, so no line is read stale or overwritten unread.
+// `leg`; its payload is row r % x_rows of the sender's x. Where each leg 1 returns its leg 0's
+// rows (rows_to of leg 1 = rows_from of leg 0, as in the benchmark), a rank's leg-0 lines at a peer
+// are overwritten only by its next leg 0, which it starts after it has that peer's leg-1 lines,
+// which the peer sends after its own leg 0 (and the same with the legs swapped), and each leg's
+// tags carry its own launch counter, so no line is read stale or overwritten unread. With other
+// counts the ranks must meet between legs: a rank that awaits nothing from a peer in a leg can run
+// two legs ahead of it and overwrite lines it has not read, and its wait then expires (seen in
+// LinesFloorDeliversEveryRowBitForBit before it met between legs: stop 36, call 4).
 // What the floor leaves out, each added to it by a probe and measured over NVLink on 2 H200 (us
 // per dispatch + combine, medians of three rounds; bench/results/2026-11-29-h200-stop34):
 // - a rank's own pairs, as lines to itself both ways: nothing at 1 row, 8.64 -> 8.54 at 8 rows on

@@ -959,7 +959,10 @@ TEST_P(A2aLlTest, LinesBackSourceWaitsForPeersItSentNothing) {
 
 // a2a_ll.cu Note [The lines' floor]: 40 legs (0, 1, 0, ...) with new counts each, every rank's
 // rows to every peer drawn from one seed (up to a source's whole line block, idle pairs among
-// them); after each leg recv_rows, zeroed before it, holds every peer's rows bit for bit.
+// them); after each leg recv_rows, zeroed before it, holds every peer's rows bit for bit. A leg 1
+// here does not return its leg 0's rows, so the ranks meet before each leg, as the Note requires
+// (without it a rank that awaited nothing from a peer ran two legs ahead and overwrote lines the
+// peer had not read: bench/results/2026-11-29-h200-stop36, calls 4-6).
 TEST_P(A2aLlTest, LinesFloorDeliversEveryRowBitForBit) {
   const int world = GetParam().world;
   const Shape shape;
@@ -1003,6 +1006,8 @@ TEST_P(A2aLlTest, LinesFloorDeliversEveryRowBitForBit) {
         args.rows_from[peer] = counts[peer][r.rank];
       }
       PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemsetAsync(r.a2a.recv_rows(), 0, region, r.stream.get()));
+      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(r.stream.get()));
+      r.ranks->arrive_and_wait();  // every team, not only loopback ranks (AllRanksReady)
       PADGRAPH_RETURN_IF_ERROR(r.a2a.LaunchLinesFloor(args, r.stream.get()));
       PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(r.stream.get()));
       PADGRAPH_RETURN_IF_ERROR(r.deadline.Check());

@@ -443,7 +443,8 @@ struct A2aLlCombineArgs {
 };
 
 // Benchmark aid: one leg of the lines' floor (a2a_ll.cu Note [The lines' floor]), the rows each
-// rank sends and receives given by the host.
+// rank sends and receives given by the host. Each leg 1 must return its leg 0's rows (rows_to of
+// leg 1 = rows_from of leg 0), or the ranks must meet between legs: the floor has no other order.
 struct A2aLlLinesFloorArgs {
   const void* x = nullptr;  // bf16 [x_rows, hidden]: a peer's row r is row r % x_rows
   int x_rows = 0;           // [1, capacity]
