@@ -2,9 +2,10 @@
 """Fits the cost model's lsa_dispatch and lsa_dispatch_once to dispatch_combine_bench results.
 
 Reads Google Benchmark JSON files of bench/dispatch_combine_bench (tools/dispatch-bench.sh or
-tools/ab-bench.sh output, or tarballs of them; several rounds of one case give the median of their
-medians), takes
-each (world, rows) at its best SM budget, and fits, by least squares on relative error, as
+tools/ab-bench.sh output, or tarballs of them). Several rounds of one case give the median of
+their medians; of tools/ab-bench.sh's files (VARIANT.ROUND.json) only --variant's count. Each
+(world, rows) is taken at its best SM budget, as an engine would set max_sms (at one fixed budget
+the smallest counts run up to 5% slower), and fitted by least squares on relative error as
 padding_policy/src/cost_model.cc prices a layer:
 
   lsa_dispatch       a2a_ll (one copy per pair) at rows <= AutoRankDedupRows(world)
@@ -13,10 +14,10 @@ padding_policy/src/cost_model.cc prices a layer:
 each as latency_us + per_peer_us x (world - 2) + bytes / gbps, where bytes are the model's
 uniform-routing wire bytes 2 x rows x top_k x (world - 1) / world x hidden x 2 (policy.h).
 With one world in the files per_peer_us cannot be fitted: it is held at --per_peer_us (and
---per_peer_once_us). Prints each point against its fit, then the JSON object that
-`padgraph-inspect --cost_model FILE` accepts.
+--per_peer_once_us). A fit with a negative term is refused (the cost model reads none). Prints
+each point against its fit, then the JSON object that `padgraph-inspect --cost_model FILE` takes.
 
-  tools/fit-dispatch-cost.py bench/results/.../ab/head.*.json
+  tools/fit-dispatch-cost.py bench/results/.../ab.tgz
 """
 import argparse
 import json
@@ -46,34 +47,44 @@ def dedup_thresholds():
                           else values["kA2aLlRankDedupAutoRows"])
 
 
-def reports(paths):
-    """(name, text) of each JSON file given, and of each .json member of each tarball given."""
+ROUND_FILE = re.compile(r"^(.+)\.\d+\.json$")  # tools/ab-bench.sh: VARIANT.ROUND.json
+
+
+def reports(paths, variant):
+    """(name, text) of each JSON file given, and of each .json member of each tarball given;
+    of files named VARIANT.ROUND.json, only `variant`'s."""
+    def wanted(name):
+        match = ROUND_FILE.match(os.path.basename(name))
+        return match is None or match.group(1) == variant
     for path in paths:
         if tarfile.is_tarfile(path):
             with tarfile.open(path) as tar:
                 for member in sorted(tar.getmembers(), key=lambda m: m.name):
-                    if member.isfile() and member.name.endswith(".json"):
+                    if member.isfile() and member.name.endswith(".json") and wanted(member.name):
                         yield f"{path}:{member.name}", tar.extractfile(member).read()
-        else:
+        elif wanted(path):
             with open(path, "rb") as f:
                 yield path, f.read()
 
 
-def best_medians(paths):
+def best_medians(paths, variant):
     """(backend, world, rows) -> (us, sms): the best SM budget's median of round medians."""
     runs = {}
-    for name, text in reports(paths):
+    for name, text in reports(paths, variant):
         try:
             report = json.loads(text)
         except ValueError:
             sys.exit(f"fit-dispatch-cost: {name} is not whole JSON")
         for b in report.get("benchmarks", []):
             match = NAME.match(b.get("name", ""))
-            if match is None or b.get("error_occurred") or "median_us" not in b:
+            if (match is None or b.get("error_occurred") or b.get("run_type") == "aggregate" or
+                    "median_us" not in b):
                 continue
             world, backend, rows, sms = match.groups()
             key = (backend, int(world), int(rows), int(sms))
             runs.setdefault(key, []).append(b["median_us"])
+    if not runs:
+        sys.exit(f"fit-dispatch-cost: no a2a_ll case in the files (variant {variant})")
     best = {}
     for (backend, world, rows, sms), values in runs.items():
         us = statistics.median(values)
@@ -117,6 +128,9 @@ def fit(points, per_peer_fixed):
     if per_byte <= 0:
         sys.exit("fit-dispatch-cost: the fitted rate is not positive (the points do not grow "
                  "with bytes)")
+    if latency < 0 or per_peer < 0:
+        sys.exit(f"fit-dispatch-cost: the fit has a negative term (latency_us {latency:.2f}, "
+                 f"per_peer_us {per_peer:.2f}), which the cost model refuses")
     return {"latency_us": round(latency, 2), "per_peer_us": round(per_peer, 2),
             "gbps": round(1e-3 / per_byte)}
 
@@ -124,6 +138,8 @@ def fit(points, per_peer_fixed):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("json", nargs="+", help="dispatch_combine_bench JSON files or tarballs")
+    parser.add_argument("--variant", default="head",
+                        help="of tools/ab-bench.sh's VARIANT.ROUND.json files, the one to fit")
     parser.add_argument("--hidden", type=int, default=7168)
     parser.add_argument("--top_k", type=int, default=8)
     parser.add_argument("--per_peer_us", type=float, default=0.0,
@@ -136,7 +152,7 @@ def main():
     def wire(world, rows):
         return 2 * rows * args.top_k * (world - 1) / world * args.hidden * 2
 
-    best = best_medians(args.json)
+    best = best_medians(args.json, args.variant)
     result = {}
     for field, backend, above, per_peer in (
             ("lsa_dispatch", "a2a_ll", False, args.per_peer_us),

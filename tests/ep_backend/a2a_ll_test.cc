@@ -975,6 +975,7 @@ TEST_P(A2aLlTest, LinesFloorDeliversEveryRowBitForBit) {
     for (auto& v : xs[rank])
       v = static_cast<uint16_t>(rng());
   }
+  std::atomic<bool> failed = false;  // a rank failed a leg
   OnTeam(GetParam(), shape, 0, absl::Seconds(20), [&](Rank& r) -> absl::Status {
     const A2aLlLayout& layout = r.a2a.layout();
     const int most = layout.local_experts * layout.shape.line_rows;
@@ -985,7 +986,16 @@ TEST_P(A2aLlTest, LinesFloorDeliversEveryRowBitForBit) {
     const size_t region = layout.recv_row_count() * layout.row_bytes();
     std::vector<uint16_t> rows(region / 2);
     std::mt19937 rng(7100);
-    r.AllRanksReady();
+    // Every team meets before each leg (not only loopback ranks, as AllRanksReady), and all leave
+    // at the meeting after any rank failed a leg: one returning alone would tear down, which is
+    // collective, while its peers waited here.
+    absl::Status mine;
+    auto meet = [&](int leg) -> absl::Status {
+      if (!mine.ok()) failed = true;
+      r.ranks->arrive_and_wait();
+      if (!failed.load()) return absl::OkStatus();
+      return mine.ok() ? absl::AbortedError(fmt::format("a peer failed leg {}", leg - 1)) : mine;
+    };
     for (int i = 0; i < kLegs; ++i) {
       // rows[s][d]: what rank s sends rank d in this leg, the same draw on every rank.
       std::vector<std::vector<int>> counts(world, std::vector<int>(world, 0));
@@ -1005,30 +1015,33 @@ TEST_P(A2aLlTest, LinesFloorDeliversEveryRowBitForBit) {
         args.rows_to[peer] = counts[r.rank][peer];
         args.rows_from[peer] = counts[peer][r.rank];
       }
-      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaMemsetAsync(r.a2a.recv_rows(), 0, region, r.stream.get()));
-      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(r.stream.get()));
-      r.ranks->arrive_and_wait();  // every team, not only loopback ranks (AllRanksReady)
-      PADGRAPH_RETURN_IF_ERROR(r.a2a.LaunchLinesFloor(args, r.stream.get()));
-      PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(r.stream.get()));
-      PADGRAPH_RETURN_IF_ERROR(r.deadline.Check());
-      PADGRAPH_CUDA_RETURN_IF_ERROR(
-          cudaMemcpy(rows.data(), r.a2a.recv_rows(), region, cudaMemcpyDeviceToHost));
-      for (int source = 0; source < world; ++source) {
-        const std::vector<uint16_t>& source_x = xs[source];
-        for (int row = 0; row < args.rows_from[source]; ++row) {
-          const size_t at = layout.RecvRowIndex(row / layout.shape.line_rows, source,
-                                                row % layout.shape.line_rows) *
-                            shape.hidden;
-          const size_t want = static_cast<size_t>(row % shape.capacity) * shape.hidden;
-          if (!std::equal(source_x.begin() + want, source_x.begin() + want + shape.hidden,
-                          rows.begin() + at)) {
-            return absl::InternalError(fmt::format("leg {}: rank {}'s row {} from rank {} differs",
-                                                   i, r.rank, row, source));
+      PADGRAPH_RETURN_IF_ERROR(meet(i));
+      mine = [&]() -> absl::Status {
+        PADGRAPH_CUDA_RETURN_IF_ERROR(
+            cudaMemsetAsync(r.a2a.recv_rows(), 0, region, r.stream.get()));
+        PADGRAPH_RETURN_IF_ERROR(r.a2a.LaunchLinesFloor(args, r.stream.get()));
+        PADGRAPH_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(r.stream.get()));
+        PADGRAPH_RETURN_IF_ERROR(r.deadline.Check());
+        PADGRAPH_CUDA_RETURN_IF_ERROR(
+            cudaMemcpy(rows.data(), r.a2a.recv_rows(), region, cudaMemcpyDeviceToHost));
+        for (int source = 0; source < world; ++source) {
+          const std::vector<uint16_t>& source_x = xs[source];
+          for (int row = 0; row < args.rows_from[source]; ++row) {
+            const size_t at = layout.RecvRowIndex(row / layout.shape.line_rows, source,
+                                                  row % layout.shape.line_rows) *
+                              shape.hidden;
+            const size_t want = static_cast<size_t>(row % shape.capacity) * shape.hidden;
+            if (!std::equal(source_x.begin() + want, source_x.begin() + want + shape.hidden,
+                            rows.begin() + at)) {
+              return absl::InternalError(fmt::format(
+                  "leg {}: rank {}'s row {} from rank {} differs", i, r.rank, row, source));
+            }
           }
         }
-      }
+        return absl::OkStatus();
+      }();
     }
-    return r.Teardown();
+    return meet(kLegs);
   });
 }
 
@@ -1134,6 +1147,14 @@ TEST_P(A2aLlTest, SlowRankFailsAtOnceWhereOnlyOtherLineGroupsAwaitPoison) {
   const Shape shape;
   constexpr int kSlowRows = 8;
   const int local = shape.experts / world;
+  // What puts the case on the narrow sum (its launch is bucketed to kSlowRows rows), with lane
+  // group 0 awaiting pairs 0 and 4 only.
+  const int lines_per_row =
+      (shape.hidden * 2 + kA2aLlLinePayloadBytes - 1) / kA2aLlLinePayloadBytes;
+  const int combine_warps = shape.max_sms / world * world * (A2aLl::kThreadsPerBlock / 32);
+  ASSERT_LE(kSlowRows * lines_per_row, combine_warps);
+  ASSERT_EQ(shape.top_k, 2 * kA2aLlLinesPerWarp);
+  ASSERT_LE(kSlowRows, std::min(shape.line_rows, shape.return_line_rows));
   std::vector<LaunchInputs> launches;
   std::mt19937_64 rng(711);
   for (int i = 0; i < 2; ++i) {

@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """Tests of tools/fit-dispatch-cost.py: it recovers a known cost from exact points, fits the
-per-peer term only where two worlds are given, refuses points that fit nothing, and gives the cost
-model's defaults (padding_policy/src/cost_model.cc) from the measurement they cite."""
+per-peer term only where two worlds are given, takes one variant of an A/B tarball and no
+aggregate entries, refuses points that fit nothing or only with a negative term, and gives the
+cost model's defaults (padding_policy/src/cost_model.cc) from the measurement they cite."""
+import io
 import json
 import os
 import re
 import subprocess
 import sys
+import tarfile
 import tempfile
 import unittest
 
@@ -29,6 +32,23 @@ def case(backend, world, rows, sms, us):
 def run(benchmarks, *extra):
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump({"benchmarks": benchmarks}, f)
+    try:
+        done = subprocess.run([sys.executable, TOOL, f.name, *extra], capture_output=True,
+                              text=True)
+    finally:
+        os.unlink(f.name)
+    return done
+
+
+def run_tarball(members, *extra):
+    """The tool on a tarball of {file name: benchmarks} in folder ab/, as tools/ab-bench.sh's."""
+    with tempfile.NamedTemporaryFile(suffix=".tgz", delete=False) as f:
+        with tarfile.open(fileobj=f, mode="w:gz") as tar:
+            for name, benchmarks in members.items():
+                data = json.dumps({"benchmarks": benchmarks}).encode()
+                info = tarfile.TarInfo(f"ab/{name}")
+                info.size = len(data)
+                tar.addfile(info, io.BytesIO(data))
     try:
         done = subprocess.run([sys.executable, TOOL, f.name, *extra], capture_output=True,
                               text=True)
@@ -68,6 +88,32 @@ class FitDispatchCostTest(unittest.TestCase):
         self.assertEqual(last_json(done)["lsa_dispatch"],
                          {"latency_us": 5.0, "per_peer_us": 0.7, "gbps": 400})
         self.assertIn("lsa_dispatch_once: fewer than two row counts", done.stdout)
+
+    def test_takes_one_variant_of_an_ab_tarball_and_no_aggregates(self):
+        def points(latency, gbps):
+            return [case("a2a_ll", 2, rows, 64, latency + wire(2, rows) / gbps) for rows in (1, 8)]
+        # A repetitions run's aggregate, smaller than any point, must not count as a budget.
+        stddev = dict(case("a2a_ll", 2, 1, 32, 0.01), run_type="aggregate")
+        members = {"head.1.json": points(4, 200e3) + [stddev], "head.2.json": points(4, 200e3),
+                   "other.1.json": points(9, 900e3)}
+        head = run_tarball(members)
+        self.assertEqual(head.returncode, 0, head.stderr)
+        self.assertEqual(last_json(head)["lsa_dispatch"],
+                         {"latency_us": 4.0, "per_peer_us": 0.0, "gbps": 200})
+        other = run_tarball(members, "--variant", "other")
+        self.assertEqual(other.returncode, 0, other.stderr)
+        self.assertEqual(last_json(other)["lsa_dispatch"],
+                         {"latency_us": 9.0, "per_peer_us": 0.0, "gbps": 900})
+        missing = run_tarball(members, "--variant", "absent")
+        self.assertNotEqual(missing.returncode, 0)
+        self.assertIn("no a2a_ll case", missing.stderr)
+
+    def test_refuses_a_fit_with_a_negative_term(self):
+        points = [case("a2a_ll", world, rows, 64, 6 - 0.5 * (world - 2) + wire(world, rows) / 300e3)
+                  for world in (2, 4) for rows in (1, 8, 16)]
+        done = run(points)
+        self.assertNotEqual(done.returncode, 0)
+        self.assertIn("negative term", done.stderr)
 
     def test_refuses_points_that_do_not_grow_with_bytes(self):
         done = run([case("a2a_ll", 2, rows, 64, 30 - rows / 2) for rows in (1, 8, 32)])

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Stop 36 call 3 (tree 988d23c): a2a_ll one copy per pair and the default (rows once per rank
-# above 48 rows) on 2 GPUs at 1-128 rows, every SM budget, three rounds (tools/ab-bench.sh), for
+# above 40 rows) on 2 GPUs at 1-128 rows, every SM budget, three rounds (tools/ab-bench.sh), for
 # the cost model's lsa_dispatch and lsa_dispatch_once refit (tools/fit-dispatch-cost.py).
 mkdir -p "$OUT"
 source build-gpu/env.sh
