@@ -29,15 +29,18 @@ def case(backend, world, rows, sms, us):
     return {"name": name, "median_us": us}
 
 
+def run_on(path, *extra):
+    """The tool on the file at `path`, which it then deletes."""
+    try:
+        return subprocess.run([sys.executable, TOOL, path, *extra], capture_output=True, text=True)
+    finally:
+        os.unlink(path)
+
+
 def run(benchmarks, *extra):
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump({"benchmarks": benchmarks}, f)
-    try:
-        done = subprocess.run([sys.executable, TOOL, f.name, *extra], capture_output=True,
-                              text=True)
-    finally:
-        os.unlink(f.name)
-    return done
+    return run_on(f.name, *extra)
 
 
 def run_tarball(members, *extra):
@@ -49,12 +52,7 @@ def run_tarball(members, *extra):
                 info = tarfile.TarInfo(f"ab/{name}")
                 info.size = len(data)
                 tar.addfile(info, io.BytesIO(data))
-    try:
-        done = subprocess.run([sys.executable, TOOL, f.name, *extra], capture_output=True,
-                              text=True)
-    finally:
-        os.unlink(f.name)
-    return done
+    return run_on(f.name, *extra)
 
 
 def last_json(done):
