@@ -557,6 +557,17 @@ __device__ __forceinline__ uint4 PackBf16(const float* sum) {
 // 1-32 rows and 0.06-0.92 at 64-128 (bench/results/2026-11-29-h200-stop33, call 12: 8.06 -> 7.88
 // us at 1 row on 32 SMs, 11.02 -> 10.74 at 8 rows on 128, 57.76 -> 56.92 at 128 rows); in the
 // lines' floor with a table-shaped step (call 11) the 64-bit form cost 0.5-0.7 us more.
+// Tried instead in the lines-only instance, over NVLink on 2 H200 (bench/results/
+// 2026-11-30-h200-stop37), each slower in every case or all but one:
+// - every warp holding the ids of its lanes' tokens and placing its own pairs by a ballot each,
+//   its words and lines sent before the block's table (calls 2-4): 1.3-5 us slower, its first
+//   sends 0.8-2.0 us later, for every warp repeated the whole routing (1,160 more SASS
+//   instructions, run by each of an SM's 16 warps);
+// - the table built while thread 0's count loads, one barrier for both (call 7): 0.02-0.16 us
+//   slower, since the table waits for the ids, whose loads take as long;
+// - each warp's first unit of x loaded beside the ids (calls 8-10, as stop 21 did between
+//   loopback ranks): 0.07-0.35 us slower, the table done 0.1-0.2 us later and the sends no
+//   earlier.
 //
 // Note [Stores after barriers]
 // On H200 a __syncthreads that follows a global store of the block waits about one round trip to
@@ -1876,6 +1887,11 @@ __global__ void __launch_bounds__(A2aLl::kThreadsPerBlock)
 //   over warps (shared memory and a named barrier per unit) was slower at every count (the
 //   combine's line sum says by how much); within one warp it was faster (Note [The line sum's
 //   width]).
+// - its kernel is 696 SASS instructions, a2a_ll's lines-only dispatch 3,512 and its narrow combine
+//   4,176: halving either (timing only, the row path's code left out) took up to 0.35 us off 1-16
+//   rows at 32 and 64 SMs and at most 0.11 at 128 (bench/results/2026-11-30-h200-stop37, call 5);
+// - its two legs share SMs (device_exchange.cuh Note [Launches overlap their predecessor's end]),
+//   which a2a_ll's kernels cannot; that made no difference (same folder, call 1).
 // With a2a_ll's table and list lookup (about 0.4 each at 8 rows, bench/results/
 // 2026-11-29-h200-stop33), the floor with its own pairs and that line sum comes to an estimated 10
 // us at 8 rows on 128 SMs, against a2a_ll's 10.8 then. One line a warp, still in k order, took

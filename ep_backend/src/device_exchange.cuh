@@ -66,7 +66,14 @@ __device__ __forceinline__ bool WaitForWord(const DeadlineView& deadline, int la
 // dependency), and only then lets the kernel after it be scheduled: so no two kernels of the
 // transport ever run past that point at once, and their epoch counters never race. Two transport
 // kernels back to back (as in the tests and the benchmark) therefore hold up to twice the SM
-// budget for a while: the second waits, resident, while the first waits on its peers. In the
+// budget for a while: the second's blocks go resident wherever an SM has room and wait there
+// while the first waits on its peers. A block of a2a_ll's dispatch or combine (96-128 registers x
+// 512 threads) leaves no room on its SM for another, so at a budget near the GPU's SM count the
+// second's blocks mostly start as the first's leave; the lines' floor (36 registers) shares SMs.
+// That is not worth registers: on 2 H200, giving the floor 120 KB of unused shared memory, so
+// that no two of its blocks fit an SM, changed it by -0.10 to +0.03 us at 1-16 rows, and a2a_ll
+// held to 64 registers, so that two blocks fit, spilled and took 0.3-4 us longer
+// (bench/results/2026-11-30-h200-stop37, call 1). In the
 // decoder another kernel (a GEMM, an add) always sits between two of them. Besides its own
 // parameters, which no kernel writes (TouchParams), the one thing a kernel may read before the
 // wait is its block's own launch counter, and only a2a_ll's do (OwnLaunchCounter says why).
