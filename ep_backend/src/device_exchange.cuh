@@ -73,10 +73,10 @@ __device__ __forceinline__ bool WaitForWord(const DeadlineView& deadline, int la
 // That is not worth registers: on 2 H200, giving the floor 120 KB of unused shared memory, so
 // that no two of its blocks fit an SM, changed it by -0.10 to +0.03 us at 1-16 rows, and a2a_ll
 // held to 64 registers, so that two blocks fit, spilled and took 0.3-4 us longer
-// (bench/results/2026-11-30-h200-stop37, call 1). In the
-// decoder another kernel (a GEMM, an add) always sits between two of them. Besides its own
-// parameters, which no kernel writes (TouchParams), the one thing a kernel may read before the
-// wait is its block's own launch counter, and only a2a_ll's do (OwnLaunchCounter says why).
+// (bench/results/2026-11-30-h200-stop37, call 1). In the decoder another kernel (a GEMM, an add)
+// always sits between two of them. Besides its own parameters, which no kernel writes
+// (TouchParams), the one thing a kernel may read before the wait is its block's own launch
+// counter, and only a2a_ll's do (OwnLaunchCounter says why).
 __device__ __forceinline__ void AwaitPredecessor() {
 #if __CUDA_ARCH__ >= 900  // griddepcontrol: Hopper on; older GPUs launch without overlap
   asm volatile("griddepcontrol.wait;" ::: "memory");
