@@ -39,7 +39,7 @@ TEST(A2aLlLayoutTest, DivisorsAreTheLayoutsQuantities) {
     EXPECT_EQ(layout->world_divisor.divisor(), world);
     EXPECT_EQ(layout->top_k_divisor.divisor(), 8);
     EXPECT_EQ(layout->dispatch_parts_divisor.divisor(), 3);
-    EXPECT_EQ(layout->line_groups_divisor.divisor(), layout->line_groups());
+    EXPECT_EQ(layout->line_groups_divisor.divisor(), 30);  // 120 lines of a row, in fours
     for (int expert = 0; expert < shape.num_experts; ++expert) {
       ASSERT_EQ(layout->OwnerOf(expert), expert / layout->local_experts) << expert;
       ASSERT_EQ(layout->LocalExpertOf(expert), expert % layout->local_experts) << expert;
@@ -69,6 +69,22 @@ TEST(A2aLlLayoutTest, DispatchPartsTileARow) {
       }
       EXPECT_EQ(next, words) << hidden << " " << parts;
     }
+  }
+}
+
+// A row's lines (120 payload bytes each, the last one partly filled) and their warp units of four,
+// which MakeA2aLlLayout stores for the kernels.
+TEST(A2aLlLayoutTest, LinesOfARowRoundUp) {
+  // hidden, lines, line groups
+  for (const auto& [hidden, lines, groups] : std::vector<std::tuple<int, int, int>>{
+           {8, 1, 1}, {56, 1, 1}, {64, 2, 1}, {240, 4, 1}, {248, 5, 2}, {7168, 120, 30}}) {
+    A2aLlShape shape = DeepSeekShape(2, 128);
+    shape.hidden = hidden;
+    auto layout = MakeA2aLlLayout(shape);
+    ASSERT_TRUE(layout.ok()) << hidden << ": " << layout.status();
+    EXPECT_EQ(layout->lines_per_row(), lines) << hidden;
+    EXPECT_EQ(layout->line_groups(), groups) << hidden;
+    EXPECT_EQ(layout->line_row_bytes(), static_cast<size_t>(lines) * kA2aLlLineBytes) << hidden;
   }
 }
 

@@ -146,13 +146,16 @@ struct A2aLlLayout {
   size_t recv_copies_offset = 0;
   size_t recv_weights_offset = 0;
   size_t window_bytes = 0;
+  // Lines of one row: row_bytes() over kA2aLlLinePayloadBytes, rounded up (set by MakeA2aLlLayout,
+  // so that the kernels read it instead of dividing a 64-bit size by 120 in every warp).
+  int row_lines = 0;
   // What the kernels divide by to split their work into units, as multiplies (fast_divisor.h Note
   // [Fast division]); set with the rest by MakeA2aLlLayout.
   FastDivisor local_experts_divisor;   // local_experts: an expert's owner and local index
   FastDivisor world_divisor;           // shape.world
   FastDivisor top_k_divisor;           // shape.top_k
   FastDivisor dispatch_parts_divisor;  // shape.dispatch_parts
-  FastDivisor line_groups_divisor;     // line_groups()
+  FastDivisor line_groups_divisor;     // line_groups(): a row's lines in warp units
 
   // The row path's 16-byte words of a row per dispatch part, the last part's fewer (a2a_ll.h Note
   // [Dispatch]): part p holds words [p PartWords(), min((p + 1) PartWords(), hidden / 8)).
@@ -199,16 +202,12 @@ struct A2aLlLayout {
            (static_cast<size_t>(source) * shape.combine_group_blocks + block) * sizeof(uint64_t);
   }
   // Lines of one row, and the bytes of a row sent as lines.
-  PADGRAPH_A2A_HD int lines_per_row() const {
-    return static_cast<int>((row_bytes() + kA2aLlLinePayloadBytes - 1) / kA2aLlLinePayloadBytes);
-  }
+  PADGRAPH_A2A_HD int lines_per_row() const { return row_lines; }
   PADGRAPH_A2A_HD size_t line_row_bytes() const {
     return static_cast<size_t>(lines_per_row()) * kA2aLlLineBytes;
   }
   // Warp units of one row's lines: kA2aLlLinesPerWarp lines each.
-  PADGRAPH_A2A_HD int line_groups() const {
-    return (lines_per_row() + kA2aLlLinesPerWarp - 1) / kA2aLlLinesPerWarp;
-  }
+  PADGRAPH_A2A_HD int line_groups() const { return line_groups_divisor.divisor(); }
   // A launch's warp units of lines: line_groups() for each (token, k) of `rows`.
   PADGRAPH_A2A_HD int64_t LineUnits(int rows) const {
     return static_cast<int64_t>(rows) * shape.top_k * line_groups();
@@ -414,6 +413,10 @@ inline absl::StatusOr<A2aLlLayout> MakeA2aLlLayout(const A2aLlShape& shape) {
   A2aLlLayout layout;
   layout.shape = shape;
   layout.local_experts = shape.num_experts / shape.world;
+  layout.row_lines =
+      static_cast<int>((layout.row_bytes() + kA2aLlLinePayloadBytes - 1) / kA2aLlLinePayloadBytes);
+  layout.line_groups_divisor =
+      FastDivisor::Of((layout.row_lines + kA2aLlLinesPerWarp - 1) / kA2aLlLinesPerWarp);
   const size_t recv_rows = layout.recv_row_count();
   size_t offset = 0;
   layout.recv_rows_offset = offset;
@@ -449,7 +452,6 @@ inline absl::StatusOr<A2aLlLayout> MakeA2aLlLayout(const A2aLlShape& shape) {
   layout.world_divisor = FastDivisor::Of(shape.world);
   layout.top_k_divisor = FastDivisor::Of(shape.top_k);
   layout.dispatch_parts_divisor = FastDivisor::Of(shape.dispatch_parts);
-  layout.line_groups_divisor = FastDivisor::Of(layout.line_groups());
   return layout;
 }
 
