@@ -570,7 +570,9 @@ __device__ __forceinline__ uint4 PackBf16(const float* sum) {
 //   earlier.
 // What stands between the table's barrier and a warp's first line store is issue: about 220
 // instructions a warp (the unit's own about 115), run by all of an SM's warps at once, 0.3-0.8 us
-// at 8 rows on 128 SMs (call 11).
+// at 8 rows on 128 SMs (call 11). About 25 of them divided a row's bytes by the line's payload in
+// 64 bits; A2aLlLayout::row_lines holds that quotient since stop 38: 0.03-0.22 us less at 32 and
+// 64 SMs, within the rounds' spread at 128 (bench/results/2026-11-30-h200-stop38, call 1).
 //
 // Note [Stores after barriers]
 // On H200 a __syncthreads that follows a global store of the block waits about one round trip to

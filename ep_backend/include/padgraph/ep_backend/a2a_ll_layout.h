@@ -146,8 +146,9 @@ struct A2aLlLayout {
   size_t recv_copies_offset = 0;
   size_t recv_weights_offset = 0;
   size_t window_bytes = 0;
-  // Lines of one row: row_bytes() over kA2aLlLinePayloadBytes, rounded up (set by MakeA2aLlLayout,
-  // so that the kernels read it instead of dividing a 64-bit size by 120 in every warp).
+  // Lines of one row: row_bytes() over kA2aLlLinePayloadBytes, rounded up; set by MakeA2aLlLayout
+  // so that the kernels read it instead of dividing in every warp (a2a_ll.cu Note [The slot table
+  // of lines]).
   int row_lines = 0;
   // What the kernels divide by to split their work into units, as multiplies (fast_divisor.h Note
   // [Fast division]); set with the rest by MakeA2aLlLayout.
